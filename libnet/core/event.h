@@ -1,0 +1,36 @@
+// An event is a small, trivially copyable record: when, in what order, to whom, and two words of
+// argument. No closure, no heap allocation per event (DESIGN.md, decision 2): the target interprets
+// `kind` and `arg` itself. Frames in flight are not carried by events; a link keeps them in FIFO order
+// and its arrival event only says "the next frame in direction d has arrived".
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "libnet/core/time.h"
+
+namespace vpcsim::core {
+
+class EventHandler;
+
+struct Event {
+  Time at = 0;
+  std::uint64_t seq = 0;            ///< insertion order; breaks ties so runs are deterministic
+  EventHandler* target = nullptr;
+  std::uint32_t kind = 0;           ///< meaning chosen by the target
+  std::uint32_t aux = 0;            ///< a second small argument (e.g. an interface index)
+  std::uint64_t arg = 0;            ///< e.g. a timer generation, to ignore timers that were superseded
+};
+static_assert(std::is_trivially_copyable_v<Event>);
+static_assert(sizeof(Event) == 40);
+
+/// Anything that receives events: links, nodes, applications.
+class EventHandler {
+ public:
+  virtual void handle_event(const Event& event) = 0;
+
+ protected:
+  ~EventHandler() = default;
+};
+
+}  // namespace vpcsim::core

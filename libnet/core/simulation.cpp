@@ -1,0 +1,22 @@
+#include "libnet/core/simulation.h"
+
+namespace vpcsim::core {
+
+std::uint64_t Simulation::run() { return run_until(kTimeNever); }
+
+std::uint64_t Simulation::run_until(Time until) {
+  stopped_ = false;
+  std::uint64_t handled = 0;
+  while (!scheduler_.empty() && scheduler_.top().at <= until) {
+    Event event = scheduler_.pop();
+    now_ = event.at;
+    event.target->handle_event(event);
+    ++handled;
+    if (stopped_) break;
+  }
+  if (!stopped_ && until != kTimeNever && until > now_) now_ = until;
+  events_handled_ += handled;
+  return handled;
+}
+
+}  // namespace vpcsim::core
