@@ -1,0 +1,59 @@
+// A FIFO queue in one power-of-two array that grows by doubling and never shrinks.
+//
+// Links and ARP queues push at the back and pop at the front millions of times; std::deque would
+// allocate and free a block every few dozen elements as the queue moves through memory.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+namespace vpcsim::core {
+
+template <class T>
+class RingBuffer {
+ public:
+  RingBuffer() = default;
+  RingBuffer(RingBuffer&&) noexcept = default;
+  RingBuffer& operator=(RingBuffer&&) noexcept = default;
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  T& front() { return slots_[head_]; }
+  const T& front() const { return slots_[head_]; }
+  T& back() { return slots_[(head_ + size_ - 1) & mask()]; }
+  T& operator[](std::size_t i) { return slots_[(head_ + i) & mask()]; }
+  const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask()]; }
+
+  void push_back(T value) {
+    if (size_ == capacity_) grow();
+    slots_[(head_ + size_) & mask()] = std::move(value);
+    ++size_;
+  }
+  T pop_front() {
+    T value = std::move(slots_[head_]);
+    head_ = (head_ + 1) & mask();
+    --size_;
+    return value;
+  }
+  void clear() {
+    while (!empty()) pop_front();
+  }
+
+ private:
+  std::size_t mask() const { return capacity_ - 1; }
+  void grow() {
+    std::size_t capacity = capacity_ == 0 ? 4 : capacity_ * 2;
+    auto slots = std::make_unique<T[]>(capacity);
+    for (std::size_t i = 0; i < size_; ++i) slots[i] = std::move(slots_[(head_ + i) & mask()]);
+    slots_ = std::move(slots);
+    capacity_ = capacity;
+    head_ = 0;
+  }
+  std::unique_ptr<T[]> slots_;
+  std::size_t capacity_ = 0;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace vpcsim::core

@@ -1,0 +1,23 @@
+// What every element of a network needs from the network it lives in: the simulation kernel (clock,
+// events, RNG), the frame pool and the trace. node::Network owns all three and hands out this
+// bundle of references; nothing is global.
+#pragma once
+
+#include "libnet/core/simulation.h"
+#include "libnet/trace/trace_log.h"
+#include "libnet/wire/frame_pool.h"
+
+namespace vpcsim::link {
+
+struct Context {
+  core::Simulation& sim;
+  wire::FramePool& pool;
+  trace::TraceLog& trace;
+  /// A fresh id for a packet a node originates (0 is "no packet").
+  std::uint64_t& next_packet_id;
+
+  std::uint64_t new_packet_id() { return ++next_packet_id; }
+  core::Time now() const { return sim.now(); }
+};
+
+}  // namespace vpcsim::link

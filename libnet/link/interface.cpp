@@ -1,0 +1,78 @@
+#include "libnet/link/interface.h"
+
+#include <algorithm>
+
+#include "libnet/core/error.h"
+#include "libnet/link/link.h"
+
+namespace vpcsim::link {
+
+Interface::Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
+                     wire::MacAddress mac)
+    : context_(context), owner_(owner), id_(id), node_id_(node_id), name_(std::move(name)), mac_(mac) {}
+
+void Interface::set_mtu(std::uint32_t mtu) {
+  if (mtu < 68 || mtu > 9001)
+    throw core::ConfigError(full_name(), "mtu", std::to_string(mtu) + " is outside 68..9001");
+  mtu_ = mtu;
+}
+
+void Interface::add_address(wire::Ipv4InterfaceAddress address) {
+  const wire::Ipv4Address ip = address.address();
+  const wire::Ipv4Prefix subnet = address.subnet();
+  if (ip.is_unspecified()) throw core::ConfigError(full_name(), "ip", "0.0.0.0 cannot be assigned");
+  if (ip.is_multicast() || ip.is_limited_broadcast())
+    throw core::ConfigError(full_name(), "ip", ip.to_string() + " is not a unicast address");
+  if (subnet.length() < 31 && (ip == subnet.network() || ip == subnet.broadcast()))
+    throw core::ConfigError(full_name(), "ip",
+                            address.to_string() + " is the " + (ip == subnet.network() ? "network" : "broadcast") +
+                                " address of " + subnet.to_string());
+  for (const auto& existing : addresses_)
+    if (existing.address() == ip)
+      throw core::ConfigError(full_name(), "ip", ip.to_string() + " is already assigned to this interface");
+  addresses_.push_back(address);
+}
+
+bool Interface::has_address(wire::Ipv4Address address) const {
+  return std::any_of(addresses_.begin(), addresses_.end(), [&](const auto& a) { return a.address() == address; });
+}
+
+wire::Ipv4Address Interface::primary_address() const {
+  return addresses_.empty() ? wire::Ipv4Address() : addresses_.front().address();
+}
+
+wire::Ipv4Address Interface::source_address_for(wire::Ipv4Address destination) const {
+  for (const auto& a : addresses_)
+    if (a.subnet().contains(destination)) return a.address();
+  return primary_address();
+}
+
+void Interface::send(wire::Frame frame) {
+  if (link_ == nullptr) {
+    ++counters_.tx_dropped;
+    context_.trace.drop(context_.now(), trace::DropReason::not_connected, node_id_, id_, frame.meta().packet_id,
+                        full_name() + " has no link");
+    return;
+  }
+  const std::size_t len = frame.size();
+  if (!link_->transmit(link_side_, std::move(frame))) {
+    ++counters_.tx_dropped;
+    return;
+  }
+  ++counters_.tx_packets;
+  counters_.tx_bytes += len;
+}
+
+void Interface::deliver(wire::Frame frame) {
+  ++counters_.rx_packets;
+  counters_.rx_bytes += frame.size();
+  show_taps(Direction::rx, frame.bytes());
+  frame.meta().ingress_interface = id_;
+  owner_.receive_frame(*this, std::move(frame));
+}
+
+void Interface::remove_tap(CaptureTap& tap) {
+  taps_.erase(std::remove(taps_.begin(), taps_.end(), &tap), taps_.end());
+}
+
+}  // namespace vpcsim::link

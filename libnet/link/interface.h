@@ -1,0 +1,112 @@
+// A network interface: a MAC address, IPv4 addresses, an MTU, counters, capture taps, and at most
+// one link. It belongs to a node, which receives what arrives through the FrameReceiver interface.
+//
+// Like a Linux netdev, it is where tcpdump looks: frames are shown to the taps as they are handed to
+// the link (tx; a frame the link's queue refuses is not shown, as with a full qdisc) and as they
+// arrive (rx, before the node filters on the destination MAC).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libnet/link/capture_tap.h"
+#include "libnet/link/context.h"
+#include "libnet/wire/frame.h"
+#include "libnet/wire/ipv4_interface_address.h"
+#include "libnet/wire/mac_address.h"
+
+namespace vpcsim::link {
+
+class Interface;
+class Link;
+
+/// Implemented by nodes: a frame arrived on one of their interfaces.
+class FrameReceiver {
+ public:
+  virtual void receive_frame(Interface& interface, wire::Frame frame) = 0;
+
+ protected:
+  ~FrameReceiver() = default;
+};
+
+struct InterfaceCounters {
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_packets = 0;
+  std::uint64_t tx_bytes = 0;
+  std::uint64_t tx_dropped = 0;  ///< refused by the link's queue, or no link
+};
+
+class Interface {
+ public:
+  static constexpr std::uint32_t kDefaultMtu = 1500;
+
+  /// `id` is the network-wide trace id; `node_id` the owner's trace id.
+  Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
+            wire::MacAddress mac);
+  Interface(const Interface&) = delete;
+  Interface& operator=(const Interface&) = delete;
+
+  std::uint32_t id() const { return id_; }
+  std::uint32_t node_id() const { return node_id_; }
+  const std::string& name() const { return name_; }
+  /// "r1.eth0"
+  const std::string& full_name() const { return context_.trace.interface_name(id_); }
+
+  const wire::MacAddress& mac() const { return mac_; }
+  void set_mac(wire::MacAddress mac) { mac_ = mac; }
+  std::uint32_t mtu() const { return mtu_; }
+  /// Throws core::ConfigError outside 68..9001 (the IPv4 minimum; the AWS jumbo MTU).
+  void set_mtu(std::uint32_t mtu);
+
+  const std::vector<wire::Ipv4InterfaceAddress>& addresses() const { return addresses_; }
+  /// Throws core::ConfigError for an address already on this interface, a network or broadcast address
+  /// of a subnet shorter than /31, or 0.0.0.0.
+  void add_address(wire::Ipv4InterfaceAddress address);
+  bool has_address(wire::Ipv4Address address) const;
+  /// The first address, or 0.0.0.0 when there is none.
+  wire::Ipv4Address primary_address() const;
+  /// The address on this interface whose subnet contains `destination` (else the primary one): the
+  /// source Linux picks for ARP and for ICMP errors sent out of this interface.
+  wire::Ipv4Address source_address_for(wire::Ipv4Address destination) const;
+
+  bool is_connected() const { return link_ != nullptr; }
+  Link* link() const { return link_; }
+  const InterfaceCounters& counters() const { return counters_; }
+
+  /// Hands a complete Ethernet frame to the link.
+  void send(wire::Frame frame);
+
+  void add_tap(CaptureTap& tap) { taps_.push_back(&tap); }
+  void remove_tap(CaptureTap& tap);
+
+  FrameReceiver& owner() const { return owner_; }
+
+ private:
+  friend class Link;
+  void attach(Link& link, std::uint8_t side) {
+    link_ = &link;
+    link_side_ = side;
+  }
+  /// Called by the link when a frame arrives.
+  void deliver(wire::Frame frame);
+  void show_taps(Direction direction, std::span<const std::uint8_t> bytes) const {
+    for (CaptureTap* tap : taps_) tap->capture(*this, direction, context_.now(), bytes);
+  }
+
+  Context context_;
+  FrameReceiver& owner_;
+  std::uint32_t id_;
+  std::uint32_t node_id_;
+  std::string name_;
+  wire::MacAddress mac_;
+  std::uint32_t mtu_ = kDefaultMtu;
+  std::vector<wire::Ipv4InterfaceAddress> addresses_;
+  std::vector<CaptureTap*> taps_;
+  Link* link_ = nullptr;
+  std::uint8_t link_side_ = 0;
+  InterfaceCounters counters_;
+};
+
+}  // namespace vpcsim::link

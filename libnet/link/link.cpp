@@ -1,0 +1,62 @@
+#include "libnet/link/link.h"
+
+#include <algorithm>
+
+#include "libnet/core/error.h"
+
+namespace vpcsim::link {
+namespace {
+constexpr std::size_t kEthernetMinFrame = 60;  // without FCS
+constexpr std::size_t kEthernetWireOverhead = 4 + 8 + 12;  // FCS, preamble+SFD, inter-frame gap
+}  // namespace
+
+Link::Link(Context context, Interface& a, Interface& b, LinkConfig config)
+    : context_(context), ends_{&a, &b}, config_(config) {
+  std::string name = a.full_name() + " <-> " + b.full_name();
+  if (&a == &b) throw core::ConfigError("link " + name, "ends", "cannot link an interface to itself");
+  for (Interface* end : ends_)
+    if (end->is_connected())
+      throw core::ConfigError("link " + name, "ends", end->full_name() + " is already linked");
+  if (config.delay < 0) throw core::ConfigError("link " + name, "delay", "must not be negative");
+  if (config.bandwidth_bps < 0) throw core::ConfigError("link " + name, "bandwidth", "must not be negative");
+  if (config.queue_packets == 0) throw core::ConfigError("link " + name, "queue", "must hold at least one frame");
+  a.attach(*this, 0);
+  b.attach(*this, 1);
+}
+
+core::Time Link::serialisation_time(std::size_t frame_len) const {
+  if (config_.bandwidth_bps == 0) return 0;
+  auto bits = static_cast<unsigned __int128>(std::max(frame_len, kEthernetMinFrame) + kEthernetWireOverhead) * 8;
+  auto bps = static_cast<unsigned __int128>(config_.bandwidth_bps);
+  return static_cast<core::Time>((bits * core::kSecond + bps - 1) / bps);
+}
+
+bool Link::transmit(std::uint8_t side, wire::Frame frame) {
+  Lane& d = lanes_[side];
+  const core::Time now = context_.now();
+  while (!d.pending_starts.empty() && d.pending_starts.front() <= now) d.pending_starts.pop_front();
+  if (d.pending_starts.size() >= config_.queue_packets) {
+    ++d.stats.drops;
+    context_.trace.drop(now, trace::DropReason::link_queue_full, ends_[side]->node_id(), ends_[side]->id(),
+                        frame.meta().packet_id,
+                        "transmit queue of " + ends_[side]->full_name() + " full (" +
+                            std::to_string(config_.queue_packets) + " frames)");
+    return false;
+  }
+  ends_[side]->show_taps(Direction::tx, frame.bytes());
+  const core::Time start = std::max(now, d.busy_until);
+  if (start > now) d.pending_starts.push_back(start);
+  d.busy_until = start + serialisation_time(frame.size());
+  ++d.stats.frames;
+  d.stats.bytes += frame.size();
+  d.in_flight.push_back(std::move(frame));
+  context_.sim.schedule_at(d.busy_until + config_.delay, *this, side);
+  return true;
+}
+
+void Link::handle_event(const core::Event& event) {
+  const std::uint8_t side = static_cast<std::uint8_t>(event.kind);
+  ends_[side ^ 1]->deliver(lanes_[side].in_flight.pop_front());
+}
+
+}  // namespace vpcsim::link

@@ -1,0 +1,74 @@
+// A full-duplex point-to-point link: each direction has a bounded drop-tail transmit queue, a
+// serialisation delay from the bandwidth, and a propagation delay.
+//
+// Because a direction is FIFO at a constant rate, each frame's departure time is known when it is
+// queued (max(now, busy_until) + serialisation), so the link schedules one event per frame, at its
+// arrival, and keeps frames in flight in a ring in arrival order: the event carries no frame. The
+// queue's occupancy is the number of accepted frames whose transmission has not started yet; a frame
+// that would make it exceed the limit is dropped (like a pfifo qdisc with txqueuelen 1000).
+//
+// Serialisation counts the bytes Ethernet puts on the wire around a frame: padding to 60 bytes, the
+// 4-byte FCS, 8 bytes of preamble and 12 of inter-frame gap, so 1 Gb/s carries at most 1,488,095
+// minimum-size frames per second, as real Ethernet does.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "libnet/core/event.h"
+#include "libnet/core/ring_buffer.h"
+#include "libnet/link/context.h"
+#include "libnet/link/interface.h"
+
+namespace vpcsim::link {
+
+struct LinkConfig {
+  core::Time delay = 10 * core::kMicrosecond;    ///< propagation delay, each direction
+  std::int64_t bandwidth_bps = 1'000'000'000;    ///< 0 means infinitely fast
+  std::uint32_t queue_packets = 1000;            ///< frames waiting to start transmission, each direction
+};
+
+struct LinkDirectionStats {
+  std::uint64_t frames = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t drops = 0;
+};
+
+class Link final : public core::EventHandler {
+ public:
+  /// Throws core::ConfigError if an interface is already linked, both ends are one interface, or the
+  /// configuration is out of range (negative delay or bandwidth, zero queue).
+  Link(Context context, Interface& a, Interface& b, LinkConfig config);
+  Link(const Link&) = delete;
+  Link& operator=(const Link&) = delete;
+
+  Interface& end(std::uint8_t side) const { return *ends_[side]; }
+  Interface& peer_of(const Interface& interface) const { return interface.link_side_ == 0 ? *ends_[1] : *ends_[0]; }
+  const LinkConfig& config() const { return config_; }
+  /// Stats of the direction leaving `side` (0: a→b, 1: b→a).
+  const LinkDirectionStats& stats(std::uint8_t side) const { return lanes_[side].stats; }
+  /// Frames queued or in flight from `side`.
+  std::size_t in_flight(std::uint8_t side) const { return lanes_[side].in_flight.size(); }
+  /// Time a frame of `len` bytes occupies the wire.
+  core::Time serialisation_time(std::size_t frame_len) const;
+
+  /// Queues a frame leaving `side`. Returns false (frame dropped and traced) if the queue is full.
+  bool transmit(std::uint8_t side, wire::Frame frame);
+
+  void handle_event(const core::Event& event) override;
+
+ private:
+  struct Lane {
+    core::RingBuffer<wire::Frame> in_flight;
+    core::RingBuffer<core::Time> pending_starts;  ///< start times still in the future, in order
+    core::Time busy_until = 0;
+    LinkDirectionStats stats;
+  };
+
+  Context context_;
+  std::array<Interface*, 2> ends_;
+  LinkConfig config_;
+  std::array<Lane, 2> lanes_;
+};
+
+}  // namespace vpcsim::link

@@ -1,0 +1,667 @@
+#include "libnet/node/ip_node.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "libnet/core/error.h"
+#include "libnet/node/network.h"
+#include "libnet/node/ping.h"
+#include "libnet/node/traceroute.h"
+#include "libnet/node/udp_apps.h"
+#include "libnet/wire/bytes.h"
+#include "libnet/wire/checksum.h"
+#include "libnet/wire/ethernet.h"
+#include "libnet/wire/icmp.h"
+
+namespace vpcsim::node {
+namespace {
+
+constexpr std::size_t kL3Offset = wire::kEthernetHeaderLen;
+constexpr std::size_t kUdpHeaderLen = 8;
+constexpr std::size_t kIcmpErrorMaxLen = 576;  // RFC 1812 4.3.2.3; Linux icmp_send
+constexpr std::uint8_t kTosMask = 0x1e;        // IPTOS_TOS_MASK
+constexpr std::uint8_t kTosInternetControl = 0xc0;
+constexpr core::Time kIcmpRateInterval = core::kSecond;  // net.ipv4.icmp_ratelimit = 1000 ms
+constexpr core::Time kIcmpRateBurst = 6 * kIcmpRateInterval;  // XRLIM_BURST_FACTOR
+constexpr std::uint32_t kEphemeralLow = 32768, kEphemeralHigh = 60999;  // ip_local_port_range
+
+bool is_rate_limited_type(std::uint8_t type, std::uint8_t code) {
+  // icmp_ratemask 0x1818: dest unreachable, source quench, time exceeded, parameter problem;
+  // fragmentation needed is exempt so that path MTU discovery works.
+  if (type == wire::kIcmpDestUnreachable && code == wire::kIcmpCodeFragNeeded) return false;
+  return type == 3 || type == 4 || type == 11 || type == 12;
+}
+
+std::string describe_icmp(std::uint8_t type, std::uint8_t code) {
+  if (type == wire::kIcmpTimeExceeded) return "time exceeded";
+  if (type != wire::kIcmpDestUnreachable) return "ICMP type " + std::to_string(type);
+  switch (code) {
+    case wire::kIcmpCodeNetUnreachable: return "net unreachable";
+    case wire::kIcmpCodeHostUnreachable: return "host unreachable";
+    case wire::kIcmpCodeProtocolUnreachable: return "protocol unreachable";
+    case wire::kIcmpCodePortUnreachable: return "port unreachable";
+    case wire::kIcmpCodeFragNeeded: return "fragmentation needed";
+    case wire::kIcmpCodeAdminProhibited: return "administratively prohibited";
+  }
+  return "destination unreachable code " + std::to_string(code);
+}
+
+}  // namespace
+
+std::string_view to_string(SendStatus status) {
+  switch (status) {
+    case SendStatus::sent: return "sent";
+    case SendStatus::network_unreachable: return "network_unreachable";
+    case SendStatus::host_unreachable: return "host_unreachable";
+    case SendStatus::prohibited: return "prohibited";
+    case SendStatus::blackholed: return "blackholed";
+    case SendStatus::message_too_long: return "message_too_long";
+    case SendStatus::no_source_address: return "no_source_address";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::pending: return "pending";
+    case Outcome::reply: return "reply";
+    case Outcome::unreachable: return "unreachable";
+    case Outcome::timeout: return "timeout";
+  }
+  return "unknown";
+}
+
+IpNode::IpNode(Network& network, std::uint32_t id, std::string name, NodeKind kind, bool ip_forward)
+    : Node(network, id, std::move(name), kind),
+      ip_forward_(ip_forward),
+      next_ip_id_(static_cast<std::uint16_t>(context().sim.rng().below(65536))) {}
+
+IpNode::~IpNode() = default;
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+link::Interface& IpNode::add_interface(std::string name, std::optional<wire::Ipv4InterfaceAddress> address,
+                                       std::optional<wire::MacAddress> mac) {
+  link::Interface& interface = create_interface(std::move(name), mac);
+  arp_caches_.push_back(std::make_unique<stack::ArpCache>(context(), interface, *this, arp_config_));
+  if (address) add_address(interface.name(), *address);
+  return interface;
+}
+
+link::Interface& IpNode::add_interface(std::string name, std::string_view address) {
+  return add_interface(std::move(name), wire::Ipv4InterfaceAddress::parse(address));
+}
+
+void IpNode::add_address(std::string_view interface_name, wire::Ipv4InterfaceAddress address) {
+  link::Interface& interface = Node::interface(interface_name);
+  for (const auto& other : interfaces())
+    for (const auto& existing : other->addresses())
+      if (existing.subnet().overlaps(address.subnet()) && other.get() != &interface)
+        throw core::ConfigError(interface.full_name(), "ip",
+                                address.to_string() + " overlaps " + existing.to_string() + " on " + other->full_name());
+  interface.add_address(address);
+  const wire::Ipv4Prefix subnet = address.subnet();
+  if (routes_.find_exact(subnet) == nullptr)
+    routes_.add(stack::Route{subnet, stack::RouteType::unicast, {}, index_of(interface), interface.name(),
+                             stack::RouteOrigin::connected, address.address()},
+                name());
+}
+
+void IpNode::add_route(wire::Ipv4Prefix destination, wire::Ipv4Address gateway) {
+  const std::string what = "route " + destination.to_string() + " via " + gateway.to_string();
+  const stack::Route* connected = routes_.lookup(gateway);
+  if (connected == nullptr || connected->origin != stack::RouteOrigin::connected)
+    throw core::ConfigError(name(), what,
+                            "gateway " + gateway.to_string() + " is not on a connected subnet of " + name() +
+                                " (Linux: 'Nexthop has invalid gateway')");
+  if (is_local_address(gateway))
+    throw core::ConfigError(name(), what, "gateway " + gateway.to_string() + " is this node's own address");
+  routes_.add(stack::Route{destination, stack::RouteType::unicast, gateway, connected->interface,
+                           connected->interface_name, stack::RouteOrigin::static_route, {}},
+              name());
+}
+
+void IpNode::add_route(wire::Ipv4Prefix destination, std::string_view interface_name) {
+  link::Interface& interface = Node::interface(interface_name);
+  routes_.add(stack::Route{destination, stack::RouteType::unicast, {}, index_of(interface), interface.name(),
+                           stack::RouteOrigin::static_route, {}},
+              name());
+}
+
+void IpNode::add_special_route(wire::Ipv4Prefix destination, stack::RouteType type) {
+  if (type == stack::RouteType::unicast)
+    throw core::ConfigError(name(), "route " + destination.to_string(), "a unicast route needs a gateway or interface");
+  routes_.add(stack::Route{destination, type, {}, stack::kNoRouteInterface, "", stack::RouteOrigin::static_route, {}},
+              name());
+}
+
+std::vector<stack::NeighbourEntry> IpNode::arp_table() const {
+  std::vector<stack::NeighbourEntry> all;
+  for (const auto& cache : arp_caches_) {
+    auto entries = cache->entries();
+    all.insert(all.end(), entries.begin(), entries.end());
+  }
+  return all;
+}
+
+stack::ArpCache& IpNode::arp_cache(std::string_view interface_name) {
+  return *arp_caches_[index_of(interface(interface_name))];
+}
+
+bool IpNode::is_local_address(wire::Ipv4Address address) const {
+  for (const auto& interface : interfaces())
+    for (const auto& a : interface->addresses())
+      if (a.address() == address) return true;
+  return false;
+}
+
+wire::Ipv4Address IpNode::primary_address() const {
+  for (const auto& interface : interfaces())
+    if (!interface->addresses().empty()) return interface->addresses().front().address();
+  return {};
+}
+
+bool IpNode::is_subnet_broadcast(wire::Ipv4Address address) const {
+  for (const auto& interface : interfaces())
+    for (const auto& a : interface->addresses())
+      if (a.prefix_length() < 31 && a.broadcast() == address) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sockets
+
+void IpNode::bind_udp(std::uint16_t port, UdpHandler& handler) {
+  if (port == 0) throw core::ConfigError(name(), "udp port", "port 0 cannot be bound");
+  if (!udp_ports_.emplace(port, &handler).second)
+    throw core::ConfigError(name(), "udp port " + std::to_string(port), "already in use");
+}
+
+std::uint16_t IpNode::ephemeral_port() {
+  for (;;) {
+    auto port = static_cast<std::uint16_t>(context().sim.rng().between(kEphemeralLow, kEphemeralHigh));
+    if (udp_ports_.count(port) == 0) return port;
+  }
+}
+
+std::uint16_t IpNode::register_echo(EchoHandler& handler) {
+  for (;;) {
+    auto id = static_cast<std::uint16_t>(context().sim.rng().below(65536));
+    if (echo_ids_.emplace(id, &handler).second) return id;
+  }
+}
+
+SendStatus IpNode::send_udp(std::uint16_t src_port, wire::Ipv4Address dst, std::uint16_t dst_port,
+                            std::span<const std::uint8_t> payload, const SendOptions& options) {
+  std::uint8_t header[kUdpHeaderLen];
+  wire::store_be16(header, src_port);
+  wire::store_be16(header + 2, dst_port);
+  wire::store_be16(header + 4, static_cast<std::uint16_t>(kUdpHeaderLen + payload.size()));
+  wire::store_be16(header + 6, 0);
+  wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoUdp, options.ttl, options.tos, 0, options.dont_fragment,
+                    static_cast<std::uint16_t>(kUdpHeaderLen + payload.size())};
+  return originate(ip, header, payload, 6, true);
+}
+
+SendStatus IpNode::send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
+                                     std::span<const std::uint8_t> data, const SendOptions& options) {
+  std::uint8_t header[wire::kIcmpHeaderLen] = {wire::kIcmpEchoRequest, 0, 0, 0};
+  wire::store_be16(header + 4, id);
+  wire::store_be16(header + 6, seq);
+  wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoIcmp, options.ttl, options.tos, 0, options.dont_fragment,
+                    static_cast<std::uint16_t>(wire::kIcmpHeaderLen + data.size())};
+  return originate(ip, header, data, 2, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+IpNode::OutputRoute IpNode::route_output(wire::Ipv4Address dst, wire::Ipv4Address source_hint) const {
+  OutputRoute out;
+  if (is_local_address(dst)) {
+    out.local = true;
+    out.source = source_hint.is_unspecified() ? dst : source_hint;
+    return out;
+  }
+  const stack::Route* route = routes_.lookup(dst);
+  if (route == nullptr) {
+    out.status = SendStatus::network_unreachable;
+    return out;
+  }
+  switch (route->type) {
+    case stack::RouteType::unicast: break;
+    case stack::RouteType::unreachable: out.status = SendStatus::host_unreachable; return out;
+    case stack::RouteType::prohibit: out.status = SendStatus::prohibited; return out;
+    case stack::RouteType::blackhole: out.status = SendStatus::blackholed; return out;
+  }
+  out.egress_index = route->interface;
+  out.egress = interfaces()[route->interface].get();
+  out.next_hop = route->has_gateway() ? route->gateway : dst;
+  out.broadcast = !route->has_gateway() && is_subnet_broadcast(dst);
+  if (!source_hint.is_unspecified()) {
+    out.source = source_hint;
+  } else if (!route->preferred_source.is_unspecified()) {
+    out.source = route->preferred_source;
+  } else {
+    out.source = out.egress->source_address_for(out.next_hop);
+  }
+  if (out.source.is_unspecified()) out.status = SendStatus::no_source_address;
+  return out;
+}
+
+wire::Frame IpNode::new_ipv4_frame(const wire::Ipv4Repr& ip) {
+  wire::Frame frame = context().pool.allocate(kL3Offset + ip.wire_len());
+  frame.meta().packet_id = context().new_packet_id();
+  wire::EthernetRepr{wire::MacAddress(), wire::MacAddress(), wire::kEthertypeIpv4, std::nullopt}.emit(frame.bytes());
+  ip.emit(frame.bytes().subspan(kL3Offset));
+  return frame;
+}
+
+SendStatus IpNode::originate(wire::Ipv4Repr ip, std::span<const std::uint8_t> l4_header,
+                             std::span<const std::uint8_t> payload, std::uint16_t checksum_offset,
+                             bool pseudo_header_checksum) {
+  OutputRoute route = route_output(ip.dst, ip.src);
+  if (route.status != SendStatus::sent) return route.status;
+  ip.src = route.source;
+  ip.id = next_ip_id();
+  if (!route.local && ip.dont_fragment && ip.wire_len() > route.egress->mtu()) return SendStatus::message_too_long;
+  wire::Frame frame = new_ipv4_frame(ip);
+  std::uint8_t* l4 = frame.data() + kL3Offset + ip.header_len();
+  std::memcpy(l4, l4_header.data(), l4_header.size());
+  if (!payload.empty()) std::memcpy(l4 + l4_header.size(), payload.data(), payload.size());
+  const std::size_t l4_len = l4_header.size() + payload.size();
+  std::uint32_t sum = pseudo_header_checksum
+                          ? wire::pseudo_header_sum(ip.src, ip.dst, ip.protocol, static_cast<std::uint16_t>(l4_len))
+                          : 0;
+  std::uint16_t checksum = wire::checksum_finish(wire::checksum_add({l4, l4_len}, sum));
+  if (pseudo_header_checksum && checksum == 0) checksum = 0xffff;  // UDP: 0 means "no checksum"
+  wire::store_be16(l4 + checksum_offset, checksum);
+  ++counters_.originated;
+  context().trace.packet(context().now(), trace::TraceKind::sent, id(),
+                         route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id);
+  transmit(route, std::move(frame));
+  return SendStatus::sent;
+}
+
+void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
+  if (route.local) {
+    loopback_.push_back(std::move(frame));
+    context().sim.schedule_in(0, *this, 0);
+    return;
+  }
+  link::Interface& egress = *route.egress;
+  egress.mac().write_to(frame.data() + 6);
+  if (route.broadcast) {
+    wire::MacAddress::broadcast().write_to(frame.data());
+    egress.send(std::move(frame));
+    return;
+  }
+  arp_caches_[route.egress_index]->send(route.next_hop, std::move(frame));
+}
+
+void IpNode::handle_event(const core::Event&) {
+  // Loopback: a packet this node sent to itself arrives now, as through lo.
+  wire::Frame frame = loopback_.pop_front();
+  deliver_locally(nullptr, std::move(frame), false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+void IpNode::drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id,
+                  std::string detail) {
+  ++counters_.dropped;
+  context().trace.drop(context().now(), reason, id(), interface != nullptr ? interface->id() : trace::kNoId, packet_id,
+                       std::move(detail));
+}
+
+void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {
+  auto eth = wire::EthernetView::parse(frame.bytes());
+  if (!eth) {
+    drop(&interface, trace::DropReason::malformed, frame.meta().packet_id,
+         "Ethernet frame of " + std::to_string(frame.size()) + " bytes is truncated");
+    return;
+  }
+  const wire::MacAddress dst = eth->dst();
+  const bool to_us = dst == interface.mac();
+  if (!to_us && dst.is_unicast()) return;  // PACKET_OTHERHOST: not for this interface; the NIC filters it
+  if (eth->has_vlan()) {
+    drop(&interface, trace::DropReason::unsupported_protocol, frame.meta().packet_id,
+         "802.1Q-tagged frame (VLAN " + std::to_string(eth->vlan_id()) + ") on an interface without VLANs");
+    return;
+  }
+  switch (eth->ethertype()) {
+    case wire::kEthertypeArp: {
+      auto arp_view = wire::ArpView::parse(eth->payload());
+      auto arp = arp_view ? wire::ArpRepr::parse(*arp_view) : wire::Parsed<wire::ArpRepr>(arp_view.error());
+      if (!arp) {
+        drop(&interface, trace::DropReason::malformed, frame.meta().packet_id,
+             "ARP packet: " + std::string(wire::to_string(arp.error())));
+        return;
+      }
+      arp_caches_[index_of(interface)]->receive(*arp, to_us);
+      return;
+    }
+    case wire::kEthertypeIpv4:
+      receive_ipv4(interface, std::move(frame), !to_us);
+      return;
+    default:
+      drop(&interface, trace::DropReason::unsupported_protocol, frame.meta().packet_id,
+           "EtherType 0x" + [](std::uint16_t t) {
+             char text[8];
+             std::snprintf(text, sizeof text, "%04x", t);
+             return std::string(text);
+           }(eth->ethertype()));
+  }
+}
+
+void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast) {
+  const std::uint64_t packet_id = frame.meta().packet_id;
+  auto ip = wire::Ipv4View::parse(frame.bytes().subspan(kL3Offset));
+  if (!ip) {
+    drop(&interface, trace::DropReason::malformed, packet_id,
+         "IPv4 header: " + std::string(wire::to_string(ip.error())));
+    return;
+  }
+  if (!ip->verify_checksum()) {
+    drop(&interface, trace::DropReason::bad_checksum, packet_id,
+         "IPv4 header checksum 0x" + [](std::uint16_t c) {
+           char text[8];
+           std::snprintf(text, sizeof text, "%04x", c);
+           return std::string(text);
+         }(ip->checksum()) + " from " + ip->src().to_string() + " is wrong");
+    return;
+  }
+  ++counters_.received;
+  frame.resize(kL3Offset + ip->total_len());  // drop Ethernet padding
+  const wire::Ipv4Address dst = ip->dst();
+  if (is_local_address(dst) || dst.is_limited_broadcast() || is_subnet_broadcast(dst)) {
+    deliver_locally(&interface, std::move(frame), link_broadcast || dst.is_limited_broadcast() || is_subnet_broadcast(dst));
+    return;
+  }
+  if (dst.is_multicast()) {
+    drop(&interface, trace::DropReason::unsupported_protocol, packet_id, "multicast " + dst.to_string() + " (no groups joined)");
+    return;
+  }
+  if (!ip_forward_ || link_broadcast) {
+    drop(&interface, trace::DropReason::not_forwarding, packet_id,
+         name() + " is not " + (ip_forward_ ? "forwarding a link-layer broadcast" : "a router (ip_forward=0)") +
+             " and " + dst.to_string() + " is not its address");
+    return;
+  }
+  forward(interface, std::move(frame));
+}
+
+void IpNode::forward(link::Interface& interface, wire::Frame frame) {
+  const std::uint64_t packet_id = frame.meta().packet_id;
+  auto ip = wire::Ipv4ViewMut::parse(frame.bytes().subspan(kL3Offset));
+  const wire::Ipv4Address dst = ip->dst();
+  const stack::Route* route = routes_.lookup(dst);
+  if (route == nullptr) {
+    send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeNetUnreachable);
+    drop(&interface, trace::DropReason::no_route, packet_id, "no route to " + dst.to_string() + " at " + name());
+    return;
+  }
+  switch (route->type) {
+    case stack::RouteType::unicast: break;
+    case stack::RouteType::unreachable:
+      send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeHostUnreachable);
+      drop(&interface, trace::DropReason::unreachable_route, packet_id,
+           dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
+      return;
+    case stack::RouteType::prohibit:
+      send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeAdminProhibited);
+      drop(&interface, trace::DropReason::unreachable_route, packet_id,
+           dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
+      return;
+    case stack::RouteType::blackhole:
+      drop(&interface, trace::DropReason::blackhole_route, packet_id,
+           dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
+      return;
+  }
+  if (ip->ttl() <= 1) {
+    send_icmp_error(ip->bytes(), wire::kIcmpTimeExceeded, wire::kIcmpCodeTtlExceeded);
+    drop(&interface, trace::DropReason::ttl_exceeded, packet_id,
+         "TTL exceeded at " + name() + " forwarding to " + dst.to_string());
+    return;
+  }
+  link::Interface& egress = *interfaces()[route->interface];
+  if (ip->total_len() > egress.mtu()) {
+    if (ip->dont_fragment()) {
+      send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeFragNeeded,
+                      static_cast<std::uint16_t>(egress.mtu()));
+      drop(&interface, trace::DropReason::fragmentation_needed, packet_id,
+           std::to_string(ip->total_len()) + "-byte packet with DF exceeds the MTU " + std::to_string(egress.mtu()) +
+               " of " + egress.full_name());
+    } else {
+      drop(&interface, trace::DropReason::fragmentation_unsupported, packet_id,
+           std::to_string(ip->total_len()) + "-byte packet exceeds the MTU " + std::to_string(egress.mtu()) + " of " +
+               egress.full_name() + " (vpcsim does not fragment)");
+    }
+    return;
+  }
+  ip->decrement_ttl();
+  ++counters_.forwarded;
+  context().trace.packet(context().now(), trace::TraceKind::forwarded, id(), egress.id(), packet_id);
+  egress.mac().write_to(frame.data() + 6);
+  arp_caches_[route->interface]->send(route->has_gateway() ? route->gateway : dst, std::move(frame));
+}
+
+void IpNode::deliver_locally(const link::Interface* interface, wire::Frame frame, bool link_broadcast) {
+  ++counters_.delivered;
+  const std::uint64_t packet_id = frame.meta().packet_id;
+  auto ip = wire::Ipv4View::parse(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset));
+  if (ip->is_fragment()) {
+    drop(interface, trace::DropReason::unsupported_protocol, packet_id,
+         "IPv4 fragment from " + ip->src().to_string() + " (vpcsim does not reassemble)");
+    return;
+  }
+  context().trace.packet(context().now(), trace::TraceKind::received, id(),
+                         interface != nullptr ? interface->id() : trace::kNoId, packet_id);
+  switch (ip->protocol()) {
+    case wire::kIpProtoIcmp: deliver_icmp(interface, *ip, link_broadcast, packet_id); return;
+    case wire::kIpProtoUdp: deliver_udp(interface, *ip, link_broadcast, packet_id); return;
+    case wire::kIpProtoTcp:
+      drop(interface, trace::DropReason::unsupported_protocol, packet_id, "TCP is not implemented yet");
+      return;
+    default:
+      if (!link_broadcast) send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeProtocolUnreachable);
+      drop(interface, trace::DropReason::protocol_unreachable, packet_id,
+           "no handler for IP protocol " + std::to_string(ip->protocol()) + " at " + name());
+  }
+}
+
+void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
+                          std::uint64_t packet_id) {
+  auto icmp = wire::IcmpView::parse(ip.payload());
+  if (!icmp) {
+    drop(interface, trace::DropReason::malformed, packet_id, "ICMP: " + std::string(wire::to_string(icmp.error())));
+    return;
+  }
+  if (!icmp->verify_checksum()) {
+    drop(interface, trace::DropReason::bad_checksum, packet_id, "ICMP checksum from " + ip.src().to_string() + " is wrong");
+    return;
+  }
+  switch (icmp->type()) {
+    case wire::kIcmpEchoRequest: {
+      if (link_broadcast) {
+        drop(interface, trace::DropReason::none, packet_id, "broadcast echo ignored (icmp_echo_ignore_broadcasts=1)");
+        return;
+      }
+      // icmp_reply(): back to the sender from the address it pinged, same TOS, DF clear.
+      SendOptions options;
+      options.source = ip.dst();
+      options.tos = ip.tos();
+      options.dont_fragment = false;
+      std::uint8_t header[wire::kIcmpHeaderLen] = {wire::kIcmpEchoReply, 0, 0, 0};
+      wire::store_be16(header + 4, icmp->echo_id());
+      wire::store_be16(header + 6, icmp->echo_seq());
+      wire::Ipv4Repr reply{options.source, ip.src(), wire::kIpProtoIcmp, options.ttl, options.tos, 0, false,
+                           static_cast<std::uint16_t>(icmp->bytes().size())};
+      originate(reply, header, icmp->data(), 2, false);
+      return;
+    }
+    case wire::kIcmpEchoReply: {
+      auto it = echo_ids_.find(icmp->echo_id());
+      if (it == echo_ids_.end()) {
+        drop(interface, trace::DropReason::no_socket, packet_id,
+             "echo reply with id " + std::to_string(icmp->echo_id()) + " that no ping is waiting for");
+        return;
+      }
+      it->second->on_echo_reply(*this, ReceivedEchoReply{ip.src(), icmp->echo_id(), icmp->echo_seq(), ip.ttl(),
+                                                          icmp->data().size()});
+      return;
+    }
+    case wire::kIcmpDestUnreachable:
+    case wire::kIcmpTimeExceeded: {
+      auto quoted = wire::Ipv4View::parse_quoted(icmp->invoking_packet());
+      if (!quoted || quoted->payload().size() < 8) {
+        drop(interface, trace::DropReason::malformed, packet_id, "ICMP error quotes too little of the original packet");
+        return;
+      }
+      IcmpErrorReport report{ip.src(), icmp->type(), icmp->code(),
+                             icmp->code() == wire::kIcmpCodeFragNeeded ? icmp->next_hop_mtu() : std::uint16_t{0},
+                             quoted->dst(), 0, 0};
+      const auto l4 = quoted->payload();
+      if (quoted->protocol() == wire::kIpProtoUdp) {
+        report.original_dst_port = wire::load_be16(l4.data() + 2);
+        auto it = udp_ports_.find(wire::load_be16(l4.data()));
+        if (it != udp_ports_.end()) {
+          it->second->on_icmp_error(*this, report);
+          return;
+        }
+      } else if (quoted->protocol() == wire::kIpProtoIcmp && l4[0] == wire::kIcmpEchoRequest) {
+        report.echo_seq = wire::load_be16(l4.data() + 6);
+        auto it = echo_ids_.find(wire::load_be16(l4.data() + 4));
+        if (it != echo_ids_.end()) {
+          it->second->on_icmp_error(*this, report);
+          return;
+        }
+      }
+      drop(interface, trace::DropReason::no_socket, packet_id,
+           describe_icmp(icmp->type(), icmp->code()) + " from " + ip.src().to_string() + " that no socket is waiting for");
+      return;
+    }
+    default:
+      drop(interface, trace::DropReason::unsupported_protocol, packet_id,
+           "ICMP type " + std::to_string(icmp->type()) + " is not handled");
+  }
+}
+
+void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
+                         std::uint64_t packet_id) {
+  const auto l4 = ip.payload();
+  if (l4.size() < kUdpHeaderLen || wire::load_be16(l4.data() + 4) < kUdpHeaderLen ||
+      wire::load_be16(l4.data() + 4) > l4.size()) {
+    drop(interface, trace::DropReason::malformed, packet_id, "UDP datagram from " + ip.src().to_string() + " is truncated");
+    return;
+  }
+  const std::uint16_t udp_len = wire::load_be16(l4.data() + 4);
+  const auto udp = l4.first(udp_len);
+  if (wire::load_be16(udp.data() + 6) != 0 &&
+      wire::checksum_fold(wire::checksum_add(udp, wire::pseudo_header_sum(ip.src(), ip.dst(), wire::kIpProtoUdp, udp_len))) !=
+          0xffff) {
+    drop(interface, trace::DropReason::bad_checksum, packet_id, "UDP checksum from " + ip.src().to_string() + " is wrong");
+    return;
+  }
+  const std::uint16_t dst_port = wire::load_be16(udp.data() + 2);
+  auto it = udp_ports_.find(dst_port);
+  if (it == udp_ports_.end()) {
+    if (!link_broadcast) send_icmp_error(ip.bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodePortUnreachable);
+    drop(interface, trace::DropReason::port_unreachable, packet_id,
+         "UDP port " + std::to_string(dst_port) + " is closed on " + name());
+    return;
+  }
+  it->second->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
+                                                  udp.subspan(kUdpHeaderLen)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// ICMP errors
+
+bool IpNode::icmp_rate_allows(wire::Ipv4Address destination) {
+  const core::Time now = context().now();
+  auto [it, created] = icmp_rate_.try_emplace(destination.to_u32(), RateBucket{kIcmpRateBurst, now});
+  RateBucket& bucket = it->second;
+  if (!created) {
+    bucket.tokens = std::min(kIcmpRateBurst, bucket.tokens + (now - bucket.last));
+    bucket.last = now;
+  }
+  if (bucket.tokens < kIcmpRateInterval) return false;
+  bucket.tokens -= kIcmpRateInterval;
+  return true;
+}
+
+void IpNode::send_icmp_error(std::span<const std::uint8_t> offending, std::uint8_t type, std::uint8_t code,
+                             std::uint16_t next_hop_mtu) {
+  auto original = wire::Ipv4View::parse_quoted(offending);
+  if (!original) return;
+  const wire::Ipv4Address to = original->src();
+  if (to.is_unspecified() || to.is_multicast() || to.is_limited_broadcast() || to.is_loopback() ||
+      is_subnet_broadcast(to))
+    return;
+  if (original->frag_offset() != 0) return;
+  if (original->protocol() == wire::kIpProtoIcmp) {
+    const auto l4 = original->payload();
+    if (l4.empty() || (l4[0] != wire::kIcmpEchoRequest && l4[0] != wire::kIcmpEchoReply && l4[0] != 13 && l4[0] != 14))
+      return;  // never an error about an error (or an unknown type)
+  }
+  const bool to_self = is_local_address(to);
+  if (!to_self && is_rate_limited_type(type, code) && !icmp_rate_allows(to)) {
+    ++counters_.icmp_rate_limited;
+    return;
+  }
+  // The source: the address the offending packet was sent to if that is ours (port unreachable),
+  // else the one the route back to the sender picks.
+  wire::Ipv4Address source = is_local_address(original->dst()) ? original->dst() : wire::Ipv4Address();
+  const std::size_t quote_len =
+      std::min(offending.size(), kIcmpErrorMaxLen - wire::kIpv4MinHeaderLen - wire::kIcmpHeaderLen);
+  wire::Ipv4Repr ip{source, to, wire::kIpProtoIcmp, 64,
+                    static_cast<std::uint8_t>((original->tos() & kTosMask) | kTosInternetControl), 0, false,
+                    static_cast<std::uint16_t>(wire::kIcmpHeaderLen + quote_len)};
+  OutputRoute route = route_output(to, source);
+  if (route.status != SendStatus::sent) return;  // no way back: nothing to send
+  ip.src = route.source;
+  ip.id = next_ip_id();
+  wire::Frame frame = new_ipv4_frame(ip);
+  const wire::IcmpRepr icmp = type == wire::kIcmpTimeExceeded
+                                  ? wire::IcmpRepr::time_exceeded(code, offending.first(quote_len))
+                                  : wire::IcmpRepr::dest_unreachable(code, offending.first(quote_len), next_hop_mtu);
+  icmp.emit(frame.bytes().subspan(kL3Offset + ip.header_len()));
+  ++counters_.icmp_errors_sent;
+  context().trace.note(context().now(), trace::TraceKind::icmp_error, id(),
+                       route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id,
+                       describe_icmp(type, code) + " to " + to.to_string() + " about a packet for " +
+                           original->dst().to_string());
+  transmit(route, std::move(frame));
+}
+
+void IpNode::neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, wire::Frame frame) {
+  drop(&interface, trace::DropReason::arp_failed, frame.meta().packet_id,
+       "ARP for " + next_hop.to_string() + " on " + interface.full_name() + " timed out after " +
+           std::to_string(arp_config_.mcast_probes) + " tries");
+  if (frame.size() > kL3Offset)
+    send_icmp_error(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset), wire::kIcmpDestUnreachable,
+                    wire::kIcmpCodeHostUnreachable);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applications
+
+template <class App, class... Args>
+App& IpNode::add_application(Args&&... args) {
+  auto app = std::make_unique<App>(*this, std::forward<Args>(args)...);
+  App& ref = *app;
+  applications_.push_back(std::move(app));
+  return ref;
+}
+
+Ping& IpNode::ping(const PingConfig& config) { return add_application<Ping>(config); }
+Traceroute& IpNode::traceroute(const TracerouteConfig& config) { return add_application<Traceroute>(config); }
+UdpResponder& IpNode::udp_listen(std::uint16_t port, std::string reply) {
+  return add_application<UdpResponder>(port, std::move(reply));
+}
+UdpClient& IpNode::udp_send(const UdpClientConfig& config) { return add_application<UdpClient>(config); }
+
+}  // namespace vpcsim::node

@@ -1,0 +1,186 @@
+// The IPv4 stack shared by hosts and routers. As in Linux, a router is a host with forwarding on
+// (net.ipv4.ip_forward=1): both answer ARP and ping, deliver to local sockets and send ICMP errors
+// by the same rules; only forwarding differs.
+//
+// Receive: Ethernet (untagged) → ARP to the interface's ArpCache, or IPv4 → validate (version,
+// header length, checksum, total length; Ethernet padding trimmed) → local delivery if the
+// destination is one of the node's addresses on any interface (the weak host model), a broadcast, or
+// else forwarding: route lookup (no route → ICMP net unreachable; unreachable → host unreachable;
+// prohibit → admin prohibited; blackhole → silence), then TTL (≤ 1 → ICMP time exceeded), MTU, TTL
+// decrement with an incremental checksum update in place, and the next hop's ArpCache. The frame is
+// moved through all of it and rewritten in place, never copied.
+//
+// ICMP errors follow net/ipv4/icmp.c (icmp_send): never about an ICMP error, a non-first fragment,
+// a link-layer broadcast or a packet from a non-unicast source; they quote as much of the offending
+// datagram as fits in 576 bytes; TOS is the original's TOS bits with precedence 0xc0; TTL 64; DF
+// clear; and a per-destination token bucket (1 per second, burst 6) limits destination unreachable
+// and time exceeded, as icmp_ratelimit / icmp_ratemask do. Errors about this node's own packets are
+// delivered locally (the kernel loops them back), which is how ping learns "Destination Host
+// Unreachable" after ARP fails.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "libnet/core/event.h"
+#include "libnet/core/ring_buffer.h"
+#include "libnet/node/application.h"
+#include "libnet/node/node.h"
+#include "libnet/node/sockets.h"
+#include "libnet/stack/arp_cache.h"
+#include "libnet/stack/routing_table.h"
+#include "libnet/wire/ipv4.h"
+#include "libnet/wire/ipv4_interface_address.h"
+#include "libnet/wire/ipv4_prefix.h"
+
+namespace vpcsim::node {
+
+class Ping;
+class Traceroute;
+class UdpResponder;
+class UdpClient;
+struct PingConfig;
+struct TracerouteConfig;
+struct UdpClientConfig;
+
+struct IpCounters {
+  std::uint64_t received = 0;     ///< IPv4 packets accepted from the wire
+  std::uint64_t delivered = 0;    ///< to the node itself
+  std::uint64_t forwarded = 0;
+  std::uint64_t originated = 0;
+  std::uint64_t icmp_errors_sent = 0;
+  std::uint64_t icmp_rate_limited = 0;
+  std::uint64_t dropped = 0;
+};
+
+/// Options for a packet the node originates.
+struct SendOptions {
+  std::uint8_t ttl = 64;
+  std::uint8_t tos = 0;
+  bool dont_fragment = true;   ///< Linux sockets default to path-MTU discovery (DF set)
+  wire::Ipv4Address source;    ///< unspecified: chosen from the route, as Linux does
+};
+
+class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandler {
+ public:
+  IpNode(Network& network, std::uint32_t id, std::string name, NodeKind kind, bool ip_forward);
+  ~IpNode() override;
+
+  // --- configuration -------------------------------------------------------------------------
+  /// A new interface, with an address ("10.0.1.10/24") and a connected route when one is given.
+  link::Interface& add_interface(std::string name, std::optional<wire::Ipv4InterfaceAddress> address = std::nullopt,
+                                 std::optional<wire::MacAddress> mac = std::nullopt);
+  link::Interface& add_interface(std::string name, std::string_view address);
+  /// Adds an address and its connected route. Throws core::ConfigError if another interface of this
+  /// node has an address in an overlapping subnet (Linux would allow it; it is almost always a mistake).
+  void add_address(std::string_view interface, wire::Ipv4InterfaceAddress address);
+  /// A route through a gateway, which must be on one of the node's connected subnets.
+  void add_route(wire::Ipv4Prefix destination, wire::Ipv4Address gateway);
+  /// An on-link route out of an interface ("ip route add 10.9.0.0/16 dev eth1").
+  void add_route(wire::Ipv4Prefix destination, std::string_view interface);
+  /// `unreachable`, `prohibit` or `blackhole` route.
+  void add_special_route(wire::Ipv4Prefix destination, stack::RouteType type);
+  void set_default_gateway(wire::Ipv4Address gateway) { add_route(wire::Ipv4Prefix(), gateway); }
+  bool remove_route(wire::Ipv4Prefix destination) { return routes_.remove(destination); }
+  const stack::RoutingTable& routing_table() const { return routes_; }
+
+  bool ip_forward() const { return ip_forward_; }
+  void set_ip_forward(bool on) { ip_forward_ = on; }
+  const IpCounters& ip_counters() const { return counters_; }
+
+  /// The ARP caches of all interfaces, by interface then address.
+  std::vector<stack::NeighbourEntry> arp_table() const;
+  stack::ArpCache& arp_cache(std::string_view interface);
+  stack::ArpConfig arp_config() const { return arp_config_; }
+  /// Applies to interfaces added afterwards.
+  void set_arp_config(stack::ArpConfig config) { arp_config_ = config; }
+
+  bool is_local_address(wire::Ipv4Address address) const override;
+  /// The node's first address, or 0.0.0.0.
+  wire::Ipv4Address primary_address() const;
+
+  // --- sockets ---------------------------------------------------------------------------------
+  /// Throws core::ConfigError if the port is taken.
+  void bind_udp(std::uint16_t port, UdpHandler& handler);
+  void unbind_udp(std::uint16_t port) { udp_ports_.erase(port); }
+  /// A free port from Linux's ephemeral range (32768-60999), drawn from the simulation's RNG.
+  std::uint16_t ephemeral_port();
+  SendStatus send_udp(std::uint16_t src_port, wire::Ipv4Address dst, std::uint16_t dst_port,
+                      std::span<const std::uint8_t> payload, const SendOptions& options = {});
+  /// Registers an ICMP echo identifier; returns one drawn from the RNG that is not in use.
+  std::uint16_t register_echo(EchoHandler& handler);
+  void unregister_echo(std::uint16_t id) { echo_ids_.erase(id); }
+  SendStatus send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
+                               std::span<const std::uint8_t> data, const SendOptions& options = {});
+
+  // --- applications (owned by the node) ---------------------------------------------------------
+  Ping& ping(const PingConfig& config);
+  Traceroute& traceroute(const TracerouteConfig& config);
+  UdpResponder& udp_listen(std::uint16_t port, std::string reply = {});
+  UdpClient& udp_send(const UdpClientConfig& config);
+  const std::vector<std::unique_ptr<Application>>& applications() const { return applications_; }
+
+  // --- frame processing --------------------------------------------------------------------------
+  void receive_frame(link::Interface& interface, wire::Frame frame) override;
+  void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, wire::Frame frame) override;
+  void handle_event(const core::Event& event) override;
+
+ private:
+  struct OutputRoute {
+    SendStatus status = SendStatus::sent;
+    link::Interface* egress = nullptr;
+    std::uint32_t egress_index = 0;
+    wire::Ipv4Address next_hop;
+    wire::Ipv4Address source;
+    bool local = false;      ///< the destination is this node: loop back
+    bool broadcast = false;  ///< a broadcast on the egress subnet: no ARP
+  };
+  OutputRoute route_output(wire::Ipv4Address dst, wire::Ipv4Address source_hint) const;
+  /// A frame with an Ethernet header (destination still zero) and `ip`'s header; payload after 34 bytes.
+  wire::Frame new_ipv4_frame(const wire::Ipv4Repr& ip);
+  /// Sends a frame built by new_ipv4_frame along `route`.
+  void transmit(const OutputRoute& route, wire::Frame frame);
+  SendStatus originate(wire::Ipv4Repr ip, std::span<const std::uint8_t> l4_header, std::span<const std::uint8_t> payload,
+                       std::uint16_t checksum_offset, bool pseudo_header_checksum);
+
+  void receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast);
+  void forward(link::Interface& interface, wire::Frame frame);
+  void deliver_locally(const link::Interface* interface, wire::Frame frame, bool link_broadcast);
+  void deliver_icmp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast, std::uint64_t packet_id);
+  void deliver_udp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast, std::uint64_t packet_id);
+  /// icmp_send(): an ICMP error about `offending` (an IPv4 datagram) to its source.
+  void send_icmp_error(std::span<const std::uint8_t> offending, std::uint8_t type, std::uint8_t code,
+                       std::uint16_t next_hop_mtu = 0);
+  bool icmp_rate_allows(wire::Ipv4Address destination);
+  void drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id, std::string detail);
+  bool is_subnet_broadcast(wire::Ipv4Address address) const;
+  std::uint16_t next_ip_id() { return next_ip_id_++; }
+
+  template <class App, class... Args>
+  App& add_application(Args&&... args);
+
+  bool ip_forward_;
+  stack::RoutingTable routes_;
+  stack::ArpConfig arp_config_;
+  std::vector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
+  std::unordered_map<std::uint16_t, UdpHandler*> udp_ports_;
+  std::unordered_map<std::uint16_t, EchoHandler*> echo_ids_;
+  struct RateBucket {
+    core::Time tokens;
+    core::Time last;
+  };
+  std::unordered_map<std::uint32_t, RateBucket> icmp_rate_;
+  core::RingBuffer<wire::Frame> loopback_;
+  std::uint16_t next_ip_id_;
+  IpCounters counters_;
+  std::vector<std::unique_ptr<Application>> applications_;
+};
+
+}  // namespace vpcsim::node

@@ -1,0 +1,92 @@
+#include "libnet/node/network.h"
+
+#include "libnet/core/error.h"
+
+namespace vpcsim::node {
+namespace {
+constexpr std::uint64_t kMacStream = 0x6d6163;  // "mac"
+}
+
+Network::Network(std::uint64_t seed) : sim_(seed), mac_rng_(sim_.rng().stream(kMacStream)) {}
+
+Network::~Network() {
+  // Links hold frames in flight and nodes hold queued frames: both go before the pool.
+  links_.clear();
+  nodes_.clear();
+}
+
+template <class T>
+T& Network::add_node(std::string name, NodeKind kind) {
+  if (name.empty()) throw core::ConfigError("network", "nodes", "a node needs a name");
+  if (name.find_first_of(". /\\") != std::string::npos)
+    throw core::ConfigError(name, "name", "node names cannot contain '.', '/', '\\' or spaces");
+  if (by_name_.count(name) != 0)
+    throw core::ConfigError(name, "name", "a " + std::string(to_string(by_name_.find(name)->second->kind())) +
+                                              " named '" + name + "' already exists");
+  (void)kind;
+  const std::uint32_t id = trace_.register_node(name);
+  auto node = std::make_unique<T>(*this, id, name);
+  T& ref = *node;
+  by_name_.emplace(std::move(name), node.get());
+  nodes_.push_back(std::move(node));
+  return ref;
+}
+
+Host& Network::add_host(std::string name) { return add_node<Host>(std::move(name), NodeKind::host); }
+Router& Network::add_router(std::string name) { return add_node<Router>(std::move(name), NodeKind::router); }
+Switch& Network::add_switch(std::string name) { return add_node<Switch>(std::move(name), NodeKind::switch_); }
+
+Node* Network::find_node(std::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+Node& Network::node(std::string_view name) const {
+  if (Node* found = find_node(name)) return *found;
+  throw core::ConfigError(std::string(name), "node", "no node named '" + std::string(name) + "'");
+}
+
+link::Interface& Network::interface(std::string_view endpoint) const {
+  const auto dot = endpoint.find('.');
+  if (dot == std::string_view::npos)
+    throw core::ConfigError(std::string(endpoint), "endpoint", "expected 'node.interface'");
+  return node(endpoint.substr(0, dot)).interface(endpoint.substr(dot + 1));
+}
+
+link::Link& Network::connect(link::Interface& a, link::Interface& b, link::LinkConfig config) {
+  links_.push_back(std::make_unique<link::Link>(context(), a, b, config));
+  return *links_.back();
+}
+
+link::Link& Network::connect(std::string_view a, std::string_view b, link::LinkConfig config) {
+  auto resolve = [this](std::string_view endpoint) -> link::Interface& {
+    if (endpoint.find('.') == std::string_view::npos) {
+      Node* found = find_node(endpoint);
+      if (found != nullptr && found->kind() == NodeKind::switch_) return static_cast<Switch*>(found)->add_port();
+      if (found == nullptr)
+        throw core::ConfigError(std::string(endpoint), "endpoint", "no node named '" + std::string(endpoint) + "'");
+      throw core::ConfigError(std::string(endpoint), "endpoint",
+                              "'" + std::string(endpoint) + "' is a " + std::string(to_string(found->kind())) +
+                                  ": name one of its interfaces ('" + std::string(endpoint) + ".eth0')");
+    }
+    return interface(endpoint);
+  };
+  link::Interface& first = resolve(a);
+  link::Interface& second = resolve(b);
+  return connect(first, second, config);
+}
+
+wire::MacAddress Network::allocate_mac() {
+  for (;;) {
+    // 02:xx:xx:xx:xx:xx: locally administered, unicast.
+    std::uint64_t bits = (mac_rng_.next_u64() & 0x00ffffffffffULL) | 0x020000000000ULL;
+    if (macs_.insert(bits).second) return wire::MacAddress::from_u64(bits);
+  }
+}
+
+void Network::claim_mac(wire::MacAddress mac, const std::string& owner) {
+  if (!macs_.insert(mac.to_u64()).second)
+    throw core::ConfigError(owner, "mac", mac.to_string() + " is already used by another interface");
+}
+
+}  // namespace vpcsim::node

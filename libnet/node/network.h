@@ -1,0 +1,94 @@
+// A Network owns one simulation: the kernel (clock, events, RNG), the frame pool, the trace, and every
+// node and link in it. Nothing is global, so two Networks can run side by side in one process.
+//
+//   node::Network net(/*seed=*/1);
+//   auto& h1 = net.add_host("h1");  h1.add_interface("eth0", "10.0.1.10/24");
+//   auto& h2 = net.add_host("h2");  h2.add_interface("eth0", "10.0.1.20/24");
+//   net.connect("h1.eth0", "h2.eth0");
+//   auto& ping = h1.ping("10.0.1.20");
+//   net.run();
+//
+// Declaration order matters: the pool and trace outlive the nodes and links that hold frames and ids.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "libnet/core/simulation.h"
+#include "libnet/link/context.h"
+#include "libnet/link/link.h"
+#include "libnet/node/host.h"
+#include "libnet/node/node.h"
+#include "libnet/node/router.h"
+#include "libnet/node/switch.h"
+#include "libnet/trace/trace_log.h"
+#include "libnet/wire/frame_pool.h"
+
+namespace vpcsim::node {
+
+class Network {
+ public:
+  explicit Network(std::uint64_t seed = 1);
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+  ~Network();
+
+  /// Each throws core::ConfigError if the name is empty, has a '.', or is taken.
+  Host& add_host(std::string name);
+  Router& add_router(std::string name);
+  Switch& add_switch(std::string name);
+
+  /// Links two interfaces.
+  link::Link& connect(link::Interface& a, link::Interface& b, link::LinkConfig config = {});
+  /// Links two endpoints named "node.interface"; a bare switch name means a new port of that switch.
+  /// Throws core::ConfigError naming the endpoint that does not exist.
+  link::Link& connect(std::string_view a, std::string_view b, link::LinkConfig config = {});
+
+  Node& node(std::string_view name) const;
+  Node* find_node(std::string_view name) const;
+  /// "r1.eth0" -> the interface. Throws core::ConfigError.
+  link::Interface& interface(std::string_view endpoint) const;
+  const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
+  const std::vector<std::unique_ptr<link::Link>>& links() const { return links_; }
+
+  /// Runs until nothing is left to do; returns the number of events handled.
+  std::uint64_t run() { return sim_.run(); }
+  /// Runs up to and including simulated time `until` (absolute).
+  std::uint64_t run_until(core::Time until) { return sim_.run_until(until); }
+  /// Runs for `duration` more simulated time.
+  std::uint64_t run_for(core::Time duration) { return sim_.run_until(sim_.now() + duration); }
+  core::Time now() const { return sim_.now(); }
+  std::uint64_t seed() const { return sim_.seed(); }
+
+  core::Simulation& simulation() { return sim_; }
+  wire::FramePool& pool() { return pool_; }
+  trace::TraceLog& trace() { return trace_; }
+  const trace::TraceLog& trace() const { return trace_; }
+  link::Context context() { return link::Context{sim_, pool_, trace_, next_packet_id_}; }
+
+  /// A locally administered unicast MAC drawn from the seed, unique in this network.
+  wire::MacAddress allocate_mac();
+  /// Records a MAC given by the user; throws core::ConfigError if another interface has it.
+  void claim_mac(wire::MacAddress mac, const std::string& owner);
+
+ private:
+  template <class T>
+  T& add_node(std::string name, NodeKind kind);
+
+  core::Simulation sim_;
+  wire::FramePool pool_;
+  trace::TraceLog trace_;
+  std::uint64_t next_packet_id_ = 0;
+  core::Rng mac_rng_;
+  std::unordered_set<std::uint64_t> macs_;
+  std::map<std::string, Node*, std::less<>> by_name_;
+  std::vector<std::unique_ptr<link::Link>> links_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+}  // namespace vpcsim::node

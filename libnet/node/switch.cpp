@@ -1,0 +1,87 @@
+#include "libnet/node/switch.h"
+
+#include <algorithm>
+
+#include "libnet/core/error.h"
+#include "libnet/wire/ethernet.h"
+
+namespace vpcsim::node {
+
+Switch::Switch(Network& network, std::uint32_t id, std::string name)
+    : Node(network, id, std::move(name), NodeKind::switch_) {}
+
+link::Interface& Switch::add_port(std::string name) {
+  if (name.empty()) name = "p" + std::to_string(interfaces().size() + 1);
+  return create_interface(std::move(name), std::nullopt);
+}
+
+void Switch::set_ageing_time(core::Time t) {
+  if (t <= 0) throw core::ConfigError(name(), "ageing_time", "must be positive");
+  ageing_time_ = t;
+}
+
+void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
+  if (frame.size() < wire::kEthernetHeaderLen) {
+    context().trace.drop(context().now(), trace::DropReason::malformed, id(), ingress.id(), frame.meta().packet_id,
+                         "frame of " + std::to_string(frame.size()) + " bytes is shorter than an Ethernet header");
+    return;
+  }
+  const core::Time now = context().now();
+  const std::uint32_t in_port = index_of(ingress);
+  const wire::MacAddress src = wire::MacAddress::from_bytes(frame.data() + 6);
+  if (src.is_unicast() && !src.is_zero()) table_[src.to_u64()] = Learned{in_port, now};
+
+  const wire::MacAddress dst = wire::MacAddress::from_bytes(frame.data());
+  if (!dst.is_unicast()) {
+    flood(in_port, std::move(frame));
+    return;
+  }
+  auto it = table_.find(dst.to_u64());
+  if (it == table_.end() || now - it->second.last_seen > ageing_time_) {
+    flood(in_port, std::move(frame));
+    return;
+  }
+  if (it->second.port == in_port) {
+    ++counters_.filtered;
+    return;
+  }
+  ++counters_.forwarded;
+  link::Interface& egress = *interfaces()[it->second.port];
+  context().trace.packet(now, trace::TraceKind::switched, id(), egress.id(), frame.meta().packet_id);
+  egress.send(std::move(frame));
+}
+
+void Switch::flood(std::uint32_t ingress, wire::Frame frame) {
+  ++counters_.flooded;
+  context().trace.packet(context().now(), trace::TraceKind::flooded, id(), interfaces()[ingress]->id(),
+                         frame.meta().packet_id);
+  // Every other connected port gets a copy; the last one gets the original.
+  std::uint32_t last = static_cast<std::uint32_t>(interfaces().size());
+  for (std::uint32_t i = static_cast<std::uint32_t>(interfaces().size()); i-- > 0;)
+    if (i != ingress && interfaces()[i]->is_connected()) {
+      last = i;
+      break;
+    }
+  for (std::uint32_t i = 0; i < last; ++i)
+    if (i != ingress && interfaces()[i]->is_connected()) interfaces()[i]->send(frame.clone());
+  if (last < interfaces().size()) interfaces()[last]->send(std::move(frame));
+}
+
+std::vector<MacTableEntry> Switch::mac_table() const {
+  const core::Time now = context().now();
+  std::vector<MacTableEntry> entries;
+  for (const auto& [mac, learned] : table_)
+    if (now - learned.last_seen <= ageing_time_)
+      entries.push_back(MacTableEntry{wire::MacAddress::from_u64(mac), interfaces()[learned.port]->name(),
+                                      now - learned.last_seen});
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.mac < b.mac; });
+  return entries;
+}
+
+const link::Interface* Switch::port_of(wire::MacAddress mac) const {
+  auto it = table_.find(mac.to_u64());
+  if (it == table_.end() || context().now() - it->second.last_seen > ageing_time_) return nullptr;
+  return interfaces()[it->second.port].get();
+}
+
+}  // namespace vpcsim::node

@@ -1,0 +1,117 @@
+#include "libnet/node/traceroute.h"
+
+#include <cstdio>
+
+#include "libnet/node/ip_node.h"
+#include "libnet/node/network.h"
+#include "libnet/wire/icmp.h"
+
+namespace vpcsim::node {
+namespace {
+constexpr std::uint32_t kSendProbe = 0;
+constexpr std::uint32_t kProbeTimeout = 1;
+constexpr std::size_t kIpUdpHeaders = 28;
+}  // namespace
+
+Traceroute::Traceroute(IpNode& node, TracerouteConfig config)
+    : node_(node), config_(config), src_port_(node.ephemeral_port()), ttl_(config.first_ttl) {
+  node_.bind_udp(src_port_, *this);
+  node_.network().simulation().schedule_at(config_.start, *this, kSendProbe);
+}
+
+Traceroute::~Traceroute() = default;
+
+void Traceroute::send_probe() {
+  if (query_ == 0) hops_.push_back(TracerouteHop{ttl_, {}});
+  const auto port = static_cast<std::uint16_t>(config_.base_port + probes_sent_);
+  ++probes_sent_;
+  hops_.back().probes.push_back(TracerouteProbe{port, false, {}, 0, 0, 0});
+  std::vector<std::uint8_t> data(config_.packet_len > kIpUdpHeaders ? config_.packet_len - kIpUdpHeaders : 0);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(0x40 + i);
+  SendOptions options;
+  options.ttl = ttl_;
+  options.dont_fragment = false;
+  core::Simulation& sim = node_.network().simulation();
+  sent_at_ = sim.now();
+  waiting_ = true;
+  ++generation_;
+  sim.schedule_in(config_.wait, *this, kProbeTimeout, generation_);
+  if (node_.send_udp(src_port_, config_.destination, port, data, options) != SendStatus::sent) {
+    // No route from here at all: like traceroute's "connect: Network is unreachable", stop.
+    waiting_ = false;
+    finished_ = true;
+    node_.unbind_udp(src_port_);
+  }
+}
+
+void Traceroute::on_icmp_error(IpNode& node, const IcmpErrorReport& error) {
+  if (!waiting_ || hops_.empty() || error.original_dst_port != hops_.back().probes.back().port) return;
+  TracerouteProbe& probe = hops_.back().probes.back();
+  probe.answered = true;
+  probe.from = error.from;
+  probe.rtt = node.network().now() - sent_at_;
+  probe.type = error.type;
+  probe.code = error.code;
+  if (error.type == wire::kIcmpDestUnreachable) {
+    stop_after_hop_ = true;  // the destination (port unreachable) or a !H/!N/!X: no point going further
+    if (error.from == config_.destination) reached_ = true;
+  }
+  waiting_ = false;
+  advance();
+}
+
+void Traceroute::handle_event(const core::Event& event) {
+  if (finished_) return;
+  if (event.kind == kSendProbe) {
+    send_probe();
+    return;
+  }
+  if (event.arg != generation_ || !waiting_) return;
+  waiting_ = false;  // this probe timed out: "*"
+  advance();
+}
+
+void Traceroute::advance() {
+  if (++query_ < config_.queries) {
+    send_probe();
+    return;
+  }
+  query_ = 0;
+  if (stop_after_hop_ || ttl_ >= config_.max_hops) {
+    finished_ = true;
+    node_.unbind_udp(src_port_);
+    return;
+  }
+  ++ttl_;
+  send_probe();
+}
+
+Outcome Traceroute::outcome() const {
+  if (!finished_) return Outcome::pending;
+  if (reached_) return Outcome::reply;
+  return stop_after_hop_ ? Outcome::unreachable : Outcome::timeout;
+}
+
+std::string Traceroute::summary() const {
+  std::string text = "traceroute to " + config_.destination.to_string() + "\n";
+  char buf[64];
+  for (const auto& hop : hops_) {
+    std::snprintf(buf, sizeof buf, "%2u ", hop.ttl);
+    text += buf;
+    wire::Ipv4Address last;
+    for (const auto& p : hop.probes) {
+      if (!p.answered) {
+        text += " *";
+        continue;
+      }
+      if (p.from != last) text += " " + p.from.to_string();
+      last = p.from;
+      std::snprintf(buf, sizeof buf, "  %.3f ms", static_cast<double>(p.rtt) / 1e6);
+      text += buf;
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace vpcsim::node

@@ -1,0 +1,88 @@
+// Two small UDP applications: a responder that answers every datagram on a port with a fixed reply
+// (or echoes it when the reply is empty and `echo` is set), and a client that sends datagrams and
+// waits for an answer or an ICMP error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libnet/core/event.h"
+#include "libnet/node/application.h"
+#include "libnet/node/sockets.h"
+
+namespace vpcsim::node {
+
+class UdpResponder final : public Application, public UdpHandler {
+ public:
+  /// An empty reply means: receive only.
+  UdpResponder(IpNode& node, std::uint16_t port, std::string reply);
+  ~UdpResponder() override;
+
+  std::uint16_t port() const { return port_; }
+  std::uint64_t received() const { return received_; }
+  std::uint64_t replied() const { return replied_; }
+  /// The payloads received, in order (as text).
+  const std::vector<std::string>& payloads() const { return payloads_; }
+
+  std::string_view kind() const override { return "udp-listen"; }
+  std::string summary() const override;
+  Outcome outcome() const override { return received_ > 0 ? Outcome::reply : Outcome::timeout; }
+
+  void on_datagram(IpNode& node, const ReceivedDatagram& datagram) override;
+  void on_icmp_error(IpNode&, const IcmpErrorReport&) override {}
+
+ private:
+  IpNode& node_;
+  std::uint16_t port_;
+  std::string reply_;
+  std::uint64_t received_ = 0;
+  std::uint64_t replied_ = 0;
+  std::vector<std::string> payloads_;
+};
+
+struct UdpClientConfig {
+  wire::Ipv4Address destination;
+  std::uint16_t dst_port = 0;
+  std::uint16_t src_port = 0;  ///< 0: an ephemeral port
+  std::string data;
+  core::Time start = 0;
+  std::uint32_t count = 1;
+  core::Time interval = core::kSecond;
+};
+
+class UdpClient final : public Application, public UdpHandler, public core::EventHandler {
+ public:
+  UdpClient(IpNode& node, UdpClientConfig config);
+  ~UdpClient() override;
+
+  const UdpClientConfig& config() const { return config_; }
+  std::uint16_t src_port() const { return src_port_; }
+  std::uint32_t sent() const { return sent_; }
+  const std::vector<std::string>& replies() const { return replies_; }
+  /// RTT of each reply, from the latest send before it.
+  const std::vector<core::Time>& rtts() const { return rtts_; }
+  const std::vector<IcmpErrorReport>& errors() const { return errors_; }
+  const std::vector<SendStatus>& send_failures() const { return send_failures_; }
+
+  std::string_view kind() const override { return "udp"; }
+  std::string summary() const override;
+  Outcome outcome() const override;
+
+  void on_datagram(IpNode& node, const ReceivedDatagram& datagram) override;
+  void on_icmp_error(IpNode& node, const IcmpErrorReport& error) override;
+  void handle_event(const core::Event& event) override;
+
+ private:
+  IpNode& node_;
+  UdpClientConfig config_;
+  std::uint16_t src_port_;
+  std::uint32_t sent_ = 0;
+  core::Time last_sent_at_ = 0;
+  std::vector<std::string> replies_;
+  std::vector<core::Time> rtts_;
+  std::vector<IcmpErrorReport> errors_;
+  std::vector<SendStatus> send_failures_;
+};
+
+}  // namespace vpcsim::node

@@ -1,0 +1,242 @@
+#include "libnet/stack/arp_cache.h"
+
+#include <algorithm>
+
+#include "libnet/wire/bytes.h"
+#include "libnet/wire/ethernet.h"
+
+namespace vpcsim::stack {
+namespace {
+constexpr std::size_t kArpFrameLen = wire::kEthernetHeaderLen + wire::kArpLen;  // 42: Linux does not pad on veth
+constexpr std::size_t kIpv4SrcOffset = 12;
+}  // namespace
+
+std::string_view to_string(NeighbourState state) {
+  switch (state) {
+    case NeighbourState::incomplete: return "incomplete";
+    case NeighbourState::reachable: return "reachable";
+    case NeighbourState::stale: return "stale";
+    case NeighbourState::delay: return "delay";
+    case NeighbourState::probe: return "probe";
+    case NeighbourState::failed: return "failed";
+  }
+  return "unknown";
+}
+
+ArpCache::ArpCache(link::Context context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config)
+    : context_(context), interface_(interface), owner_(owner), config_(config) {
+  const core::Time base = config_.base_reachable_time;
+  reachable_time_ = base <= 1 ? base : context_.sim.rng().between(base / 2, base + base / 2);
+}
+
+void ArpCache::arm_timer(wire::Ipv4Address ip, Entry& entry, core::Time at) {
+  ++entry.timer_generation;
+  context_.sim.schedule_at(at, *this, 0, ip.to_u32(), entry.timer_generation);
+}
+
+void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
+  const core::Time now = context_.now();
+  auto [it, created] = entries_.try_emplace(next_hop.to_u32());
+  Entry& entry = it->second;
+  if (created) {
+    entry.state = NeighbourState::failed;  // "none": handled like failed below
+    entry.confirmed = now - 2 * config_.base_reachable_time;
+  }
+  entry.used = now;
+  switch (entry.state) {
+    case NeighbourState::reachable:
+    case NeighbourState::delay:
+    case NeighbourState::probe:
+      transmit(entry, std::move(frame));
+      return;
+    case NeighbourState::stale:
+      entry.state = NeighbourState::delay;
+      entry.updated = now;
+      arm_timer(next_hop, entry, now + config_.delay_first_probe_time);
+      transmit(entry, std::move(frame));
+      return;
+    case NeighbourState::failed:
+      entry.state = NeighbourState::incomplete;
+      entry.updated = now;
+      entry.probes = config_.ucast_probes;  // so that the first probes are broadcast (arp_solicit)
+      entry.mac = wire::MacAddress();
+      arm_timer(next_hop, entry, now + config_.retrans_time);
+      enqueue(next_hop, entry, std::move(frame));
+      probe(next_hop, entry);
+      return;
+    case NeighbourState::incomplete:
+      enqueue(next_hop, entry, std::move(frame));
+      return;
+  }
+}
+
+void ArpCache::transmit(Entry& entry, wire::Frame frame) {
+  entry.mac.write_to(frame.data());
+  interface_.send(std::move(frame));
+}
+
+void ArpCache::enqueue(wire::Ipv4Address ip, Entry& entry, wire::Frame frame) {
+  while (!entry.queue.empty() && entry.queued_bytes + frame.size() > config_.unres_qlen_bytes) {
+    wire::Frame oldest = entry.queue.pop_front();
+    entry.queued_bytes -= oldest.size();
+    context_.trace.drop(context_.now(), trace::DropReason::arp_queue_full, interface_.node_id(), interface_.id(),
+                        oldest.meta().packet_id,
+                        "too many packets waiting for ARP resolution of " + ip.to_string() + " on " +
+                            interface_.full_name());
+  }
+  entry.queued_bytes += frame.size();
+  entry.queue.push_back(std::move(frame));
+}
+
+void ArpCache::probe(wire::Ipv4Address ip, Entry& entry) {
+  // arp_solicit: the source is the waiting packet's, if it is ours; unicast to the known MAC while
+  // fewer than ucast_probes were sent, then broadcast.
+  wire::Ipv4Address sender;
+  if (!entry.queue.empty()) {
+    const wire::Frame& newest = entry.queue.back();
+    if (newest.size() >= wire::kEthernetHeaderLen + 20) {
+      wire::Ipv4Address src = wire::Ipv4Address::from_bytes(newest.data() + wire::kEthernetHeaderLen + kIpv4SrcOffset);
+      if (owner_.is_local_address(src)) sender = src;
+    }
+  }
+  if (sender.is_unspecified()) sender = interface_.source_address_for(ip);
+  const bool unicast = entry.probes < config_.ucast_probes;
+  send_arp(wire::ArpOperation::request, unicast ? entry.mac : wire::MacAddress::broadcast(), sender, wire::MacAddress(),
+           ip);
+  ++entry.probes;
+}
+
+void ArpCache::send_arp(wire::ArpOperation op, wire::MacAddress eth_dst, wire::Ipv4Address sender_ip,
+                        wire::MacAddress target_mac, wire::Ipv4Address target_ip) {
+  wire::Frame frame = context_.pool.allocate(kArpFrameLen);
+  frame.meta().packet_id = context_.new_packet_id();
+  wire::EthernetRepr{eth_dst, interface_.mac(), wire::kEthertypeArp, std::nullopt}.emit(frame.bytes());
+  wire::ArpRepr{op, interface_.mac(), sender_ip, target_mac, target_ip}.emit(
+      frame.bytes().subspan(wire::kEthernetHeaderLen));
+  context_.trace.packet(context_.now(), trace::TraceKind::sent, interface_.node_id(), interface_.id(),
+                        frame.meta().packet_id);
+  interface_.send(std::move(frame));
+}
+
+void ArpCache::update(wire::Ipv4Address ip, Entry& entry, wire::MacAddress mac, NeighbourState new_state) {
+  // neigh_update(): the same MAC reported as stale does not demote a valid entry.
+  const core::Time now = context_.now();
+  const NeighbourState old_state = entry.state;
+  const bool was_valid = is_valid(old_state);
+  if (new_state == NeighbourState::reachable) entry.confirmed = now;
+  if (was_valid && mac == entry.mac && new_state == NeighbourState::stale) new_state = old_state;
+  const bool changed_mac = mac != entry.mac;
+  entry.mac = mac;
+  if (new_state != old_state || changed_mac) {
+    entry.state = new_state;
+    entry.updated = now;
+    if (new_state == NeighbourState::reachable) {
+      arm_timer(ip, entry, now + reachable_time_);
+    } else if (new_state == NeighbourState::stale) {
+      ++entry.timer_generation;  // stale runs no timer
+    }
+    if (old_state != NeighbourState::reachable && new_state == NeighbourState::reachable)
+      context_.trace.note(now, trace::TraceKind::arp_resolved, interface_.node_id(), interface_.id(), 0,
+                          ip.to_string() + " is at " + mac.to_string());
+  }
+  if (!was_valid) {
+    // Flush the packets that waited, in order, through the normal send path (stale -> delay).
+    core::RingBuffer<wire::Frame> waiting = std::move(entry.queue);
+    entry.queue = {};
+    entry.queued_bytes = 0;
+    while (!waiting.empty()) send(ip, waiting.pop_front());
+  }
+}
+
+void ArpCache::receive(const wire::ArpRepr& arp, bool to_us) {
+  const wire::Ipv4Address sip = arp.sender_ip;
+  const wire::Ipv4Address tip = arp.target_ip;
+  if (tip.is_multicast() || tip.is_loopback() || sip.is_multicast() || sip.is_unspecified()) return;
+  if (arp.operation == wire::ArpOperation::request && owner_.is_local_address(tip)) {
+    auto [it, created] = entries_.try_emplace(sip.to_u32());
+    if (created) {
+      it->second.state = NeighbourState::failed;  // "none"
+      it->second.confirmed = context_.now() - 2 * config_.base_reachable_time;
+    }
+    update(sip, it->second, arp.sender_mac, NeighbourState::stale);
+    send_arp(wire::ArpOperation::reply, arp.sender_mac, tip, arp.sender_mac, sip);
+    return;
+  }
+  auto it = entries_.find(sip.to_u32());
+  if (it == entries_.end()) return;  // arp_accept=0: never create an entry from an unsolicited packet
+  const bool solicited_reply = arp.operation == wire::ArpOperation::reply && to_us;
+  update(sip, it->second, arp.sender_mac, solicited_reply ? NeighbourState::reachable : NeighbourState::stale);
+}
+
+void ArpCache::fail(wire::Ipv4Address ip, Entry& entry) {
+  entry.state = NeighbourState::failed;
+  entry.updated = context_.now();
+  entry.mac = wire::MacAddress();
+  context_.trace.note(context_.now(), trace::TraceKind::arp_failed, interface_.node_id(), interface_.id(), 0,
+                      "ARP for " + ip.to_string() + " on " + interface_.full_name() + " timed out after " +
+                          std::to_string(entry.probes) + " requests");
+  core::RingBuffer<wire::Frame> waiting = std::move(entry.queue);
+  entry.queue = {};
+  entry.queued_bytes = 0;
+  while (!waiting.empty()) owner_.neighbour_unreachable(interface_, ip, waiting.pop_front());
+}
+
+void ArpCache::handle_event(const core::Event& event) {
+  const wire::Ipv4Address ip(static_cast<std::uint32_t>(event.arg));
+  auto it = entries_.find(ip.to_u32());
+  if (it == entries_.end() || it->second.timer_generation != event.aux) return;  // superseded
+  Entry& entry = it->second;
+  const core::Time now = context_.now();
+  switch (entry.state) {
+    case NeighbourState::reachable:
+      if (now < entry.confirmed + reachable_time_) {
+        arm_timer(ip, entry, entry.confirmed + reachable_time_);
+      } else if (now <= entry.used + config_.delay_first_probe_time) {
+        entry.state = NeighbourState::delay;
+        entry.updated = now;
+        arm_timer(ip, entry, now + config_.delay_first_probe_time);
+      } else {
+        entry.state = NeighbourState::stale;
+        entry.updated = now;
+      }
+      return;
+    case NeighbourState::delay:
+      if (now < entry.confirmed + config_.delay_first_probe_time) {
+        entry.state = NeighbourState::reachable;
+        arm_timer(ip, entry, entry.confirmed + reachable_time_);
+        return;
+      }
+      entry.state = NeighbourState::probe;
+      entry.updated = now;
+      entry.probes = 0;
+      break;
+    case NeighbourState::incomplete:
+    case NeighbourState::probe:
+      break;
+    case NeighbourState::stale:
+    case NeighbourState::failed:
+      return;
+  }
+  if (entry.probes >= max_probes(entry)) {
+    fail(ip, entry);
+    return;
+  }
+  arm_timer(ip, entry, now + config_.retrans_time);
+  probe(ip, entry);
+}
+
+std::vector<NeighbourEntry> ArpCache::entries() const {
+  std::vector<NeighbourEntry> all;
+  all.reserve(entries_.size());
+  for (const auto& [ip, entry] : entries_)
+    all.push_back(NeighbourEntry{wire::Ipv4Address(ip), entry.mac, entry.state, interface_.name()});
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.ip < b.ip; });
+  return all;
+}
+
+const NeighbourState* ArpCache::state_of(wire::Ipv4Address ip) const {
+  auto it = entries_.find(ip.to_u32());
+  return it == entries_.end() ? nullptr : &it->second.state;
+}
+
+}  // namespace vpcsim::stack

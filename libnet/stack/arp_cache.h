@@ -1,0 +1,127 @@
+// The neighbour (ARP) cache of one interface, following Linux's neighbour state machine
+// (net/core/neighbour.c, net/ipv4/arp.c) with its default sysctls:
+//
+//   none ──send──▶ incomplete ──reply──▶ reachable ──reachable_time──▶ stale ──send──▶ delay
+//                     │ 3 broadcast requests, 1 s apart                  ▲                  │ 5 s unconfirmed
+//                     ▼                                                  │                  ▼
+//                   failed ◀── 3 unicast requests, 1 s apart, no reply ── probe ◀───────────┘
+//
+// Packets waiting on an incomplete entry are queued (bounded in bytes like unres_qlen_bytes; the
+// oldest goes first when full) and sent in order when the answer arrives; on failure each is handed
+// back to the owner, which sends ICMP host unreachable (net/ipv4/route.c: ipv4_link_failure). A
+// request for one of the node's addresses is answered, and teaches us the requester as `stale`
+// (neigh_event_ns); a reply updates only an entry we already have. reachable_time is drawn once per
+// cache uniformly in [base/2, 3·base/2], as Linux draws it per device.
+//
+// Deliberate simplifications: no garbage collection of stale entries (gc_thresh), no locktime on
+// MAC changes, no gratuitous ARP, no proxy ARP, and no confirmation from TCP (dst_confirm) yet.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "libnet/core/event.h"
+#include "libnet/core/ring_buffer.h"
+#include "libnet/link/context.h"
+#include "libnet/link/interface.h"
+#include "libnet/wire/arp.h"
+#include "libnet/wire/frame.h"
+#include "libnet/wire/ipv4_address.h"
+#include "libnet/wire/mac_address.h"
+
+namespace vpcsim::stack {
+
+enum class NeighbourState : std::uint8_t { incomplete, reachable, stale, delay, probe, failed };
+std::string_view to_string(NeighbourState state);
+
+/// /proc/sys/net/ipv4/neigh/default/*, as Linux ships them.
+struct ArpConfig {
+  std::uint32_t mcast_probes = 3;
+  std::uint32_t ucast_probes = 3;
+  core::Time retrans_time = core::kSecond;
+  core::Time base_reachable_time = 30 * core::kSecond;
+  core::Time delay_first_probe_time = 5 * core::kSecond;
+  std::size_t unres_qlen_bytes = 212992;
+};
+
+struct NeighbourEntry {
+  wire::Ipv4Address ip;
+  wire::MacAddress mac;  ///< 00:00:00:00:00:00 while incomplete or failed
+  NeighbourState state;
+  std::string interface;
+};
+
+/// What the cache needs from the node that owns it.
+class ArpCacheOwner {
+ public:
+  /// Whether `address` is assigned to any interface of the node (Linux answers ARP for all of them).
+  virtual bool is_local_address(wire::Ipv4Address address) const = 0;
+  /// Resolution of `next_hop` failed; `frame` was waiting for it.
+  virtual void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, wire::Frame frame) = 0;
+
+ protected:
+  ~ArpCacheOwner() = default;
+};
+
+class ArpCache final : public core::EventHandler {
+ public:
+  ArpCache(link::Context context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config = {});
+  ArpCache(const ArpCache&) = delete;
+  ArpCache& operator=(const ArpCache&) = delete;
+
+  /// Sends `frame` (an Ethernet frame whose destination MAC is still to be written) to `next_hop`:
+  /// at once when the neighbour is known, else after resolution.
+  void send(wire::Ipv4Address next_hop, wire::Frame frame);
+  /// An ARP packet arrived on the interface. `to_us` is true when it was unicast to our MAC.
+  void receive(const wire::ArpRepr& arp, bool to_us);
+
+  /// The entries, by address.
+  std::vector<NeighbourEntry> entries() const;
+  /// The state of one entry, if there is one.
+  const NeighbourState* state_of(wire::Ipv4Address ip) const;
+  core::Time reachable_time() const { return reachable_time_; }
+  const ArpConfig& config() const { return config_; }
+  std::size_t size() const { return entries_.size(); }
+
+  void handle_event(const core::Event& event) override;
+
+ private:
+  struct Entry {
+    wire::MacAddress mac;
+    NeighbourState state = NeighbourState::incomplete;
+    core::Time confirmed = 0;
+    core::Time updated = 0;
+    core::Time used = 0;
+    std::uint32_t probes = 0;
+    std::uint32_t timer_generation = 0;
+    std::size_t queued_bytes = 0;
+    core::RingBuffer<wire::Frame> queue;
+  };
+
+  bool is_valid(NeighbourState s) const {
+    return s == NeighbourState::reachable || s == NeighbourState::stale || s == NeighbourState::delay ||
+           s == NeighbourState::probe;
+  }
+  void arm_timer(wire::Ipv4Address ip, Entry& entry, core::Time at);
+  void update(wire::Ipv4Address ip, Entry& entry, wire::MacAddress mac, NeighbourState new_state);
+  void transmit(Entry& entry, wire::Frame frame);
+  void enqueue(wire::Ipv4Address ip, Entry& entry, wire::Frame frame);
+  void probe(wire::Ipv4Address ip, Entry& entry);
+  void fail(wire::Ipv4Address ip, Entry& entry);
+  void send_arp(wire::ArpOperation op, wire::MacAddress eth_dst, wire::Ipv4Address sender_ip,
+                wire::MacAddress target_mac, wire::Ipv4Address target_ip);
+  std::uint32_t max_probes(const Entry& entry) const {
+    return config_.ucast_probes + (entry.state == NeighbourState::probe ? 0 : config_.mcast_probes);
+  }
+
+  link::Context context_;
+  link::Interface& interface_;
+  ArpCacheOwner& owner_;
+  ArpConfig config_;
+  core::Time reachable_time_;
+  std::unordered_map<std::uint32_t, Entry> entries_;
+};
+
+}  // namespace vpcsim::stack

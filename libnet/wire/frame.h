@@ -1,0 +1,100 @@
+// A frame is bytes (DESIGN.md, decision 1): the Ethernet frame exactly as on the wire, in one slab
+// from the simulation's FramePool, with headroom in front for pushing an encapsulation.
+//
+// Frame is a move-only handle: a frame travels hop to hop by std::move and returns its slab to the
+// pool when the last hop drops or delivers it. The only copy is an explicit clone() (a switch flooding
+// a broadcast, a tap that must outlive the hop). Its metadata is a small fixed struct, not a bag of
+// flags that grows with every feature.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+
+namespace vpcsim::wire {
+
+class FramePool;
+
+inline constexpr std::uint32_t kNoInterface = 0xffffffff;
+
+struct FrameMeta {
+  std::uint64_t packet_id = 0;                    ///< stable across hops and clones; links trace events of one packet
+  std::uint32_t ingress_interface = kNoInterface;  ///< the interface it arrived on at the current node
+};
+
+class Frame {
+ public:
+  Frame() = default;
+  Frame(Frame&& other) noexcept { steal(other); }
+  Frame& operator=(Frame&& other) noexcept {
+    if (this != &other) {
+      reset();
+      steal(other);
+    }
+    return *this;
+  }
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+  ~Frame() { reset(); }
+
+  explicit operator bool() const { return slab_ != nullptr; }
+  std::uint8_t* data() { return slab_ + offset_; }
+  const std::uint8_t* data() const { return slab_ + offset_; }
+  std::size_t size() const { return len_; }
+  std::span<std::uint8_t> bytes() { return {data(), len_}; }
+  std::span<const std::uint8_t> bytes() const { return {data(), len_}; }
+  std::size_t headroom() const { return offset_; }
+  std::size_t tailroom() const { return capacity_ - offset_ - len_; }
+
+  /// Changes the length, keeping the start. Returns false (and changes nothing) if it does not fit.
+  bool resize(std::size_t len) {
+    if (len > capacity_ - offset_) return false;
+    len_ = static_cast<std::uint32_t>(len);
+    return true;
+  }
+  /// Grows the frame at the front by n bytes of headroom (e.g. to add a VLAN tag). False if no room.
+  bool push_front(std::size_t n) {
+    if (n > offset_) return false;
+    offset_ -= static_cast<std::uint32_t>(n);
+    len_ += static_cast<std::uint32_t>(n);
+    return true;
+  }
+  /// Drops n bytes from the front. False if the frame is shorter.
+  bool pull_front(std::size_t n) {
+    if (n > len_) return false;
+    offset_ += static_cast<std::uint32_t>(n);
+    len_ -= static_cast<std::uint32_t>(n);
+    return true;
+  }
+
+  FrameMeta& meta() { return meta_; }
+  const FrameMeta& meta() const { return meta_; }
+
+  /// A new frame from the same pool with the same bytes and metadata.
+  Frame clone() const;
+  /// Returns the slab to the pool now; the handle becomes empty.
+  void reset();
+
+ private:
+  friend class FramePool;
+  Frame(FramePool* pool, std::uint8_t* slab, std::uint32_t capacity, std::uint32_t offset, std::uint32_t len)
+      : pool_(pool), slab_(slab), capacity_(capacity), offset_(offset), len_(len) {}
+  void steal(Frame& other) {
+    pool_ = std::exchange(other.pool_, nullptr);
+    slab_ = std::exchange(other.slab_, nullptr);
+    capacity_ = std::exchange(other.capacity_, 0);
+    offset_ = std::exchange(other.offset_, 0);
+    len_ = std::exchange(other.len_, 0);
+    meta_ = other.meta_;
+  }
+
+  FramePool* pool_ = nullptr;
+  std::uint8_t* slab_ = nullptr;
+  std::uint32_t capacity_ = 0;
+  std::uint32_t offset_ = 0;
+  std::uint32_t len_ = 0;
+  FrameMeta meta_;
+};
+
+}  // namespace vpcsim::wire

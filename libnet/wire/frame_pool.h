@@ -1,0 +1,56 @@
+// Per-simulation pool of frame buffers ("slabs").
+//
+// Every frame in a simulation lives in a slab from its Network's pool: a standard slab holds a
+// 1500-byte-MTU Ethernet frame (plus an 802.1Q tag) after 64 bytes of headroom, a jumbo slab a
+// 9001-byte-MTU frame (the AWS in-VPC MTU). Released slabs go on a free list and are reused, so a
+// simulation in steady state allocates no memory per packet. Single-threaded by design: a simulation
+// runs on one thread, so there are no locks or reference counts (gVisor's lesson).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "libnet/wire/frame.h"
+
+namespace vpcsim::wire {
+
+class FramePool {
+ public:
+  static constexpr std::size_t kHeadroom = 64;
+  static constexpr std::size_t kStandardSlab = 2048;
+  static constexpr std::size_t kJumboSlab = 9216 + kHeadroom;
+  static constexpr std::size_t kMaxFrameLen = kJumboSlab - kHeadroom;
+
+  FramePool() = default;
+  FramePool(const FramePool&) = delete;
+  FramePool& operator=(const FramePool&) = delete;
+
+  /// A frame of `len` uninitialised bytes. Throws core::ConfigError if len > kMaxFrameLen.
+  Frame allocate(std::size_t len);
+  /// A frame holding a copy of `bytes`.
+  Frame copy_of(std::span<const std::uint8_t> bytes);
+
+  std::size_t slabs_created() const { return standard_.created + jumbo_.created; }
+  std::size_t slabs_in_use() const { return standard_.in_use + jumbo_.in_use; }
+  std::size_t bytes_reserved() const { return standard_.created * kStandardSlab + jumbo_.created * kJumboSlab; }
+
+ private:
+  friend class Frame;
+  struct SizeClass {
+    std::size_t slab_size;
+    std::vector<std::uint8_t*> free;
+    std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
+    std::size_t created = 0;
+    std::size_t in_use = 0;
+  };
+  SizeClass& class_for_capacity(std::size_t capacity) { return capacity <= kStandardSlab ? standard_ : jumbo_; }
+  void release(std::uint8_t* slab, std::size_t capacity);
+
+  SizeClass standard_{kStandardSlab, {}, {}};
+  SizeClass jumbo_{kJumboSlab, {}, {}};
+};
+
+}  // namespace vpcsim::wire
