@@ -143,7 +143,7 @@ class BasicIcmpView {
   friend class BasicIcmpView;
   explicit BasicIcmpView(std::span<Byte> buf) : buf_(buf) {}
 
-  void update_word(std::size_t offset, std::uint16_t new_word) const {
+  void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
     const std::uint16_t old_word = load_be16(buf_.data() + offset);
     store_be16(buf_.data() + offset, new_word);
     store_be16(buf_.data() + 2, checksum_update16(checksum(), old_word, new_word));

@@ -164,19 +164,19 @@ class BasicIpv4View {
     return BasicIpv4View(bytes.first(total_len));
   }
 
-  void update_word(std::size_t offset, std::uint16_t new_word) const {
+  void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
     const std::uint16_t old_word = load_be16(buf_.data() + offset);
     store_be16(buf_.data() + offset, new_word);
     store_be16(buf_.data() + 10, checksum_update16(checksum(), old_word, new_word));
   }
   // Updates one byte of the 16-bit word that holds it (offsets 1, 8 and 9 here).
-  void update_byte(std::size_t offset, std::uint8_t value) const {
+  void update_byte(std::size_t offset, std::uint8_t value) const requires kMutable {
     const std::size_t word = offset & ~std::size_t{1};
     const std::uint16_t old_word = load_be16(buf_.data() + word);
     buf_[offset] = value;
     store_be16(buf_.data() + 10, checksum_update16(checksum(), old_word, load_be16(buf_.data() + word)));
   }
-  void update_address(std::size_t offset, Ipv4Address address) const {
+  void update_address(std::size_t offset, Ipv4Address address) const requires kMutable {
     const Ipv4Address old_address = Ipv4Address::from_bytes(buf_.data() + offset);
     address.write_to(buf_.data() + offset);
     store_be16(buf_.data() + 10, checksum_update32(checksum(), old_address, address));

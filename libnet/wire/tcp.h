@@ -97,7 +97,7 @@ class BasicTcpView {
   /// data offset is below 5. `segment` is the whole IPv4 payload.
   static Parsed<BasicTcpView> parse(std::span<Byte> segment) {
     if (segment.size() < kTcpMinHeaderLen) return WireError::truncated;
-    const std::size_t header_len = std::size_t{segment[12] >> 4} * 4;
+    const std::size_t header_len = (std::size_t{segment[12]} >> 4) * 4;
     if (header_len < kTcpMinHeaderLen) return WireError::bad_header_len;
     if (header_len > segment.size()) return WireError::truncated;
     return BasicTcpView(segment);
@@ -108,7 +108,7 @@ class BasicTcpView {
   std::uint32_t seq() const { return load_be32(buf_.data() + 4); }
   std::uint32_t ack() const { return load_be32(buf_.data() + 8); }
   /// The header length in bytes, data offset * 4 (20..60).
-  std::size_t header_len() const { return std::size_t{buf_[12] >> 4} * 4; }
+  std::size_t header_len() const { return (std::size_t{buf_[12]} >> 4) * 4; }
   /// The eight flag bits (kTcpFin ... kTcpCwr).
   std::uint8_t flags() const { return buf_[13]; }
   /// True if every bit of `flag` (one kTcp* constant, or several or'ed) is set.
@@ -161,12 +161,12 @@ class BasicTcpView {
   explicit BasicTcpView(std::span<Byte> buf) : buf_(buf) {}
 
   std::uint16_t segment_len() const { return static_cast<std::uint16_t>(buf_.size()); }
-  void update_word(std::size_t offset, std::uint16_t new_word) const {
+  void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
     const std::uint16_t old_word = load_be16(buf_.data() + offset);
     store_be16(buf_.data() + offset, new_word);
     store_be16(buf_.data() + 16, checksum_update16(checksum(), old_word, new_word));
   }
-  void update_dword(std::size_t offset, std::uint32_t new_value) const {
+  void update_dword(std::size_t offset, std::uint32_t new_value) const requires kMutable {
     const std::uint32_t old_value = load_be32(buf_.data() + offset);
     store_be32(buf_.data() + offset, new_value);
     store_be16(buf_.data() + 16, checksum_update32(checksum(), old_value, new_value));

@@ -93,13 +93,13 @@ class BasicUdpView {
   friend class BasicUdpView;
   explicit BasicUdpView(std::span<Byte> buf) : buf_(buf) {}
 
-  void update_word(std::size_t offset, std::uint16_t new_word) const {
+  void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
     const std::uint16_t old_word = load_be16(buf_.data() + offset);
     store_be16(buf_.data() + offset, new_word);
     if (checksum() != 0) store_nonzero(checksum_update16(checksum(), old_word, new_word));
   }
   // 0x0000 and 0xffff are the same ones' complement value; on UDP only 0xffff means "a checksum".
-  void store_nonzero(std::uint16_t c) const { store_be16(buf_.data() + 6, c == 0 ? 0xffff : c); }
+  void store_nonzero(std::uint16_t c) const requires kMutable { store_be16(buf_.data() + 6, c == 0 ? 0xffff : c); }
 
   std::span<Byte> buf_;
 };

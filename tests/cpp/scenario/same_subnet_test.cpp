@@ -5,6 +5,7 @@
 #include "libnet/node/network.h"
 #include "libnet/node/ping.h"
 #include "support/frame_log.h"
+#include "support/scenario_capture.h"
 
 namespace vpcsim {
 namespace {
@@ -25,8 +26,9 @@ struct SameSubnet {
   }
 };
 
-TEST(SameSubnetScenario, ArpThenPingOnEveryLink) {
+TEST(OracleSameSubnet, ArpThenPingOnEveryLink) {
   SameSubnet t;
+  testing::ScenarioCapture pcaps(t.net);
   testing::FrameLog h1_log(t.h1.interface("eth0"));
   testing::FrameLog h2_log(t.h2.interface("eth0"));
   auto& ping = t.h1.ping({Ipv4Address::parse("10.0.1.20"), 3, core::kSecond, 0, 56, 64});

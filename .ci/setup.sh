@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what vpcsim needs on a fresh Debian (bookworm) machine, then configures and builds it.
+# Idempotent: packages already present are not reinstalled. Used by .ci/demo and .ci/test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libtins-dev libgtest-dev libgmock-dev
+                 tshark tcpdump iproute2 iptables traceroute python3 python3-pip)
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  # tshark asks whether non-root users may capture; answer no without a prompt.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c "import pytest" 2>/dev/null; then
+  echo "setup: installing pytest"
+  "$PYTHON" -m pip install -q pytest 2>/dev/null || "$PYTHON" -m pip install -q --break-system-packages pytest
+fi
+
+BUILD_DIR=${VPCSIM_BUILD_DIR:-build}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVPCSIM_WERROR=ON ${VPCSIM_CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD_DIR" -j2
