@@ -2,7 +2,9 @@
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <array>
+#include <climits>
 #include <cstdio>
 #include <utility>
 
@@ -12,16 +14,78 @@ namespace vpcsim::io {
 namespace {
 
 // The pcapng Section Header Block type, which starts every pcapng file (it is a palindrome, so it
-// reads the same in both byte orders).
-constexpr std::array<unsigned char, 4> kPcapngMagic = {0x0a, 0x0d, 0x0d, 0x0a};
+// reads the same in both byte orders), and the byte-order magic that follows its length.
+constexpr std::uint32_t kPcapngShb = 0x0a0d0d0a;
+constexpr std::uint32_t kPcapngByteOrderMagic = 0x1a2b3c4d;
+constexpr std::uint32_t kPcapngIdb = 1;
 
-std::string sniff_format(const std::string& path) {
+std::uint32_t load_u32(const unsigned char* p, bool big_endian) {
+  return big_endian ? (std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3])
+                    : (std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0]);
+}
+
+struct FileScan {
+  bool is_pcapng = false;
+  std::vector<long> idb_snaplen_offsets;  ///< file offsets of each IDB's SnapLen field
+  bool snaplens_differ = false;
+};
+
+// Walks the pcapng block headers (not their bodies) to find the Interface Description Blocks. libpcap's
+// API has one snapshot length per file, so it refuses a pcapng whose IDBs declare different ones
+// (libpcap issue #1078), though each packet block carries its own captured length. The walk stops
+// quietly at anything odd: libpcap itself then reports the damage.
+FileScan scan(const std::string& path) {
+  FileScan result;
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return "pcap";
-  std::array<unsigned char, 4> magic{};
-  const std::size_t got = std::fread(magic.data(), 1, magic.size(), file);
+  if (file == nullptr) return result;
+  std::array<unsigned char, 16> head{};
+  long offset = 0;
+  bool big_endian = false;
+  std::uint32_t first_snaplen = 0;
+  for (;;) {
+    if (std::fseek(file, offset, SEEK_SET) != 0 || std::fread(head.data(), 1, 12, file) != 12) break;
+    const std::uint32_t type = load_u32(head.data(), false);
+    if (type == kPcapngShb) {
+      if (load_u32(head.data() + 8, false) == kPcapngByteOrderMagic)
+        big_endian = false;
+      else if (load_u32(head.data() + 8, true) == kPcapngByteOrderMagic)
+        big_endian = true;
+      else
+        break;
+      result.is_pcapng = true;
+    } else if (!result.is_pcapng) {
+      break;  // a classic pcap (or not a capture): nothing to walk
+    }
+    const std::uint32_t block_type = load_u32(head.data(), big_endian);
+    const std::uint32_t len = load_u32(head.data() + 4, big_endian);
+    if (len < 12 || len % 4 != 0) break;
+    if (block_type == kPcapngIdb && len >= 20) {
+      // IDB body: LinkType (2), Reserved (2), SnapLen (4).
+      if (std::fread(head.data() + 12, 1, 4, file) != 4) break;
+      const std::uint32_t snaplen = load_u32(head.data() + 12, big_endian);
+      if (result.idb_snaplen_offsets.empty())
+        first_snaplen = snaplen;
+      else if (snaplen != first_snaplen)
+        result.snaplens_differ = true;
+      result.idb_snaplen_offsets.push_back(offset + 12);
+    }
+    if (offset > LONG_MAX - static_cast<long>(len)) break;
+    offset += static_cast<long>(len);
+  }
   std::fclose(file);
-  return got == magic.size() && magic == kPcapngMagic ? "pcapng" : "pcap";
+  return result;
+}
+
+bool read_whole_file(const std::string& path, std::vector<std::uint8_t>& out) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return false;
+  out.clear();
+  std::array<std::uint8_t, 65536> chunk{};
+  std::size_t got = 0;
+  while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) out.insert(out.end(), chunk.data(), chunk.data() + got);
+  const bool ok = std::ferror(file) == 0;
+  std::fclose(file);
+  return ok;
 }
 
 // pcap_datalink() answers with the DLT_ value of this platform; files carry LINKTYPE_ values. They are
@@ -38,8 +102,22 @@ int linktype_of_dlt(int dlt) {
 
 PcapReader::PcapReader(std::string path) : path_(std::move(path)) {
   if (path_.empty()) throw core::ConfigError("<empty path>", "pcap", "no file name given");
+  const FileScan file_scan = scan(path_);
+  format_ = file_scan.is_pcapng ? "pcapng" : "pcap";
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_ = pcap_open_offline_with_tstamp_precision(path_.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (file_scan.snaplens_differ && read_whole_file(path_, patched_)) {
+    // Give every IDB SnapLen 0 ("no limit"; zero in either byte order), so that libpcap accepts the
+    // file; packet blocks keep their own captured lengths, so no byte is lost.
+    for (long at : file_scan.idb_snaplen_offsets)
+      if (static_cast<std::size_t>(at) + 4 <= patched_.size()) std::fill_n(patched_.begin() + at, 4, std::uint8_t{0});
+    std::FILE* memory = fmemopen(patched_.data(), patched_.size(), "rb");
+    if (memory != nullptr) {
+      pcap_ = pcap_fopen_offline_with_tstamp_precision(memory, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+      if (pcap_ == nullptr) std::fclose(memory);
+    }
+  } else {
+    pcap_ = pcap_open_offline_with_tstamp_precision(path_.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  }
   if (pcap_ == nullptr) {
     std::string reason = errbuf[0] != '\0' ? errbuf : "libpcap could not open it";
     throw core::ConfigError(path_, "pcap", "cannot read capture: " + reason);
@@ -49,11 +127,11 @@ PcapReader::PcapReader(std::string path) : path_(std::move(path)) {
   const int snaplen = pcap_snapshot(pcap_);
   snaplen_ = snaplen > 0 ? static_cast<std::uint32_t>(snaplen) : 0;
   swapped_ = pcap_is_swapped(pcap_) == 1;
-  format_ = sniff_format(path_);
 }
 
 PcapReader::PcapReader(PcapReader&& other) noexcept
     : path_(std::move(other.path_)),
+      patched_(std::move(other.patched_)),
       pcap_(std::exchange(other.pcap_, nullptr)),
       dlt_(other.dlt_),
       link_type_(other.link_type_),
@@ -69,6 +147,7 @@ PcapReader& PcapReader::operator=(PcapReader&& other) noexcept {
   if (this != &other) {
     release();
     path_ = std::move(other.path_);
+    patched_ = std::move(other.patched_);
     pcap_ = std::exchange(other.pcap_, nullptr);
     dlt_ = other.dlt_;
     link_type_ = other.link_type_;

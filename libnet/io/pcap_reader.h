@@ -13,6 +13,9 @@
 //   ("truncated dump file; tried to read 16 header bytes, only got 11");
 // - a record captured short of its original length (snaplen) is a normal record with
 //   bytes.size() < orig_len (is_truncated()); buffers are sized from the captured length only.
+// A pcapng whose interfaces declare different snapshot lengths, which libpcap's one-snaplen-per-file
+// API refuses (libpcap issue #1078), is read from a copy in memory with the SnapLen fields cleared;
+// interfaces of different link types remain an error, as libpcap reports it.
 // The reader does not judge the link type: link_type() says what it is and require_ethernet() throws
 // for anything a simulated Ethernet cannot replay (LINUX_SLL, RAW, ...), naming it.
 #pragma once
@@ -70,7 +73,8 @@ class PcapReader {
   /// Throws core::ConfigError(path, "pcap", "unsupported link type LINUX_SLL (113): ...") unless the
   /// capture is Ethernet.
   void require_ethernet() const;
-  /// The snapshot length from the file header.
+  /// The snapshot length from the file header (from the first interface of a pcapng; the maximum for
+  /// the link type, 262144 for Ethernet, when the interfaces disagreed).
   std::uint32_t snaplen() const { return snaplen_; }
   /// Classic pcap: "pcap"; pcapng: "pcapng" (as libpcap reports it, by its major version).
   const std::string& format() const { return format_; }
@@ -91,6 +95,9 @@ class PcapReader {
   void release() noexcept;
 
   std::string path_;
+  /// The file in memory, for a pcapng whose interfaces declare different snapshot lengths (libpcap
+  /// reads it from here through fmemopen, so it must outlive pcap_; a moved vector keeps its buffer).
+  std::vector<std::uint8_t> patched_;
   ::pcap* pcap_ = nullptr;
   int dlt_ = 0;        ///< this platform's DLT_ value
   int link_type_ = 0;  ///< the file's LINKTYPE_ value

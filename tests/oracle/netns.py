@@ -516,9 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.topology or not args.out:
         parser.error("TOPOLOGY and --out are required (or --cleanup)")
     names = list(topologies.TOPOLOGIES) if args.topology == "all" else [args.topology]
-    for name in names:
-        topologies.get(name)
+    unknown = [n for n in names if n not in topologies.TOPOLOGIES]
+    if unknown:
+        parser.error(f"unknown topology {unknown[0]!r}; known: {', '.join(topologies.TOPOLOGIES)}")
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)  # even if started with SIGINT ignored
     try:
         for name in names:
             out = args.out / name if args.topology == "all" else args.out

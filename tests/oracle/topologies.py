@@ -1,7 +1,8 @@
 """The four oracle topologies as plain data.
 
 Each topology is built twice: from Linux network namespaces by netns.py (the reference) and by the
-simulator's C++ scenario tests (OracleScenario*, which write <node>-<iface>.pcap per captured link).
+simulator's C++ scenario tests (gtest filter Oracle*<gtest_name>*, run with VPCSIM_PCAP_OUT=DIR, which
+write DIR/<node>-<iface>.pcap per captured link).
 compare.py then checks that every captured link shows the same normalized packet sequence.
 
 Everything here is data; nothing touches the system.  Conventions:
