@@ -34,6 +34,7 @@
 // Exits 1, saying why, if a datagram is lost or any drop is traced.
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -154,6 +155,14 @@ std::uint64_t peak_resident_bytes() {
 
 double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
+/// CPU time this process has used, in seconds: on a shared machine, wall time also counts the time
+/// other processes held the core, CPU time does not.
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 std::string numbered(char prefix, std::size_t i) {
   std::string name(1, prefix);
   name += std::to_string(i);
@@ -195,6 +204,8 @@ struct Result {
   double run_s = 0;
   double warmup_s = 0;
   double steady_s = 0;
+  double run_cpu_s = 0;
+  double steady_cpu_s = 0;
   std::uint64_t link_frames = 0;
   std::uint64_t steady_frames = 0;
   std::uint64_t steady_floods = 0;
@@ -281,15 +292,21 @@ Result run_once(std::size_t hosts, std::uint32_t datagrams, std::uint64_t seed, 
   };
 
   // The event loop, in two timed parts; nothing but the loop runs between the clock reads.
+  const double cpu_start = cpu_seconds();
   const auto run_start = Clock::now();
   r.events = net.run_until(r.interval + kArpSettle);
   const auto warm_end = Clock::now();
+  const double cpu_warm_end = cpu_seconds();
   const LinkTotals warm_links = link_totals(net);
   const std::uint64_t warm_floods = sa.counters().flooded + sb.counters().flooded;
   const std::uint64_t warm_delivered = delivered_now();
+  const double cpu_steady_start = cpu_seconds();
   const auto steady_start = Clock::now();
   r.events += net.run();
   const auto run_end = Clock::now();
+  const double cpu_end = cpu_seconds();
+  r.steady_cpu_s = cpu_end - cpu_steady_start;
+  r.run_cpu_s = (cpu_warm_end - cpu_start) + r.steady_cpu_s;
 
   r.warmup_s = seconds_between(run_start, warm_end);
   r.steady_s = seconds_between(steady_start, run_end);
@@ -319,6 +336,8 @@ void print(const Result& r, bool json) {
   const double steady_ns_per_hop = ratio(r.steady_s * 1e9, static_cast<double>(r.steady_frames));
   const double delivered_per_s = ratio(static_cast<double>(r.delivered), r.run_s);
   const double ns_per_event = ratio(r.run_s * 1e9, static_cast<double>(r.events));
+  const double cpu_ns_per_hop = ratio(r.run_cpu_s * 1e9, static_cast<double>(r.link_frames));
+  const double steady_cpu_ns_per_hop = ratio(r.steady_cpu_s * 1e9, static_cast<double>(r.steady_frames));
   const double bytes_per_host = ratio(static_cast<double>(r.topology_rss), 2.0 * static_cast<double>(r.hosts));
   const std::uint64_t arp_frames = r.link_frames - 4 * r.delivered;
   const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
@@ -326,12 +345,13 @@ void print(const Result& r, bool json) {
     std::printf(
         "{\"benchmark\":\"forwarding\",\"hosts\":%zu,\"datagrams_per_host\":%u,\"delivered\":%llu,"
         "\"build_s\":%.6f,\"run_s\":%.6f,\"delivered_per_s\":%.1f,\"link_frames\":%llu,\"arp_frames\":%llu,"
-        "\"hops_per_packet\":%.3f,\"ns_per_hop\":%.1f,\"warmup_s\":%.6f,\"steady_s\":%.6f,\"steady_frames\":%llu,"
+        "\"hops_per_packet\":%.3f,\"ns_per_hop\":%.1f,\"run_cpu_s\":%.6f,\"cpu_ns_per_hop\":%.1f,"
+        "\"steady_cpu_ns_per_hop\":%.1f,\"warmup_s\":%.6f,\"steady_s\":%.6f,\"steady_frames\":%llu,"
         "\"steady_delivered\":%llu,\"steady_ns_per_hop\":%.1f,\"steady_floods\":%llu,\"events\":%llu,"
         "\"ns_per_event\":%.1f,\"simulated_s\":%.6f,\"interval_ns\":%lld,\"peak_rss_mib\":%.2f,"
         "\"topology_rss_mib\":%.2f,\"bytes_per_host\":%.0f,\"run_rss_growth_mib\":%.2f,\"frame_pool_mib\":%.2f}\n",
         r.hosts, r.datagrams, u(r.delivered), r.build_s, r.run_s, delivered_per_s, u(r.link_frames), u(arp_frames),
-        hops_per_packet, ns_per_hop, r.warmup_s, r.steady_s, u(r.steady_frames), u(r.steady_delivered),
+        hops_per_packet, ns_per_hop, r.run_cpu_s, cpu_ns_per_hop, steady_cpu_ns_per_hop, r.warmup_s, r.steady_s, u(r.steady_frames), u(r.steady_delivered),
         steady_ns_per_hop, u(r.steady_floods), u(r.events), ns_per_event, static_cast<double>(r.simulated) / 1e9,
         static_cast<long long>(r.interval), static_cast<double>(r.peak_rss) / mib,
         static_cast<double>(r.topology_rss) / mib, bytes_per_host, static_cast<double>(r.run_rss) / mib,
@@ -340,10 +360,12 @@ void print(const Result& r, bool json) {
     std::printf(
         "hosts=%zu datagrams_per_host=%u delivered=%llu build_s=%.4f run_s=%.4f delivered_per_s=%.0f "
         "link_frames=%llu arp_frames=%llu hops_per_packet=%.2f ns_per_hop=%.1f steady_ns_per_hop=%.1f "
+        "run_cpu_s=%.4f cpu_ns_per_hop=%.1f steady_cpu_ns_per_hop=%.1f "
         "steady_floods=%llu events=%llu ns_per_event=%.1f simulated_s=%.4f peak_rss_mib=%.1f "
         "topology_rss_mib=%.1f bytes_per_host=%.0f run_rss_growth_mib=%.1f frame_pool_mib=%.1f\n",
         r.hosts, r.datagrams, u(r.delivered), r.build_s, r.run_s, delivered_per_s, u(r.link_frames), u(arp_frames),
-        hops_per_packet, ns_per_hop, steady_ns_per_hop, u(r.steady_floods), u(r.events), ns_per_event,
+        hops_per_packet, ns_per_hop, steady_ns_per_hop, r.run_cpu_s, cpu_ns_per_hop, steady_cpu_ns_per_hop,
+        u(r.steady_floods), u(r.events), ns_per_event,
         static_cast<double>(r.simulated) / 1e9, static_cast<double>(r.peak_rss) / mib,
         static_cast<double>(r.topology_rss) / mib, bytes_per_host, static_cast<double>(r.run_rss) / mib,
         static_cast<double>(r.pool_bytes) / mib);

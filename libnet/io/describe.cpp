@@ -427,11 +427,11 @@ class Decoder {
     if (quoted) {
       decode_quoted_transport(l4_offset, l4_len, protocol, out);
     } else if (protocol == 1) {
-      out.text = decode_icmp(l4_offset, l4_len, whole_segment);
+      out.text = decode_icmp(l4_offset, l4_len, total_len - header_len, whole_segment);
     } else if (protocol == 17) {
       out.text = decode_udp(p, l4_offset, l4_len, whole_segment, out);
     } else if (protocol == 6) {
-      out.text = decode_tcp(p, l4_offset, l4_len, whole_segment, out);
+      out.text = decode_tcp(p, l4_offset, l4_len, total_len - header_len, whole_segment, out);
     } else {
       payload(frame_.subspan(l4_offset, l4_len));
       out.text = protocol_text + ", length " + std::to_string(total_len - header_len);
@@ -455,7 +455,8 @@ class Decoder {
     if (protocol == 6 && len >= 8) put(layer, "seq", std::to_string(be32(p + 4)));
   }
 
-  std::string decode_icmp(std::size_t offset, std::size_t len, bool whole) {
+  /// `declared_len` is the message length the IPv4 header announces (tcpdump's "length").
+  std::string decode_icmp(std::size_t offset, std::size_t len, std::size_t declared_len, bool whole) {
     const std::uint8_t* p = frame_.data() + offset;
     if (len < kIcmpHeaderLen) {
       std::string reason = "truncated: " + std::to_string(len) + " of " + std::to_string(kIcmpHeaderLen) + " header bytes";
@@ -496,7 +497,7 @@ class Decoder {
                                     : std::to_string(code));
     put(layer, "checksum", whole ? checksum_status(checksum, wire::checksum_add(Bytes(p, len)))
                                  : hex(checksum, 4) + " (unverified: message not captured whole)");
-    const std::string length = ", length " + std::to_string(len);
+    const std::string length = ", length " + std::to_string(declared_len);
     if (type == 0 || type == 8) {
       put(layer, "id", std::to_string(id));
       put(layer, "seq", std::to_string(seq));
@@ -603,7 +604,8 @@ class Decoder {
     return text;
   }
 
-  std::string decode_tcp(const std::uint8_t* ip_header, std::size_t offset, std::size_t len, bool whole, IpSummary& out) {
+  std::string decode_tcp(const std::uint8_t* ip_header, std::size_t offset, std::size_t len, std::size_t declared_len,
+                         bool whole, IpSummary& out) {
     const std::uint8_t* p = frame_.data() + offset;
     auto fail = [&](std::string reason) {
       malformed("TCP", reason);
@@ -647,7 +649,9 @@ class Decoder {
     payload(frame_.subspan(offset + header_len, data_len));
     std::string text = "Flags [" + tcp_flags_text(flags, true) + "], seq " + std::to_string(tcp->seq());
     if (flags & Tins::TCP::ACK) text += ", ack " + std::to_string(tcp->ack_seq());
-    text += ", win " + std::to_string(tcp->window()) + ", length " + std::to_string(data_len);
+    // tcpdump's length is what the IPv4 header announces, even when the capture holds less.
+    const std::size_t announced = declared_len > header_len ? declared_len - header_len : 0;
+    text += ", win " + std::to_string(tcp->window()) + ", length " + std::to_string(announced);
     return text;
   }
 

@@ -7,7 +7,8 @@
 // layer named "malformed" with the reason ("IPv4 header length 16 is below the minimum of 20").
 // Nothing thrown by libtins escapes.
 //
-// Checksums are verified (IPv4 header, ICMP, UDP, TCP) whenever the bytes they cover were captured,
+// Checksums are verified (IPv4 header, ICMP, UDP and TCP over IPv4; IPv6 ones are shown, not checked)
+// whenever the bytes they cover were captured,
 // and a field says "0x1c46 (correct)" or "0x0001 (incorrect, should be 0x7cca)", as tshark does with
 // checksum validation on. describe_line() gives tcpdump's one-line form:
 //   "ARP, Request who-has 10.0.1.20 tell 10.0.1.10"

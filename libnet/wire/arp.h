@@ -120,10 +120,10 @@ using ArpViewMut = BasicArpView<std::uint8_t>;
 /// (Linux, RFC 5227 §2.1.1); a gratuitous ARP has sender_ip == target_ip.
 struct ArpRepr {
   ArpOperation operation = ArpOperation::request;
-  MacAddress sender_mac;
-  Ipv4Address sender_ip;
-  MacAddress target_mac;
-  Ipv4Address target_ip;
+  MacAddress sender_mac{};
+  Ipv4Address sender_ip{};
+  MacAddress target_mac{};
+  Ipv4Address target_ip{};
 
   /// unsupported for operations other than request and reply.
   static Parsed<ArpRepr> parse(const ArpView& view);

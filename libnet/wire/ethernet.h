@@ -140,10 +140,10 @@ struct VlanTag {
 
 /// The owned Ethernet header: what a node fills in to originate a frame.
 struct EthernetRepr {
-  MacAddress dst;
-  MacAddress src;
+  MacAddress dst{};
+  MacAddress src{};
   std::uint16_t ethertype = 0;  ///< of the payload (after the tag, if any)
-  std::optional<VlanTag> vlan;  ///< a single 802.1Q tag, or none
+  std::optional<VlanTag> vlan{};  ///< a single 802.1Q tag, or none
 
   /// Never fails today (any well-formed view is representable); Parsed for uniformity.
   static Parsed<EthernetRepr> parse(const EthernetView& view);

@@ -165,7 +165,7 @@ struct IcmpRepr {
   std::uint16_t echo_id = 0;
   std::uint16_t echo_seq = 0;
   std::uint16_t next_hop_mtu = 0;
-  std::span<const std::uint8_t> data;
+  std::span<const std::uint8_t> data{};
 
   static IcmpRepr echo_request(std::uint16_t id, std::uint16_t seq, std::span<const std::uint8_t> data) {
     return IcmpRepr{kIcmpEchoRequest, 0, id, seq, 0, data};

@@ -28,7 +28,6 @@
 //   Type of Service is today DSCP (6 bits) + ECN (2 bits) (RFC 2474, RFC 3168).
 #pragma once
 
-#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -191,8 +190,8 @@ using Ipv4ViewMut = BasicIpv4View<std::uint8_t>;
 /// The owned form of an IPv4 header without options: what a node fills in to originate a datagram.
 /// The payload is written by the next layer after header_len() bytes.
 struct Ipv4Repr {
-  Ipv4Address src;
-  Ipv4Address dst;
+  Ipv4Address src{};
+  Ipv4Address dst{};
   std::uint8_t protocol = 0;
   std::uint8_t ttl = 64;  ///< Linux's default (net.ipv4.ip_default_ttl)
   std::uint8_t tos = 0;

@@ -188,8 +188,8 @@ struct TcpRepr {
   std::uint8_t flags = 0;
   std::uint16_t window = 0;
   std::uint16_t urgent_ptr = 0;
-  std::span<const std::uint8_t> options;
-  std::span<const std::uint8_t> payload;
+  std::span<const std::uint8_t> options{};
+  std::span<const std::uint8_t> payload{};
 
   /// bad_checksum if the checksum does not verify for src and dst. The spans then borrow the view's
   /// bytes (options() includes any padding the sender put there).

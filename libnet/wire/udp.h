@@ -111,7 +111,7 @@ using UdpViewMut = BasicUdpView<std::uint8_t>;
 struct UdpRepr {
   std::uint16_t src_port = 0;
   std::uint16_t dst_port = 0;
-  std::span<const std::uint8_t> payload;
+  std::span<const std::uint8_t> payload{};
 
   /// bad_checksum if a present checksum does not verify for src and dst. `payload` then borrows the
   /// view's bytes.

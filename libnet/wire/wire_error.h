@@ -65,12 +65,14 @@ class Parsed {
     assert(ok());
     return *value_;
   }
-  T&& value() && {
+  /// On a temporary (`View::parse(bytes).value()`), a copy: no reference into the dying Parsed.
+  T value() && {
     assert(ok());
     return std::move(*value_);
   }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

@@ -1,0 +1,318 @@
+#include <pybind11/functional.h>
+
+#include "bindings.h"
+#include "libnet/core/error.h"
+#include "libnet/node/network.h"
+#include "libnet/node/ping.h"
+#include "libnet/node/traceroute.h"
+#include "libnet/node/udp_apps.h"
+#include "libnet/wire/frame_pool.h"
+
+namespace vpcsim::bindings {
+namespace {
+
+constexpr auto kRef = py::return_value_policy::reference_internal;
+
+link::LinkConfig link_config(const py::object& delay, const py::object& bandwidth, std::uint32_t queue) {
+  link::LinkConfig config;
+  if (!delay.is_none()) config.delay = to_time(delay, "delay");
+  if (!bandwidth.is_none())
+    config.bandwidth_bps = py::isinstance<py::str>(bandwidth) ? core::parse_bandwidth(bandwidth.cast<std::string>())
+                                                              : bandwidth.cast<std::int64_t>();
+  config.queue_packets = queue;
+  return config;
+}
+
+double to_ms(core::Time t) { return static_cast<double>(t) / 1e6; }
+
+template <class App>
+void application_protocol(py::class_<App, node::Application>& c) {
+  c.def("__repr__", [](const App& a) { return "<" + std::string(a.kind()) + ": " + a.summary() + ">"; });
+}
+
+}  // namespace
+
+void bind_node(py::module_& m) {
+  py::class_<node::Application>(m, "Application", "Something running on a node: ping, traceroute, UDP.")
+      .def_property_readonly("kind", [](const node::Application& a) { return std::string(a.kind()); })
+      .def_property_readonly("outcome", [](const node::Application& a) { return std::string(node::to_string(a.outcome())); })
+      .def("summary", &node::Application::summary);
+
+  py::class_<node::PingReply>(m, "PingReply")
+      .def_readonly("seq", &node::PingReply::seq)
+      .def_readonly("rtt_ns", &node::PingReply::rtt)
+      .def_property_readonly("rtt_ms", [](const node::PingReply& r) { return to_ms(r.rtt); })
+      .def_readonly("ttl", &node::PingReply::ttl)
+      .def_readonly("source", &node::PingReply::from)
+      .def("__repr__", [](const node::PingReply& r) {
+        return "<PingReply seq=" + std::to_string(r.seq) + " from " + r.from.to_string() + " ttl=" +
+               std::to_string(r.ttl) + " rtt=" + core::format_duration(r.rtt) + ">";
+      });
+  py::class_<node::PingError>(m, "PingError")
+      .def_readonly("seq", &node::PingError::seq)
+      .def_readonly("source", &node::PingError::from)
+      .def_readonly("type", &node::PingError::type)
+      .def_readonly("code", &node::PingError::code)
+      .def_readonly("text", &node::PingError::text)
+      .def("__repr__", [](const node::PingError& e) {
+        return "<PingError seq=" + std::to_string(e.seq) + " from " + e.from.to_string() + ": " + e.text + ">";
+      });
+  py::class_<node::Ping, node::Application> ping(m, "Ping", "ping: ICMP echo requests and what came back.");
+  ping.def_property_readonly("destination", [](const node::Ping& p) { return p.config().destination; })
+      .def_property_readonly("identifier", &node::Ping::identifier)
+      .def_property_readonly("sent", &node::Ping::sent)
+      .def_property_readonly("received", &node::Ping::received)
+      .def_property_readonly("replies", &node::Ping::replies)
+      .def_property_readonly("errors", &node::Ping::errors)
+      .def_property_readonly("rtt_ms", [](const node::Ping& p) {
+        std::vector<double> rtts;
+        for (const auto& r : p.replies()) rtts.push_back(to_ms(r.rtt));
+        return rtts;
+      });
+  application_protocol(ping);
+
+  py::class_<node::TracerouteProbe>(m, "TracerouteProbe")
+      .def_readonly("port", &node::TracerouteProbe::port)
+      .def_readonly("answered", &node::TracerouteProbe::answered)
+      .def_property_readonly("source", [](const node::TracerouteProbe& p) -> py::object {
+        return p.answered ? py::cast(p.from) : py::none();
+      })
+      .def_property_readonly("rtt_ms", [](const node::TracerouteProbe& p) -> py::object {
+        return p.answered ? py::cast(to_ms(p.rtt)) : py::none();
+      })
+      .def_readonly("type", &node::TracerouteProbe::type)
+      .def_readonly("code", &node::TracerouteProbe::code);
+  py::class_<node::TracerouteHop>(m, "TracerouteHop")
+      .def_readonly("ttl", &node::TracerouteHop::ttl)
+      .def_readonly("probes", &node::TracerouteHop::probes);
+  py::class_<node::Traceroute, node::Application> traceroute(m, "Traceroute", "traceroute: UDP probes with rising TTL.");
+  traceroute.def_property_readonly("destination", [](const node::Traceroute& t) { return t.config().destination; })
+      .def_property_readonly("hops", &node::Traceroute::hops)
+      .def_property_readonly("finished", &node::Traceroute::finished)
+      .def_property_readonly("reached", &node::Traceroute::reached);
+  application_protocol(traceroute);
+
+  py::class_<node::IcmpErrorReport>(m, "IcmpErrorReport")
+      .def_readonly("source", &node::IcmpErrorReport::from)
+      .def_readonly("type", &node::IcmpErrorReport::type)
+      .def_readonly("code", &node::IcmpErrorReport::code)
+      .def_property_readonly("text", [](const node::IcmpErrorReport& e) { return node::icmp_error_text(e.type, e.code); })
+      .def("__repr__", [](const node::IcmpErrorReport& e) {
+        return "<IcmpError from " + e.from.to_string() + ": " + node::icmp_error_text(e.type, e.code) + ">";
+      });
+  py::class_<node::UdpClient, node::Application> udp(m, "UdpClient", "Sends UDP datagrams and waits for answers.");
+  udp.def_property_readonly("destination", [](const node::UdpClient& c) { return c.config().destination; })
+      .def_property_readonly("port", [](const node::UdpClient& c) { return c.config().dst_port; })
+      .def_property_readonly("source_port", &node::UdpClient::src_port)
+      .def_property_readonly("sent", &node::UdpClient::sent)
+      .def_property_readonly("replies", [](const node::UdpClient& c) {
+        std::vector<py::bytes> out;
+        for (const auto& r : c.replies()) out.emplace_back(r);
+        return out;
+      })
+      .def_property_readonly("rtt_ms", [](const node::UdpClient& c) {
+        std::vector<double> rtts;
+        for (core::Time t : c.rtts()) rtts.push_back(to_ms(t));
+        return rtts;
+      })
+      .def_property_readonly("errors", &node::UdpClient::errors);
+  application_protocol(udp);
+  py::class_<node::UdpResponder, node::Application> responder(m, "UdpResponder", "Answers datagrams on a UDP port.");
+  responder.def_property_readonly("port", &node::UdpResponder::port)
+      .def_property_readonly("received", &node::UdpResponder::received)
+      .def_property_readonly("replied", &node::UdpResponder::replied)
+      .def_property_readonly("payloads", [](const node::UdpResponder& r) {
+        std::vector<py::bytes> out;
+        for (const auto& p : r.payloads()) out.emplace_back(p);
+        return out;
+      });
+  application_protocol(responder);
+
+  py::class_<node::Node>(m, "Node", "A packet-processing node.")
+      .def_property_readonly("name", &node::Node::name)
+      .def_property_readonly("kind", [](const node::Node& n) { return std::string(node::to_string(n.kind())); })
+      .def_property_readonly("interfaces",
+                             [](const node::Node& n) {
+                               std::vector<link::Interface*> out;
+                               for (const auto& i : n.interfaces()) out.push_back(i.get());
+                               return out;
+                             },
+                             kRef)
+      .def("interface", &node::Node::interface, py::arg("name"), kRef)
+      .def("__repr__", [](const node::Node& n) {
+        return "<" + std::string(node::to_string(n.kind())) + " " + n.name() + ">";
+      });
+
+  py::class_<node::IpCounters>(m, "IpCounters")
+      .def_readonly("received", &node::IpCounters::received)
+      .def_readonly("delivered", &node::IpCounters::delivered)
+      .def_readonly("forwarded", &node::IpCounters::forwarded)
+      .def_readonly("originated", &node::IpCounters::originated)
+      .def_readonly("icmp_errors_sent", &node::IpCounters::icmp_errors_sent)
+      .def_readonly("icmp_rate_limited", &node::IpCounters::icmp_rate_limited)
+      .def_readonly("dropped", &node::IpCounters::dropped);
+  py::class_<node::IpNode, node::Node>(m, "IpNode", "The IPv4 stack shared by hosts and routers.")
+      .def("add_interface",
+           [](node::IpNode& n, std::string name, std::optional<wire::Ipv4InterfaceAddress> ip,
+              std::optional<wire::MacAddress> mac) -> link::Interface& { return n.add_interface(std::move(name), ip, mac); },
+           py::arg("name"), py::arg("ip") = py::none(), py::arg("mac") = py::none(), kRef)
+      .def("add_address", &node::IpNode::add_address, py::arg("interface"), py::arg("ip"))
+      .def("add_route",
+           [](node::IpNode& n, wire::Ipv4Prefix to, const py::object& via, const py::object& dev) {
+             if (!via.is_none() && !dev.is_none()) throw py::value_error("give either via= or dev=, not both");
+             if (!via.is_none()) return n.add_route(to, via.cast<wire::Ipv4Address>());
+             if (!dev.is_none()) return n.add_route(to, dev.cast<std::string>());
+             throw py::value_error("a route needs via= (a gateway) or dev= (an interface)");
+           },
+           py::arg("to"), py::arg("via") = py::none(), py::arg("dev") = py::none())
+      .def("add_unreachable_route",
+           [](node::IpNode& n, wire::Ipv4Prefix to) { n.add_special_route(to, stack::RouteType::unreachable); },
+           py::arg("to"))
+      .def("add_blackhole_route",
+           [](node::IpNode& n, wire::Ipv4Prefix to) { n.add_special_route(to, stack::RouteType::blackhole); },
+           py::arg("to"))
+      .def("add_prohibit_route",
+           [](node::IpNode& n, wire::Ipv4Prefix to) { n.add_special_route(to, stack::RouteType::prohibit); },
+           py::arg("to"))
+      .def("set_default_gateway", &node::IpNode::set_default_gateway, py::arg("gateway"))
+      .def("remove_route", &node::IpNode::remove_route, py::arg("to"))
+      .def("routes", [](const node::IpNode& n) { return n.routing_table().routes(); })
+      .def("arp_table", &node::IpNode::arp_table)
+      .def_property("ip_forward", &node::IpNode::ip_forward, &node::IpNode::set_ip_forward)
+      .def_property_readonly("primary_address", &node::IpNode::primary_address)
+      .def_property_readonly("ip_counters", &node::IpNode::ip_counters)
+      .def("ping",
+           [](node::IpNode& n, wire::Ipv4Address destination, std::uint32_t count, const py::object& interval,
+              const py::object& start, std::uint16_t data_len, std::uint8_t ttl) -> node::Ping& {
+             node::PingConfig c;
+             c.destination = destination;
+             c.count = count;
+             c.interval = to_time(interval, "interval");
+             c.start = to_time(start, "start");
+             c.data_len = data_len;
+             c.ttl = ttl;
+             return n.ping(c);
+           },
+           py::arg("destination"), py::arg("count") = 1, py::arg("interval") = "1s", py::arg("start") = 0,
+           py::arg("data_len") = 56, py::arg("ttl") = 64, kRef)
+      .def("traceroute",
+           [](node::IpNode& n, wire::Ipv4Address destination, std::uint8_t max_hops, std::uint32_t queries,
+              const py::object& wait, const py::object& start, std::uint8_t first_ttl) -> node::Traceroute& {
+             node::TracerouteConfig c;
+             c.destination = destination;
+             c.max_hops = max_hops;
+             c.queries = queries;
+             c.wait = to_time(wait, "wait");
+             c.start = to_time(start, "start");
+             c.first_ttl = first_ttl;
+             return n.traceroute(c);
+           },
+           py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
+           py::arg("start") = 0, py::arg("first_ttl") = 1, kRef)
+      .def("udp_send",
+           [](node::IpNode& n, wire::Ipv4Address destination, std::uint16_t port, py::bytes data,
+              std::uint16_t source_port, const py::object& start, std::uint32_t count,
+              const py::object& interval) -> node::UdpClient& {
+             node::UdpClientConfig c;
+             c.destination = destination;
+             c.dst_port = port;
+             c.src_port = source_port;
+             c.data = data;
+             c.start = to_time(start, "start");
+             c.count = count;
+             c.interval = to_time(interval, "interval");
+             return n.udp_send(c);
+           },
+           py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
+           py::arg("start") = 0, py::arg("count") = 1, py::arg("interval") = "1s", kRef)
+      .def("udp_listen",
+           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::UdpResponder& {
+             return n.udp_listen(port, reply);
+           },
+           py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
+      .def_property_readonly("applications",
+                             [](const node::IpNode& n) {
+                               std::vector<node::Application*> out;
+                               for (const auto& a : n.applications()) out.push_back(a.get());
+                               return out;
+                             },
+                             kRef);
+
+  py::class_<node::Host, node::IpNode>(m, "Host", "A host: an IPv4 stack that does not forward.");
+  py::class_<node::Router, node::IpNode>(m, "Router", "A router: an IPv4 stack that forwards (ip_forward=1).");
+
+  py::class_<node::MacTableEntry>(m, "MacTableEntry")
+      .def_readonly("mac", &node::MacTableEntry::mac)
+      .def_readonly("port", &node::MacTableEntry::port)
+      .def_property_readonly("age_ms", [](const node::MacTableEntry& e) { return to_ms(e.age); })
+      .def("__repr__", [](const node::MacTableEntry& e) {
+        return "<MacTableEntry " + e.mac.to_string() + " on " + e.port + " age " + core::format_duration(e.age) + ">";
+      });
+  py::class_<node::Switch, node::Node>(m, "Switch", "A learning bridge with ageing, as a Linux bridge.")
+      .def("add_port", &node::Switch::add_port, py::arg("name") = "", kRef)
+      .def("mac_table", &node::Switch::mac_table)
+      .def_property("ageing_time_ns", &node::Switch::ageing_time, &node::Switch::set_ageing_time);
+
+  py::class_<node::Network>(m, "Network", "One simulation: its clock, RNG, nodes, links and trace.")
+      .def(py::init<std::uint64_t>(), py::arg("seed") = 1)
+      .def_property_readonly("seed", &node::Network::seed)
+      .def_property_readonly("now_ns", &node::Network::now)
+      .def("add_host", &node::Network::add_host, py::arg("name"), kRef)
+      .def("add_router", &node::Network::add_router, py::arg("name"), kRef)
+      .def("add_switch", &node::Network::add_switch, py::arg("name"), kRef)
+      .def("connect",
+           [](node::Network& net, std::string a, std::string b, const py::object& delay, const py::object& bandwidth,
+              std::uint32_t queue) -> link::Link& {
+             return net.connect(a, b, link_config(delay, bandwidth, queue));
+           },
+           py::arg("a"), py::arg("b"), py::arg("delay") = py::none(), py::arg("bandwidth") = py::none(),
+           py::arg("queue") = 1000, kRef)
+      .def("node", &node::Network::node, py::arg("name"), kRef)
+      .def("interface", &node::Network::interface, py::arg("endpoint"), kRef)
+      .def_property_readonly("nodes",
+                             [](const node::Network& net) {
+                               std::vector<node::Node*> out;
+                               for (const auto& n : net.nodes()) out.push_back(n.get());
+                               return out;
+                             },
+                             kRef)
+      .def_property_readonly("links",
+                             [](const node::Network& net) {
+                               std::vector<link::Link*> out;
+                               for (const auto& l : net.links()) out.push_back(l.get());
+                               return out;
+                             },
+                             kRef)
+      .def("run",
+           [](node::Network& net, const py::object& until) {
+             if (until.is_none()) {
+               py::gil_scoped_release release;
+               return net.run();
+             }
+             core::Time t = to_time(until, "until");
+             py::gil_scoped_release release;
+             return net.run_until(t);
+           },
+           py::arg("until") = py::none(), "Runs until nothing is left to do, or up to `until` (absolute).")
+      .def("run_for",
+           [](node::Network& net, const py::object& duration) {
+             core::Time t = to_time(duration, "duration");
+             py::gil_scoped_release release;
+             return net.run_for(t);
+           },
+           py::arg("duration"))
+      .def_property_readonly("pending_events", [](node::Network& net) { return net.simulation().pending_events(); })
+      .def_property_readonly("next_event_ns", [](node::Network& net) { return net.simulation().next_event_time(); })
+      .def_property_readonly("trace", py::overload_cast<>(&node::Network::trace), kRef)
+      .def("inject",
+           [](node::Network& net, const std::string& endpoint, py::bytes frame) {
+             link::Interface& interface = net.interface(endpoint);
+             std::string_view bytes = frame;
+             wire::Frame f = net.pool().copy_of({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+             f.meta().packet_id = net.context().new_packet_id();
+             interface.send(std::move(f));
+           },
+           py::arg("endpoint"), py::arg("frame"), "Sends raw Ethernet frame bytes out of an interface.");
+}
+
+}  // namespace vpcsim::bindings

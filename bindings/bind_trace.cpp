@@ -1,0 +1,35 @@
+#include "bindings.h"
+#include "libnet/trace/trace_log.h"
+
+namespace vpcsim::bindings {
+
+void bind_trace(py::module_& m) {
+  py::class_<trace::TraceEvent>(m, "TraceEvent", "One thing that happened: what, where, when, to which packet, why.")
+      .def_readonly("at_ns", &trace::TraceEvent::at)
+      .def_property_readonly("kind", [](const trace::TraceEvent& e) { return std::string(trace::to_string(e.kind)); })
+      .def_property_readonly("reason", [](const trace::TraceEvent& e) { return std::string(trace::to_string(e.reason)); })
+      .def_readonly("node_id", &trace::TraceEvent::node)
+      .def_readonly("interface_id", &trace::TraceEvent::interface)
+      .def_readonly("packet_id", &trace::TraceEvent::packet_id)
+      .def_readonly("detail", &trace::TraceEvent::detail);
+
+  py::class_<trace::TraceLog>(m, "TraceLog", "The record of one simulation: events and per-node drop counters.")
+      .def_property("record_packets", &trace::TraceLog::record_packets, &trace::TraceLog::set_record_packets)
+      .def_property_readonly("events", &trace::TraceLog::events, py::return_value_policy::reference_internal)
+      .def("clear_events", &trace::TraceLog::clear_events)
+      .def("path_of", &trace::TraceLog::path_of, py::arg("packet_id"))
+      .def("node_name", &trace::TraceLog::node_name, py::arg("node_id"))
+      .def("interface_name", &trace::TraceLog::interface_name, py::arg("interface_id"))
+      .def("format", &trace::TraceLog::to_string, py::arg("event"))
+      .def("drop_count",
+           [](const trace::TraceLog& log, std::uint32_t node, const std::string& reason) {
+             for (std::size_t r = 0; r < trace::kDropReasonCount; ++r)
+               if (trace::to_string(static_cast<trace::DropReason>(r)) == reason)
+                 return log.drop_count(node, static_cast<trace::DropReason>(r));
+             throw py::value_error("unknown drop reason '" + reason + "'");
+           },
+           py::arg("node_id"), py::arg("reason"))
+      .def_property_readonly("total_drops", &trace::TraceLog::total_drops);
+}
+
+}  // namespace vpcsim::bindings

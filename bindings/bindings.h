@@ -1,0 +1,26 @@
+// Shared declarations of the pybind11 module: one bind_<area>() per layer, and the argument
+// conversions every area uses. The bindings are thin: they adapt types, they hold no logic.
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "libnet/core/time.h"
+
+namespace vpcsim::bindings {
+
+namespace py = pybind11;
+
+void bind_errors(py::module_& m);
+void bind_core(py::module_& m);
+void bind_wire(py::module_& m);
+void bind_trace(py::module_& m);
+void bind_link(py::module_& m);
+void bind_stack(py::module_& m);
+void bind_node(py::module_& m);
+void bind_io(py::module_& m);
+
+/// A duration from Python: a string with a unit ("10us", "1.5s") or an int of nanoseconds.
+core::Time to_time(const py::object& value, const char* what);
+
+}  // namespace vpcsim::bindings

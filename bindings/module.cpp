@@ -1,0 +1,16 @@
+// vpcsim._core: the C++ library as a Python extension module. The Python package `vpcsim` re-exports
+// it with an explicit __all__ and adds what is Pythonic (tables, the scenario loader, the CLI).
+#include "bindings.h"
+
+PYBIND11_MODULE(_core, m) {
+  namespace b = vpcsim::bindings;
+  m.doc() = "vpcsim core: a deterministic network simulator whose packets are real Ethernet frames";
+  b::bind_errors(m);
+  b::bind_core(m);
+  b::bind_wire(m);
+  b::bind_trace(m);
+  b::bind_link(m);
+  b::bind_stack(m);
+  b::bind_node(m);
+  b::bind_io(m);
+}

@@ -1,0 +1,119 @@
+"""Smoke tests of the C++ benchmark programs: each runs once at a tiny size, exits 0, and prints
+output that parses (key=value lines, or one JSON object per line with --json).
+
+The programs are found in the build directory: $VPCSIM_BUILD_DIR, else /work/main/build. A test is
+skipped, saying so, when its program was not built (configure with -DVPCSIM_BENCHMARKS=ON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BUILD_DIR = Path(os.environ.get("VPCSIM_BUILD_DIR", "/work/main/build"))
+TIMEOUT_S = 120
+
+
+def program(name: str) -> Path:
+    for candidate in (BUILD_DIR / name, BUILD_DIR / "benchmarks" / name, BUILD_DIR / "benchmarks" / "cpp" / name):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.skip(f"{name} is not built in {BUILD_DIR} (set VPCSIM_BUILD_DIR, configure with -DVPCSIM_BENCHMARKS=ON)")
+
+
+def run(name: str, *args: str, expect_code: int = 0) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(program(name)), *args], capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+    assert result.returncode == expect_code, (
+        f"{name} {' '.join(args)} exited {result.returncode}, expected {expect_code}\n"
+        f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
+    return result
+
+
+def parse_key_values(stdout: str) -> list[dict[str, str]]:
+    """The non-comment lines of a text report, each as {key: value}."""
+    rows = []
+    for line in stdout.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pairs = [field.split("=", 1) for field in line.split()]
+        assert all(len(pair) == 2 for pair in pairs), f"not key=value fields: {line!r}"
+        rows.append(dict(pairs))
+    return rows
+
+
+def parse_json_lines(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------------------------ bench_forwarding
+
+FORWARDING_FIELDS = {
+    "hosts", "delivered", "build_s", "run_s", "delivered_per_s", "link_frames", "hops_per_packet", "ns_per_hop",
+    "steady_ns_per_hop", "events", "peak_rss_mib", "topology_rss_mib", "bytes_per_host",
+}
+
+
+def test_forwarding_text_output_parses_and_counts_every_datagram() -> None:
+    rows = parse_key_values(run("bench_forwarding", "--hosts", "2", "--datagrams", "2").stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert FORWARDING_FIELDS <= row.keys()
+    assert int(row["hosts"]) == 2
+    assert int(row["delivered"]) == 4
+    # Each datagram crosses 4 links (a -> sa -> r1 -> sb -> b); ARP adds frames on top.
+    assert int(row["link_frames"]) >= 4 * 4
+    assert float(row["hops_per_packet"]) >= 4.0
+    assert float(row["run_s"]) >= 0.0
+    assert float(row["peak_rss_mib"]) > 0.0
+
+
+def test_forwarding_json_output_parses() -> None:
+    rows = parse_json_lines(run("bench_forwarding", "--hosts", "2", "--datagrams", "2", "--json").stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["benchmark"] == "forwarding"
+    assert FORWARDING_FIELDS <= row.keys()
+    assert row["delivered"] == 4
+    assert row["link_frames"] == row["arp_frames"] + 4 * row["delivered"]
+    assert row["events"] > 0
+
+
+def test_forwarding_several_sizes_one_line_each() -> None:
+    # Several sizes run in forked children: one line per size, in order.
+    rows = parse_json_lines(
+        run("bench_forwarding", "--hosts", "2", "--hosts", "3", "--datagrams", "2", "--json", "--sink", "counter").stdout
+    )
+    assert [row["hosts"] for row in rows] == [2, 3]
+    assert [row["delivered"] for row in rows] == [4, 6]
+
+
+def test_forwarding_rejects_an_unknown_option() -> None:
+    result = run("bench_forwarding", "--frobnicate", expect_code=2)
+    assert "unknown option --frobnicate" in result.stderr
+
+
+# ------------------------------------------------------------------------------ bench_scheduler
+
+def test_scheduler_text_output_parses() -> None:
+    rows = parse_key_values(run("bench_scheduler", "--depth", "100", "--ops", "1000").stdout)
+    assert len(rows) == 1
+    assert int(rows[0]["depth"]) == 100
+    assert float(rows[0]["hold_ns_per_op"]) > 0.0
+
+
+def test_scheduler_json_output_parses() -> None:
+    rows = parse_json_lines(
+        run("bench_scheduler", "--depth", "100", "--depth", "1000", "--ops", "1000", "--json").stdout
+    )
+    assert [row["depth"] for row in rows] == [100, 1000]
+    for row in rows:
+        assert row["benchmark"] == "scheduler"
+        assert row["hold_ns_per_op"] > 0
+        assert row["baseline_hold_ns_per_op"] > 0
