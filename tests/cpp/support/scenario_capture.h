@@ -17,10 +17,25 @@ namespace vpcsim::testing {
 
 class ScenarioCapture {
  public:
+  /// Captures into $VPCSIM_PCAP_OUT when it is set, else not at all.
   explicit ScenarioCapture(node::Network& net) {
     const char* root = std::getenv("VPCSIM_PCAP_OUT");
-    if (root == nullptr || *root == '\0') return;
-    std::filesystem::path dir(root);
+    if (root != nullptr && *root != '\0') capture_all(net, root);
+  }
+  /// Captures into `dir`.
+  ScenarioCapture(node::Network& net, const std::filesystem::path& dir) { capture_all(net, dir); }
+
+  std::vector<std::string> paths() const {
+    std::vector<std::string> out;
+    for (const auto& c : captures_) out.push_back(c->path());
+    return out;
+  }
+  void flush() {
+    for (auto& c : captures_) c->flush();
+  }
+
+ private:
+  void capture_all(node::Network& net, const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
     for (const auto& node : net.nodes())
       for (const auto& interface : node->interfaces())
@@ -28,7 +43,6 @@ class ScenarioCapture {
             *interface, (dir / (node->name() + "-" + interface->name() + ".pcap")).string()));
   }
 
- private:
   std::vector<std::unique_ptr<io::InterfaceCapture>> captures_;
 };
 
