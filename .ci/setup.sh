@@ -21,11 +21,25 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON=${PYTHON:-python3}
-if ! "$PYTHON" -c "import pytest" 2>/dev/null; then
-  echo "setup: installing pytest"
-  "$PYTHON" -m pip install -q pytest 2>/dev/null || "$PYTHON" -m pip install -q --break-system-packages pytest
+pip_install() {
+  "$PYTHON" -m pip install -q "$@" 2>/dev/null || "$PYTHON" -m pip install -q --break-system-packages "$@"
+}
+# Build tools for the extension, and what the tests use (pandas and mypy are optional for users).
+PY_PACKAGES=(scikit-build-core pybind11 pyyaml pytest pandas mypy pybind11-stubgen)
+PY_MODULES=(scikit_build_core pybind11 yaml pytest pandas mypy pybind11_stubgen)
+py_missing=()
+for i in "${!PY_MODULES[@]}"; do
+  "$PYTHON" -c "import ${PY_MODULES[$i]}" 2>/dev/null || py_missing+=("${PY_PACKAGES[$i]}")
+done
+if [ ${#py_missing[@]} -gt 0 ]; then
+  echo "setup: installing ${py_missing[*]}"
+  pip_install "${py_missing[@]}"
 fi
 
 BUILD_DIR=${VPCSIM_BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVPCSIM_WERROR=ON ${VPCSIM_CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j2
+
+# The Python package: vpcsim and the `vpcsim` command (builds the extension in build/python-*).
+echo "setup: installing the vpcsim Python package"
+pip_install --no-build-isolation .

@@ -32,6 +32,12 @@ bool is_rate_limited_type(std::uint8_t type, std::uint8_t code) {
   return type == 3 || type == 4 || type == 11 || type == 12;
 }
 
+std::string hex16(std::uint16_t value) {
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%04x", value);
+  return text;
+}
+
 std::string describe_icmp(std::uint8_t type, std::uint8_t code) {
   if (type == wire::kIcmpTimeExceeded) return "time exceeded";
   if (type != wire::kIcmpDestUnreachable) return "ICMP type " + std::to_string(type);
@@ -348,11 +354,7 @@ void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {
       return;
     default:
       drop(&interface, trace::DropReason::unsupported_protocol, frame.meta().packet_id,
-           "EtherType 0x" + [](std::uint16_t t) {
-             char text[8];
-             std::snprintf(text, sizeof text, "%04x", t);
-             return std::string(text);
-           }(eth->ethertype()));
+           "EtherType " + hex16(eth->ethertype()) + " is not handled by " + name());
   }
 }
 
@@ -366,11 +368,7 @@ void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool li
   }
   if (!ip->verify_checksum()) {
     drop(&interface, trace::DropReason::bad_checksum, packet_id,
-         "IPv4 header checksum 0x" + [](std::uint16_t c) {
-           char text[8];
-           std::snprintf(text, sizeof text, "%04x", c);
-           return std::string(text);
-         }(ip->checksum()) + " from " + ip->src().to_string() + " is wrong");
+         "IPv4 header checksum " + hex16(ip->checksum()) + " from " + ip->src().to_string() + " is wrong");
     return;
   }
   ++counters_.received;

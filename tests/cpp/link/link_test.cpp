@@ -36,7 +36,8 @@ class Recorder final : public FrameReceiver {
  public:
   explicit Recorder(core::Simulation& sim) : sim_(sim) {}
   void receive_frame(Interface& interface, wire::Frame frame) override {
-    arrivals.push_back(Arrival{interface.full_name(), sim_.now(), frame.size(), frame.size() > 0 ? frame.data()[0] : std::uint8_t{0},
+    const std::uint8_t marker = frame.size() > 0 ? frame.data()[0] : std::uint8_t{0};
+    arrivals.push_back(Arrival{interface.full_name(), sim_.now(), frame.size(), marker,
                                frame.meta().packet_id, frame.meta().ingress_interface});
   }
   std::vector<Arrival> arrivals;
@@ -113,7 +114,8 @@ TEST_F(LinkTest, SerialisationPadsToSixtyBytesAndAddsTwentyFourBytesOfOverhead) 
 TEST_F(LinkTest, SerialisationScalesWithBandwidthAndRoundsUp) {
   Link& link = connect({10 * kMicrosecond, 100'000'000, 1000});  // 100 Mb/s: 10 ns per bit
   EXPECT_EQ(link.serialisation_time(1514), (1514 + 24) * 8 * 10);
-  Link& odd = *links.emplace_back(std::make_unique<Link>(context, extra("x0"), extra("x1"), LinkConfig{0, 3'000'000'000, 1000}));
+  Link& odd = *links.emplace_back(
+      std::make_unique<Link>(context, extra("x0"), extra("x1"), LinkConfig{0, 3'000'000'000, 1000}));
   // 12304 bits at 3 Gb/s = 4101.33 ns: rounded up, a frame never takes less than its bits.
   EXPECT_EQ(odd.serialisation_time(1514), 4102);
   EXPECT_EQ(odd.serialisation_time(60), 224);  // 672 / 3, exact

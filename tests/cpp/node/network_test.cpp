@@ -41,7 +41,9 @@ TEST(Network, DuplicateNodeNameIsAConfigErrorNamingTheKind) {
 
 TEST(Network, NodeNamesMustBeNonEmptyWithoutDotsSlashesOrSpaces) {
   Network net;
-  for (const char* bad : {"", "r1.eth0", "a b", "a/b", "a\\b"}) EXPECT_THROW(net.add_host(bad), core::ConfigError) << bad;
+  for (const char* bad : {"", "r1.eth0", "a b", "a/b", "a\\b"}) {
+    EXPECT_THROW(net.add_host(bad), core::ConfigError) << bad;
+  }
   EXPECT_TRUE(net.nodes().empty());
   EXPECT_NO_THROW(net.add_host("web-1_a"));
 }
@@ -110,7 +112,7 @@ TEST(Network, UnknownNodeErrorNamesIt) {
   EXPECT_NE(bare.find("no node named 'nope'"), std::string::npos) << bare;
 }
 
-// BUG: network.cpp Network::node() says "no node named 'nope'" but, unlike Node::interface() (which
+// BUG: network.cpp:46 (Network::node) says "no node named 'nope'" but, unlike Node::interface() (which
 // lists "(it has eth0, eth1)"), does not list the nodes that exist, so a typo in a scenario gives no
 // hint. Fix: append " (nodes: h1, r1, sw1)" (by_name_ is ordered, so the list is deterministic).
 TEST(Network, DISABLED_UnknownNodeErrorListsTheNodesThatExist) {
@@ -171,7 +173,7 @@ TEST(Network, LinkingAnInterfaceTwiceFails) {
   EXPECT_EQ(net.links().size(), 1u);
 }
 
-// BUG: network.cpp Network::connect(string_view, string_view) resolves `a` first, and a bare switch
+// BUG: network.cpp:65,74 (Network::connect(string_view, string_view)) resolves `a` first, and a bare switch
 // name creates the port right away; if `b` then does not resolve (or the Link constructor throws,
 // e.g. b is already linked) the switch keeps an unconnected port, and the next connect names its port
 // "p2". A failed connect should change nothing. Fix: validate both endpoints (and that neither named
@@ -299,8 +301,9 @@ TEST(Network, DestroyingANetworkWithFramesInFlightIsSafe) {
     h.add_interface("eth0", "10.0.0." + std::to_string(i + 1) + "/24");
     net->connect("h" + std::to_string(i) + ".eth0", "sw");
   }
+  auto& h0 = static_cast<Host&>(net->node("h0"));
   for (int i = 1; i < 4; ++i)
-    static_cast<Host&>(net->node("h0")).ping({Ipv4Address::parse("10.0.0." + std::to_string(i + 1)), 5, core::kSecond, 0, 56, 64});
+    h0.ping({Ipv4Address::parse("10.0.0." + std::to_string(i + 1)), 5, core::kSecond, 0, 56, 64});
   net->run_until(2 * core::kSecond + 5 * core::kMicrosecond);  // mid-flight
   EXPECT_GT(net->simulation().pending_events(), 0u);
   net.reset();

@@ -42,11 +42,14 @@ class Station final : public link::FrameReceiver {
         mac_(mac),
         interface(net.context(), *this, net.trace().register_interface(node_, "eth0"), node_, "eth0", mac) {}
   void receive_frame(link::Interface&, wire::Frame frame) override {
-    received.push_back(Received{net_.now(), MacAddress::from_bytes(frame.data()), MacAddress::from_bytes(frame.data() + 6),
-                                frame.size() > 14 ? frame.data()[14] : std::uint8_t{0}, frame.meta().packet_id});
+    const std::uint8_t marker = frame.size() > 14 ? frame.data()[14] : std::uint8_t{0};
+    const MacAddress dst = MacAddress::from_bytes(frame.data());
+    const MacAddress src = MacAddress::from_bytes(frame.data() + 6);
+    received.push_back(Received{net_.now(), dst, src, marker, frame.meta().packet_id});
   }
   /// Sends a 60-byte frame; the source is this station's MAC unless given.
-  void send(MacAddress dst, std::uint8_t marker, std::optional<MacAddress> src = std::nullopt, std::uint64_t packet_id = 0) {
+  void send(MacAddress dst, std::uint8_t marker, std::optional<MacAddress> src = std::nullopt,
+            std::uint64_t packet_id = 0) {
     wire::Frame f = net_.pool().allocate(60);
     std::fill(f.data(), f.data() + 60, std::uint8_t{0});
     wire::EthernetRepr{dst, src.value_or(mac_), kEthertypeLocalExperimental, std::nullopt}.emit(f.bytes());
@@ -77,7 +80,8 @@ class SwitchTest : public ::testing::Test {
   }
   Station& add_station() {
     const auto n = stations.size();
-    stations.push_back(std::make_unique<Station>(net, "s" + std::to_string(n), MacAddress::from_u64(0x020000000100ULL + n)));
+    const MacAddress mac = MacAddress::from_u64(0x020000000100ULL + n);
+    stations.push_back(std::make_unique<Station>(net, "s" + std::to_string(n), mac));
     net.connect(stations.back()->interface, sw.add_port(), link::LinkConfig{core::kMicrosecond, 0, 1000});
     return *stations.back();
   }

@@ -1,6 +1,6 @@
 // Traceroute over a chain of routers, as Linux traceroute's default UDP probes behave:
 //
-//   h1 10.0.1.10 ── .1 [r1] .1 ── 10.0.12.0/24 ── .2 [r2] .2 ── 10.0.23.0/24 ── .3 [r3] .3 ── 10.0.3.20 h2
+//   h1 10.0.1.10 ─ .1 [r1] .1 ─ 10.0.12.0/24 ─ .2 [r2] .2 ─ 10.0.23.0/24 ─ .3 [r3] .3 ─ 10.0.3.20 h2
 //
 // Each router answers from its interface toward h1; the destination answers port unreachable; ports
 // count up from 33434 across every probe; a blackholing hop shows as '*'.
@@ -243,7 +243,7 @@ TEST_F(TracerouteTest, TwoTraceroutesFromOneHostDoNotMixTheirAnswers) {
   EXPECT_EQ(b.hops().back().probes[0].from, ip("10.0.23.3"));
 }
 
-// BUG: traceroute.cpp send_probe: when the first probe cannot be sent at all (no route on the source:
+// BUG: traceroute.cpp:40-45 (send_probe): when the first probe cannot be sent at all (no route on the source:
 // "connect: Network is unreachable"), the run finishes with finished_ set but stop_after_hop_ and
 // reached_ false, so outcome() says `timeout` and summary() prints " 1  *" — although nothing timed
 // out. Ping and UdpClient report a local send failure as Outcome::unreachable. Fix: record the

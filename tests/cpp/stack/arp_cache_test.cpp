@@ -291,6 +291,16 @@ TEST_F(ArpCacheTest, SendingToAFailedEntryStartsResolvingAgain) {
   EXPECT_EQ(owner.unreachable[1].at, t + 3 * kSecond);
 }
 
+TEST_F(ArpCacheTest, LateReplyRevivesAFailedEntry) {
+  // The entry still exists when failed, so a solicited reply updates it (arp_process finds `n`).
+  cache->send(kPeerIp, packet(1));
+  sim.run_until(4 * kSecond);
+  ASSERT_EQ(state(), NeighbourState::failed);
+  reply_from(kPeerIp, kPeerMac);
+  EXPECT_EQ(state(), NeighbourState::reachable);
+  EXPECT_EQ(cache->entries()[0].mac, kPeerMac);
+}
+
 TEST_F(ArpCacheTest, QueueIsBoundedInBytesAndDropsTheOldest) {
   ArpConfig config;
   config.unres_qlen_bytes = 250;
@@ -615,7 +625,8 @@ TEST_F(ArpCacheTest, UnsolicitedReplyCreatesNoEntry) {
 }
 
 TEST_F(ArpCacheTest, RequestForSomeoneElseIsNotAnsweredAndTeachesNothing) {
-  request_from(Ipv4Address::parse("10.0.1.30"), MacAddress::parse("02:00:00:00:00:30"), Ipv4Address::parse("10.0.1.99"));
+  request_from(Ipv4Address::parse("10.0.1.30"), MacAddress::parse("02:00:00:00:00:30"),
+               Ipv4Address::parse("10.0.1.99"));
   sim.run_until(0);
   EXPECT_TRUE(wire.frames.empty());
   EXPECT_EQ(cache->size(), 0u);
