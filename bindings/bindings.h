@@ -19,6 +19,7 @@ void bind_link(py::module_& m);
 void bind_stack(py::module_& m);
 void bind_node(py::module_& m);
 void bind_io(py::module_& m);
+void bind_craft(py::module_& m);
 
 /// A duration from Python: a string with a unit ("10us", "1.5s") or an int of nanoseconds.
 core::Time to_time(const py::object& value, const char* what);

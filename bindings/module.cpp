@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   b::bind_stack(m);
   b::bind_node(m);
   b::bind_io(m);
+  b::bind_craft(m);
 }

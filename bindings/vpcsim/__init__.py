@@ -18,18 +18,22 @@ from vpcsim._core import (
     IcmpErrorReport,
     Interface,
     InterfaceCapture,
+    InterfaceCounters,
+    IpCounters,
     IpNode,
     Ipv4Address,
     Ipv4InterfaceAddress,
     Ipv4Prefix,
     Layer,
     Link,
+    LinkDirectionStats,
     MacAddress,
     MacTableEntry,
     NeighbourEntry,
     Network,
     Node,
     PcapReader,
+    PcapRecord,
     Ping,
     PingError,
     PingReply,
@@ -53,6 +57,9 @@ from vpcsim._core import (
 )
 from vpcsim.errors import ConfigError, Error, ParseError
 
+# Pure-Python companions; `tables` imports pandas only when a DataFrame is asked for.
+from vpcsim import craft, tables  # noqa: E402  (after _core, which they use)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -63,12 +70,15 @@ __all__ = [
     "IcmpErrorReport",
     "Interface",
     "InterfaceCapture",
+    "InterfaceCounters",
+    "IpCounters",
     "IpNode",
     "Ipv4Address",
     "Ipv4InterfaceAddress",
     "Ipv4Prefix",
     "Layer",
     "Link",
+    "LinkDirectionStats",
     "MacAddress",
     "MacTableEntry",
     "NeighbourEntry",
@@ -76,6 +86,7 @@ __all__ = [
     "Node",
     "ParseError",
     "PcapReader",
+    "PcapRecord",
     "Ping",
     "PingError",
     "PingReply",
@@ -90,10 +101,12 @@ __all__ = [
     "UdpClient",
     "UdpResponder",
     "capture",
+    "craft",
     "decode",
     "describe",
     "format_duration",
     "format_layers",
     "parse_bandwidth",
     "parse_duration",
+    "tables",
 ]

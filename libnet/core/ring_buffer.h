@@ -14,8 +14,21 @@ template <class T>
 class RingBuffer {
  public:
   RingBuffer() = default;
-  RingBuffer(RingBuffer&&) noexcept = default;
-  RingBuffer& operator=(RingBuffer&&) noexcept = default;
+  RingBuffer(RingBuffer&& other) noexcept
+      : slots_(std::move(other.slots_)),
+        capacity_(std::exchange(other.capacity_, 0)),
+        head_(std::exchange(other.head_, 0)),
+        size_(std::exchange(other.size_, 0)) {}
+  /// A moved-from buffer is empty and usable.
+  RingBuffer& operator=(RingBuffer&& other) noexcept {
+    if (this != &other) {
+      slots_ = std::move(other.slots_);
+      capacity_ = std::exchange(other.capacity_, 0);
+      head_ = std::exchange(other.head_, 0);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }

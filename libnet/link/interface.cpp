@@ -17,16 +17,21 @@ void Interface::set_mtu(std::uint32_t mtu) {
   mtu_ = mtu;
 }
 
-void Interface::add_address(wire::Ipv4InterfaceAddress address) {
+void Interface::validate_address(const std::string& who, wire::Ipv4InterfaceAddress address) {
   const wire::Ipv4Address ip = address.address();
   const wire::Ipv4Prefix subnet = address.subnet();
-  if (ip.is_unspecified()) throw core::ConfigError(full_name(), "ip", "0.0.0.0 cannot be assigned");
+  if (ip.is_unspecified()) throw core::ConfigError(who, "ip", "0.0.0.0 cannot be assigned");
   if (ip.is_multicast() || ip.is_limited_broadcast())
-    throw core::ConfigError(full_name(), "ip", ip.to_string() + " is not a unicast address");
+    throw core::ConfigError(who, "ip", ip.to_string() + " is not a unicast address");
   if (subnet.length() < 31 && (ip == subnet.network() || ip == subnet.broadcast()))
-    throw core::ConfigError(full_name(), "ip",
+    throw core::ConfigError(who, "ip",
                             address.to_string() + " is the " + (ip == subnet.network() ? "network" : "broadcast") +
                                 " address of " + subnet.to_string());
+}
+
+void Interface::add_address(wire::Ipv4InterfaceAddress address) {
+  validate_address(full_name(), address);
+  const wire::Ipv4Address ip = address.address();
   for (const auto& existing : addresses_)
     if (existing.address() == ip)
       throw core::ConfigError(full_name(), "ip", ip.to_string() + " is already assigned to this interface");
@@ -64,6 +69,14 @@ void Interface::send(wire::Frame frame) {
 }
 
 void Interface::deliver(wire::Frame frame) {
+  // is_skb_forwardable(): a frame longer than MTU + Ethernet header + one VLAN tag is dropped.
+  if (frame.size() > mtu_ + kMaxLinkHeaderLen) {
+    ++counters_.rx_dropped;
+    context_.trace.drop(context_.now(), trace::DropReason::oversized_frame, node_id_, id_, frame.meta().packet_id,
+                        std::to_string(frame.size()) + "-byte frame exceeds the MTU " + std::to_string(mtu_) + " of " +
+                            full_name());
+    return;
+  }
   ++counters_.rx_packets;
   counters_.rx_bytes += frame.size();
   show_taps(Direction::rx, frame.bytes());

@@ -36,11 +36,13 @@ struct InterfaceCounters {
   std::uint64_t tx_packets = 0;
   std::uint64_t tx_bytes = 0;
   std::uint64_t tx_dropped = 0;  ///< refused by the link's queue, or no link
+  std::uint64_t rx_dropped = 0;  ///< longer than the MTU allows
 };
 
 class Interface {
  public:
   static constexpr std::uint32_t kDefaultMtu = 1500;
+  static constexpr std::uint32_t kMaxLinkHeaderLen = 18;  ///< Ethernet header plus one 802.1Q tag
 
   /// `id` is the network-wide trace id; `node_id` the owner's trace id.
   Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
@@ -64,6 +66,8 @@ class Interface {
   /// Throws core::ConfigError for an address already on this interface, a network or broadcast address
   /// of a subnet shorter than /31, or 0.0.0.0.
   void add_address(wire::Ipv4InterfaceAddress address);
+  /// The checks add_address() makes that do not depend on the interface, for `who` ("h1.eth0").
+  static void validate_address(const std::string& who, wire::Ipv4InterfaceAddress address);
   bool has_address(wire::Ipv4Address address) const;
   /// The first address, or 0.0.0.0 when there is none.
   wire::Ipv4Address primary_address() const;

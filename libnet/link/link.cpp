@@ -34,7 +34,6 @@ core::Time Link::serialisation_time(std::size_t frame_len) const {
 bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   Lane& d = lanes_[side];
   const core::Time now = context_.now();
-  while (!d.pending_starts.empty() && d.pending_starts.front() <= now) d.pending_starts.pop_front();
   if (d.pending_starts.size() >= config_.queue_packets) {
     ++d.stats.drops;
     context_.trace.drop(now, trace::DropReason::link_queue_full, ends_[side]->node_id(), ends_[side]->id(),
@@ -43,9 +42,14 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
                             std::to_string(config_.queue_packets) + " frames)");
     return false;
   }
-  ends_[side]->show_taps(Direction::tx, frame.bytes());
   const core::Time start = std::max(now, d.busy_until);
-  if (start > now) d.pending_starts.push_back(start);
+  if (start > now) {
+    // It waits in the queue: taps see it when its transmission starts (dev_hard_start_xmit).
+    d.pending_starts.push_back(start);
+    context_.sim.schedule_at(start, *this, kTransmissionStart + side);
+  } else {
+    ends_[side]->show_taps(Direction::tx, frame.bytes());
+  }
   d.busy_until = start + serialisation_time(frame.size());
   ++d.stats.frames;
   d.stats.bytes += frame.size();
@@ -55,6 +59,15 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
 }
 
 void Link::handle_event(const core::Event& event) {
+  if (event.kind >= kTransmissionStart) {
+    // The oldest waiting frame starts onto the wire; frames before it in the ring have started already.
+    const std::uint8_t side = static_cast<std::uint8_t>(event.kind - kTransmissionStart);
+    Lane& d = lanes_[side];
+    const wire::Frame& frame = d.in_flight[d.in_flight.size() - d.pending_starts.size()];
+    d.pending_starts.pop_front();
+    ends_[side]->show_taps(Direction::tx, frame.bytes());
+    return;
+  }
   const std::uint8_t side = static_cast<std::uint8_t>(event.kind);
   ends_[side ^ 1]->deliver(lanes_[side].in_flight.pop_front());
 }

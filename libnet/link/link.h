@@ -5,7 +5,9 @@
 // queued (max(now, busy_until) + serialisation), so the link schedules one event per frame, at its
 // arrival, and keeps frames in flight in a ring in arrival order: the event carries no frame. The
 // queue's occupancy is the number of accepted frames whose transmission has not started yet; a frame
-// that would make it exceed the limit is dropped (like a pfifo qdisc with txqueuelen 1000).
+// that would make it exceed the limit is dropped (like a pfifo qdisc with txqueuelen 1000). A frame that
+// must wait gets a second event at its start, when capture taps see it, as tcpdump sees a frame when
+// the driver takes it; an idle link shows it at once, so the common case costs one event.
 //
 // Serialisation counts the bytes Ethernet puts on the wire around a frame: padding to 60 bytes, the
 // 4-byte FCS, 8 bytes of preamble and 12 of inter-frame gap, so 1 Gb/s carries at most 1,488,095
@@ -58,6 +60,7 @@ class Link final : public core::EventHandler {
   void handle_event(const core::Event& event) override;
 
  private:
+  static constexpr std::uint32_t kTransmissionStart = 2;  ///< event kinds 0, 1: arrival; 2, 3: start
   struct Lane {
     core::RingBuffer<wire::Frame> in_flight;
     core::RingBuffer<core::Time> pending_starts;  ///< start times still in the future, in order

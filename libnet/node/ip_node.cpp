@@ -11,6 +11,7 @@
 #include "libnet/wire/bytes.h"
 #include "libnet/wire/checksum.h"
 #include "libnet/wire/ethernet.h"
+#include "libnet/wire/frame_pool.h"
 #include "libnet/wire/icmp.h"
 
 namespace vpcsim::node {
@@ -23,6 +24,7 @@ constexpr std::uint8_t kTosMask = 0x1e;        // IPTOS_TOS_MASK
 constexpr std::uint8_t kTosInternetControl = 0xc0;
 constexpr core::Time kIcmpRateInterval = core::kSecond;  // net.ipv4.icmp_ratelimit = 1000 ms
 constexpr core::Time kIcmpRateBurst = 6 * kIcmpRateInterval;  // XRLIM_BURST_FACTOR
+constexpr std::uint8_t kIcmpMaxKnownType = 18;  // NR_ICMP_TYPES
 constexpr std::uint32_t kEphemeralLow = 32768, kEphemeralHigh = 60999;  // ip_local_port_range
 
 bool is_rate_limited_type(std::uint8_t type, std::uint8_t code) {
@@ -89,6 +91,7 @@ IpNode::~IpNode() = default;
 
 link::Interface& IpNode::add_interface(std::string name, std::optional<wire::Ipv4InterfaceAddress> address,
                                        std::optional<wire::MacAddress> mac) {
+  if (address) check_new_address(this->name() + "." + name, nullptr, *address);  // nothing is created on error
   link::Interface& interface = create_interface(std::move(name), mac);
   arp_caches_.push_back(std::make_unique<stack::ArpCache>(context(), interface, *this, arp_config_));
   if (address) add_address(interface.name(), *address);
@@ -101,11 +104,7 @@ link::Interface& IpNode::add_interface(std::string name, std::string_view addres
 
 void IpNode::add_address(std::string_view interface_name, wire::Ipv4InterfaceAddress address) {
   link::Interface& interface = Node::interface(interface_name);
-  for (const auto& other : interfaces())
-    for (const auto& existing : other->addresses())
-      if (existing.subnet().overlaps(address.subnet()) && other.get() != &interface)
-        throw core::ConfigError(interface.full_name(), "ip",
-                                address.to_string() + " overlaps " + existing.to_string() + " on " + other->full_name());
+  check_new_address(interface.full_name(), &interface, address);
   interface.add_address(address);
   const wire::Ipv4Prefix subnet = address.subnet();
   if (routes_.find_exact(subnet) == nullptr)
@@ -114,10 +113,21 @@ void IpNode::add_address(std::string_view interface_name, wire::Ipv4InterfaceAdd
                 name());
 }
 
+void IpNode::check_new_address(const std::string& who, const link::Interface* interface,
+                               wire::Ipv4InterfaceAddress address) const {
+  link::Interface::validate_address(who, address);
+  for (const auto& other : interfaces())
+    for (const auto& existing : other->addresses())
+      if (existing.subnet().overlaps(address.subnet()) && other.get() != interface)
+        throw core::ConfigError(who, "ip",
+                                address.to_string() + " overlaps " + existing.to_string() + " on " + other->full_name());
+}
+
 void IpNode::add_route(wire::Ipv4Prefix destination, wire::Ipv4Address gateway) {
   const std::string what = "route " + destination.to_string() + " via " + gateway.to_string();
+  // fib_check_nh: the gateway must be reachable through an on-link route (connected, or `dev`).
   const stack::Route* connected = routes_.lookup(gateway);
-  if (connected == nullptr || connected->origin != stack::RouteOrigin::connected)
+  if (connected == nullptr || connected->has_gateway() || connected->type != stack::RouteType::unicast)
     throw core::ConfigError(name(), what,
                             "gateway " + gateway.to_string() + " is not on a connected subnet of " + name() +
                                 " (Linux: 'Nexthop has invalid gateway')");
@@ -225,7 +235,7 @@ SendStatus IpNode::send_echo_request(wire::Ipv4Address dst, std::uint16_t id, st
 
 IpNode::OutputRoute IpNode::route_output(wire::Ipv4Address dst, wire::Ipv4Address source_hint) const {
   OutputRoute out;
-  if (is_local_address(dst)) {
+  if (is_local_address(dst) || dst.is_loopback()) {  // 127.0.0.0/8 is local, through lo
     out.local = true;
     out.source = source_hint.is_unspecified() ? dst : source_hint;
     return out;
@@ -244,7 +254,10 @@ IpNode::OutputRoute IpNode::route_output(wire::Ipv4Address dst, wire::Ipv4Addres
   out.egress_index = route->interface;
   out.egress = interfaces()[route->interface].get();
   out.next_hop = route->has_gateway() ? route->gateway : dst;
-  out.broadcast = !route->has_gateway() && is_subnet_broadcast(dst);
+  // 255.255.255.255 leaves the matched route's interface as an Ethernet broadcast, never through the
+  // gateway (__mkroute_output makes it RTN_BROADCAST); so does a directed broadcast on a connected subnet.
+  out.broadcast = dst.is_limited_broadcast() || (!route->has_gateway() && is_subnet_broadcast(dst));
+  if (dst.is_limited_broadcast()) out.next_hop = dst;
   if (!source_hint.is_unspecified()) {
     out.source = source_hint;
   } else if (!route->preferred_source.is_unspecified()) {
@@ -267,16 +280,20 @@ wire::Frame IpNode::new_ipv4_frame(const wire::Ipv4Repr& ip) {
 SendStatus IpNode::originate(wire::Ipv4Repr ip, std::span<const std::uint8_t> l4_header,
                              std::span<const std::uint8_t> payload, std::uint16_t checksum_offset,
                              bool pseudo_header_checksum) {
+  // vpcsim does not fragment: a datagram bigger than the egress MTU is refused with EMSGSIZE whether
+  // or not DF is set (Linux would fragment one without DF). Checked before anything is built.
+  const std::size_t l4_len = l4_header.size() + payload.size();
+  if (l4_len + wire::kIpv4MinHeaderLen > wire::kIpv4MaxTotalLen) return SendStatus::message_too_long;
   OutputRoute route = route_output(ip.dst, ip.src);
   if (route.status != SendStatus::sent) return route.status;
   ip.src = route.source;
   ip.id = next_ip_id();
-  if (!route.local && ip.dont_fragment && ip.wire_len() > route.egress->mtu()) return SendStatus::message_too_long;
+  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - kL3Offset : route.egress->mtu();
+  if (ip.wire_len() > limit) return SendStatus::message_too_long;
   wire::Frame frame = new_ipv4_frame(ip);
   std::uint8_t* l4 = frame.data() + kL3Offset + ip.header_len();
   std::memcpy(l4, l4_header.data(), l4_header.size());
   if (!payload.empty()) std::memcpy(l4 + l4_header.size(), payload.data(), payload.size());
-  const std::size_t l4_len = l4_header.size() + payload.size();
   std::uint32_t sum = pseudo_header_checksum
                           ? wire::pseudo_header_sum(ip.src, ip.dst, ip.protocol, static_cast<std::uint16_t>(l4_len))
                           : 0;
@@ -602,8 +619,8 @@ void IpNode::send_icmp_error(std::span<const std::uint8_t> offending, std::uint8
   if (original->frag_offset() != 0) return;
   if (original->protocol() == wire::kIpProtoIcmp) {
     const auto l4 = original->payload();
-    if (l4.empty() || (l4[0] != wire::kIcmpEchoRequest && l4[0] != wire::kIcmpEchoReply && l4[0] != 13 && l4[0] != 14))
-      return;  // never an error about an error (or an unknown type)
+    if (l4.empty() || l4[0] > kIcmpMaxKnownType || wire::is_icmp_error(l4[0]))
+      return;  // never an error about an error, nor about an unknown type (icmp_send)
   }
   const bool to_self = is_local_address(to);
   if (!to_self && is_rate_limited_type(type, code) && !icmp_rate_allows(to)) {
@@ -635,10 +652,11 @@ void IpNode::send_icmp_error(std::span<const std::uint8_t> offending, std::uint8
   transmit(route, std::move(frame));
 }
 
-void IpNode::neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, wire::Frame frame) {
+void IpNode::neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, std::uint32_t requests,
+                                   wire::Frame frame) {
   drop(&interface, trace::DropReason::arp_failed, frame.meta().packet_id,
        "ARP for " + next_hop.to_string() + " on " + interface.full_name() + " timed out after " +
-           std::to_string(arp_config_.mcast_probes) + " tries");
+           std::to_string(requests) + " tries");
   if (frame.size() > kL3Offset)
     send_icmp_error(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset), wire::kIcmpDestUnreachable,
                     wire::kIcmpCodeHostUnreachable);

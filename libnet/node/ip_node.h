@@ -129,7 +129,8 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
 
   // --- frame processing --------------------------------------------------------------------------
   void receive_frame(link::Interface& interface, wire::Frame frame) override;
-  void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, wire::Frame frame) override;
+  void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, std::uint32_t requests,
+                             wire::Frame frame) override;
   void handle_event(const core::Event& event) override;
 
  private:
@@ -159,6 +160,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   void send_icmp_error(std::span<const std::uint8_t> offending, std::uint8_t type, std::uint8_t code,
                        std::uint16_t next_hop_mtu = 0);
   bool icmp_rate_allows(wire::Ipv4Address destination);
+  /// Throws core::ConfigError for an address that may not go on `interface` (nullptr: a new one).
+  void check_new_address(const std::string& who, const link::Interface* interface,
+                         wire::Ipv4InterfaceAddress address) const;
   void drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id, std::string detail);
   bool is_subnet_broadcast(wire::Ipv4Address address) const;
   std::uint16_t next_ip_id() { return next_ip_id_++; }

@@ -43,7 +43,18 @@ Node* Network::find_node(std::string_view name) const {
 
 Node& Network::node(std::string_view name) const {
   if (Node* found = find_node(name)) return *found;
-  throw core::ConfigError(std::string(name), "node", "no node named '" + std::string(name) + "'");
+  std::string known;
+  std::size_t listed = 0;
+  for (const auto& [existing, node] : by_name_) {
+    if (++listed > 12) {
+      known += ", ...";
+      break;
+    }
+    known += (known.empty() ? "" : ", ") + existing;
+  }
+  throw core::ConfigError("network", "nodes",
+                          "no node named '" + std::string(name) + "'" +
+                              (known.empty() ? " (the network has no nodes)" : " (nodes: " + known + ")"));
 }
 
 link::Interface& Network::interface(std::string_view endpoint) const {
@@ -59,20 +70,27 @@ link::Link& Network::connect(link::Interface& a, link::Interface& b, link::LinkC
 }
 
 link::Link& Network::connect(std::string_view a, std::string_view b, link::LinkConfig config) {
-  auto resolve = [this](std::string_view endpoint) -> link::Interface& {
-    if (endpoint.find('.') == std::string_view::npos) {
-      Node* found = find_node(endpoint);
-      if (found != nullptr && found->kind() == NodeKind::switch_) return static_cast<Switch*>(found)->add_port();
-      if (found == nullptr)
-        throw core::ConfigError(std::string(endpoint), "endpoint", "no node named '" + std::string(endpoint) + "'");
-      throw core::ConfigError(std::string(endpoint), "endpoint",
-                              "'" + std::string(endpoint) + "' is a " + std::string(to_string(found->kind())) +
-                                  ": name one of its interfaces ('" + std::string(endpoint) + ".eth0')");
+  // Both endpoints are checked before a switch gets a new port, so a failed connect leaves nothing behind.
+  auto check = [this](std::string_view endpoint) -> Switch* {
+    if (endpoint.find('.') != std::string_view::npos) {
+      link::Interface& existing = interface(endpoint);
+      if (existing.is_connected())
+        throw core::ConfigError(std::string(endpoint), "link", existing.full_name() + " is already linked");
+      return nullptr;
     }
-    return interface(endpoint);
+    Node& found = node(endpoint);
+    if (found.kind() != NodeKind::switch_)
+      throw core::ConfigError(std::string(endpoint), "endpoint",
+                              "'" + std::string(endpoint) + "' is a " + std::string(to_string(found.kind())) +
+                                  ": name one of its interfaces ('" + std::string(endpoint) + ".eth0')");
+    return static_cast<Switch*>(&found);
   };
-  link::Interface& first = resolve(a);
-  link::Interface& second = resolve(b);
+  Switch* switch_a = check(a);
+  Switch* switch_b = check(b);
+  if (switch_a != nullptr && switch_a == switch_b)
+    throw core::ConfigError(std::string(a), "endpoint", "cannot link a switch to itself");
+  link::Interface& first = switch_a != nullptr ? switch_a->add_port() : interface(a);
+  link::Interface& second = switch_b != nullptr ? switch_b->add_port() : interface(b);
   return connect(first, second, config);
 }
 

@@ -29,9 +29,21 @@ void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
   const core::Time now = context().now();
   const std::uint32_t in_port = index_of(ingress);
   const wire::MacAddress src = wire::MacAddress::from_bytes(frame.data() + 6);
-  if (src.is_unicast() && !src.is_zero()) table_[src.to_u64()] = Learned{in_port, now};
+  if (!src.is_unicast() || src.is_zero()) {
+    // br_handle_frame: !is_valid_ether_addr(source) -> drop.
+    context().trace.drop(now, trace::DropReason::malformed, id(), ingress.id(), frame.meta().packet_id,
+                         "source MAC " + src.to_string() + " is not a valid unicast address");
+    return;
+  }
+  table_[src.to_u64()] = Learned{in_port, now};
 
   const wire::MacAddress dst = wire::MacAddress::from_bytes(frame.data());
+  if (is_reserved_group(dst) && frame.data()[5] != 0x00) {
+    // 01:80:c2:00:00:0X is link-local: a bridge never forwards it (PAUSE is dropped, LACP, 802.1X,
+    // LLDP... are for the bridge itself); only the STP group 00 is forwarded when STP is off.
+    ++counters_.filtered;
+    return;
+  }
   if (!dst.is_unicast()) {
     flood(in_port, std::move(frame));
     return;
@@ -49,6 +61,10 @@ void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
   link::Interface& egress = *interfaces()[it->second.port];
   context().trace.packet(now, trace::TraceKind::switched, id(), egress.id(), frame.meta().packet_id);
   egress.send(std::move(frame));
+}
+
+bool Switch::is_reserved_group(wire::MacAddress mac) {
+  return (mac.to_u64() & ~std::uint64_t{0x0f}) == 0x0180c2000000ULL;
 }
 
 void Switch::flood(std::uint32_t ingress, wire::Frame frame) {

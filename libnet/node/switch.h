@@ -1,5 +1,6 @@
-// A learning bridge, as a Linux bridge with STP off behaves: it learns each source MAC on the port it
-// arrived on, forwards known unicast to that one port, floods broadcast, multicast and unknown unicast
+// A learning bridge, as a Linux bridge with STP off behaves: it drops frames whose source MAC is not a
+// valid unicast address, keeps link-local 01:80:c2:00:00:0X groups to itself (forwarding only the STP
+// group, since STP is off), learns each source MAC on the port it arrived on, forwards known unicast to that one port, floods broadcast, multicast and unknown unicast
 // to every other port, never sends a frame back out of the port it came in on, and forgets an entry
 // not refreshed for the ageing time (300 s, bridge ageing_time). A MAC seen on another port moves.
 //
@@ -54,6 +55,7 @@ class Switch final : public Node {
     core::Time last_seen;
   };
   void flood(std::uint32_t ingress, wire::Frame frame);
+  static bool is_reserved_group(wire::MacAddress mac);
 
   core::Time ageing_time_ = kDefaultAgeingTime;
   std::unordered_map<std::uint64_t, Learned> table_;

@@ -40,6 +40,7 @@ void Traceroute::send_probe() {
     // No route from here at all: like traceroute's "connect: Network is unreachable", stop.
     waiting_ = false;
     finished_ = true;
+    send_failed_ = true;
     node_.unbind_udp(src_port_);
   }
 }
@@ -89,7 +90,7 @@ void Traceroute::advance() {
 Outcome Traceroute::outcome() const {
   if (!finished_) return Outcome::pending;
   if (reached_) return Outcome::reply;
-  return stop_after_hop_ ? Outcome::unreachable : Outcome::timeout;
+  return stop_after_hop_ || send_failed_ ? Outcome::unreachable : Outcome::timeout;
 }
 
 std::string Traceroute::summary() const {

@@ -80,6 +80,7 @@ class Traceroute final : public Application, public UdpHandler, public core::Eve
   bool finished_ = false;
   bool reached_ = false;
   bool stop_after_hop_ = false;
+  bool send_failed_ = false;  ///< "connect: Network is unreachable": no probe left the node
 };
 
 }  // namespace vpcsim::node

@@ -142,7 +142,6 @@ void ArpCache::update(wire::Ipv4Address ip, Entry& entry, wire::MacAddress mac, 
   if (!was_valid) {
     // Flush the packets that waited, in order, through the normal send path (stale -> delay).
     core::RingBuffer<wire::Frame> waiting = std::move(entry.queue);
-    entry.queue = {};
     entry.queued_bytes = 0;
     while (!waiting.empty()) send(ip, waiting.pop_front());
   }
@@ -151,7 +150,13 @@ void ArpCache::update(wire::Ipv4Address ip, Entry& entry, wire::MacAddress mac, 
 void ArpCache::receive(const wire::ArpRepr& arp, bool to_us) {
   const wire::Ipv4Address sip = arp.sender_ip;
   const wire::Ipv4Address tip = arp.target_ip;
-  if (tip.is_multicast() || tip.is_loopback() || sip.is_multicast() || sip.is_unspecified()) return;
+  if (tip.is_multicast() || tip.is_loopback() || sip.is_multicast()) return;
+  if (sip.is_unspecified()) {
+    // A duplicate address probe (RFC 5227, arping -D): answer if the address is ours, learn nothing.
+    if (arp.operation == wire::ArpOperation::request && owner_.is_local_address(tip))
+      send_arp(wire::ArpOperation::reply, arp.sender_mac, tip, arp.sender_mac, sip);
+    return;
+  }
   if (arp.operation == wire::ArpOperation::request && owner_.is_local_address(tip)) {
     auto [it, created] = entries_.try_emplace(sip.to_u32());
     if (created) {
@@ -169,16 +174,18 @@ void ArpCache::receive(const wire::ArpRepr& arp, bool to_us) {
 }
 
 void ArpCache::fail(wire::Ipv4Address ip, Entry& entry) {
+  // An incomplete entry starts counting at ucast_probes (see send()); a probing one at 0.
+  const std::uint32_t requests =
+      entry.state == NeighbourState::incomplete ? entry.probes - config_.ucast_probes : entry.probes;
   entry.state = NeighbourState::failed;
   entry.updated = context_.now();
   entry.mac = wire::MacAddress();
   context_.trace.note(context_.now(), trace::TraceKind::arp_failed, interface_.node_id(), interface_.id(), 0,
                       "ARP for " + ip.to_string() + " on " + interface_.full_name() + " timed out after " +
-                          std::to_string(entry.probes) + " requests");
+                          std::to_string(requests) + " requests");
   core::RingBuffer<wire::Frame> waiting = std::move(entry.queue);
-  entry.queue = {};
   entry.queued_bytes = 0;
-  while (!waiting.empty()) owner_.neighbour_unreachable(interface_, ip, waiting.pop_front());
+  while (!waiting.empty()) owner_.neighbour_unreachable(interface_, ip, requests, waiting.pop_front());
 }
 
 void ArpCache::handle_event(const core::Event& event) {

@@ -58,8 +58,9 @@ class ArpCacheOwner {
  public:
   /// Whether `address` is assigned to any interface of the node (Linux answers ARP for all of them).
   virtual bool is_local_address(wire::Ipv4Address address) const = 0;
-  /// Resolution of `next_hop` failed; `frame` was waiting for it.
-  virtual void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, wire::Frame frame) = 0;
+  /// Resolution of `next_hop` failed after `requests` ARP requests; `frame` was waiting for it.
+  virtual void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, std::uint32_t requests,
+                                     wire::Frame frame) = 0;
 
  protected:
   ~ArpCacheOwner() = default;

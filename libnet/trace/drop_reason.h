@@ -12,6 +12,7 @@ enum class DropReason : std::uint8_t {
   none,
   link_queue_full,         ///< the link's drop-tail queue was full
   not_connected,           ///< the interface has no link
+  oversized_frame,         ///< a frame longer than the receiving interface's MTU allows
   malformed,               ///< bytes did not parse (truncated, bad header length, ...)
   bad_checksum,            ///< IPv4 header checksum wrong
   unsupported_protocol,    ///< an ethertype or IP protocol the node does not handle
@@ -34,6 +35,7 @@ inline constexpr std::string_view to_string(DropReason reason) {
     case DropReason::none: return "none";
     case DropReason::link_queue_full: return "link_queue_full";
     case DropReason::not_connected: return "not_connected";
+    case DropReason::oversized_frame: return "oversized_frame";
     case DropReason::malformed: return "malformed";
     case DropReason::bad_checksum: return "bad_checksum";
     case DropReason::unsupported_protocol: return "unsupported_protocol";

@@ -84,7 +84,7 @@ TEST(InterfaceCapture, WritesEveryFrameSentAndReceivedByteExactAtItsTime) {
     EXPECT_EQ(capture.path(), file.path());
     EXPECT_EQ(&capture.interface(), &t.a);
     t.send(t.a, out1);                          // tx at 0
-    t.send(t.a, out2);                          // tx at 0 (queued behind out1)
+    t.send(t.a, out2);                          // queued behind out1: tx when out1 has been serialised
     t.sim.run_until(core::kMillisecond);
     t.send(t.b, in1);                           // rx at 1 ms + serialisation + 10 us
     t.sim.run();
@@ -92,7 +92,7 @@ TEST(InterfaceCapture, WritesEveryFrameSentAndReceivedByteExactAtItsTime) {
     EXPECT_EQ(capture.tx_frames(), 2u);
     EXPECT_EQ(capture.rx_frames(), 1u);
     EXPECT_EQ(capture.bytes(), 60u + 1514u + 98u);
-    expected_times = {0, 0, core::kMillisecond + t.wire_link.serialisation_time(in1.size()) + 10 * core::kMicrosecond};
+    expected_times = {0, t.wire_link.serialisation_time(out1.size()), core::kMillisecond + t.wire_link.serialisation_time(in1.size()) + 10 * core::kMicrosecond};
   }
   ASSERT_EQ(t.node_b.received.size(), 2u);
   ASSERT_EQ(t.node_a.received.size(), 1u);
@@ -131,7 +131,13 @@ TEST(InterfaceCapture, BothEndsOfALinkSeeTheSameBytesAndAnEpochOffsetShiftsTimes
   ASSERT_EQ(got.size(), 5u);
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(sent[i].bytes, got[i].bytes);
-    EXPECT_EQ(sent[i].ts_ns, epoch);
+    // Back to back: each is captured as its transmission starts, one serialisation after the other.
+    const core::Time starts = [&] {
+      core::Time at = 0;
+      for (std::size_t j = 0; j < i; ++j) at += t.wire_link.serialisation_time(64 + j);
+      return at;
+    }();
+    EXPECT_EQ(sent[i].ts_ns, epoch + starts);
     EXPECT_GT(got[i].ts_ns, sent[i].ts_ns + 10 * core::kMicrosecond - 1);
   }
 }
@@ -167,6 +173,7 @@ TEST(InterfaceCapture, FramesTheQueueRefusesAreNotCaptured) {
   InterfaceCapture capture(t.a, file.path());
   // 1000 may wait; with the first already on the wire, 1001 are accepted, then the queue is full.
   for (int i = 0; i < 1005; ++i) t.send(t.a, frame_of(60, 0));
+  t.sim.run();  // queued frames are captured as their transmission starts
   EXPECT_EQ(capture.tx_frames(), t.a.counters().tx_packets);
   EXPECT_EQ(t.a.counters().tx_dropped, 1005u - t.a.counters().tx_packets);
   EXPECT_GT(t.a.counters().tx_dropped, 0u);

@@ -462,7 +462,7 @@ TEST_F(LinkTest, RemovedTapSeesNothingMore) {
 // serialisation time; here three back-to-back frames are all captured at t=0. Fix: show the taps at
 // `start` (schedule a tx-tap event at `start` when start > now, so per-interface capture order stays
 // chronological with rx captures).
-TEST_F(LinkTest, DISABLED_TxTapTimeIsWhenTransmissionStarts) {
+TEST_F(LinkTest, TxTapTimeIsWhenTransmissionStarts) {
   connect();
   Tap tap;
   a.add_tap(tap);

@@ -616,7 +616,7 @@ TEST_F(IpNodeTest, OriginatingMoreThanTheMtuWithDfFailsLocally) {
 // receiving NIC/veth drops frames above MTU + header). Fix: in originate(), return
 // SendStatus::message_too_long whenever wire_len() > mtu (documenting "vpcsim does not fragment"), or
 // fragment; and have Interface::deliver drop frames longer than mtu + 18.
-TEST_F(IpNodeTest, DISABLED_OriginatedDatagramLargerThanTheMtuNeverLeavesAsOneFrame) {
+TEST_F(IpNodeTest, OriginatedDatagramLargerThanTheMtuNeverLeavesAsOneFrame) {
   const SendStatus status = h1.send_udp(40000, ip("10.0.2.20"), 9, pattern(2000), ttl(64, false));
   net.run_until(kSecond);
   for (const auto& d : h1_tx()) EXPECT_LE(d.total_len, 1500) << "sent as " << to_string(status);
@@ -628,7 +628,7 @@ TEST_F(IpNodeTest, DISABLED_OriginatedDatagramLargerThanTheMtuNeverLeavesAsOneFr
 // memcpy in originate() writes the whole payload past its slab: heap corruption (run it under ASan).
 // Linux returns EMSGSIZE. Fix: if payload.size() > 65535 - 20 - 8, return SendStatus::message_too_long
 // before building anything (and for ICMP, 65535 - 20 - 8 as well).
-TEST_F(IpNodeTest, DISABLED_UdpPayloadAboveTheIpv4MaximumIsRefused) {
+TEST_F(IpNodeTest, UdpPayloadAboveTheIpv4MaximumIsRefused) {
   EXPECT_EQ(h1.send_udp(40000, ip("10.0.2.20"), 9, Bytes(65536 - 8 + 100, 0xab), ttl(64, false)),
             SendStatus::message_too_long);
 }
@@ -711,7 +711,7 @@ TEST_F(IpNodeTest, RouterPingsItsOtherInterfaceLocally) {
 // table: here out of the default route to r1 with source 10.0.1.10, where a Linux host answers itself.
 // Fix: treat 127.0.0.0/8 as local in is_local_address()/route_output (and never forward or emit it:
 // Linux drops martian 127/8 destinations on input).
-TEST_F(IpNodeTest, DISABLED_PingToLoopbackIsAnsweredLocally) {
+TEST_F(IpNodeTest, PingToLoopbackIsAnsweredLocally) {
   auto& ping = h1.ping({ip("127.0.0.1"), 1, kSecond, 0, 56, 64});
   net.run_until(2 * kSecond);
   EXPECT_EQ(ping.received(), 1u);
@@ -730,7 +730,7 @@ TEST_F(IpNodeTest, BroadcastEchoRequestIsIgnored) {
 // Ethernet broadcast out of the route's device, with no gateway and no ARP. Fix: in route_output,
 // `out.broadcast = dst.is_limited_broadcast() || (!route->has_gateway() && is_subnet_broadcast(dst))`,
 // and use the egress subnet's source.
-TEST_F(IpNodeTest, DISABLED_LimitedBroadcastLeavesAsAnEthernetBroadcastEvenWithAGateway) {
+TEST_F(IpNodeTest, LimitedBroadcastLeavesAsAnEthernetBroadcastEvenWithAGateway) {
   EXPECT_EQ(h1.send_udp(68, ip("255.255.255.255"), 67, pattern(8)), SendStatus::sent);
   net.run_until(kSecond);
   const auto sent = h1_tx();
@@ -809,7 +809,7 @@ TEST_F(IpNodeTest, SpecialRouteMustNotBeUnicastAndInterfaceMustExist) {
 // (fib_check_nh) accepts any gateway reachable through a link-scope route, including a device route
 // the user added (`ip route add 10.9.0.0/16 dev eth1; ip route add 10.8.0.0/16 via 10.9.0.1`). Fix:
 // accept a unicast route without a gateway (origin connected or static) and take its interface.
-TEST_F(IpNodeTest, DISABLED_GatewayReachableThroughAnOnLinkRouteIsAccepted) {
+TEST_F(IpNodeTest, GatewayReachableThroughAnOnLinkRouteIsAccepted) {
   r1.add_route(Ipv4Prefix::parse("10.9.0.0/16"), "eth1");
   EXPECT_NO_THROW(r1.add_route(Ipv4Prefix::parse("10.8.0.0/16"), ip("10.9.0.1")));
 }

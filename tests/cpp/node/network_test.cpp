@@ -115,7 +115,7 @@ TEST(Network, UnknownNodeErrorNamesIt) {
 // BUG: network.cpp:46 (Network::node) says "no node named 'nope'" but, unlike Node::interface() (which
 // lists "(it has eth0, eth1)"), does not list the nodes that exist, so a typo in a scenario gives no
 // hint. Fix: append " (nodes: h1, r1, sw1)" (by_name_ is ordered, so the list is deterministic).
-TEST(Network, DISABLED_UnknownNodeErrorListsTheNodesThatExist) {
+TEST(Network, UnknownNodeErrorListsTheNodesThatExist) {
   Network net;
   net.add_host("h1").add_interface("eth0");
   net.add_router("r1");
@@ -178,7 +178,7 @@ TEST(Network, LinkingAnInterfaceTwiceFails) {
 // e.g. b is already linked) the switch keeps an unconnected port, and the next connect names its port
 // "p2". A failed connect should change nothing. Fix: validate both endpoints (and that neither named
 // interface is linked) before calling add_port.
-TEST(Network, DISABLED_FailedConnectLeavesNoPortBehind) {
+TEST(Network, FailedConnectLeavesNoPortBehind) {
   Network net;
   auto& sw = net.add_switch("sw1");
   net.add_host("h1").add_interface("eth0");

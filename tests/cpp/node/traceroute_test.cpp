@@ -248,7 +248,7 @@ TEST_F(TracerouteTest, TwoTraceroutesFromOneHostDoNotMixTheirAnswers) {
 // reached_ false, so outcome() says `timeout` and summary() prints " 1  *" — although nothing timed
 // out. Ping and UdpClient report a local send failure as Outcome::unreachable. Fix: record the
 // failure (e.g. a send_failure_ flag / SendStatus) and return Outcome::unreachable for it.
-TEST_F(TracerouteTest, DISABLED_NoLocalRouteIsUnreachableNotTimeout) {
+TEST_F(TracerouteTest, NoLocalRouteIsUnreachableNotTimeout) {
   h1.remove_route(Ipv4Prefix());
   auto& tr = h1.traceroute(to("10.0.3.20"));
   net.run();
