@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence
 from vpcsim._core import IpNode, Network, Ping, Switch, TraceEvent, Traceroute
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas
+    import pandas  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 __all__ = [
     "ARP_TABLE_COLUMNS",
