@@ -10,7 +10,13 @@ void bind_link(py::module_& m) {
       .def_readonly("rx_bytes", &link::InterfaceCounters::rx_bytes)
       .def_readonly("tx_packets", &link::InterfaceCounters::tx_packets)
       .def_readonly("tx_bytes", &link::InterfaceCounters::tx_bytes)
-      .def_readonly("tx_dropped", &link::InterfaceCounters::tx_dropped);
+      .def_readonly("tx_dropped", &link::InterfaceCounters::tx_dropped)
+      .def_readonly("rx_dropped", &link::InterfaceCounters::rx_dropped)
+      .def("__repr__", [](const link::InterfaceCounters& c) {
+        return "<InterfaceCounters rx " + std::to_string(c.rx_packets) + " packets " + std::to_string(c.rx_bytes) +
+               " bytes, tx " + std::to_string(c.tx_packets) + " packets " + std::to_string(c.tx_bytes) + " bytes, " +
+               std::to_string(c.tx_dropped) + " tx dropped, " + std::to_string(c.rx_dropped) + " rx dropped>";
+      });
 
   py::class_<link::Interface>(m, "Interface", "A network interface: MAC, IPv4 addresses, MTU, counters, one link.")
       .def_property_readonly("name", &link::Interface::name)
@@ -29,7 +35,11 @@ void bind_link(py::module_& m) {
   py::class_<link::LinkDirectionStats>(m, "LinkDirectionStats")
       .def_readonly("frames", &link::LinkDirectionStats::frames)
       .def_readonly("bytes", &link::LinkDirectionStats::bytes)
-      .def_readonly("drops", &link::LinkDirectionStats::drops);
+      .def_readonly("drops", &link::LinkDirectionStats::drops)
+      .def("__repr__", [](const link::LinkDirectionStats& s) {
+        return "<LinkDirectionStats " + std::to_string(s.frames) + " frames, " + std::to_string(s.bytes) + " bytes, " +
+               std::to_string(s.drops) + " drops>";
+      });
 
   py::class_<link::Link>(m, "Link", "A full-duplex link with delay, bandwidth and a drop-tail queue.")
       .def_property_readonly("a", [](const link::Link& l) -> link::Interface& { return l.end(0); },

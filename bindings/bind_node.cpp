@@ -68,7 +68,12 @@ void bind_node(py::module_& m) {
         std::vector<double> rtts;
         for (const auto& r : p.replies()) rtts.push_back(to_ms(r.rtt));
         return rtts;
-      });
+      })
+      .def_property_readonly("send_failures", [](const node::Ping& p) {
+        std::vector<std::pair<std::uint16_t, std::string>> out;
+        for (const auto& [seq, status] : p.send_failures()) out.emplace_back(seq, std::string(node::to_string(status)));
+        return out;
+      }, "Requests that never left the node: (seq, reason), e.g. (1, 'network_unreachable').");
   application_protocol(ping);
 
   py::class_<node::TracerouteProbe>(m, "TracerouteProbe")
@@ -81,10 +86,20 @@ void bind_node(py::module_& m) {
         return p.answered ? py::cast(to_ms(p.rtt)) : py::none();
       })
       .def_readonly("type", &node::TracerouteProbe::type)
-      .def_readonly("code", &node::TracerouteProbe::code);
+      .def_readonly("code", &node::TracerouteProbe::code)
+      .def("__repr__", [](const node::TracerouteProbe& p) {
+        return p.answered ? "<TracerouteProbe port " + std::to_string(p.port) + " from " + p.from.to_string() + " " +
+                                core::format_duration(p.rtt) + ">"
+                          : "<TracerouteProbe port " + std::to_string(p.port) + " *>";
+      });
   py::class_<node::TracerouteHop>(m, "TracerouteHop")
       .def_readonly("ttl", &node::TracerouteHop::ttl)
-      .def_readonly("probes", &node::TracerouteHop::probes);
+      .def_readonly("probes", &node::TracerouteHop::probes)
+      .def("__repr__", [](const node::TracerouteHop& h) {
+        std::string text = "<TracerouteHop ttl=" + std::to_string(h.ttl);
+        for (const auto& p : h.probes) text += p.answered ? " " + p.from.to_string() + " " + core::format_duration(p.rtt) : " *";
+        return text + ">";
+      });
   py::class_<node::Traceroute, node::Application> traceroute(m, "Traceroute", "traceroute: UDP probes with rising TTL.");
   traceroute.def_property_readonly("destination", [](const node::Traceroute& t) { return t.config().destination; })
       .def_property_readonly("hops", &node::Traceroute::hops)
@@ -150,42 +165,58 @@ void bind_node(py::module_& m) {
       .def_readonly("originated", &node::IpCounters::originated)
       .def_readonly("icmp_errors_sent", &node::IpCounters::icmp_errors_sent)
       .def_readonly("icmp_rate_limited", &node::IpCounters::icmp_rate_limited)
-      .def_readonly("dropped", &node::IpCounters::dropped);
+      .def_readonly("dropped", &node::IpCounters::dropped)
+      .def("__repr__", [](const node::IpCounters& c) {
+        return "<IpCounters received=" + std::to_string(c.received) + " delivered=" + std::to_string(c.delivered) +
+               " forwarded=" + std::to_string(c.forwarded) + " originated=" + std::to_string(c.originated) +
+               " icmp_errors_sent=" + std::to_string(c.icmp_errors_sent) + " dropped=" + std::to_string(c.dropped) + ">";
+      });
   py::class_<node::IpNode, node::Node>(m, "IpNode", "The IPv4 stack shared by hosts and routers.")
       .def("add_interface",
-           [](node::IpNode& n, std::string name, std::optional<wire::Ipv4InterfaceAddress> ip,
-              std::optional<wire::MacAddress> mac) -> link::Interface& { return n.add_interface(std::move(name), ip, mac); },
+           [](node::IpNode& n, std::string name, std::optional<Arg<wire::Ipv4InterfaceAddress>> ip,
+              std::optional<Arg<wire::MacAddress>> mac) -> link::Interface& {
+             return n.add_interface(std::move(name), ip ? std::optional(value_of(*ip)) : std::nullopt,
+                                    mac ? std::optional(value_of(*mac)) : std::nullopt);
+           },
            py::arg("name"), py::arg("ip") = py::none(), py::arg("mac") = py::none(), kRef)
-      .def("add_address", &node::IpNode::add_address, py::arg("interface"), py::arg("ip"))
+      .def("add_address",
+           [](node::IpNode& n, std::string_view interface, Arg<wire::Ipv4InterfaceAddress> ip) {
+             n.add_address(interface, value_of(ip));
+           },
+           py::arg("interface"), py::arg("ip"))
       .def("add_route",
-           [](node::IpNode& n, wire::Ipv4Prefix to, const py::object& via, const py::object& dev) {
-             if (!via.is_none() && !dev.is_none()) throw py::value_error("give either via= or dev=, not both");
-             if (!via.is_none()) return n.add_route(to, via.cast<wire::Ipv4Address>());
-             if (!dev.is_none()) return n.add_route(to, dev.cast<std::string>());
+           [](node::IpNode& n, Arg<wire::Ipv4Prefix> to, std::optional<Arg<wire::Ipv4Address>> via,
+              std::optional<std::string> dev) {
+             if (via && dev) throw py::value_error("give either via= or dev=, not both");
+             if (via) return n.add_route(value_of(to), value_of(*via));
+             if (dev) return n.add_route(value_of(to), *dev);
              throw py::value_error("a route needs via= (a gateway) or dev= (an interface)");
            },
            py::arg("to"), py::arg("via") = py::none(), py::arg("dev") = py::none())
       .def("add_unreachable_route",
-           [](node::IpNode& n, wire::Ipv4Prefix to) { n.add_special_route(to, stack::RouteType::unreachable); },
+           [](node::IpNode& n, Arg<wire::Ipv4Prefix> to) { n.add_special_route(value_of(to), stack::RouteType::unreachable); },
            py::arg("to"))
       .def("add_blackhole_route",
-           [](node::IpNode& n, wire::Ipv4Prefix to) { n.add_special_route(to, stack::RouteType::blackhole); },
+           [](node::IpNode& n, Arg<wire::Ipv4Prefix> to) { n.add_special_route(value_of(to), stack::RouteType::blackhole); },
            py::arg("to"))
       .def("add_prohibit_route",
-           [](node::IpNode& n, wire::Ipv4Prefix to) { n.add_special_route(to, stack::RouteType::prohibit); },
+           [](node::IpNode& n, Arg<wire::Ipv4Prefix> to) { n.add_special_route(value_of(to), stack::RouteType::prohibit); },
            py::arg("to"))
-      .def("set_default_gateway", &node::IpNode::set_default_gateway, py::arg("gateway"))
-      .def("remove_route", &node::IpNode::remove_route, py::arg("to"))
+      .def("set_default_gateway",
+           [](node::IpNode& n, Arg<wire::Ipv4Address> gateway) { n.set_default_gateway(value_of(gateway)); },
+           py::arg("gateway"))
+      .def("remove_route", [](node::IpNode& n, Arg<wire::Ipv4Prefix> to) { return n.remove_route(value_of(to)); },
+           py::arg("to"))
       .def("routes", [](const node::IpNode& n) { return n.routing_table().routes(); })
       .def("arp_table", &node::IpNode::arp_table)
       .def_property("ip_forward", &node::IpNode::ip_forward, &node::IpNode::set_ip_forward)
       .def_property_readonly("primary_address", &node::IpNode::primary_address)
       .def_property_readonly("ip_counters", &node::IpNode::ip_counters)
       .def("ping",
-           [](node::IpNode& n, wire::Ipv4Address destination, std::uint32_t count, const py::object& interval,
+           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint32_t count, const py::object& interval,
               const py::object& start, std::uint16_t data_len, std::uint8_t ttl) -> node::Ping& {
              node::PingConfig c;
-             c.destination = destination;
+             c.destination = value_of(destination);
              c.count = count;
              c.interval = to_time(interval, "interval");
              c.start = to_time(start, "start");
@@ -196,10 +227,10 @@ void bind_node(py::module_& m) {
            py::arg("destination"), py::arg("count") = 1, py::arg("interval") = "1s", py::arg("start") = 0,
            py::arg("data_len") = 56, py::arg("ttl") = 64, kRef)
       .def("traceroute",
-           [](node::IpNode& n, wire::Ipv4Address destination, std::uint8_t max_hops, std::uint32_t queries,
+           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint8_t max_hops, std::uint32_t queries,
               const py::object& wait, const py::object& start, std::uint8_t first_ttl) -> node::Traceroute& {
              node::TracerouteConfig c;
-             c.destination = destination;
+             c.destination = value_of(destination);
              c.max_hops = max_hops;
              c.queries = queries;
              c.wait = to_time(wait, "wait");
@@ -210,11 +241,11 @@ void bind_node(py::module_& m) {
            py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
            py::arg("start") = 0, py::arg("first_ttl") = 1, kRef)
       .def("udp_send",
-           [](node::IpNode& n, wire::Ipv4Address destination, std::uint16_t port, py::bytes data,
+           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
               std::uint16_t source_port, const py::object& start, std::uint32_t count,
               const py::object& interval) -> node::UdpClient& {
              node::UdpClientConfig c;
-             c.destination = destination;
+             c.destination = value_of(destination);
              c.dst_port = port;
              c.src_port = source_port;
              c.data = data;
@@ -256,6 +287,10 @@ void bind_node(py::module_& m) {
   py::class_<node::Network>(m, "Network", "One simulation: its clock, RNG, nodes, links and trace.")
       .def(py::init<std::uint64_t>(), py::arg("seed") = 1)
       .def_property_readonly("seed", &node::Network::seed)
+      .def("__repr__", [](const node::Network& net) {
+        return "<Network seed=" + std::to_string(net.seed()) + " at " + core::format_duration(net.now()) + ", " +
+               std::to_string(net.nodes().size()) + " nodes, " + std::to_string(net.links().size()) + " links>";
+      })
       .def_property_readonly("now_ns", &node::Network::now)
       .def("add_host", &node::Network::add_host, py::arg("name"), kRef)
       .def("add_router", &node::Network::add_router, py::arg("name"), kRef)

@@ -11,7 +11,15 @@ void bind_trace(py::module_& m) {
       .def_readonly("node_id", &trace::TraceEvent::node)
       .def_readonly("interface_id", &trace::TraceEvent::interface)
       .def_readonly("packet_id", &trace::TraceEvent::packet_id)
-      .def_readonly("detail", &trace::TraceEvent::detail);
+      .def_readonly("detail", &trace::TraceEvent::detail)
+      .def("__repr__", [](const trace::TraceEvent& e) {
+        std::string text = "<TraceEvent " + core::format_duration(e.at) + " " + std::string(trace::to_string(e.kind));
+        if (e.kind == trace::TraceKind::dropped) text += " " + std::string(trace::to_string(e.reason));
+        text += " node " + std::to_string(e.node);
+        if (e.packet_id != 0) text += " packet " + std::to_string(e.packet_id);
+        if (!e.detail.empty()) text += ": " + e.detail;
+        return text + ">";
+      });
 
   py::class_<trace::TraceLog>(m, "TraceLog", "The record of one simulation: events and per-node drop counters.")
       .def_property("record_packets", &trace::TraceLog::record_packets, &trace::TraceLog::set_record_packets)
@@ -29,7 +37,11 @@ void bind_trace(py::module_& m) {
              throw py::value_error("unknown drop reason '" + reason + "'");
            },
            py::arg("node_id"), py::arg("reason"))
-      .def_property_readonly("total_drops", &trace::TraceLog::total_drops);
+      .def_property_readonly("total_drops", &trace::TraceLog::total_drops)
+      .def("__repr__", [](const trace::TraceLog& log) {
+        return "<TraceLog " + std::to_string(log.events().size()) + " events, " + std::to_string(log.total_drops()) +
+               " drops" + (log.record_packets() ? "" : ", packet events off") + ">";
+      });
 }
 
 }  // namespace vpcsim::bindings

@@ -5,6 +5,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <string>
+#include <variant>
+
 #include "libnet/core/time.h"
 
 namespace vpcsim::bindings {
@@ -20,6 +23,16 @@ void bind_stack(py::module_& m);
 void bind_node(py::module_& m);
 void bind_io(py::module_& m);
 void bind_craft(py::module_& m);
+
+/// An address-like argument: the bound value type, or text to parse. Text that does not parse raises
+/// vpcsim.ParseError naming it (pybind11's implicit conversions would swallow that into a TypeError).
+template <class T>
+using Arg = std::variant<T, std::string>;
+
+template <class T>
+T value_of(const Arg<T>& arg) {
+  return std::holds_alternative<T>(arg) ? std::get<T>(arg) : T::parse(std::get<std::string>(arg));
+}
 
 /// A duration from Python: a string with a unit ("10us", "1.5s") or an int of nanoseconds.
 core::Time to_time(const py::object& value, const char* what);

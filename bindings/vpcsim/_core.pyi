@@ -141,6 +141,8 @@ class TraceEvent:
     """
     One thing that happened: what, where, when, to which packet, why.
     """
+    def __repr__(self) -> str:
+        ...
     @property
     def at_ns(self) -> int:
         ...
@@ -167,6 +169,8 @@ class TraceLog:
     The record of one simulation: events and per-node drop counters.
     """
     record_packets: bool
+    def __repr__(self) -> str:
+        ...
     def clear_events(self) -> None:
         ...
     def drop_count(self, node_id: typing.SupportsInt | typing.SupportsIndex, reason: str) -> int:
@@ -186,8 +190,13 @@ class TraceLog:
     def total_drops(self) -> int:
         ...
 class InterfaceCounters:
+    def __repr__(self) -> str:
+        ...
     @property
     def rx_bytes(self) -> int:
+        ...
+    @property
+    def rx_dropped(self) -> int:
         ...
     @property
     def rx_packets(self) -> int:
@@ -232,6 +241,8 @@ class Interface:
     def name(self) -> str:
         ...
 class LinkDirectionStats:
+    def __repr__(self) -> str:
+        ...
     @property
     def bytes(self) -> int:
         ...
@@ -380,9 +391,16 @@ class Ping(Application):
     def rtt_ms(self) -> list[float]:
         ...
     @property
+    def send_failures(self) -> list[tuple[int, str]]:
+        """
+        Requests that never left the node: (seq, reason), e.g. (1, 'network_unreachable').
+        """
+    @property
     def sent(self) -> int:
         ...
 class TracerouteProbe:
+    def __repr__(self) -> str:
+        ...
     @property
     def answered(self) -> bool:
         ...
@@ -402,6 +420,8 @@ class TracerouteProbe:
     def type(self) -> int:
         ...
 class TracerouteHop:
+    def __repr__(self) -> str:
+        ...
     @property
     def probes(self) -> list[TracerouteProbe]:
         ...
@@ -504,6 +524,8 @@ class Node:
     def name(self) -> str:
         ...
 class IpCounters:
+    def __repr__(self) -> str:
+        ...
     @property
     def delivered(self) -> int:
         ...
@@ -538,7 +560,7 @@ class IpNode(Node):
         ...
     def add_prohibit_route(self, to: Ipv4Prefix | str) -> None:
         ...
-    def add_route(self, to: Ipv4Prefix | str, via: typing.Any = None, dev: typing.Any = None) -> None:
+    def add_route(self, to: Ipv4Prefix | str, via: Ipv4Address | str | None = None, dev: str | None = None) -> None:
         ...
     def add_unreachable_route(self, to: Ipv4Prefix | str) -> None:
         ...
@@ -606,6 +628,8 @@ class Network:
     One simulation: its clock, RNG, nodes, links and trace.
     """
     def __init__(self, seed: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+        ...
+    def __repr__(self) -> str:
         ...
     def add_host(self, name: str) -> Host:
         ...

@@ -48,8 +48,13 @@ void Ping::handle_event(const core::Event&) {
 }
 
 void Ping::on_echo_reply(IpNode& node, const ReceivedEchoReply& reply) {
-  if (reply.seq == 0 || reply.seq > sent_at_.size()) return;
-  replies_.push_back(PingReply{reply.seq, node.network().now() - sent_at_[reply.seq - 1], reply.ttl, reply.from});
+  // Sequence numbers are 16 bits and wrap (as in iputils): a reply answers the latest request that
+  // carried its number, request k (from 1) having carried k mod 65536.
+  const std::uint64_t sent = sent_at_.size();
+  const std::uint64_t back = (sent - reply.seq) & 0xffff;
+  if (back >= sent) return;
+  const std::uint64_t request = sent - back;
+  replies_.push_back(PingReply{reply.seq, node.network().now() - sent_at_[request - 1], reply.ttl, reply.from});
 }
 
 void Ping::on_icmp_error(IpNode&, const IcmpErrorReport& error) {

@@ -235,9 +235,6 @@ def test_parse_errors_through_objects_passed_as_arguments():
     assert info.value.text == "10.0.0.5/24"
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="known bug: a str argument that fails implicit conversion to an address "
-                   "type (pybind11 implicitly_convertible) surfaces as TypeError 'incompatible function "
-                   "arguments', not the ParseError the constructor raises")
 @pytest.mark.parametrize("call", ["add_interface", "add_route", "ping"])
 def test_bad_address_text_as_a_method_argument_is_a_parse_error(call):
     net, h1, r1, h2 = two_subnets()
@@ -295,7 +292,6 @@ def test_reprs_are_readable():
         assert " object at 0x" not in repr(obj), type(obj).__name__
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known gap: these types have no __repr__ in the bindings yet")
 def test_every_public_object_has_a_readable_repr():
     net, h1, r1, h2 = two_subnets()
     h1.traceroute("10.0.2.20", queries=1)
@@ -417,8 +413,6 @@ def test_run_until_and_run_for_move_the_clock():
     assert net.pending_events == 0
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known bug: Ping's 16-bit sequence number wraps after 65535 requests; "
-                   "replies with seq 0 are ignored and later RTTs are measured against the wrong request")
 def test_ping_of_more_than_65535_requests_counts_every_reply():
     net, h1, h2, sw1 = same_subnet()
     net.trace.record_packets = False

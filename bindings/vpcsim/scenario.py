@@ -1,0 +1,1320 @@
+"""Scenario files: a topology, its traffic and what to capture, in YAML (docs/scenario-format.md).
+
+    >>> from vpcsim import scenario
+    >>> sc = scenario.load("scenarios/two_subnets.yaml")     # validates every field, or raises
+    >>> run = sc.run(out="out/two-subnets")                  # builds, runs, writes pcaps + results
+    >>> run.results["traffic"][1]["outcome"], run.all_met
+    ('reply', True)
+
+Every mistake in a file raises :class:`ScenarioError` (a :class:`vpcsim.ConfigError`) whose text
+starts with the file and line, then the path of the field, then what is wrong::
+
+    scenarios/bad.yaml:12: links[3]: unknown interface 'r1.eth7' (r1 has eth0, eth1)
+
+Loading checks the YAML against the format *and* builds the network once without running it, so
+the simulator's own checks (a gateway that is not on a connected subnet, overlapping subnets, a
+MAC used twice) are reported by ``load`` too, with the line of the field that caused them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import yaml
+import yaml.composer
+import yaml.constructor
+import yaml.parser
+import yaml.reader
+import yaml.resolver
+import yaml.scanner
+
+from vpcsim import _core
+from vpcsim.errors import ConfigError, ParseError
+
+__all__ = [
+    "EXPECT_VALUES",
+    "Run",
+    "Scenario",
+    "ScenarioError",
+    "load",
+    "loads",
+    "run",
+]
+
+EXPECT_VALUES = ("reply", "unreachable", "timeout")
+NOT_YET = "not supported yet (arrives with the NAT / cloud issue)"
+FORMAT_VERSION = 1
+
+_NO_ID = 0xFFFFFFFF
+_MAX_U64 = 2**64 - 1
+
+ProgressFn = Callable[[int, int], None]
+
+
+class ScenarioError(ConfigError):
+    """A scenario file that cannot be run. ``str(e)`` is ``FILE:LINE: PATH: MESSAGE``.
+
+    Attributes: ``file``, ``line`` (1-based), ``path`` (the field, e.g. ``links[3].delay``; empty for
+    the file as a whole) and ``message``. As a ConfigError, ``object`` is the file and ``field`` the path.
+    """
+
+    def __init__(self, file: str, line: Optional[int], path: str, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.path = path
+        self.message = message
+        self.object = file
+        self.field = path
+        prefix = f"{file}: " if line is None else f"{file}:{line}: "
+        super().__init__(prefix + (f"{path}: " if path else "") + message)
+
+
+# --- YAML with line numbers ----------------------------------------------------------------------
+#
+# The loader resolves plain scalars as YAML 1.2's core schema does, not YAML 1.1's: only
+# true/false are booleans (so `on: h2` is the text "on", not True), integers are decimal (no octal
+# 010, no sexagesimal 1:30 — a MAC such as 12:34:56:00:00:01 stays text) and nothing becomes a date.
+# Mappings and sequences are built as _Map / _Seq, which remember the line of every key and value.
+
+
+class _Map(dict):
+    """A YAML mapping that remembers where each key and value is."""
+
+    line: int = 1
+    key_lines: Dict[Any, int]
+    value_lines: Dict[Any, int]
+
+
+class _Seq(list):
+    """A YAML sequence that remembers where each item is."""
+
+    line: int = 1
+    item_lines: List[int]
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    pass
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _Resolver,
+):
+    filename = "<string>"
+
+    def __init__(self, stream: str, filename: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self.filename = filename
+
+
+def _construct_int(loader: _Loader, node: yaml.Node) -> int:
+    return int(loader.construct_scalar(node), 10)
+
+
+def _construct_float(loader: _Loader, node: yaml.Node) -> float:
+    return float(loader.construct_scalar(node))
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Map]:
+    data = _Map()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    data.value_lines = {}
+    yield data
+    own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)
+    first_own = len(node.value) - own  # merged (<<) pairs come first; the mapping's own keys override them
+    for index, (key_node, value_node) in enumerate(node.value):
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if isinstance(key, (dict, list)):
+            raise ScenarioError(loader.filename, line, "", "a key must be text, not a mapping or a list")
+        if key in data and index >= first_own and data.key_lines.get(key, 0) >= 0:
+            previous = data.key_lines[key]
+            raise ScenarioError(loader.filename, line, "", f"duplicate key '{key}' (first given on line {previous})")
+        data[key] = loader.construct_object(value_node, deep=True)
+        # A key that came from a merge is marked negative until the mapping's own key replaces it.
+        data.key_lines[key] = line if index >= first_own else -line
+        data.value_lines[key] = value_node.start_mark.line + 1
+    for key, line in data.key_lines.items():
+        data.key_lines[key] = abs(line)
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[_Seq]:
+    data = _Seq()
+    data.line = node.start_mark.line + 1
+    data.item_lines = [child.start_mark.line + 1 for child in node.value]
+    yield data
+    data.extend(loader.construct_object(child, deep=True) for child in node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def _parse_yaml(text: str, filename: str) -> Any:
+    loader = _Loader(text, filename)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = error.problem or error.context or "not valid YAML"
+        raise ScenarioError(filename, line, "", f"YAML syntax: {problem}") from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(filename, 1, "", f"YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+# --- where a value is: a path and a line ---------------------------------------------------------
+
+
+def _key_text(key: Any) -> str:
+    text = str(key)
+    return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else repr(text)
+
+
+@dataclass(frozen=True)
+class _At:
+    file: str
+    path: str
+    line: int
+
+    def key(self, container: _Map, key: Any) -> "_At":
+        """The value under `key` of a mapping."""
+        path = f"{self.path}.{_key_text(key)}" if self.path else _key_text(key)
+        return _At(self.file, path, container.value_lines.get(key, container.line))
+
+    def key_itself(self, container: _Map, key: Any) -> "_At":
+        """The key itself (for an unknown or unsupported key)."""
+        path = f"{self.path}.{_key_text(key)}" if self.path else _key_text(key)
+        return _At(self.file, path, container.key_lines.get(key, container.line))
+
+    def item(self, container: _Seq, index: int) -> "_At":
+        lines = getattr(container, "item_lines", None)
+        line = lines[index] if lines and index < len(lines) else self.line
+        return _At(self.file, f"{self.path}[{index}]", line)
+
+    def error(self, message: str) -> ScenarioError:
+        return ScenarioError(self.file, self.line, self.path, message)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ('{value}')"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown(what: str, word: Any, choices: Sequence[str]) -> str:
+    hint = _suggest(str(word), choices)
+    if hint:
+        return f"unknown {what} '{word}' ({hint})"
+    if choices:
+        return f"unknown {what} '{word}' (expected one of: {', '.join(choices)})"
+    return f"unknown {what} '{word}'"
+
+
+def _mapping(at: _At, value: Any, what: str = "a mapping") -> _Map:
+    if not isinstance(value, dict):
+        raise at.error(f"expected {what}, got {_type_name(value)}")
+    if not isinstance(value, _Map):  # a mapping built in Python (loads() of a dict): no lines
+        wrapped = _Map(value)
+        wrapped.line, wrapped.key_lines, wrapped.value_lines = at.line, {}, {}
+        return wrapped
+    return value
+
+
+def _sequence(at: _At, value: Any, what: str = "a list") -> _Seq:
+    if not isinstance(value, list):
+        raise at.error(f"expected {what}, got {_type_name(value)}")
+    if not isinstance(value, _Seq):
+        wrapped = _Seq(value)
+        wrapped.line, wrapped.item_lines = at.line, []
+        return wrapped
+    return value
+
+
+def _check_keys(
+    at: _At,
+    data: _Map,
+    allowed: Sequence[str],
+    *,
+    not_yet: Sequence[str] = (),
+    elsewhere: Optional[Dict[str, str]] = None,
+) -> None:
+    """Rejects keys not in `allowed`: not-yet-supported ones say so, keys known in another kind of
+    object say where they belong (`elsewhere` maps key -> message), others get a suggestion."""
+    for key in data:
+        if key in allowed:
+            continue
+        where = at.key_itself(data, key)
+        if not isinstance(key, str):
+            raise where.error(f"unknown key {key!r}: keys are text")
+        if key in not_yet:
+            raise where.error(NOT_YET)
+        if elsewhere and key in elsewhere:
+            raise where.error(elsewhere[key])
+        raise where.error(_unknown("key", key, allowed))
+
+
+def _text(at: _At, value: Any, *, empty_ok: bool = False) -> str:
+    if not isinstance(value, str):
+        raise at.error(f"expected text, got {_type_name(value)}")
+    if not value and not empty_ok:
+        raise at.error("must not be empty")
+    return value
+
+
+def _integer(at: _At, value: Any, low: int, high: int, what: str = "a whole number") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise at.error(f"expected {what}, got {_type_name(value)}")
+    if not low <= value <= high:
+        raise at.error(f"{value} is outside {low}..{high}")
+    return value
+
+
+def _boolean(at: _At, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise at.error(f"expected true or false, got {_type_name(value)}")
+    return value
+
+
+def _duration(at: _At, value: Any, *, positive: bool = False) -> int:
+    """'10ms' -> 10_000_000 ns. A bare 0 is accepted; other numbers need a unit."""
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
+        raise at.error(f"expected a duration such as 10ms, got {_type_name(value)}")
+    if not isinstance(value, str):
+        if value != 0:
+            raise at.error(f"a duration needs a unit (ns, us, ms, s): write {value}s or {value}ms, not {value}")
+        ns = 0
+    else:
+        try:
+            ns = _core.parse_duration(value)
+        except ParseError as error:
+            raise at.error(str(error)) from None
+    if positive and ns <= 0:
+        raise at.error("must be longer than 0")
+    return ns
+
+
+def _bandwidth(at: _At, value: Any) -> int:
+    if not isinstance(value, str):
+        raise at.error(f"expected a bandwidth such as 1Gbps, got {_type_name(value)}")
+    try:
+        return _core.parse_bandwidth(value)
+    except ParseError as error:
+        raise at.error(str(error)) from None
+
+
+def _parsed(at: _At, value: Any, parse: Callable[[str], Any]) -> Any:
+    text = _text(at, value)
+    try:
+        return parse(text)
+    except ParseError as error:
+        raise at.error(str(error)) from None
+
+
+def _address(at: _At, value: Any) -> str:
+    return str(_parsed(at, value, _core.Ipv4Address))
+
+
+def _looks_like_address(text: str) -> bool:
+    return re.fullmatch(r"[0-9.]+", text) is not None
+
+
+# --- the validated scenario ---------------------------------------------------------------------
+
+
+@dataclass
+class InterfaceSpec:
+    name: str
+    ip: Optional[str]
+    mac: Optional[str]
+    mtu: Optional[int]
+    at: _At
+    ip_at: _At
+    mac_at: _At
+    mtu_at: _At
+
+
+@dataclass
+class RouteSpec:
+    to: str
+    type: str  # gateway | dev | unreachable | blackhole | prohibit
+    via: Optional[str]
+    dev: Optional[str]
+    at: _At
+
+
+@dataclass
+class NodeSpec:
+    name: str
+    kind: str  # host | router | switch
+    interfaces: List[InterfaceSpec]
+    gateway: Optional[str]
+    routes: List[RouteSpec]
+    at: _At
+    gateway_at: Optional[_At] = None
+
+    @property
+    def is_ip(self) -> bool:
+        return self.kind in ("host", "router")
+
+    def interface_names(self) -> List[str]:
+        return [i.name for i in self.interfaces]
+
+
+@dataclass
+class LinkSpec:
+    index: int
+    a: str
+    b: str
+    delay: Optional[int]
+    bandwidth: Optional[int]
+    queue: int
+    at: _At
+    a_at: _At
+    b_at: _At
+    ends: Tuple[str, str] = ("", "")  # "node.iface" of both ends once known (switch ports: sw1.p1)
+
+
+@dataclass
+class TrafficSpec:
+    index: int
+    kind: str  # ping | udp | traceroute | listen
+    id: Optional[str]
+    node: str
+    start: int
+    expect: Optional[str]
+    destination: Optional[str]  # as written: an address or a node name
+    params: Dict[str, Any]
+    at: _At
+    destination_at: Optional[_At] = None
+
+
+@dataclass
+class Scenario:
+    """A validated scenario file, ready to run any number of times (each run builds a new Network)."""
+
+    name: str
+    description: str
+    seed: int
+    until: Optional[int]  # ns, or None: until no event is left
+    nodes: Dict[str, NodeSpec]
+    links: List[LinkSpec]
+    traffic: List[TrafficSpec]
+    capture: List[str]  # "node.iface" endpoints, in order
+    file: str
+    capture_at: Dict[str, _At] = field(default_factory=dict)
+
+    # -- building --------------------------------------------------------------------------------
+
+    def build(self, seed: Optional[int] = None, out: Union[str, os.PathLike, None] = None) -> "Run":
+        """Builds the network and schedules the traffic, without running. With `out`, captures go to
+        OUT/<node>-<interface>.pcap. Simulator errors are raised as ScenarioError at their field."""
+        return _Builder(self, self.seed if seed is None else seed, out).build()
+
+    def run(
+        self,
+        out: Union[str, os.PathLike, None] = None,
+        *,
+        seed: Optional[int] = None,
+        until: Union[str, int, None] = None,
+        progress: Optional[ProgressFn] = None,
+    ) -> "Run":
+        """Builds, runs and collects the results; with `out`, writes results.json, trace.jsonl and the
+        pcaps into that directory. `seed` and `until` ('5s' or ns) override the file's.
+
+        `progress(now_ns, end_ns)` is called between slices of simulated time when there is an end
+        time (the file's or the argument's `until`); the results do not depend on it."""
+        until_ns = self.until
+        if until is not None:
+            until_ns = _duration(_At(self.file, "until", 1), until)
+        result = self.build(seed=seed, out=out)
+        result.execute(until_ns, progress)
+        if out is not None:
+            result.write(out)
+        return result
+
+    def summary(self) -> str:
+        counts: Dict[str, int] = {}
+        for node in self.nodes.values():
+            counts[node.kind] = counts.get(node.kind, 0) + 1
+        parts = ", ".join(f"{c} {k}{'s' if c != 1 else ''}" for k, c in counts.items())
+        return (
+            f"{self.name}: {len(self.nodes)} nodes ({parts}), {len(self.links)} links, "
+            f"{len(self.traffic)} traffic items, {len(self.capture)} captured interfaces"
+        )
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+_TOP_KEYS = ("name", "description", "seed", "until", "nodes", "links", "traffic", "capture")
+_TOP_NOT_YET = ("vpcs", "internet", "explain")
+_NODE_KINDS = ("host", "switch", "router")
+_IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
+_NAT_KEYS = ("snat", "dnat", "one_to_one")
+_INTERFACE_KEYS = ("ip", "mac", "mtu")
+_ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
+_ROUTE_SPECIAL = ("unreachable", "blackhole", "prohibit")
+_LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue")
+_TRAFFIC_KINDS = ("ping", "udp", "traceroute", "listen")
+_TRAFFIC_COMMON = ("id", "at", "from", "expect")
+_TRAFFIC_KEYS = {
+    "ping": _TRAFFIC_COMMON + ("ping", "count", "interval", "ttl", "size"),
+    "udp": _TRAFFIC_COMMON + ("udp",),
+    "traceroute": _TRAFFIC_COMMON + ("traceroute", "max_hops", "queries", "wait", "first_ttl"),
+    "listen": ("id", "on", "listen", "expect"),
+}
+_UDP_KEYS = ("to", "from_port", "data", "count", "interval")
+_LISTEN_KEYS = ("udp", "reply")
+
+
+class _Validator:
+    def __init__(self, data: Any, file: str) -> None:
+        self.data = data
+        self.file = file
+        self.top = _At(file, "", 1)
+
+    def validate(self) -> Scenario:
+        if self.data is None:
+            raise self.top.error("the file is empty: a scenario needs at least a name and nodes")
+        data = _mapping(self.top, self.data, "a mapping (name, nodes, links, traffic, ...)")
+        _check_keys(self.top, data, _TOP_KEYS, not_yet=_TOP_NOT_YET)
+        if "name" not in data:
+            raise _At(self.file, "", data.line).error("missing 'name' (every scenario is named)")
+        name = _text(self.top.key(data, "name"), data["name"])
+        description = ""
+        if data.get("description") is not None:
+            description = _text(self.top.key(data, "description"), data["description"], empty_ok=True)
+        seed = 1
+        if "seed" in data:
+            seed = _integer(self.top.key(data, "seed"), data["seed"], 0, _MAX_U64)
+        until = None
+        if data.get("until") is not None:
+            until = _duration(self.top.key(data, "until"), data["until"])
+        if "nodes" not in data:
+            raise _At(self.file, "", data.line).error("missing 'nodes' (the hosts, switches and routers)")
+        nodes = self.nodes(self.top.key(data, "nodes"), data["nodes"])
+        links: List[LinkSpec] = []
+        if data.get("links") is not None:
+            links = self.links(self.top.key(data, "links"), data["links"], nodes)
+        traffic: List[TrafficSpec] = []
+        if data.get("traffic") is not None:
+            traffic = self.traffic(self.top.key(data, "traffic"), data["traffic"], nodes)
+        capture: List[str] = []
+        capture_at: Dict[str, _At] = {}
+        if data.get("capture") is not None:
+            capture, capture_at = self.capture(self.top.key(data, "capture"), data["capture"], nodes, links)
+        return Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at)
+
+    # -- nodes -----------------------------------------------------------------------------------
+
+    def nodes(self, at: _At, value: Any) -> Dict[str, NodeSpec]:
+        data = _mapping(at, value, "a mapping of node names to nodes")
+        if not data:
+            raise at.error("a scenario needs at least one node")
+        nodes: Dict[str, NodeSpec] = {}
+        for name, spec in data.items():
+            where = at.key(data, name)
+            if not isinstance(name, str) or not name:
+                raise at.key_itself(data, name).error(f"a node name must be text, got {_type_name(name)}")
+            nodes[name] = self.node(where, name, spec)
+        return nodes
+
+    def node(self, at: _At, name: str, value: Any) -> NodeSpec:
+        data = _mapping(at, value, "a mapping with a kind (host, switch or router)")
+        if "kind" not in data:
+            raise at.error("missing 'kind' (host, switch or router)")
+        kind_at = at.key(data, "kind")
+        kind = _text(kind_at, data["kind"])
+        if kind == "nat":
+            raise kind_at.error(f"kind nat: {NOT_YET}")
+        if kind not in _NODE_KINDS:
+            raise kind_at.error(_unknown("kind", kind, _NODE_KINDS))
+        if kind == "switch":
+            switch_only = {
+                "interfaces": "a switch has no interfaces to declare: each link to it makes a new port (p1, p2, ...)",
+                "gateway": "a switch has no IP stack: 'gateway' is for hosts and routers",
+                "routes": "a switch has no IP stack: 'routes' is for hosts and routers",
+            }
+            _check_keys(at, data, ("kind",), not_yet=_NAT_KEYS, elsewhere=switch_only)
+            return NodeSpec(name, kind, [], None, [], at)
+        _check_keys(at, data, _IP_NODE_KEYS, not_yet=_NAT_KEYS)
+        interfaces: List[InterfaceSpec] = []
+        if data.get("interfaces") is not None:
+            iat = at.key(data, "interfaces")
+            idata = _mapping(iat, data["interfaces"], "a mapping of interface names to {ip, mac, mtu}")
+            for iname, ispec in idata.items():
+                if not isinstance(iname, str) or not iname:
+                    raise iat.key_itself(idata, iname).error(f"an interface name must be text, got {_type_name(iname)}")
+                interfaces.append(self.interface(iat.key(idata, iname), iname, ispec))
+        gateway = None
+        gateway_at = None
+        if data.get("gateway") is not None:
+            gateway_at = at.key(data, "gateway")
+            gateway = _address(gateway_at, data["gateway"])
+        routes: List[RouteSpec] = []
+        if data.get("routes") is not None:
+            rat = at.key(data, "routes")
+            rdata = _sequence(rat, data["routes"], "a list of routes ({to, via} or {to, unreachable: true})")
+            for index, rspec in enumerate(rdata):
+                routes.append(self.route(rat.item(rdata, index), rspec, [i.name for i in interfaces], name))
+        return NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at)
+
+    def interface(self, at: _At, name: str, value: Any) -> InterfaceSpec:
+        if value is None:
+            return InterfaceSpec(name, None, None, None, at, at, at, at)
+        if isinstance(value, str):  # shorthand: eth0: 10.0.1.10/24
+            ip = str(_parsed(at, value, _core.Ipv4InterfaceAddress))
+            return InterfaceSpec(name, ip, None, None, at, at, at, at)
+        data = _mapping(at, value, "a mapping {ip, mac, mtu} or an address such as 10.0.1.10/24")
+        _check_keys(at, data, _INTERFACE_KEYS)
+        ip = mac = None
+        mtu = None
+        ip_at, mac_at, mtu_at = at.key(data, "ip"), at.key(data, "mac"), at.key(data, "mtu")
+        if data.get("ip") is not None:
+            ip = str(_parsed(ip_at, data["ip"], _core.Ipv4InterfaceAddress))
+        if data.get("mac") is not None:
+            mac = str(_parsed(mac_at, data["mac"], _core.MacAddress))
+        if data.get("mtu") is not None:
+            mtu = _integer(mtu_at, data["mtu"], 68, 9001, "an MTU in bytes")
+        return InterfaceSpec(name, ip, mac, mtu, at, ip_at, mac_at, mtu_at)
+
+    def route(self, at: _At, value: Any, interfaces: List[str], node: str) -> RouteSpec:
+        data = _mapping(at, value, "a route mapping such as {to: 10.9.0.0/16, via: 10.0.1.254}")
+        _check_keys(at, data, _ROUTE_KEYS)
+        if "to" not in data:
+            raise at.error("missing 'to' (the destination prefix, such as 10.9.0.0/16 or default)")
+        to_at = at.key(data, "to")
+        to_text = _text(to_at, data["to"])
+        to = "0.0.0.0/0" if to_text == "default" else str(_parsed(to_at, to_text, _core.Ipv4Prefix))
+        kinds = [k for k in ("via", "dev") if data.get(k) is not None]
+        for special in _ROUTE_SPECIAL:
+            if special in data and _boolean(at.key(data, special), data[special]):
+                kinds.append(special)
+        if not kinds:
+            raise at.error("a route needs one of: via (a gateway), dev (an interface), unreachable, blackhole, prohibit")
+        if len(kinds) > 1:
+            raise at.error(f"a route takes one of via, dev, unreachable, blackhole, prohibit, not both '{kinds[0]}' and '{kinds[1]}'")
+        kind = kinds[0]
+        via = dev = None
+        if kind == "via":
+            via = _address(at.key(data, "via"), data["via"])
+            kind = "gateway"
+        elif kind == "dev":
+            dev_at = at.key(data, "dev")
+            dev = _text(dev_at, data["dev"])
+            if dev not in interfaces:
+                raise dev_at.error(_unknown(f"interface of {node}", dev, interfaces))
+        return RouteSpec(to, kind, via, dev, at)
+
+    # -- links -----------------------------------------------------------------------------------
+
+    def endpoint(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> Tuple[str, Optional[str]]:
+        text = _text(at, value)
+        node_name, _, iface = text.partition(".")
+        if node_name not in nodes:
+            raise at.error(_unknown("node", node_name, list(nodes)))
+        node = nodes[node_name]
+        if node.kind == "switch":
+            if iface:
+                raise at.error(f"{node_name} is a switch: write just '{node_name}' (each link makes a new port)")
+            return node_name, None
+        if not iface:
+            names = node.interface_names()
+            example = f" ({node_name}.{names[0]})" if names else ""
+            raise at.error(f"{node_name} is a {node.kind}: name one of its interfaces{example}")
+        if iface not in node.interface_names():
+            has = ", ".join(node.interface_names()) or "no interfaces"
+            hint = _suggest(iface, node.interface_names())
+            raise at.error(f"unknown interface '{text}' ({node_name} has {has}{'; ' + hint if hint else ''})")
+        return node_name, iface
+
+    def links(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> List[LinkSpec]:
+        data = _sequence(at, value, "a list of links")
+        links: List[LinkSpec] = []
+        linked: Dict[str, _At] = {}
+        ports: Dict[str, int] = {}
+        for index, item in enumerate(data):
+            lat = at.item(data, index)
+            if isinstance(item, list):
+                if len(item) != 2:
+                    raise lat.error(f"a link has two ends: [A, B], got {len(item)}")
+                item_seq = _sequence(lat, item)
+                a_at, b_at = lat.item(item_seq, 0), lat.item(item_seq, 1)
+                a, b = item[0], item[1]
+                delay = bandwidth = None
+                queue = 1000
+            elif isinstance(item, dict):
+                item_map = _mapping(lat, item)
+                _check_keys(lat, item_map, _LINK_KEYS)
+                for end in ("a", "b"):
+                    if end not in item_map:
+                        raise lat.error(f"missing '{end}' (a link is {{a: h1.eth0, b: sw1, delay: 10us, ...}})")
+                a_at, b_at = lat.key(item_map, "a"), lat.key(item_map, "b")
+                a, b = item_map["a"], item_map["b"]
+                delay = None
+                if item_map.get("delay") is not None:
+                    delay = _duration(lat.key(item_map, "delay"), item_map["delay"])
+                bandwidth = None
+                if item_map.get("bandwidth") is not None:
+                    bandwidth = _bandwidth(lat.key(item_map, "bandwidth"), item_map["bandwidth"])
+                queue = 1000
+                if item_map.get("queue") is not None:
+                    queue = _integer(lat.key(item_map, "queue"), item_map["queue"], 1, 2**32 - 1, "a number of frames")
+            else:
+                raise lat.error(f"expected a link, [A, B] or {{a: A, b: B, ...}}, got {_type_name(item)}")
+            a_node, a_iface = self.endpoint(a_at, a, nodes)
+            b_node, b_iface = self.endpoint(b_at, b, nodes)
+            if a == b:
+                if a_iface is None:
+                    raise lat.error(f"cannot link the switch {a} to itself")
+                raise lat.error(f"both ends are {a}: a link joins two different interfaces")
+            ends = []
+            for node_name, iface, end_at in ((a_node, a_iface, a_at), (b_node, b_iface, b_at)):
+                if iface is None:
+                    ports[node_name] = ports.get(node_name, 0) + 1
+                    ends.append(f"{node_name}.p{ports[node_name]}")
+                    continue
+                endpoint = f"{node_name}.{iface}"
+                if endpoint in linked:
+                    first = linked[endpoint]
+                    raise end_at.error(f"{endpoint} is already linked by {first.path} (line {first.line})")
+                linked[endpoint] = lat
+                ends.append(endpoint)
+            links.append(LinkSpec(index, a, b, delay, bandwidth, queue, lat, a_at, b_at, (ends[0], ends[1])))
+        return links
+
+    # -- traffic ---------------------------------------------------------------------------------
+
+    def destination(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> str:
+        text = _text(at, value)
+        if _looks_like_address(text):
+            return _address(at, text)
+        if text not in nodes:
+            hint = _suggest(text, list(nodes))
+            raise at.error(f"'{text}' is neither an address nor a node{' (' + hint + ')' if hint else ''}")
+        node = nodes[text]
+        if not node.is_ip:
+            raise at.error(f"{text} is a switch: it has no address to send to")
+        if not any(i.ip for i in node.interfaces):
+            raise at.error(f"{text} has no address: give one of its interfaces an ip")
+        return text
+
+    def sender(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> str:
+        name = _text(at, value)
+        if name not in nodes:
+            raise at.error(_unknown("node", name, list(nodes)))
+        if not nodes[name].is_ip:
+            raise at.error(f"{name} is a switch: it runs no applications (use a host or a router)")
+        return name
+
+    def traffic(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> List[TrafficSpec]:
+        data = _sequence(at, value, "a list of traffic items")
+        items: List[TrafficSpec] = []
+        ids: Dict[str, _At] = {}
+        listening: Dict[Tuple[str, int], _At] = {}
+        for index, item in enumerate(data):
+            iat = at.item(data, index)
+            spec = self.traffic_item(iat, index, item, nodes)
+            if spec.id is not None:
+                if spec.id in ids:
+                    first = ids[spec.id]
+                    raise iat.error(f"duplicate id '{spec.id}' (also {first.path}, line {first.line})")
+                ids[spec.id] = iat
+            if spec.kind == "listen":
+                key = (spec.node, spec.params["port"])
+                if key in listening:
+                    first = listening[key]
+                    raise iat.error(f"{spec.node} already listens on UDP {key[1]} ({first.path}, line {first.line})")
+                listening[key] = iat
+            items.append(spec)
+        return items
+
+    def traffic_item(self, at: _At, index: int, value: Any, nodes: Dict[str, NodeSpec]) -> TrafficSpec:
+        data = _mapping(at, value, "a traffic item such as {from: h1, ping: 10.0.2.20}")
+        if "tcp" in data:
+            raise at.key_itself(data, "tcp").error(NOT_YET)
+        kinds = [k for k in _TRAFFIC_KINDS if k in data]
+        if not kinds:
+            raise at.error("a traffic item needs one of: ping, udp, traceroute, listen")
+        if len(kinds) > 1:
+            raise at.error(f"a traffic item is one of ping, udp, traceroute, listen, not both '{kinds[0]}' and '{kinds[1]}'")
+        kind = kinds[0]
+        allowed = _TRAFFIC_KEYS[kind]
+        others = {
+            key: f"'{key}' does not apply to a {kind} item (it takes: {', '.join(allowed)})"
+            for keys in _TRAFFIC_KEYS.values()
+            for key in keys
+            if key not in allowed
+        }
+        if kind == "listen":
+            others["from"] = "a listener takes 'on' (the node that listens), not 'from'"
+            others["at"] = "a listener listens from the start: it takes no 'at'"
+        else:
+            others["on"] = f"'on' is for listen items: a {kind} takes 'from'"
+        _check_keys(at, data, allowed, elsewhere=others)
+
+        item_id = None
+        if data.get("id") is not None:
+            item_id = _text(at.key(data, "id"), data["id"])
+        expect = None
+        if data.get("expect") is not None:
+            expect_at = at.key(data, "expect")
+            expect = _text(expect_at, data["expect"])
+            choices = ("reply", "timeout") if kind == "listen" else EXPECT_VALUES
+            if expect not in choices:
+                if kind == "listen" and expect == "unreachable":
+                    raise expect_at.error("a listener expects reply (something arrived) or timeout (nothing did)")
+                raise expect_at.error(_unknown("expectation", expect, choices))
+
+        if kind == "listen":
+            if "on" not in data:
+                raise at.error("missing 'on' (the node that listens)")
+            node = self.sender(at.key(data, "on"), data["on"], nodes)
+            lat = at.key(data, "listen")
+            ldata = _mapping(lat, data["listen"], "a mapping such as {udp: 9000, reply: pong}")
+            if "tcp" in ldata:
+                raise lat.key_itself(ldata, "tcp").error(NOT_YET)
+            _check_keys(lat, ldata, _LISTEN_KEYS)
+            if "udp" not in ldata:
+                raise lat.error("missing 'udp' (the port to listen on)")
+            port = _integer(lat.key(ldata, "udp"), ldata["udp"], 1, 65535, "a UDP port")
+            reply = ""
+            if ldata.get("reply") is not None:
+                reply = _text(lat.key(ldata, "reply"), ldata["reply"], empty_ok=True)
+            return TrafficSpec(index, kind, item_id, node, 0, expect, None, {"port": port, "reply": reply}, at)
+
+        if "from" not in data:
+            raise at.error(f"missing 'from' (the node that sends the {kind})")
+        node = self.sender(at.key(data, "from"), data["from"], nodes)
+        start = 0
+        if data.get("at") is not None:
+            start = _duration(at.key(data, "at"), data["at"])
+        params: Dict[str, Any] = {}
+        if kind == "ping":
+            dest_at = at.key(data, "ping")
+            destination = self.destination(dest_at, data["ping"], nodes)
+            params["count"] = self.opt_int(at, data, "count", 1, 1, 2**32 - 1)
+            params["interval"] = self.opt_duration(at, data, "interval", 10**9, positive=False)
+            params["ttl"] = self.opt_int(at, data, "ttl", 64, 1, 255)
+            params["size"] = self.opt_int(at, data, "size", 56, 0, 65507)
+        elif kind == "traceroute":
+            dest_at = at.key(data, "traceroute")
+            destination = self.destination(dest_at, data["traceroute"], nodes)
+            params["max_hops"] = self.opt_int(at, data, "max_hops", 30, 1, 255)
+            params["queries"] = self.opt_int(at, data, "queries", 3, 1, 10)
+            params["wait"] = self.opt_duration(at, data, "wait", 5 * 10**9, positive=True)
+            params["first_ttl"] = self.opt_int(at, data, "first_ttl", 1, 1, 255)
+            if params["first_ttl"] > params["max_hops"]:
+                raise at.key(data, "first_ttl").error(f"first_ttl {params['first_ttl']} is above max_hops {params['max_hops']}")
+        else:  # udp
+            uat = at.key(data, "udp")
+            udata = _mapping(uat, data["udp"], "a mapping such as {to: 10.0.2.20:9000, data: hi}")
+            _check_keys(uat, udata, _UDP_KEYS)
+            if "to" not in udata:
+                raise uat.error("missing 'to' (ADDRESS:PORT or NODE:PORT, such as 10.0.2.20:9000)")
+            dest_at = uat.key(udata, "to")
+            to_text = _text(dest_at, udata["to"])
+            host, colon, port_text = to_text.rpartition(":")
+            if not colon or not host:
+                raise dest_at.error(f"expected ADDRESS:PORT or NODE:PORT, such as 10.0.2.20:9000, got '{to_text}'")
+            if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+                raise dest_at.error(f"port '{port_text}' is not a number in 1..65535")
+            destination = self.destination(dest_at, host, nodes)
+            params["port"] = int(port_text)
+            params["from_port"] = self.opt_int(uat, udata, "from_port", 0, 1, 65535)
+            params["data"] = ""
+            if udata.get("data") is not None:
+                params["data"] = _text(uat.key(udata, "data"), udata["data"], empty_ok=True)
+            params["count"] = self.opt_int(uat, udata, "count", 1, 1, 2**32 - 1)
+            params["interval"] = self.opt_duration(uat, udata, "interval", 10**9, positive=False)
+        return TrafficSpec(index, kind, item_id, node, start, expect, destination, params, at, dest_at)
+
+    @staticmethod
+    def opt_int(at: _At, data: _Map, key: str, default: int, low: int, high: int) -> int:
+        if data.get(key) is None:
+            return default
+        return _integer(at.key(data, key), data[key], low, high)
+
+    @staticmethod
+    def opt_duration(at: _At, data: _Map, key: str, default: int, *, positive: bool) -> int:
+        if data.get(key) is None:
+            return default
+        return _duration(at.key(data, key), data[key], positive=positive)
+
+    # -- capture ---------------------------------------------------------------------------------
+
+    def capture(
+        self, at: _At, value: Any, nodes: Dict[str, NodeSpec], links: List[LinkSpec]
+    ) -> Tuple[List[str], Dict[str, _At]]:
+        """The endpoints to capture: `all`, or a list of node.iface, switch ports (sw1.p2) and node
+        names (every interface of that node)."""
+        ports: Dict[str, List[str]] = {name: [] for name, n in nodes.items() if n.kind == "switch"}
+        for link in links:
+            for end in link.ends:
+                node_name, _, iface = end.partition(".")
+                if node_name in ports:
+                    ports[node_name].append(iface)
+
+        def interfaces_of(name: str) -> List[str]:
+            node = nodes[name]
+            return ports[name] if node.kind == "switch" else node.interface_names()
+
+        chosen: List[str] = []
+        where: Dict[str, _At] = {}
+        if isinstance(value, str):
+            if value != "all":
+                raise at.error(f"expected all or a list of interfaces, got '{value}'")
+            for name in nodes:
+                for iface in interfaces_of(name):
+                    chosen.append(f"{name}.{iface}")
+                    where[chosen[-1]] = at
+        else:
+            data = _sequence(at, value, "all or a list of interfaces such as [h1.eth0, r1.eth1]")
+            for index, item in enumerate(data):
+                iat = at.item(data, index)
+                text = _text(iat, item)
+                node_name, dot, iface = text.partition(".")
+                if node_name not in nodes:
+                    raise iat.error(_unknown("node", node_name, list(nodes)))
+                names = interfaces_of(node_name)
+                if not dot:
+                    if not names:
+                        raise iat.error(f"{node_name} has no interfaces to capture")
+                    picked = [f"{node_name}.{i}" for i in names]
+                elif iface not in names:
+                    has = ", ".join(names) or "no interfaces"
+                    hint = _suggest(iface, names)
+                    extra = " (a switch's ports are p1, p2, ... in link order)" if nodes[node_name].kind == "switch" else ""
+                    raise iat.error(
+                        f"unknown interface '{text}' ({node_name} has {has}{'; ' + hint if hint else ''}){extra}"
+                    )
+                else:
+                    picked = [text]
+                for endpoint in picked:
+                    if endpoint in where:
+                        first = where[endpoint]
+                        raise iat.error(f"{endpoint} is captured twice (also {first.path}, line {first.line})")
+                    chosen.append(endpoint)
+                    where[endpoint] = iat
+        files: Dict[str, str] = {}
+        for endpoint in chosen:
+            file_name = _pcap_name(endpoint)
+            if file_name in files:
+                raise where[endpoint].error(f"{endpoint} and {files[file_name]} would both be written to {file_name}")
+            files[file_name] = endpoint
+        return chosen, where
+
+
+def _pcap_name(endpoint: str) -> str:
+    node, _, iface = endpoint.partition(".")
+    return f"{node}-{iface}.pcap"
+
+
+# --- building and running -----------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, scenario: Scenario, seed: int, out: Union[str, os.PathLike, None]) -> None:
+        self.sc = scenario
+        self.seed = seed
+        self.out = None if out is None else Path(out)
+
+    def guarded(self, at: _At, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except ScenarioError:
+            raise
+        except (ConfigError, ParseError) as error:
+            raise at.error(str(error)) from None
+
+    def build(self) -> "Run":
+        sc = self.sc
+        net = _core.Network(seed=self.seed)
+        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch}
+        for node in sc.nodes.values():
+            self.guarded(node.at, lambda node=node: add[node.kind](node.name))
+        for node in sc.nodes.values():
+            if not node.is_ip:
+                continue
+            ip_node = net.node(node.name)
+            for iface in node.interfaces:
+                ip = None if iface.ip is None else _core.Ipv4InterfaceAddress(iface.ip)
+                mac = None if iface.mac is None else _core.MacAddress(iface.mac)
+                at = iface.mac_at if iface.mac is not None else iface.ip_at
+                created = self.guarded(at, lambda i=iface, ip=ip, mac=mac: ip_node.add_interface(i.name, ip, mac))
+                if iface.mtu is not None:
+                    self.guarded(iface.mtu_at, lambda c=created, m=iface.mtu: setattr(c, "mtu", m))
+        for node in sc.nodes.values():
+            if not node.is_ip:
+                continue
+            ip_node = net.node(node.name)
+            if node.gateway is not None:
+                assert node.gateway_at is not None
+                self.guarded(node.gateway_at, lambda n=ip_node, g=node.gateway: n.set_default_gateway(g))
+            for route in node.routes:
+                self.guarded(route.at, lambda n=ip_node, r=route: _add_route(n, r))
+        for link in sc.links:
+            kwargs: Dict[str, Any] = {"queue": link.queue}
+            if link.delay is not None:
+                kwargs["delay"] = link.delay
+            if link.bandwidth is not None:
+                kwargs["bandwidth"] = link.bandwidth
+            made = self.guarded(link.at, lambda l=link, kw=kwargs: net.connect(l.a, l.b, **kw))
+            actual = (made.a.full_name, made.b.full_name)
+            if actual != link.ends:  # the port names documented (p1, p2, ... in link order) must hold
+                raise link.at.error(f"internal: expected ends {link.ends}, the simulator made {actual}")
+        captures = []
+        if self.out is not None and sc.capture:
+            self.out.mkdir(parents=True, exist_ok=True)
+            for endpoint in sc.capture:
+                path = str(self.out / _pcap_name(endpoint))
+                at = sc.capture_at.get(endpoint, _At(sc.file, "capture", 1))
+                captures.append(self.guarded(at, lambda e=endpoint, p=path: _core.capture(net, e, p)))
+        apps: List[Any] = []
+        resolved: List[Optional[str]] = []
+        for item in sc.traffic:
+            node = net.node(item.node)
+            address = None
+            if item.destination is not None:
+                address = item.destination
+                if not _looks_like_address(address):
+                    address = str(net.node(address).primary_address)
+            resolved.append(address)
+            apps.append(self.guarded(item.at, lambda n=node, i=item, a=address: _start(n, i, a)))
+        return Run(sc, self.seed, net, apps, resolved, captures)
+
+
+def _add_route(node: Any, route: RouteSpec) -> None:
+    if route.type == "gateway":
+        node.add_route(route.to, via=route.via)
+    elif route.type == "dev":
+        node.add_route(route.to, dev=route.dev)
+    elif route.type == "unreachable":
+        node.add_unreachable_route(route.to)
+    elif route.type == "blackhole":
+        node.add_blackhole_route(route.to)
+    else:
+        node.add_prohibit_route(route.to)
+
+
+def _start(node: Any, item: TrafficSpec, address: Optional[str]) -> Any:
+    p = item.params
+    if item.kind == "listen":
+        return node.udp_listen(p["port"], reply=p["reply"].encode())
+    if item.kind == "ping":
+        return node.ping(address, count=p["count"], interval=p["interval"], start=item.start, data_len=p["size"], ttl=p["ttl"])
+    if item.kind == "traceroute":
+        return node.traceroute(
+            address, max_hops=p["max_hops"], queries=p["queries"], wait=p["wait"], start=item.start, first_ttl=p["first_ttl"]
+        )
+    return node.udp_send(
+        address,
+        p["port"],
+        data=p["data"].encode(),
+        source_port=p["from_port"],
+        start=item.start,
+        count=p["count"],
+        interval=p["interval"],
+    )
+
+
+class Run:
+    """One run of a scenario: the Network, the applications (one per traffic item) and, once
+    executed, ``results`` (the dict written to results.json)."""
+
+    def __init__(
+        self, scenario: Scenario, seed: int, network: Any, apps: List[Any], destinations: List[Optional[str]], captures: List[Any]
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.network = network
+        self.apps = apps
+        self.destinations = destinations
+        self._captures = captures
+        self.results: Dict[str, Any] = {}
+        self.wall_seconds = 0.0
+
+    def execute(self, until: Optional[int], progress: Optional[ProgressFn] = None) -> None:
+        """Runs the simulation to `until` (ns) or until no event is left, then collects the results.
+
+        With `progress` and an end time, runs in slices of simulated time sized to take about a tenth
+        of a second each, calling progress(now_ns, until) after each. Slicing does not change what
+        happens: the simulation stops between slices with nothing scheduled from outside."""
+        net = self.network
+        started = time.monotonic()
+        if until is None:
+            net.run()
+        elif progress is None:
+            net.run(until=until)
+        else:
+            step = max(until // 1000, 1)
+            while True:
+                target = min(net.now_ns + step, until)
+                t0 = time.monotonic()
+                net.run(until=target)
+                spent = time.monotonic() - t0
+                progress(net.now_ns, until)
+                if target >= until:
+                    break
+                if spent < 0.05:
+                    step *= 2
+                elif spent > 0.2:
+                    step = max(step // 2, 1)
+        self.wall_seconds = time.monotonic() - started
+        for capture in self._captures:
+            capture.flush()
+        self._captures = []  # closes the files
+        self.results = self._collect()
+
+    # -- results -----------------------------------------------------------------------------------
+
+    @property
+    def traffic(self) -> List[Dict[str, Any]]:
+        return self.results.get("traffic", [])
+
+    @property
+    def failed(self) -> List[Dict[str, Any]]:
+        """The traffic items whose expectation was not met."""
+        return [t for t in self.traffic if t["expect_met"] is False]
+
+    @property
+    def all_met(self) -> bool:
+        return not self.failed
+
+    def _collect(self) -> Dict[str, Any]:
+        net = self.network
+        traffic = [self._traffic_result(item, app, dest) for item, app, dest in zip(self.scenario.traffic, self.apps, self.destinations)]
+        tables: Dict[str, Any] = {}
+        for spec in self.scenario.nodes.values():
+            node = net.node(spec.name)
+            if spec.is_ip:
+                tables[spec.name] = {
+                    "arp": [
+                        {"ip": str(e.ip), "mac": str(e.mac), "state": e.state, "interface": e.interface}
+                        for e in node.arp_table()
+                    ],
+                    "routes": [str(r) for r in node.routes()],
+                }
+            else:
+                tables[spec.name] = {
+                    "macs": [{"mac": str(e.mac), "port": e.port, "age_ms": e.age_ms} for e in node.mac_table()]
+                }
+        drops = [
+            {k: record[k] for k in ("at_ns", "node", "interface", "packet_id", "reason", "detail")}
+            for record in self.trace_records()
+            if record["kind"] == "dropped"
+        ]
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "simulated_seconds": net.now_ns / 1e9,
+            "traffic": traffic,
+            "tables": tables,
+            "drops": drops,
+            "explain": [],
+        }
+
+    def _traffic_result(self, item: TrafficSpec, app: Any, destination: Optional[str]) -> Dict[str, Any]:
+        outcome = app.outcome
+        result: Dict[str, Any] = {
+            "index": item.index,
+            "id": item.id,
+            "kind": item.kind,
+            "from": item.node,
+            "to": destination,
+        }
+        errors: List[Dict[str, Any]] = []
+        hops: Optional[List[Dict[str, Any]]] = None
+        if item.kind == "listen":
+            result["port"] = item.params["port"]
+            sent, received, rtts = app.replied, app.received, []
+        elif item.kind == "ping":
+            sent, received, rtts = app.sent, app.received, list(app.rtt_ms)
+            errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
+        elif item.kind == "udp":
+            result["port"] = item.params["port"]
+            result["from_port"] = app.source_port
+            sent, received, rtts = app.sent, len(app.replies), list(app.rtt_ms)
+            errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
+        else:  # traceroute
+            hops = []
+            sent = received = 0
+            rtts = []
+            for hop in app.hops:
+                for number, probe in enumerate(hop.probes, start=1):
+                    sent += 1
+                    source = None if probe.source is None else str(probe.source)
+                    hops.append({"ttl": hop.ttl, "probe": number, "from": source, "rtt_ms": probe.rtt_ms})
+                    if not probe.answered:
+                        continue
+                    received += 1
+                    if source == destination and probe.type == 3:
+                        rtts.append(probe.rtt_ms)  # the destination's own answer
+                    if probe.type == 3 and not (source == destination and probe.code == 3):
+                        errors.append(_error(probe.source, probe.type, probe.code, _icmp_text(probe.type, probe.code)))
+        if outcome == "unreachable" and not errors:
+            # The node could not send at all (no route from it): no ICMP error exists to report.
+            errors.append({"from": None, "type": None, "code": None, "text": _send_failure_text(app)})
+        result.update({"outcome": outcome, "sent": sent, "received": received, "rtt_ms": rtts, "errors": errors})
+        if hops is not None:
+            result["hops"] = hops
+            result["reached"] = app.reached
+        result["expect"] = item.expect
+        result["expect_met"] = None if item.expect is None else outcome == item.expect
+        return result
+
+    def trace_records(self) -> Iterator[Dict[str, Any]]:
+        """One dict per trace event, as written to trace.jsonl."""
+        log = self.network.trace
+        node_names: Dict[int, str] = {}
+        iface_names: Dict[int, str] = {}
+        for event in log.events:
+            node_id, iface_id = event.node_id, event.interface_id
+            node = None
+            if node_id != _NO_ID:
+                node = node_names.get(node_id)
+                if node is None:
+                    node = node_names[node_id] = log.node_name(node_id)
+            iface = None
+            if iface_id != _NO_ID:
+                iface = iface_names.get(iface_id)
+                if iface is None:
+                    iface = iface_names[iface_id] = log.interface_name(iface_id)
+            reason = event.reason
+            yield {
+                "at_ns": event.at_ns,
+                "kind": event.kind,
+                "node": node,
+                "interface": iface,
+                "packet_id": event.packet_id or None,
+                "reason": None if reason == "none" else reason,
+                "detail": event.detail or None,
+            }
+
+    def write(self, out: Union[str, os.PathLike]) -> None:
+        """Writes OUT/results.json and OUT/trace.jsonl (the pcaps were written during the run)."""
+        directory = Path(out)
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / "results.json", "w", encoding="utf-8", newline="\n") as f:
+            json.dump(self.results, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        with open(directory / "trace.jsonl", "w", encoding="utf-8", newline="\n") as f:
+            for record in self.trace_records():
+                f.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False))
+                f.write("\n")
+
+    def pcap_paths(self, out: Union[str, os.PathLike]) -> List[Path]:
+        return [Path(out) / _pcap_name(e) for e in self.scenario.capture]
+
+
+def _error(source: Any, icmp_type: int, code: int, text: str) -> Dict[str, Any]:
+    return {"from": str(source), "type": icmp_type, "code": code, "text": text}
+
+
+def _icmp_text(icmp_type: int, code: int) -> str:
+    """The text ping prints for an ICMP error (node::icmp_error_text, which TracerouteProbe lacks)."""
+    if icmp_type == 11:
+        return "Time to live exceeded" if code == 0 else "Frag reassembly time exceeded"
+    if icmp_type != 3:
+        return f"ICMP type {icmp_type} code {code}"
+    texts = {
+        0: "Destination Net Unreachable",
+        1: "Destination Host Unreachable",
+        2: "Destination Protocol Unreachable",
+        3: "Destination Port Unreachable",
+        4: "Frag needed and DF set",
+        13: "Packet filtered",
+    }
+    return texts.get(code, f"Dest Unreachable, Bad Code: {code}")
+
+
+def _send_failure_text(app: Any) -> str:
+    match = re.search(r"send failed: (\w+)", app.summary())
+    return f"send failed: {match.group(1)}" if match else "send failed: the node has no route to the destination"
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+
+def loads(text: str, filename: str = "<string>") -> Scenario:
+    """Validates a scenario given as YAML text (or as an already-parsed dict) and builds it once
+    without running, so that every error is raised here."""
+    data = text if isinstance(text, dict) else _parse_yaml(text, filename)
+    scenario = _Validator(data, filename).validate()
+    scenario.build()  # the simulator's own checks, reported at their field
+    return scenario
+
+
+def load(path: Union[str, os.PathLike]) -> Scenario:
+    """Reads and validates a scenario file. Raises ScenarioError (file:line: field: message)."""
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as error:
+        raise ScenarioError(name, None, "", f"cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(name, 1, "", "not a text file (a scenario is YAML in UTF-8)") from None
+    return loads(text, name)
+
+
+def run(
+    path: Union[str, os.PathLike],
+    out: Union[str, os.PathLike, None] = None,
+    *,
+    seed: Optional[int] = None,
+    until: Union[str, int, None] = None,
+    progress: Optional[ProgressFn] = None,
+) -> Run:
+    """load(path).run(...): the whole `vpcsim run` in one call."""
+    return load(path).run(out, seed=seed, until=until, progress=progress)
