@@ -1,0 +1,486 @@
+"""The `vpcsim` command line (also `python -m vpcsim`).
+
+    vpcsim run FILE [--out DIR] [--until T] [--seed N] [--progress]
+    vpcsim validate FILE
+    vpcsim subnet CIDR [--split N | --hosts N] [--aws]
+    vpcsim decode FILE.pcap [--verbose]
+
+Exit status: 0 on success; 1 when a run finishes but an expectation fails; 2 when the input is
+wrong (a scenario that does not validate, a file that is not a capture, a bad argument), with the
+message on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any, Dict, List, Optional, Sequence
+
+from vpcsim import _core
+from vpcsim.errors import Error
+from vpcsim import scenario as scenario_mod
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_EXPECT_FAILED = 1
+EXIT_INPUT = 2
+
+MAX_DROPS_SHOWN = 20
+MAX_SUBNETS_SHOWN = 256
+PROGRESS_DELAY = 1.0  # seconds of wall time before a progress bar appears
+
+
+class _InputError(Exception):
+    """A mistake in what the user gave us: printed on stderr, exit status 2."""
+
+
+# --- run / validate -------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A progress bar on a stream, drawn only once the run has taken `delay` seconds of wall time."""
+
+    def __init__(self, stream: IO[str], delay: Optional[float] = None, width: int = 30) -> None:
+        self.stream = stream
+        self.delay = PROGRESS_DELAY if delay is None else delay
+        self.width = width
+        self.started = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, now_ns: int, end_ns: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if elapsed < self.delay:
+            return
+        fraction = 1.0 if end_ns <= 0 else min(now_ns / end_ns, 1.0)
+        filled = int(round(fraction * self.width))
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(
+            f"\r[{bar}] {fraction * 100:5.1f}%  {_core.format_duration(now_ns)} of "
+            f"{_core.format_duration(end_ns)} simulated  ({elapsed:.1f}s)"
+        )
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _Heartbeat:
+    """Without an end time there is no bar to draw: after `delay` seconds, say once that the run
+    goes on (the simulation runs in one call; this thread only writes to the stream)."""
+
+    def __init__(self, stream: IO[str], delay: Optional[float] = None) -> None:
+        self.stream = stream
+        self.timer = threading.Timer(PROGRESS_DELAY if delay is None else delay, self._say)
+        self.timer.daemon = True
+
+    def _say(self) -> None:
+        self.stream.write("running until no event is left (no `until`, so no progress bar)...\n")
+        self.stream.flush()
+
+    def __enter__(self) -> "_Heartbeat":
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.timer.cancel()
+
+
+def _parse_until(text: Optional[str]) -> Optional[int]:
+    if text is None:
+        return None
+    try:
+        return _core.parse_duration(text)
+    except Error as error:
+        raise _InputError(f"--until: {error}") from None
+
+
+def _table(rows: List[List[str]], out: IO[str], indent: str = "  ") -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        out.write(indent + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+
+
+def _traffic_detail(item: Dict[str, Any]) -> str:
+    if item["kind"] == "traceroute":
+        path: Dict[int, str] = {}
+        for hop in item.get("hops", []):
+            if path.get(hop["ttl"], "*") == "*":
+                path[hop["ttl"]] = hop["from"] or "*"
+        return " > ".join(path.values())
+    if item["errors"]:
+        error = item["errors"][0]
+        text = str(error["text"]) + (f" from {error['from']}" if error["from"] else "")
+        more = len(item["errors"]) - 1
+        return text + (f" (+{more} more)" if more else "")
+    if item["kind"] == "listen":
+        return f"{item['received']} received, {item['sent']} replied"
+    if item["rtt_ms"]:
+        rtts = item["rtt_ms"]
+        return f"rtt {min(rtts):.3f}/{sum(rtts) / len(rtts):.3f}/{max(rtts):.3f} ms"
+    return ""
+
+
+def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path]) -> None:
+    results = run.results
+    out.write(
+        f"{results['scenario']} (seed {results['seed']}): "
+        f"{_core.format_duration(run.network.now_ns)} simulated in {run.wall_seconds:.2f}s\n"
+    )
+    traffic = results["traffic"]
+    if traffic:
+        rows = [["#", "id", "kind", "from", "to", "outcome", "sent", "recv", "expect", "result", "detail"]]
+        for item in traffic:
+            to = item["to"] or ""
+            if item["kind"] == "udp":
+                to = f"{to}:{item['port']}"
+            elif item["kind"] == "listen":
+                to = f"udp {item['port']}"
+            met = item["expect_met"]
+            rows.append(
+                [
+                    str(item["index"]),
+                    item["id"] or "-",
+                    item["kind"],
+                    item["from"],
+                    to,
+                    item["outcome"],
+                    str(item["sent"]),
+                    str(item["received"]),
+                    item["expect"] or "-",
+                    "" if met is None else ("met" if met else "FAILED"),
+                    _traffic_detail(item),
+                ]
+            )
+        out.write("\ntraffic:\n")
+        _table(rows, out)
+    drops = results["drops"]
+    out.write(f"\ndrops: {len(drops)}\n")
+    if drops:
+        rows = [["at", "node", "interface", "reason", "detail"]]
+        for drop in drops[:MAX_DROPS_SHOWN]:
+            rows.append(
+                [
+                    _core.format_duration(drop["at_ns"]),
+                    drop["node"] or "",
+                    drop["interface"] or "",
+                    drop["reason"] or "",
+                    drop["detail"] or "",
+                ]
+            )
+        _table(rows, out)
+        if len(drops) > MAX_DROPS_SHOWN:
+            counts: Dict[str, int] = {}
+            for drop in drops:
+                counts[drop["reason"]] = counts.get(drop["reason"], 0) + 1
+            by_reason = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+            out.write(f"  ... and {len(drops) - MAX_DROPS_SHOWN} more (all drops by reason: {by_reason})\n")
+    expected = [t for t in traffic if t["expect"] is not None]
+    failed = [t for t in expected if not t["expect_met"]]
+    out.write("\n")
+    if not expected:
+        out.write("no expectations to check\n")
+    elif failed:
+        names = ", ".join(t["id"] or f"#{t['index']}" for t in failed)
+        out.write(f"{len(failed)} of {len(expected)} expectations FAILED: {names}\n")
+    else:
+        out.write(f"{len(expected)} of {len(expected)} expectations met\n")
+    if written is not None:
+        pcaps = len(run.scenario.capture)
+        out.write(f"wrote {written}/: results.json, trace.jsonl, {pcaps} pcap{'s' if pcaps != 1 else ''}\n")
+
+
+def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    until = _parse_until(args.until)
+    sc = scenario_mod.load(args.file)
+    show = args.progress or (hasattr(err, "isatty") and err.isatty())
+    has_end = until is not None or sc.until is not None
+    progress = _Progress(err) if show and has_end else None
+    if show and not has_end:
+        with _Heartbeat(err):
+            run = sc.run(args.out, seed=args.seed, until=until)
+    else:
+        try:
+            run = sc.run(args.out, seed=args.seed, until=until, progress=progress)
+        finally:
+            if progress is not None:
+                progress.finish()
+    _print_summary(run, out, None if args.out is None else Path(args.out))
+    return EXIT_OK if run.all_met else EXIT_EXPECT_FAILED
+
+
+def _cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    sc = scenario_mod.load(args.file)
+    out.write(f"{args.file}: ok: {sc.summary()}\n")
+    return EXIT_OK
+
+
+# --- subnet ---------------------------------------------------------------------------------------
+
+_AWS_RESERVED = (
+    (0, "network address"),
+    (1, "VPC router"),
+    (2, "DNS server (Amazon-provided DNS)"),
+    (3, "reserved for future use"),
+    (-1, "network broadcast address (a VPC has no broadcast; AWS reserves it)"),
+)
+
+
+def _parse_cidr(text: str) -> "tuple[Any, Optional[str]]":
+    """The prefix, and the address given when it had host bits set (10.0.1.77/24)."""
+    if "/" not in text:
+        raise _InputError(f"'{text}' is not a CIDR block: write an address and a length, such as 10.0.1.0/24")
+    try:
+        return _core.Ipv4Prefix(text), None
+    except Error as error:
+        if "host bits are set" not in str(error):
+            raise _InputError(str(error)) from None
+    try:
+        address = _core.Ipv4InterfaceAddress(text)
+    except Error as error:
+        raise _InputError(str(error)) from None
+    return address.subnet, str(address.address)
+
+
+def _usable(prefix: Any, aws: bool) -> "tuple[Optional[str], Optional[str], int]":
+    size = prefix.num_addresses
+    if aws:
+        if size < 16:
+            return None, None, 0
+        return str(prefix.address_at(4)), str(prefix.address_at(size - 2)), size - 5
+    count = size if prefix.length >= 31 else size - 2
+    return str(prefix.first_host), str(prefix.last_host), count
+
+
+def _check_aws_length(length: int, what: str) -> None:
+    if not 16 <= length <= 28:
+        raise _InputError(f"{what} is a /{length}: an AWS subnet is between /16 and /28")
+
+
+def _usable_capacity(length: int, aws: bool) -> int:
+    size = 1 << (32 - length)
+    if aws:
+        return size - 5
+    return size if length >= 31 else size - 2
+
+
+def _cmd_subnet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    prefix, given = _parse_cidr(args.cidr)
+    aws = args.aws
+    if args.split is not None:
+        return _subnet_split(prefix, args.split, aws, out)
+    if args.hosts is not None:
+        return _subnet_hosts(prefix, args.hosts, aws, out)
+    if aws:
+        _check_aws_length(prefix.length, str(prefix))
+    size = prefix.num_addresses
+    rows = [["network", f"{prefix}"]]
+    if given is not None:
+        rows.append(["address", f"{given} (in {prefix})"])
+    rows += [
+        ["netmask", f"{prefix.netmask} (/{prefix.length})"],
+        ["wildcard", str(prefix.hostmask)],
+        ["broadcast", str(prefix.broadcast) if prefix.length < 31 else "none (a /31 or /32 has no broadcast)"],
+    ]
+    first, last, count = _usable(prefix, aws)
+    if aws:
+        rows.append(["usable", f"{first} - {last} (in AWS)"])
+        rows.append(["addresses", f"{size} ({count} usable: AWS reserves 5)"])
+    else:
+        note = " (point-to-point, RFC 3021)" if prefix.length == 31 else (" (a single host)" if prefix.length == 32 else "")
+        rows.append(["usable", f"{first} - {last}{note}"])
+        rows.append(["addresses", f"{size} ({count} usable)"])
+    _table(rows, out, indent="")
+    if aws:
+        out.write("\nreserved by AWS in every subnet:\n")
+        reserved = []
+        for offset, meaning in _AWS_RESERVED:
+            address = prefix.address_at(size - 1 if offset < 0 else offset)
+            label = "last" if offset < 0 else f"+{offset}"
+            reserved.append([str(address), label, meaning])
+        _table(reserved, out)
+    return EXIT_OK
+
+
+def _subnet_split(prefix: Any, length: int, aws: bool, out: IO[str]) -> int:
+    if not prefix.length <= length <= 32:
+        raise _InputError(f"--split {length}: {prefix} splits into /{prefix.length} to /32 subnets")
+    if aws:
+        _check_aws_length(length, f"--split {length}")
+    count = 1 << (length - prefix.length)
+    step = 1 << (32 - length)
+    base = int(prefix.network)
+    out.write(f"{prefix} splits into {count} /{length} subnet{'s' if count != 1 else ''}"
+              f" of {step} addresses ({_usable_capacity(length, aws)} usable{' in AWS' if aws else ''} each):\n")
+    rows = []
+    for index in range(min(count, MAX_SUBNETS_SHOWN)):
+        sub = _core.Ipv4Prefix.containing(_core.Ipv4Address(base + index * step), length)
+        first, last, usable = _usable(sub, aws)
+        rows.append([str(sub), f"{first} - {last}", f"{usable} usable"])
+    _table(rows, out)
+    if count > MAX_SUBNETS_SHOWN:
+        last_sub = _core.Ipv4Prefix.containing(_core.Ipv4Address(base + (count - 1) * step), length)
+        out.write(f"  ... {count - MAX_SUBNETS_SHOWN} more, up to {last_sub}\n")
+    return EXIT_OK
+
+
+def _subnet_hosts(prefix: Any, hosts: int, aws: bool, out: IO[str]) -> int:
+    if hosts < 1:
+        raise _InputError(f"--hosts {hosts}: ask for at least 1 host")
+    longest = 28 if aws else 32
+    chosen = None
+    for length in range(longest, prefix.length - 1, -1):
+        if aws and length < 16:
+            break
+        if _usable_capacity(length, aws) >= hosts:
+            chosen = length
+            break
+    if chosen is None:
+        if aws and prefix.length > 28:
+            raise _InputError(f"{prefix} is smaller than the smallest AWS subnet (/28)")
+        most = _usable_capacity(max(prefix.length, 16) if aws else prefix.length, aws)
+        raise _InputError(
+            f"{prefix} cannot hold {hosts} hosts in one subnet: at most {most}{' in AWS' if aws else ''}"
+        )
+    size = 1 << (32 - chosen)
+    count = 1 << (chosen - prefix.length)
+    first_sub = _core.Ipv4Prefix.containing(prefix.network, chosen)
+    first, last, usable = _usable(first_sub, aws)
+    where = " in AWS (5 reserved per subnet)" if aws else ""
+    out.write(f"{hosts} host{'s' if hosts != 1 else ''} need a /{chosen}{where}: {size} addresses, {usable} usable\n")
+    out.write(f"netmask {first_sub.netmask}\n")
+    out.write(f"{prefix} holds {count} of them; the first is {first_sub} ({first} - {last})\n")
+    return EXIT_OK
+
+
+# --- decode ---------------------------------------------------------------------------------------
+
+
+def _timestamp(ts_ns: int) -> str:
+    return f"{ts_ns // 1_000_000_000}.{ts_ns % 1_000_000_000:09d}"
+
+
+def _cmd_decode(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    try:
+        reader = _core.PcapReader(args.file)
+    except Error as error:
+        raise _InputError(str(error)) from None
+    if reader.link_type != 1:
+        raise _InputError(
+            f"{args.file}: link type {reader.link_type_name} ({reader.link_type}): "
+            "vpcsim decodes Ethernet captures (link type EN10MB) only"
+        )
+    records = reader.read_all()
+    out.write(f"{args.file}: {len(records)} frame{'s' if len(records) != 1 else ''}, Ethernet\n")
+    for number, record in enumerate(records, start=1):
+        data = record.data
+        line = f"{number:5}  {_timestamp(record.ts_ns)}  {len(data):5} bytes  {_core.describe(data)}"
+        if record.orig_len != len(data):
+            line += f"  [captured {len(data)} of {record.orig_len} bytes]"
+        out.write(line + "\n")
+        if args.verbose:
+            for text in _core.format_layers(_core.decode(data)).rstrip("\n").split("\n"):
+                out.write(f"         {text}\n")
+            out.write("\n")
+    if reader.error:
+        raise _InputError(f"{args.file}: {reader.error} (after {len(records)} frame{'s' if len(records) != 1 else ''})")
+    return EXIT_OK
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vpcsim",
+        description="A deterministic network simulator whose packets are real Ethernet frames.",
+        epilog="Exit status: 0 ok, 1 an expectation failed, 2 invalid input.",
+    )
+    parser.add_argument("--version", action="version", version=f"vpcsim {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    run = commands.add_parser("run", help="run a scenario file and print what happened",
+                              description="Validate, build and run a scenario; print its traffic outcomes and drops.")
+    run.add_argument("file", metavar="FILE", help="a scenario YAML file")
+    run.add_argument("--out", metavar="DIR", help="write results.json, trace.jsonl and the pcaps here")
+    run.add_argument("--until", metavar="T", help="simulated time to run, such as 5s (overrides the file's)")
+    run.add_argument("--seed", metavar="N", type=_seed, help="random seed (overrides the file's)")
+    run.add_argument("--progress", action="store_true",
+                     help="draw a progress bar on stderr even when it is not a terminal")
+    run.set_defaults(handler=_cmd_run)
+
+    validate = commands.add_parser("validate", help="check a scenario file without running it",
+                                   description="Check every field of a scenario and build its network once.")
+    validate.add_argument("file", metavar="FILE")
+    validate.set_defaults(handler=_cmd_validate)
+
+    subnet = commands.add_parser("subnet", help="subnet arithmetic: masks, ranges, splits, AWS reservations",
+                                 description="Network, netmask, broadcast, usable range and count of a CIDR block.")
+    subnet.add_argument("cidr", metavar="CIDR", help="such as 10.0.0.0/16")
+    how = subnet.add_mutually_exclusive_group()
+    how.add_argument("--split", metavar="N", type=int, help="list the /N subnets of CIDR")
+    how.add_argument("--hosts", metavar="N", type=int, help="the smallest subnet holding N hosts")
+    subnet.add_argument("--aws", action="store_true",
+                        help="count as AWS does: 5 addresses reserved per subnet, sizes /16 to /28")
+    subnet.set_defaults(handler=_cmd_subnet)
+
+    decode = commands.add_parser("decode", help="print the frames of a pcap or pcapng file",
+                                 description="One line per frame (tcpdump-like); --verbose adds every layer's fields.")
+    decode.add_argument("file", metavar="FILE", help="a pcap or pcapng capture of Ethernet frames")
+    decode.add_argument("-v", "--verbose", action="store_true", help="show every layer and field")
+    decode.set_defaults(handler=_cmd_decode)
+    return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..2^64-1")
+    return value
+
+
+def _version() -> str:
+    try:
+        from vpcsim import __version__
+
+        return __version__
+    except ImportError:  # pragma: no cover
+        return "unknown"
+
+
+def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[IO[str]] = None, stderr: Optional[IO[str]] = None) -> int:
+    """Runs the command line; returns the exit status (0, 1 or 2) instead of exiting, except for
+    --help/--version and argument mistakes, where argparse exits (status 0 and 2)."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        status: int = args.handler(args, out, err)
+        return status
+    except (_InputError, Error) as error:  # ScenarioError is a ConfigError, an Error
+        out.flush()
+        err.write(f"{error}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return 130
+    except BrokenPipeError:  # `vpcsim decode big.pcap | head`
+        return EXIT_OK
+    except OSError as error:  # --out names a file, a directory we may not write, a full disk
+        out.flush()
+        err.write(f"{error}\n")
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
