@@ -87,6 +87,9 @@ void bind_node(py::module_& m) {
       })
       .def_readonly("type", &node::TracerouteProbe::type)
       .def_readonly("code", &node::TracerouteProbe::code)
+      .def_property_readonly("text", [](const node::TracerouteProbe& p) -> py::object {
+        return p.answered ? py::cast(node::icmp_error_text(p.type, p.code)) : py::none();
+      })
       .def("__repr__", [](const node::TracerouteProbe& p) {
         return p.answered ? "<TracerouteProbe port " + std::to_string(p.port) + " from " + p.from.to_string() + " " +
                                 core::format_duration(p.rtt) + ">"
@@ -104,7 +107,9 @@ void bind_node(py::module_& m) {
   traceroute.def_property_readonly("destination", [](const node::Traceroute& t) { return t.config().destination; })
       .def_property_readonly("hops", &node::Traceroute::hops)
       .def_property_readonly("finished", &node::Traceroute::finished)
-      .def_property_readonly("reached", &node::Traceroute::reached);
+      .def_property_readonly("reached", &node::Traceroute::reached)
+      .def_property_readonly("send_failed", &node::Traceroute::send_failed,
+                             "No probe could leave the node (no route): traceroute's 'connect: Network is unreachable'.");
   application_protocol(traceroute);
 
   py::class_<node::IcmpErrorReport>(m, "IcmpErrorReport")
@@ -130,7 +135,12 @@ void bind_node(py::module_& m) {
         for (core::Time t : c.rtts()) rtts.push_back(to_ms(t));
         return rtts;
       })
-      .def_property_readonly("errors", &node::UdpClient::errors);
+      .def_property_readonly("errors", &node::UdpClient::errors)
+      .def_property_readonly("send_failures", [](const node::UdpClient& c) {
+        std::vector<std::string> out;
+        for (node::SendStatus s : c.send_failures()) out.emplace_back(node::to_string(s));
+        return out;
+      }, "Datagrams that never left the node, by reason, e.g. 'network_unreachable'.");
   application_protocol(udp);
   py::class_<node::UdpResponder, node::Application> responder(m, "UdpResponder", "Answers datagrams on a UDP port.");
   responder.def_property_readonly("port", &node::UdpResponder::port)
@@ -338,6 +348,8 @@ void bind_node(py::module_& m) {
            py::arg("duration"))
       .def_property_readonly("pending_events", [](node::Network& net) { return net.simulation().pending_events(); })
       .def_property_readonly("next_event_ns", [](node::Network& net) { return net.simulation().next_event_time(); })
+      .def_property_readonly("last_event_ns", [](node::Network& net) { return net.simulation().last_event_time(); },
+                             "Time of the last event handled: when a run that went idle really ended.")
       .def_property_readonly("trace", py::overload_cast<>(&node::Network::trace), kRef)
       .def("inject",
            [](node::Network& net, const std::string& endpoint, py::bytes frame) {

@@ -1,4 +1,5 @@
 #include "bindings.h"
+#include "libnet/trace/trace_jsonl.h"
 #include "libnet/trace/trace_log.h"
 
 namespace vpcsim::bindings {
@@ -25,6 +26,8 @@ void bind_trace(py::module_& m) {
       .def_property("record_packets", &trace::TraceLog::record_packets, &trace::TraceLog::set_record_packets)
       .def_property_readonly("events", &trace::TraceLog::events, py::return_value_policy::reference_internal)
       .def("clear_events", &trace::TraceLog::clear_events)
+      .def("write_jsonl", py::overload_cast<const trace::TraceLog&, const std::string&>(&trace::write_jsonl),
+           py::arg("path"), "Writes one JSON object per event (trace.jsonl).")
       .def("path_of", &trace::TraceLog::path_of, py::arg("packet_id"))
       .def("node_name", &trace::TraceLog::node_name, py::arg("node_id"))
       .def("interface_name", &trace::TraceLog::interface_name, py::arg("interface_id"))

@@ -183,6 +183,10 @@ class TraceLog:
         ...
     def path_of(self, packet_id: typing.SupportsInt | typing.SupportsIndex) -> list[TraceEvent]:
         ...
+    def write_jsonl(self, path: str) -> None:
+        """
+        Writes one JSON object per event (trace.jsonl).
+        """
     @property
     def events(self) -> list[TraceEvent]:
         ...
@@ -417,6 +421,9 @@ class TracerouteProbe:
     def source(self) -> typing.Any:
         ...
     @property
+    def text(self) -> typing.Any:
+        ...
+    @property
     def type(self) -> int:
         ...
 class TracerouteHop:
@@ -446,6 +453,11 @@ class Traceroute(Application):
     @property
     def reached(self) -> bool:
         ...
+    @property
+    def send_failed(self) -> bool:
+        """
+        No probe could leave the node (no route): traceroute's 'connect: Network is unreachable'.
+        """
 class IcmpErrorReport:
     def __repr__(self) -> str:
         ...
@@ -482,6 +494,11 @@ class UdpClient(Application):
     @property
     def rtt_ms(self) -> list[float]:
         ...
+    @property
+    def send_failures(self) -> list[str]:
+        """
+        Datagrams that never left the node, by reason, e.g. 'network_unreachable'.
+        """
     @property
     def sent(self) -> int:
         ...
@@ -653,6 +670,11 @@ class Network:
         """
     def run_for(self, duration: typing.Any) -> int:
         ...
+    @property
+    def last_event_ns(self) -> int:
+        """
+        Time of the last event handled: when a run that went idle really ended.
+        """
     @property
     def links(self) -> list[Link]:
         ...

@@ -1076,19 +1076,6 @@ def _start(node: Any, item: TrafficSpec, address: Optional[str]) -> Any:
     )
 
 
-class _JsonCache(Dict[Any, str]):
-    """key -> the JSON text of lookup(key), computed once; the trace's no-id (and "none") is null."""
-
-    def __init__(self, lookup: Callable[[Any], str]) -> None:
-        super().__init__()
-        self.lookup = lookup
-
-    def __missing__(self, key: Any) -> str:
-        value = "null" if key in (_NO_ID, "none") else json.dumps(self.lookup(key), ensure_ascii=False)
-        self[key] = value
-        return value
-
-
 class Run:
     """One run of a scenario: the Network, the applications (one per traffic item) and, once
     executed, ``results`` (the dict written to results.json)."""
@@ -1219,7 +1206,7 @@ class Run:
                     if source == destination and probe.type == 3:
                         rtts.append(probe.rtt_ms)  # the destination's own answer
                     if probe.type == 3 and not (source == destination and probe.code == 3):
-                        errors.append(_error(probe.source, probe.type, probe.code, _icmp_text(probe.type, probe.code)))
+                        errors.append(_error(probe.source, probe.type, probe.code, probe.text))
         if outcome == "unreachable" and not errors:
             # The node could not send at all (no route from it): no ICMP error exists to report.
             errors.append({"from": None, "type": None, "code": None, "text": _send_failure_text(app)})
@@ -1277,30 +1264,6 @@ class Run:
                 drops.append(record)
         return drops
 
-    def _trace_lines(self) -> Iterator[str]:
-        """trace.jsonl's lines: what json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-        gives for each of trace_records(), built from cached pieces (a big run has millions)."""
-        log = self.network.trace
-        node = _JsonCache(log.node_name)
-        iface = _JsonCache(log.interface_name)
-        text = _JsonCache(str)
-        dumps = json.dumps
-        # TraceLog::packet() records neither a reason nor a detail, and only TraceLog::drop() records
-        # a reason: skipping those reads for the millions of per-packet events saves a third.
-        per_packet = {"sent", "received", "forwarded", "switched", "flooded", "delivered"}
-        for e in log.events:
-            kind = e.kind
-            head = (
-                f'{{"at_ns":{e.at_ns},"kind":{text[kind]},"node":{node[e.node_id]},'
-                f'"interface":{iface[e.interface_id]},"packet_id":{e.packet_id or "null"},'
-            )
-            if kind in per_packet:
-                yield head + '"reason":null,"detail":null}\n'
-                continue
-            reason = text[e.reason] if kind == "dropped" else "null"
-            detail = e.detail
-            yield head + f'"reason":{reason},"detail":{dumps(detail, ensure_ascii=False) if detail else "null"}}}\n'
-
     def write(self, out: Union[str, "os.PathLike[str]"]) -> None:
         """Writes OUT/results.json and OUT/trace.jsonl (the pcaps were written during the run)."""
         directory = Path(out)
@@ -1308,8 +1271,8 @@ class Run:
         with open(directory / "results.json", "w", encoding="utf-8", newline="\n") as f:
             json.dump(self.results, f, indent=2, ensure_ascii=False)
             f.write("\n")
-        with open(directory / "trace.jsonl", "w", encoding="utf-8", newline="\n", buffering=1 << 20) as f:
-            f.writelines(self._trace_lines())
+        # Written by the C++ trace layer: the same objects as trace_records(), millions per second.
+        self.network.trace.write_jsonl(str(directory / "trace.jsonl"))
 
     def pcap_paths(self, out: Union[str, "os.PathLike[str]"]) -> List[Path]:
         return [Path(out) / _pcap_name(e) for e in self.scenario.capture]
@@ -1319,33 +1282,13 @@ def _error(source: Any, icmp_type: int, code: int, text: str) -> Dict[str, Any]:
     return {"from": str(source), "type": icmp_type, "code": code, "text": text}
 
 
-def _icmp_text(icmp_type: int, code: int) -> str:
-    """The text ping prints for an ICMP error (node::icmp_error_text, which TracerouteProbe lacks)."""
-    if icmp_type == 11:
-        return "Time to live exceeded" if code == 0 else "Frag reassembly time exceeded"
-    if icmp_type != 3:
-        return f"ICMP type {icmp_type} code {code}"
-    texts = {
-        0: "Destination Net Unreachable",
-        1: "Destination Host Unreachable",
-        2: "Destination Protocol Unreachable",
-        3: "Destination Port Unreachable",
-        4: "Frag needed and DF set",
-        13: "Packet filtered",
-    }
-    return texts.get(code, f"Dest Unreachable, Bad Code: {code}")
-
-
 def _send_failure_text(app: Any) -> str:
-    """Why an application could not send, when the bindings say (Ping.send_failures: the socket
-    error, such as network_unreachable); UdpClient and Traceroute do not expose theirs yet."""
-    failures = getattr(app, "send_failures", None)
+    """Why an application could not send: the socket error (e.g. network_unreachable)."""
+    failures = app.send_failures if hasattr(app, "send_failures") else []
     if failures:
-        return f"send failed: {failures[0][1]}"
-    match = re.search(r"send failed: (\w+)", app.summary())
-    if match:
-        return f"send failed: {match.group(1)}"
-    return "send failed: the packet could not leave the node (no route, or larger than the MTU)"
+        first = failures[0]
+        return f"send failed: {first[1] if isinstance(first, tuple) else first}"
+    return "send failed: the packet could not leave the node (no route)"
 
 
 # --- entry points -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ std::uint64_t Simulation::run_until(Time until) {
     Event event = scheduler_.pop();
     now_ = event.at;
     event.target->handle_event(event);
+    last_event_time_ = now_;
     ++handled;
     if (stopped_) break;
   }

@@ -40,6 +40,8 @@ class Simulation {
   void stop() { stopped_ = true; }
 
   std::uint64_t events_handled() const { return events_handled_; }
+  /// Time of the last event handled (0 before any): when a run that went idle really ended.
+  Time last_event_time() const { return last_event_time_; }
   std::size_t pending_events() const { return scheduler_.size(); }
   /// Time of the next pending event, or kTimeNever.
   Time next_event_time() const { return scheduler_.empty() ? kTimeNever : scheduler_.top().at; }
@@ -51,6 +53,7 @@ class Simulation {
   Time now_ = 0;
   bool stopped_ = false;
   std::uint64_t events_handled_ = 0;
+  Time last_event_time_ = 0;
 };
 
 }  // namespace vpcsim::core

@@ -54,6 +54,8 @@ class Traceroute final : public Application, public UdpHandler, public core::Eve
   bool finished() const { return finished_; }
   /// Whether the destination itself answered.
   bool reached() const { return reached_; }
+  /// No probe could leave the node (no route to the destination).
+  bool send_failed() const { return send_failed_; }
 
   std::string_view kind() const override { return "traceroute"; }
   std::string summary() const override;
