@@ -8,8 +8,14 @@
 namespace vpcsim::link {
 
 Interface::Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
-                     wire::MacAddress mac)
-    : context_(context), owner_(owner), id_(id), node_id_(node_id), name_(std::move(name)), mac_(mac) {}
+                     wire::MacAddress mac, std::uint32_t index_in_node)
+    : context_(context),
+      owner_(owner),
+      id_(id),
+      node_id_(node_id),
+      index_in_node_(index_in_node),
+      name_(std::move(name)),
+      mac_(mac) {}
 
 void Interface::set_mtu(std::uint32_t mtu) {
   if (mtu < 68 || mtu > 9001)

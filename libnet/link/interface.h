@@ -46,12 +46,14 @@ class Interface {
 
   /// `id` is the network-wide trace id; `node_id` the owner's trace id.
   Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
-            wire::MacAddress mac);
+            wire::MacAddress mac, std::uint32_t index_in_node = 0);
   Interface(const Interface&) = delete;
   Interface& operator=(const Interface&) = delete;
 
   std::uint32_t id() const { return id_; }
   std::uint32_t node_id() const { return node_id_; }
+  /// Position of this interface within its node (what routes and ARP caches are indexed by).
+  std::uint32_t index_in_node() const { return index_in_node_; }
   const std::string& name() const { return name_; }
   /// "r1.eth0"
   const std::string& full_name() const { return context_.trace.interface_name(id_); }
@@ -83,6 +85,7 @@ class Interface {
   void send(wire::Frame frame);
 
   void add_tap(CaptureTap& tap) { taps_.push_back(&tap); }
+  bool has_taps() const { return !taps_.empty(); }
   void remove_tap(CaptureTap& tap);
 
   FrameReceiver& owner() const { return owner_; }
@@ -103,6 +106,7 @@ class Interface {
   FrameReceiver& owner_;
   std::uint32_t id_;
   std::uint32_t node_id_;
+  std::uint32_t index_in_node_;
   std::string name_;
   wire::MacAddress mac_;
   std::uint32_t mtu_ = kDefaultMtu;

@@ -24,6 +24,11 @@ Link::Link(Context context, Interface& a, Interface& b, LinkConfig config)
   b.attach(*this, 1);
 }
 
+void Link::prune_started(Lane& lane, core::Time now) {
+  while (!lane.pending_starts.empty() && !lane.pending_starts.front().shown && lane.pending_starts.front().at <= now)
+    lane.pending_starts.pop_front();
+}
+
 core::Time Link::serialisation_time(std::size_t frame_len) const {
   if (config_.bandwidth_bps == 0) return 0;
   auto bits = static_cast<unsigned __int128>(std::max(frame_len, kEthernetMinFrame) + kEthernetWireOverhead) * 8;
@@ -34,6 +39,7 @@ core::Time Link::serialisation_time(std::size_t frame_len) const {
 bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   Lane& d = lanes_[side];
   const core::Time now = context_.now();
+  prune_started(d, now);
   if (d.pending_starts.size() >= config_.queue_packets) {
     ++d.stats.drops;
     context_.trace.drop(now, trace::DropReason::link_queue_full, ends_[side]->node_id(), ends_[side]->id(),
@@ -44,9 +50,11 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   }
   const core::Time start = std::max(now, d.busy_until);
   if (start > now) {
-    // It waits in the queue: taps see it when its transmission starts (dev_hard_start_xmit).
-    d.pending_starts.push_back(start);
-    context_.sim.schedule_at(start, *this, kTransmissionStart + side);
+    // It waits in the queue. With taps, an event shows it to them when its transmission starts
+    // (dev_hard_start_xmit); without, its start is only counted for the queue's occupancy.
+    const bool shown = ends_[side]->has_taps();
+    d.pending_starts.push_back(PendingStart{start, shown});
+    if (shown) context_.sim.schedule_at(start, *this, kTransmissionStart + side);
   } else {
     ends_[side]->show_taps(Direction::tx, frame.bytes());
   }
@@ -63,6 +71,7 @@ void Link::handle_event(const core::Event& event) {
     // The oldest waiting frame starts onto the wire; frames before it in the ring have started already.
     const std::uint8_t side = static_cast<std::uint8_t>(event.kind - kTransmissionStart);
     Lane& d = lanes_[side];
+    prune_started(d, context_.now());  // earlier unshown starts; then ours is at the front
     const wire::Frame& frame = d.in_flight[d.in_flight.size() - d.pending_starts.size()];
     d.pending_starts.pop_front();
     ends_[side]->show_taps(Direction::tx, frame.bytes());

@@ -61,12 +61,19 @@ class Link final : public core::EventHandler {
 
  private:
   static constexpr std::uint32_t kTransmissionStart = 2;  ///< event kinds 0, 1: arrival; 2, 3: start
+  struct PendingStart {
+    core::Time at;
+    bool shown;  ///< an event will show it to taps (and pop it) at `at`
+  };
   struct Lane {
     core::RingBuffer<wire::Frame> in_flight;
-    core::RingBuffer<core::Time> pending_starts;  ///< start times still in the future, in order
+    core::RingBuffer<PendingStart> pending_starts;  ///< frames not yet on the wire, in order
     core::Time busy_until = 0;
     LinkDirectionStats stats;
   };
+
+  /// Forgets the waiting frames that have started and need no event; a shown one stops the walk.
+  static void prune_started(Lane& lane, core::Time now);
 
   Context context_;
   std::array<Interface*, 2> ends_;

@@ -20,9 +20,8 @@ Node::Node(Network& network, std::uint32_t id, std::string name, NodeKind kind)
 Node::~Node() = default;
 
 link::Interface* Node::find_interface(std::string_view name) const {
-  for (const auto& interface : interfaces_)
-    if (interface->name() == name) return interface.get();
-  return nullptr;
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 link::Interface& Node::interface(std::string_view name) const {
@@ -35,8 +34,8 @@ link::Interface& Node::interface(std::string_view name) const {
 }
 
 std::uint32_t Node::index_of(const link::Interface& interface) const {
-  for (std::uint32_t i = 0; i < interfaces_.size(); ++i)
-    if (interfaces_[i].get() == &interface) return i;
+  const std::uint32_t index = interface.index_in_node();
+  if (index < interfaces_.size() && interfaces_[index].get() == &interface) return index;
   throw core::ConfigError(name_, "interfaces", interface.full_name() + " does not belong to this node");
 }
 
@@ -55,8 +54,11 @@ link::Interface& Node::create_interface(std::string name, std::optional<wire::Ma
     address = network_.allocate_mac();
   }
   std::uint32_t id = context_.trace.register_interface(id_, name);
-  interfaces_.push_back(std::make_unique<link::Interface>(context_, *this, id, id_, std::move(name), address));
-  return *interfaces_.back();
+  const auto index = static_cast<std::uint32_t>(interfaces_.size());
+  interfaces_.push_back(std::make_unique<link::Interface>(context_, *this, id, id_, std::move(name), address, index));
+  link::Interface& created = *interfaces_.back();
+  by_name_.emplace(created.name(), &created);  // the key views the interface's own name
+  return created;
 }
 
 }  // namespace vpcsim::node

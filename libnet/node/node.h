@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libnet/link/context.h"
@@ -53,6 +54,7 @@ class Node : public link::FrameReceiver {
   std::string name_;
   NodeKind kind_;
   std::vector<std::unique_ptr<link::Interface>> interfaces_;
+  std::unordered_map<std::string_view, link::Interface*> by_name_;  ///< a switch may have 10,000s of ports
 };
 
 }  // namespace vpcsim::node

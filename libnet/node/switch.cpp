@@ -11,7 +11,10 @@ Switch::Switch(Network& network, std::uint32_t id, std::string name)
     : Node(network, id, std::move(name), NodeKind::switch_) {}
 
 link::Interface& Switch::add_port(std::string name) {
-  if (name.empty()) name = "p" + std::to_string(interfaces().size() + 1);
+  if (name.empty()) {
+    name = "p";  // built with += : g++ 12 -O3 warns falsely (-Wrestrict) on "p" + std::string
+    name += std::to_string(interfaces().size() + 1);
+  }
   return create_interface(std::move(name), std::nullopt);
 }
 

@@ -105,7 +105,10 @@ std::string Traceroute::summary() const {
         text += " *";
         continue;
       }
-      if (p.from != last) text += " " + p.from.to_string();
+      if (p.from != last) {
+        text += ' ';
+        text += p.from.to_string();
+      }
       last = p.from;
       std::snprintf(buf, sizeof buf, "  %.3f ms", static_cast<double>(p.rtt) / 1e6);
       text += buf;

@@ -20,7 +20,7 @@ UdpResponder::~UdpResponder() = default;
 
 void UdpResponder::on_datagram(IpNode& node, const ReceivedDatagram& datagram) {
   ++received_;
-  payloads_.emplace_back(datagram.payload.begin(), datagram.payload.end());
+  if (payloads_.size() < kKeptPayloads) payloads_.emplace_back(datagram.payload.begin(), datagram.payload.end());
   if (reply_.empty()) return;
   SendOptions options;
   options.source = datagram.dst;

@@ -22,7 +22,9 @@ class UdpResponder final : public Application, public UdpHandler {
   std::uint16_t port() const { return port_; }
   std::uint64_t received() const { return received_; }
   std::uint64_t replied() const { return replied_; }
-  /// The payloads received, in order (as text).
+  /// Payloads kept: the first kKeptPayloads received, in order (a long run counts the rest only).
+  static constexpr std::size_t kKeptPayloads = 64;
+  /// The first payloads received, in order (as text).
   const std::vector<std::string>& payloads() const { return payloads_; }
 
   std::string_view kind() const override { return "udp-listen"; }

@@ -31,7 +31,8 @@ std::string Route::to_string() const {
 
 void RoutingTable::add(Route route, const std::string& owner) {
   const int length = route.destination.length();
-  auto& bucket = by_length_[length];
+  if (!by_length_[length]) by_length_[length] = std::make_unique<Bucket>();
+  auto& bucket = *by_length_[length];
   const std::uint32_t key = route.destination.network().to_u32();
   if (bucket.count(key) != 0)
     throw core::ConfigError(owner, "routes",
@@ -43,24 +44,29 @@ void RoutingTable::add(Route route, const std::string& owner) {
 }
 
 bool RoutingTable::remove(const wire::Ipv4Prefix& destination) {
-  auto& bucket = by_length_[destination.length()];
-  if (bucket.erase(destination.network().to_u32()) == 0) return false;
-  if (bucket.empty()) lengths_present_ &= ~(std::uint64_t{1} << destination.length());
+  auto& slot = by_length_[destination.length()];
+  if (!slot || slot->erase(destination.network().to_u32()) == 0) return false;
+  if (slot->empty()) {
+    slot.reset();
+    lengths_present_ &= ~(std::uint64_t{1} << destination.length());
+  }
   --size_;
   return true;
 }
 
 const Route* RoutingTable::find_exact(const wire::Ipv4Prefix& destination) const {
-  const auto& bucket = by_length_[destination.length()];
-  auto it = bucket.find(destination.network().to_u32());
-  return it == bucket.end() ? nullptr : &it->second;
+  const auto& slot = by_length_[destination.length()];
+  if (!slot) return nullptr;
+  auto it = slot->find(destination.network().to_u32());
+  return it == slot->end() ? nullptr : &it->second;
 }
 
 std::vector<Route> RoutingTable::routes() const {
   std::vector<Route> all;
   all.reserve(size_);
-  for (const auto& bucket : by_length_)
-    for (const auto& [key, route] : bucket) all.push_back(route);
+  for (const auto& slot : by_length_)
+    if (slot)
+      for (const auto& [key, route] : *slot) all.push_back(route);
   std::sort(all.begin(), all.end(), [](const Route& a, const Route& b) {
     if (a.destination.length() != b.destination.length()) return a.destination.length() > b.destination.length();
     return a.destination.network() < b.destination.network();

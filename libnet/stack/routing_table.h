@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -56,7 +57,7 @@ class RoutingTable {
       const int length = 63 - __builtin_clzll(lengths);
       lengths &= ~(std::uint64_t{1} << length);
       const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
-      const auto& bucket = by_length_[length];
+      const auto& bucket = *by_length_[length];
       auto it = bucket.find(destination.to_u32() & mask);
       if (it != bucket.end()) return &it->second;
     }
@@ -68,7 +69,9 @@ class RoutingTable {
   std::size_t size() const { return size_; }
 
  private:
-  std::array<std::unordered_map<std::uint32_t, Route>, 33> by_length_;
+  using Bucket = std::unordered_map<std::uint32_t, Route>;
+  /// One map per prefix length in use, created on first use: a host with two routes holds two maps.
+  std::array<std::unique_ptr<Bucket>, 33> by_length_;
   std::uint64_t lengths_present_ = 0;
   std::size_t size_ = 0;
 };
