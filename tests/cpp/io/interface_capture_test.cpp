@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "support/temp_file.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -24,20 +26,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class TempFile {
- public:
-  explicit TempFile(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() /
-               ("vpcsim-io-" + std::to_string(::getpid()) + "-" + name)).string()) {}
-  ~TempFile() {
-    std::error_code ignored;
-    std::filesystem::remove(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempFile;
 
 /// A node that keeps what arrives.
 struct Sink final : link::FrameReceiver {

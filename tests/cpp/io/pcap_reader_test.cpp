@@ -5,6 +5,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "support/temp_file.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -229,21 +231,7 @@ TEST_F(SharedPcaps, ATextFileIsNotACapture) {
   }
 }
 
-/// A file under the system temp directory, removed when the test ends.
-class TempFile {
- public:
-  explicit TempFile(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() /
-               ("vpcsim-io-" + std::to_string(::getpid()) + "-" + name)).string()) {}
-  ~TempFile() {
-    std::error_code ignored;
-    std::filesystem::remove(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempFile;
 
 void write_frames(const std::string& path, int n) {
   PcapWriter writer(path);
