@@ -427,7 +427,7 @@ void IpNode::forward(link::Interface& interface, wire::Frame frame) {
       return;
     case stack::RouteType::prohibit:
       send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeAdminProhibited);
-      drop(&interface, trace::DropReason::unreachable_route, packet_id,
+      drop(&interface, trace::DropReason::prohibit_route, packet_id,
            dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
       return;
     case stack::RouteType::blackhole:

@@ -19,6 +19,7 @@ enum class DropReason : std::uint8_t {
   not_forwarding,          ///< a host (ip_forward=0) got a packet for another address
   no_route,                ///< no route matched: ICMP net unreachable
   unreachable_route,       ///< an `unreachable` route matched: ICMP host unreachable
+  prohibit_route,          ///< a `prohibit` route matched: ICMP administratively prohibited
   blackhole_route,         ///< a `blackhole` route matched: silent
   ttl_exceeded,            ///< TTL reached zero at a router: ICMP time exceeded
   arp_failed,              ///< the next hop never answered ARP: ICMP host unreachable
@@ -42,6 +43,7 @@ inline constexpr std::string_view to_string(DropReason reason) {
     case DropReason::not_forwarding: return "not_forwarding";
     case DropReason::no_route: return "no_route";
     case DropReason::unreachable_route: return "unreachable_route";
+    case DropReason::prohibit_route: return "prohibit_route";
     case DropReason::blackhole_route: return "blackhole_route";
     case DropReason::ttl_exceeded: return "ttl_exceeded";
     case DropReason::arp_failed: return "arp_failed";

@@ -361,6 +361,7 @@ TEST_F(IpNodeTest, ProhibitRouteGivesAdministrativelyProhibited) {
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].type, wire::kIcmpDestUnreachable);
   EXPECT_EQ(client.errors()[0].code, 13);
+  EXPECT_EQ(net.trace().drop_count(r1.id(), trace::DropReason::prohibit_route), 1u);
 }
 
 TEST_F(IpNodeTest, BlackholeRouteIsSilentButTraced) {
