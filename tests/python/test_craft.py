@@ -344,3 +344,11 @@ def test_injected_frame_with_ttl_1_through_a_router_gets_time_exceeded(tmp_path)
     net.run()
     lines = [vpcsim.describe(f) for f in captured(cap, tmp_path / "h1.pcap")]
     assert "IP 10.0.1.1 > 10.0.1.10: ICMP time exceeded in-transit, length 36" in lines
+
+
+def test_core_craft_functions_parse_address_text_and_name_bad_text():
+    frame = vpcsim._core.craft_udp(src_mac=MAC1, dst_mac=MAC2, src_ip=IP1, dst_ip=IP2, src_port=1, dst_port=2)
+    assert vpcsim.describe(frame).startswith(f"IP {IP1}.1 > {IP2}.2: UDP")
+    with pytest.raises(vpcsim.ParseError) as info:
+        vpcsim._core.craft_udp(src_mac=MAC1, dst_mac=MAC2, src_ip="10.0.0.300", dst_ip=IP2, src_port=1, dst_port=2)
+    assert info.value.text == "10.0.0.300"
