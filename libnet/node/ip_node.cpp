@@ -13,12 +13,12 @@
 #include "libnet/wire/ethernet.h"
 #include "libnet/wire/frame_pool.h"
 #include "libnet/wire/icmp.h"
+#include "libnet/wire/udp.h"
 
 namespace vpcsim::node {
 namespace {
 
 constexpr std::size_t kL3Offset = wire::kEthernetHeaderLen;
-constexpr std::size_t kUdpHeaderLen = 8;
 constexpr std::size_t kIcmpErrorMaxLen = 576;  // RFC 1812 4.3.2.3; Linux icmp_send
 constexpr std::uint8_t kTosMask = 0x1e;        // IPTOS_TOS_MASK
 constexpr std::uint8_t kTosInternetControl = 0xc0;
@@ -208,26 +208,43 @@ std::uint16_t IpNode::register_echo(EchoHandler& handler) {
   }
 }
 
+template <class EmitL4>
+SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4) {
+  // vpcsim does not fragment: a datagram bigger than the egress MTU is refused with EMSGSIZE whether
+  // or not DF is set (Linux would fragment one without DF). Checked before anything is built.
+  if (l4_len + wire::kIpv4MinHeaderLen > wire::kIpv4MaxTotalLen) return SendStatus::message_too_long;
+  OutputRoute route = route_output(ip.dst, ip.src);
+  if (route.status != SendStatus::sent) return route.status;
+  ip.src = route.source;
+  ip.id = next_ip_id();
+  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - kL3Offset : route.egress->mtu();
+  if (ip.wire_len() > limit) return SendStatus::message_too_long;
+  wire::Frame frame = new_ipv4_frame(ip);
+  emit_l4(frame.bytes().subspan(kL3Offset + ip.header_len(), l4_len), ip.src, ip.dst);
+  ++counters_.originated;
+  context().trace.packet(context().now(), trace::TraceKind::sent, id(),
+                         route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id);
+  transmit(route, std::move(frame));
+  return SendStatus::sent;
+}
+
 SendStatus IpNode::send_udp(std::uint16_t src_port, wire::Ipv4Address dst, std::uint16_t dst_port,
                             std::span<const std::uint8_t> payload, const SendOptions& options) {
-  std::uint8_t header[kUdpHeaderLen];
-  wire::store_be16(header, src_port);
-  wire::store_be16(header + 2, dst_port);
-  wire::store_be16(header + 4, static_cast<std::uint16_t>(kUdpHeaderLen + payload.size()));
-  wire::store_be16(header + 6, 0);
+  const wire::UdpRepr udp{src_port, dst_port, payload};
   wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoUdp, options.ttl, options.tos, 0, options.dont_fragment,
-                    static_cast<std::uint16_t>(kUdpHeaderLen + payload.size())};
-  return originate(ip, header, payload, 6, true);
+                    static_cast<std::uint16_t>(udp.wire_len())};
+  return originate(ip, udp.wire_len(), [&](std::span<std::uint8_t> l4, wire::Ipv4Address src, wire::Ipv4Address to) {
+    udp.emit(l4, src, to);
+  });
 }
 
 SendStatus IpNode::send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
                                      std::span<const std::uint8_t> data, const SendOptions& options) {
-  std::uint8_t header[wire::kIcmpHeaderLen] = {wire::kIcmpEchoRequest, 0, 0, 0};
-  wire::store_be16(header + 4, id);
-  wire::store_be16(header + 6, seq);
+  const wire::IcmpRepr icmp = wire::IcmpRepr::echo_request(id, seq, data);
   wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoIcmp, options.ttl, options.tos, 0, options.dont_fragment,
-                    static_cast<std::uint16_t>(wire::kIcmpHeaderLen + data.size())};
-  return originate(ip, header, data, 2, false);
+                    static_cast<std::uint16_t>(icmp.wire_len())};
+  return originate(ip, icmp.wire_len(),
+                   [&](std::span<std::uint8_t> l4, wire::Ipv4Address, wire::Ipv4Address) { icmp.emit(l4); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,36 +292,6 @@ wire::Frame IpNode::new_ipv4_frame(const wire::Ipv4Repr& ip) {
   wire::EthernetRepr{wire::MacAddress(), wire::MacAddress(), wire::kEthertypeIpv4, std::nullopt}.emit(frame.bytes());
   ip.emit(frame.bytes().subspan(kL3Offset));
   return frame;
-}
-
-SendStatus IpNode::originate(wire::Ipv4Repr ip, std::span<const std::uint8_t> l4_header,
-                             std::span<const std::uint8_t> payload, std::uint16_t checksum_offset,
-                             bool pseudo_header_checksum) {
-  // vpcsim does not fragment: a datagram bigger than the egress MTU is refused with EMSGSIZE whether
-  // or not DF is set (Linux would fragment one without DF). Checked before anything is built.
-  const std::size_t l4_len = l4_header.size() + payload.size();
-  if (l4_len + wire::kIpv4MinHeaderLen > wire::kIpv4MaxTotalLen) return SendStatus::message_too_long;
-  OutputRoute route = route_output(ip.dst, ip.src);
-  if (route.status != SendStatus::sent) return route.status;
-  ip.src = route.source;
-  ip.id = next_ip_id();
-  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - kL3Offset : route.egress->mtu();
-  if (ip.wire_len() > limit) return SendStatus::message_too_long;
-  wire::Frame frame = new_ipv4_frame(ip);
-  std::uint8_t* l4 = frame.data() + kL3Offset + ip.header_len();
-  std::memcpy(l4, l4_header.data(), l4_header.size());
-  if (!payload.empty()) std::memcpy(l4 + l4_header.size(), payload.data(), payload.size());
-  std::uint32_t sum = pseudo_header_checksum
-                          ? wire::pseudo_header_sum(ip.src, ip.dst, ip.protocol, static_cast<std::uint16_t>(l4_len))
-                          : 0;
-  std::uint16_t checksum = wire::checksum_finish(wire::checksum_add({l4, l4_len}, sum));
-  if (pseudo_header_checksum && checksum == 0) checksum = 0xffff;  // UDP: 0 means "no checksum"
-  wire::store_be16(l4 + checksum_offset, checksum);
-  ++counters_.originated;
-  context().trace.packet(context().now(), trace::TraceKind::sent, id(),
-                         route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id);
-  transmit(route, std::move(frame));
-  return SendStatus::sent;
 }
 
 void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
@@ -391,8 +378,9 @@ void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool li
   ++counters_.received;
   frame.resize(kL3Offset + ip->total_len());  // drop Ethernet padding
   const wire::Ipv4Address dst = ip->dst();
-  if (is_local_address(dst) || dst.is_limited_broadcast() || is_subnet_broadcast(dst)) {
-    deliver_locally(&interface, std::move(frame), link_broadcast || dst.is_limited_broadcast() || is_subnet_broadcast(dst));
+  const bool ip_broadcast = dst.is_limited_broadcast() || is_subnet_broadcast(dst);
+  if (ip_broadcast || is_local_address(dst)) {
+    deliver_locally(&interface, std::move(frame), link_broadcast || ip_broadcast);
     return;
   }
   if (dst.is_multicast()) {
@@ -509,12 +497,11 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
       options.source = ip.dst();
       options.tos = ip.tos();
       options.dont_fragment = false;
-      std::uint8_t header[wire::kIcmpHeaderLen] = {wire::kIcmpEchoReply, 0, 0, 0};
-      wire::store_be16(header + 4, icmp->echo_id());
-      wire::store_be16(header + 6, icmp->echo_seq());
+      const wire::IcmpRepr echo = wire::IcmpRepr::echo_reply(icmp->echo_id(), icmp->echo_seq(), icmp->data());
       wire::Ipv4Repr reply{options.source, ip.src(), wire::kIpProtoIcmp, options.ttl, options.tos, 0, false,
-                           static_cast<std::uint16_t>(icmp->bytes().size())};
-      originate(reply, header, icmp->data(), 2, false);
+                           static_cast<std::uint16_t>(echo.wire_len())};
+      originate(reply, echo.wire_len(),
+                [&](std::span<std::uint8_t> l4, wire::Ipv4Address, wire::Ipv4Address) { echo.emit(l4); });
       return;
     }
     case wire::kIcmpEchoReply: {
@@ -567,7 +554,7 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
 void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
                          std::uint64_t packet_id) {
   const auto l4 = ip.payload();
-  if (l4.size() < kUdpHeaderLen || wire::load_be16(l4.data() + 4) < kUdpHeaderLen ||
+  if (l4.size() < wire::kUdpHeaderLen || wire::load_be16(l4.data() + 4) < wire::kUdpHeaderLen ||
       wire::load_be16(l4.data() + 4) > l4.size()) {
     drop(interface, trace::DropReason::malformed, packet_id, "UDP datagram from " + ip.src().to_string() + " is truncated");
     return;
@@ -589,7 +576,7 @@ void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View&
     return;
   }
   it->second->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
-                                                  udp.subspan(kUdpHeaderLen)});
+                                                  udp.subspan(wire::kUdpHeaderLen)});
 }
 
 // ---------------------------------------------------------------------------------------------

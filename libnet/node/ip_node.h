@@ -148,8 +148,10 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   wire::Frame new_ipv4_frame(const wire::Ipv4Repr& ip);
   /// Sends a frame built by new_ipv4_frame along `route`.
   void transmit(const OutputRoute& route, wire::Frame frame);
-  SendStatus originate(wire::Ipv4Repr ip, std::span<const std::uint8_t> l4_header, std::span<const std::uint8_t> payload,
-                       std::uint16_t checksum_offset, bool pseudo_header_checksum);
+  /// Routes, builds and sends a datagram whose transport part (`l4_len` bytes) `emit_l4(buffer,
+  /// src, dst)` writes with a wire repr, once the source address is known.
+  template <class EmitL4>
+  SendStatus originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4);
 
   void receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast);
   void forward(link::Interface& interface, wire::Frame frame);
