@@ -190,21 +190,26 @@ bool IpNode::is_subnet_broadcast(wire::Ipv4Address address) const {
 
 void IpNode::bind_udp(std::uint16_t port, UdpHandler& handler) {
   if (port == 0) throw core::ConfigError(name(), "udp port", "port 0 cannot be bound");
-  if (!udp_ports_.emplace(port, &handler).second)
-    throw core::ConfigError(name(), "udp port " + std::to_string(port), "already in use");
+  auto [slot, inserted] = udp_ports_.try_emplace(port);
+  if (!inserted) throw core::ConfigError(name(), "udp port " + std::to_string(port), "already in use");
+  *slot = &handler;
 }
 
 std::uint16_t IpNode::ephemeral_port() {
   for (;;) {
     auto port = static_cast<std::uint16_t>(context().sim.rng().between(kEphemeralLow, kEphemeralHigh));
-    if (udp_ports_.count(port) == 0) return port;
+    if (!udp_ports_.contains(port)) return port;
   }
 }
 
 std::uint16_t IpNode::register_echo(EchoHandler& handler) {
   for (;;) {
     auto id = static_cast<std::uint16_t>(context().sim.rng().below(65536));
-    if (echo_ids_.emplace(id, &handler).second) return id;
+    auto [slot, inserted] = echo_ids_.try_emplace(id);
+    if (inserted) {
+      *slot = &handler;
+      return id;
+    }
   }
 }
 
@@ -505,13 +510,13 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
       return;
     }
     case wire::kIcmpEchoReply: {
-      auto it = echo_ids_.find(icmp->echo_id());
-      if (it == echo_ids_.end()) {
+      EchoHandler* const* handler = echo_ids_.find(icmp->echo_id());
+      if (handler == nullptr) {
         drop(interface, trace::DropReason::no_socket, packet_id,
              "echo reply with id " + std::to_string(icmp->echo_id()) + " that no ping is waiting for");
         return;
       }
-      it->second->on_echo_reply(*this, ReceivedEchoReply{ip.src(), icmp->echo_id(), icmp->echo_seq(), ip.ttl(),
+      (*handler)->on_echo_reply(*this, ReceivedEchoReply{ip.src(), icmp->echo_id(), icmp->echo_seq(), ip.ttl(),
                                                           icmp->data().size()});
       return;
     }
@@ -528,16 +533,14 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
       const auto l4 = quoted->payload();
       if (quoted->protocol() == wire::kIpProtoUdp) {
         report.original_dst_port = wire::load_be16(l4.data() + 2);
-        auto it = udp_ports_.find(wire::load_be16(l4.data()));
-        if (it != udp_ports_.end()) {
-          it->second->on_icmp_error(*this, report);
+        if (UdpHandler* const* handler = udp_ports_.find(wire::load_be16(l4.data()))) {
+          (*handler)->on_icmp_error(*this, report);
           return;
         }
       } else if (quoted->protocol() == wire::kIpProtoIcmp && l4[0] == wire::kIcmpEchoRequest) {
         report.echo_seq = wire::load_be16(l4.data() + 6);
-        auto it = echo_ids_.find(wire::load_be16(l4.data() + 4));
-        if (it != echo_ids_.end()) {
-          it->second->on_icmp_error(*this, report);
+        if (EchoHandler* const* handler = echo_ids_.find(wire::load_be16(l4.data() + 4))) {
+          (*handler)->on_icmp_error(*this, report);
           return;
         }
       }
@@ -568,14 +571,14 @@ void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View&
     return;
   }
   const std::uint16_t dst_port = wire::load_be16(udp.data() + 2);
-  auto it = udp_ports_.find(dst_port);
-  if (it == udp_ports_.end()) {
+  UdpHandler* const* handler = udp_ports_.find(dst_port);
+  if (handler == nullptr) {
     if (!link_broadcast) send_icmp_error(ip.bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodePortUnreachable);
     drop(interface, trace::DropReason::port_unreachable, packet_id,
          "UDP port " + std::to_string(dst_port) + " is closed on " + name());
     return;
   }
-  it->second->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
+  (*handler)->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
                                                   udp.subspan(wire::kUdpHeaderLen)});
 }
 
@@ -584,9 +587,11 @@ void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View&
 
 bool IpNode::icmp_rate_allows(wire::Ipv4Address destination) {
   const core::Time now = context().now();
-  auto [it, created] = icmp_rate_.try_emplace(destination.to_u32(), RateBucket{kIcmpRateBurst, now});
-  RateBucket& bucket = it->second;
-  if (!created) {
+  auto [found, created] = icmp_rate_.try_emplace(destination.to_u32());
+  RateBucket& bucket = *found;
+  if (created) {
+    bucket = RateBucket{kIcmpRateBurst, now};
+  } else {
     bucket.tokens = std::min(kIcmpRateBurst, bucket.tokens + (now - bucket.last));
     bucket.last = now;
   }

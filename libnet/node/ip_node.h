@@ -26,10 +26,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "libnet/core/event.h"
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/core/ring_buffer.h"
 #include "libnet/node/application.h"
 #include "libnet/node/node.h"
@@ -176,13 +176,13 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   stack::RoutingTable routes_;
   stack::ArpConfig arp_config_;
   std::vector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
-  std::unordered_map<std::uint16_t, UdpHandler*> udp_ports_;
-  std::unordered_map<std::uint16_t, EchoHandler*> echo_ids_;
+  core::FlatHashMap<std::uint16_t, UdpHandler*> udp_ports_;
+  core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids_;
   struct RateBucket {
-    core::Time tokens;
-    core::Time last;
+    core::Time tokens = 0;
+    core::Time last = 0;
   };
-  std::unordered_map<std::uint32_t, RateBucket> icmp_rate_;
+  core::FlatHashMap<std::uint32_t, RateBucket> icmp_rate_;
   core::RingBuffer<wire::Frame> loopback_;
   std::uint16_t next_ip_id_;
   IpCounters counters_;

@@ -51,17 +51,17 @@ void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
     flood(in_port, std::move(frame));
     return;
   }
-  auto it = table_.find(dst.to_u64());
-  if (it == table_.end() || now - it->second.last_seen > ageing_time_) {
+  const Learned* learned = table_.find(dst.to_u64());
+  if (learned == nullptr || now - learned->last_seen > ageing_time_) {
     flood(in_port, std::move(frame));
     return;
   }
-  if (it->second.port == in_port) {
+  if (learned->port == in_port) {
     ++counters_.filtered;
     return;
   }
   ++counters_.forwarded;
-  link::Interface& egress = *interfaces()[it->second.port];
+  link::Interface& egress = *interfaces()[learned->port];
   context().trace.packet(now, trace::TraceKind::switched, id(), egress.id(), frame.meta().packet_id);
   egress.send(std::move(frame));
 }
@@ -89,18 +89,19 @@ void Switch::flood(std::uint32_t ingress, wire::Frame frame) {
 std::vector<MacTableEntry> Switch::mac_table() const {
   const core::Time now = context().now();
   std::vector<MacTableEntry> entries;
-  for (const auto& [mac, learned] : table_)
+  table_.for_each([&](std::uint64_t mac, const Learned& learned) {
     if (now - learned.last_seen <= ageing_time_)
       entries.push_back(MacTableEntry{wire::MacAddress::from_u64(mac), interfaces()[learned.port]->name(),
                                       now - learned.last_seen});
+  });
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.mac < b.mac; });
   return entries;
 }
 
 const link::Interface* Switch::port_of(wire::MacAddress mac) const {
-  auto it = table_.find(mac.to_u64());
-  if (it == table_.end() || context().now() - it->second.last_seen > ageing_time_) return nullptr;
-  return interfaces()[it->second.port].get();
+  const Learned* learned = table_.find(mac.to_u64());
+  if (learned == nullptr || context().now() - learned->last_seen > ageing_time_) return nullptr;
+  return interfaces()[learned->port].get();
 }
 
 }  // namespace vpcsim::node

@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/node/node.h"
 
 namespace vpcsim::node {
@@ -51,14 +51,14 @@ class Switch final : public Node {
 
  private:
   struct Learned {
-    std::uint32_t port;
-    core::Time last_seen;
+    std::uint32_t port = 0;
+    core::Time last_seen = 0;
   };
   void flood(std::uint32_t ingress, wire::Frame frame);
   static bool is_reserved_group(wire::MacAddress mac);
 
   core::Time ageing_time_ = kDefaultAgeingTime;
-  std::unordered_map<std::uint64_t, Learned> table_;
+  core::FlatHashMap<std::uint64_t, Learned> table_;  ///< by MAC as 48 bits
   SwitchCounters counters_;
 };
 

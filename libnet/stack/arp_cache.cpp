@@ -36,8 +36,8 @@ void ArpCache::arm_timer(wire::Ipv4Address ip, Entry& entry, core::Time at) {
 
 void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
   const core::Time now = context_.now();
-  auto [it, created] = entries_.try_emplace(next_hop.to_u32());
-  Entry& entry = it->second;
+  auto [found, created] = entries_.try_emplace(next_hop.to_u32());
+  Entry& entry = *found;
   if (created) {
     entry.state = NeighbourState::failed;  // "none": handled like failed below
     entry.confirmed = now - 2 * config_.base_reachable_time;
@@ -158,19 +158,19 @@ void ArpCache::receive(const wire::ArpRepr& arp, bool to_us) {
     return;
   }
   if (arp.operation == wire::ArpOperation::request && owner_.is_local_address(tip)) {
-    auto [it, created] = entries_.try_emplace(sip.to_u32());
+    auto [entry, created] = entries_.try_emplace(sip.to_u32());
     if (created) {
-      it->second.state = NeighbourState::failed;  // "none"
-      it->second.confirmed = context_.now() - 2 * config_.base_reachable_time;
+      entry->state = NeighbourState::failed;  // "none"
+      entry->confirmed = context_.now() - 2 * config_.base_reachable_time;
     }
-    update(sip, it->second, arp.sender_mac, NeighbourState::stale);
+    update(sip, *entry, arp.sender_mac, NeighbourState::stale);
     send_arp(wire::ArpOperation::reply, arp.sender_mac, tip, arp.sender_mac, sip);
     return;
   }
-  auto it = entries_.find(sip.to_u32());
-  if (it == entries_.end()) return;  // arp_accept=0: never create an entry from an unsolicited packet
+  Entry* entry = entries_.find(sip.to_u32());
+  if (entry == nullptr) return;  // arp_accept=0: never create an entry from an unsolicited packet
   const bool solicited_reply = arp.operation == wire::ArpOperation::reply && to_us;
-  update(sip, it->second, arp.sender_mac, solicited_reply ? NeighbourState::reachable : NeighbourState::stale);
+  update(sip, *entry, arp.sender_mac, solicited_reply ? NeighbourState::reachable : NeighbourState::stale);
 }
 
 void ArpCache::fail(wire::Ipv4Address ip, Entry& entry) {
@@ -190,9 +190,9 @@ void ArpCache::fail(wire::Ipv4Address ip, Entry& entry) {
 
 void ArpCache::handle_event(const core::Event& event) {
   const wire::Ipv4Address ip(static_cast<std::uint32_t>(event.arg));
-  auto it = entries_.find(ip.to_u32());
-  if (it == entries_.end() || it->second.timer_generation != event.aux) return;  // superseded
-  Entry& entry = it->second;
+  Entry* found = entries_.find(ip.to_u32());
+  if (found == nullptr || found->timer_generation != event.aux) return;  // superseded
+  Entry& entry = *found;
   const core::Time now = context_.now();
   switch (entry.state) {
     case NeighbourState::reachable:
@@ -235,15 +235,16 @@ void ArpCache::handle_event(const core::Event& event) {
 std::vector<NeighbourEntry> ArpCache::entries() const {
   std::vector<NeighbourEntry> all;
   all.reserve(entries_.size());
-  for (const auto& [ip, entry] : entries_)
+  entries_.for_each([&](std::uint32_t ip, const Entry& entry) {
     all.push_back(NeighbourEntry{wire::Ipv4Address(ip), entry.mac, entry.state, interface_.name()});
+  });
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.ip < b.ip; });
   return all;
 }
 
 const NeighbourState* ArpCache::state_of(wire::Ipv4Address ip) const {
-  auto it = entries_.find(ip.to_u32());
-  return it == entries_.end() ? nullptr : &it->second.state;
+  const Entry* entry = entries_.find(ip.to_u32());
+  return entry == nullptr ? nullptr : &entry->state;
 }
 
 }  // namespace vpcsim::stack

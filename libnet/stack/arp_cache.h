@@ -19,10 +19,10 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "libnet/core/event.h"
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/core/ring_buffer.h"
 #include "libnet/link/context.h"
 #include "libnet/link/interface.h"
@@ -122,7 +122,9 @@ class ArpCache final : public core::EventHandler {
   ArpCacheOwner& owner_;
   ArpConfig config_;
   core::Time reachable_time_;
-  std::unordered_map<std::uint32_t, Entry> entries_;
+  // Inline entries (FlatHashMap): an Entry& is valid only until the next insertion, so no code holds one
+  // across a call that can send to another neighbour (fail() moves its queue out before reporting).
+  core::FlatHashMap<std::uint32_t, Entry> entries_;
 };
 
 }  // namespace vpcsim::stack

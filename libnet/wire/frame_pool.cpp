@@ -1,5 +1,6 @@
 #include "libnet/wire/frame_pool.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -7,8 +8,9 @@
 
 namespace vpcsim::wire {
 namespace {
-// Slabs are carved from chunks so that a busy simulation does not call the allocator per slab.
-constexpr std::size_t kSlabsPerChunk = 32;
+// Slabs are carved from chunks of about 64 KiB so that a busy simulation does not call the allocator
+// per slab.
+constexpr std::size_t kChunkBytes = 64 * 1024;
 }  // namespace
 
 Frame FramePool::allocate(std::size_t len) {
@@ -16,13 +18,14 @@ Frame FramePool::allocate(std::size_t len) {
     throw core::ConfigError("frame pool", "length",
                             "a frame of " + std::to_string(len) + " bytes exceeds the largest supported frame (" +
                                 std::to_string(kMaxFrameLen) + " bytes)");
-  SizeClass& sc = len + kHeadroom <= kStandardSlab ? standard_ : jumbo_;
+  SizeClass& sc = class_for_slab(len + kHeadroom);
   if (sc.free.empty()) {
-    auto chunk = std::make_unique<std::uint8_t[]>(sc.slab_size * kSlabsPerChunk);
+    const std::size_t slabs = std::max<std::size_t>(1, kChunkBytes / sc.slab_size);
+    auto chunk = std::make_unique_for_overwrite<std::uint8_t[]>(sc.slab_size * slabs);
     // Hand out the chunk's slabs in address order (the free list pops from the back).
-    for (std::size_t i = kSlabsPerChunk; i-- > 0;) sc.free.push_back(chunk.get() + i * sc.slab_size);
+    for (std::size_t i = slabs; i-- > 0;) sc.free.push_back(chunk.get() + i * sc.slab_size);
     sc.chunks.push_back(std::move(chunk));
-    sc.created += kSlabsPerChunk;
+    sc.created += slabs;
   }
   std::uint8_t* slab = sc.free.back();
   sc.free.pop_back();
@@ -37,7 +40,7 @@ Frame FramePool::copy_of(std::span<const std::uint8_t> bytes) {
 }
 
 void FramePool::release(std::uint8_t* slab, std::size_t capacity) {
-  SizeClass& sc = class_for_capacity(capacity);
+  SizeClass& sc = class_for_slab(capacity);
   sc.free.push_back(slab);
   --sc.in_use;
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,99 @@ def test_scheduler_json_output_parses() -> None:
         assert row["benchmark"] == "scheduler"
         assert row["hold_ns_per_op"] > 0
         assert row["baseline_hold_ns_per_op"] > 0
+
+
+# ------------------------------------------------------------------------------ bench_forwarding_ns3
+
+NS3_BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "ns3" / "build.sh"
+
+
+def test_forwarding_ns3_twin_builds_and_counts_every_datagram(tmp_path: Path) -> None:
+    # The ns-3 twin of bench_forwarding (benchmarks/ns3/), built here against Debian's libns3-dev.
+    if not Path("/usr/include/ns3/csma-module.h").is_file():
+        pytest.skip("libns3-dev is not installed (apt-get install -y libns3-dev): ns-3 benchmark not built")
+    build = subprocess.run(
+        [str(NS3_BUILD_SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+    assert build.returncode == 0, f"benchmarks/ns3/build.sh failed:\n{build.stdout}\n{build.stderr}"
+    result = subprocess.run(
+        [str(tmp_path / "bench_forwarding_ns3"), "--hosts", "2", "--datagrams", "3", "--json"],
+        capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+    )
+    assert result.returncode == 0, f"bench_forwarding_ns3 exited {result.returncode}\n{result.stdout}{result.stderr}"
+    rows = parse_json_lines(result.stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["benchmark"] == "forwarding_ns3"
+    assert FORWARDING_FIELDS <= row.keys()
+    assert row["hosts"] == 2
+    assert row["delivered"] == 6
+    assert row["drops"] == 0
+    assert row["link_frames"] == row["arp_frames"] + 4 * row["delivered"]
+
+
+# ------------------------------------------------------------------------------ bench_scale
+
+SCALE_FIELDS = {
+    "subnets", "hosts_per_subnet", "hosts", "pings_sent", "replies", "build_s", "run_s", "events", "link_frames",
+    "arp_frames", "peak_rss_mib", "bytes_per_idle_host", "bytes_per_switch_port", "frame_pool_mib",
+}
+
+
+def test_scale_text_output_parses_and_every_ping_is_answered() -> None:
+    rows = parse_key_values(run("bench_scale", "--subnets", "2", "--hosts-per-subnet", "5").stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert SCALE_FIELDS <= row.keys()
+    assert int(row["hosts"]) == 10
+    assert int(row["pings_sent"]) == int(row["replies"]) == 10
+    # Each host's ARP request is flooded to the 5 other ports of its switch.
+    assert int(row["arp_frames"]) >= 10 * 5
+    assert float(row["bytes_per_switch_port"]) > 0.0
+
+
+def test_scale_json_several_sizes_one_line_each() -> None:
+    rows = parse_json_lines(
+        run("bench_scale", "--subnets", "2", "--subnets", "3", "--hosts-per-subnet", "5", "--pings", "2", "--json").stdout
+    )
+    assert [(row["subnets"], row["hosts"]) for row in rows] == [(2, 10), (3, 15)]
+    for row in rows:
+        assert row["benchmark"] == "scale"
+        assert row["pings_sent"] == row["replies"] == 2 * row["hosts"]
+        assert row["link_frames"] == row["arp_frames"] + 4 * row["replies"]
+
+
+def test_scale_rejects_an_unknown_option() -> None:
+    result = run("bench_scale", "--frobnicate", expect_code=2)
+    assert "unknown option --frobnicate" in result.stderr
+
+
+# ------------------------------------------------------------------------------ bench_startup (Python)
+
+STARTUP_SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "python" / "bench_startup.py"
+
+
+def test_startup_builds_from_python_and_from_yaml() -> None:
+    # 2 LANs of 10 hosts: built both ways, then a0 pings b9 (the program exits 1 without the reply).
+    result = subprocess.run(
+        [sys.executable, str(STARTUP_SCRIPT), "--hosts", "10", "--runs", "1", "--json"],
+        capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+    )
+    assert result.returncode == 0, f"bench_startup.py exited {result.returncode}\n{result.stdout}{result.stderr}"
+    rows = {row["path"]: row for row in parse_json_lines(result.stdout)}
+    assert set(rows) == {"python", "yaml"}
+    assert all(row["benchmark"] == "startup" and row["hosts"] == 20 for row in rows.values())
+    assert rows["python"]["build_s"] > 0
+    yaml_row = rows["yaml"]
+    assert {"parse_s", "validate_s", "build_s", "ready_s", "load_s", "file_mib"} <= yaml_row.keys()
+    assert yaml_row["ready_s"] >= yaml_row["parse_s"]
+
+
+def test_startup_text_output_parses() -> None:
+    result = subprocess.run(
+        [sys.executable, str(STARTUP_SCRIPT), "--hosts", "3", "--runs", "1", "--path", "python"],
+        capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = parse_key_values(result.stdout)
+    assert len(rows) == 1 and rows[0]["path"] == "python" and int(rows[0]["hosts"]) == 6

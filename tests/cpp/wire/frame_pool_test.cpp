@@ -28,20 +28,23 @@ TEST(FramePool, AllocateGivesTheRequestedLengthAfterTheHeadroom) {
   Frame f = pool.allocate(60);
   EXPECT_EQ(f.size(), 60u);
   EXPECT_EQ(f.headroom(), FramePool::kHeadroom);
-  EXPECT_EQ(f.tailroom(), FramePool::kStandardSlab - FramePool::kHeadroom - 60);
+  EXPECT_EQ(f.tailroom(), FramePool::kSmallSlab - FramePool::kHeadroom - 60);
   EXPECT_EQ(f.meta().packet_id, 0u);
   EXPECT_EQ(f.meta().ingress_interface, kNoInterface);
 }
 
-TEST(FramePool, SlabsComeInChunksOf32) {
+TEST(FramePool, SlabsComeInChunksOf64KiB) {
   FramePool pool;
   std::vector<Frame> frames;
-  for (int i = 0; i < 32; ++i) frames.push_back(pool.allocate(100));
+  for (int i = 0; i < 32; ++i) frames.push_back(pool.allocate(1000));
   EXPECT_EQ(pool.slabs_created(), 32u);
   EXPECT_EQ(pool.bytes_reserved(), 32 * FramePool::kStandardSlab);
-  frames.push_back(pool.allocate(100));
+  frames.push_back(pool.allocate(1000));
   EXPECT_EQ(pool.slabs_created(), 64u);
   EXPECT_EQ(pool.slabs_in_use(), 33u);
+  frames.push_back(pool.allocate(60));  // a small slab: a chunk of 256 of them
+  EXPECT_EQ(pool.slabs_created(), 64u + 256u);
+  EXPECT_EQ(pool.bytes_reserved(), 64 * FramePool::kStandardSlab + 256 * FramePool::kSmallSlab);
 }
 
 TEST(FramePool, LargestStandardFrameFitsAStandardSlab) {
@@ -56,7 +59,7 @@ TEST(FramePool, OneByteMoreTakesAJumboSlab) {
   Frame f = pool.allocate(kLargestStandard + 1);
   EXPECT_EQ(f.size(), kLargestStandard + 1);
   EXPECT_EQ(f.headroom(), FramePool::kHeadroom);
-  EXPECT_EQ(pool.bytes_reserved(), 32 * FramePool::kJumboSlab);
+  EXPECT_EQ(pool.bytes_reserved(), 7 * FramePool::kJumboSlab);  // 64 KiB / 9280 B
   EXPECT_TRUE(f.resize(FramePool::kMaxFrameLen));
   EXPECT_FALSE(f.resize(FramePool::kMaxFrameLen + 1));
 }
@@ -95,7 +98,7 @@ TEST(FramePool, ReleasedSlabsAreReusedMostRecentFirst) {
   Frame d = pool.allocate(10);
   EXPECT_EQ(c.data(), b_data);
   EXPECT_EQ(d.data(), a_data);
-  EXPECT_EQ(pool.slabs_created(), 32u) << "no new chunk while free slabs remain";
+  EXPECT_EQ(pool.slabs_created(), 256u) << "no new chunk while free slabs remain";
 }
 
 TEST(FramePool, SteadyStateAllocatesNothingNew) {
@@ -108,20 +111,23 @@ TEST(FramePool, SteadyStateAllocatesNothingNew) {
   EXPECT_EQ(pool.slabs_in_use(), 0u);
 }
 
-TEST(FramePool, JumboAndStandardAreAccountedSeparately) {
+TEST(FramePool, SizeClassesAreAccountedSeparately) {
   FramePool pool;
   {
-    Frame s = pool.allocate(100);
+    Frame small = pool.allocate(60);
+    Frame s = pool.allocate(1000);
     Frame j = pool.allocate(5000);
-    EXPECT_EQ(pool.slabs_in_use(), 2u);
-    EXPECT_EQ(pool.slabs_created(), 64u);
-    EXPECT_EQ(pool.bytes_reserved(), 32 * FramePool::kStandardSlab + 32 * FramePool::kJumboSlab);
+    EXPECT_EQ(pool.slabs_in_use(), 3u);
+    EXPECT_EQ(pool.slabs_created(), 256u + 32u + 7u);
+    EXPECT_EQ(pool.bytes_reserved(),
+              256 * FramePool::kSmallSlab + 32 * FramePool::kStandardSlab + 7 * FramePool::kJumboSlab);
   }
   EXPECT_EQ(pool.slabs_in_use(), 0u);
-  // A jumbo slab went back to the jumbo free list: a new jumbo frame reuses it, no new chunk.
+  // Each slab went back to its own free list: new frames of each class reuse them, no new chunk.
   Frame j2 = pool.allocate(9000);
-  Frame s2 = pool.allocate(64);
-  EXPECT_EQ(pool.slabs_created(), 64u);
+  Frame s2 = pool.allocate(1500);
+  Frame small2 = pool.allocate(42);
+  EXPECT_EQ(pool.slabs_created(), 256u + 32u + 7u);
 }
 
 TEST(FramePool, LiveSlabsNeverOverlap) {

@@ -22,7 +22,7 @@ TEST(Frame, MovesWithoutCopyingAndReturnsItsSlab) {
   EXPECT_EQ(pool.slabs_in_use(), 0u);
   Frame c = pool.allocate(100);
   EXPECT_EQ(c.data(), where) << "a released slab is reused";
-  EXPECT_EQ(pool.slabs_created(), 32u);
+  EXPECT_EQ(pool.slabs_created(), 256u);
 }
 
 TEST(Frame, CloneCopiesBytesAndMetadata) {
@@ -47,8 +47,27 @@ TEST(Frame, HeadroomAllowsPushingAHeader) {
   EXPECT_EQ(f.size(), 10u);
   EXPECT_FALSE(f.push_front(FramePool::kHeadroom + 1));
   EXPECT_FALSE(f.pull_front(11));
-  EXPECT_TRUE(f.resize(1500));
-  EXPECT_FALSE(f.resize(FramePool::kStandardSlab));
+  // A 10-byte frame lives in a small slab: it can grow at the back only within it.
+  EXPECT_TRUE(f.resize(FramePool::kSmallSlab - FramePool::kHeadroom));
+  EXPECT_FALSE(f.resize(FramePool::kSmallSlab - FramePool::kHeadroom + 1));
+}
+
+TEST(Frame, EachFrameGetsTheSmallestSlabThatFits) {
+  FramePool pool;
+  Frame arp = pool.allocate(60);
+  EXPECT_EQ(arp.headroom() + arp.size() + arp.tailroom(), FramePool::kSmallSlab);
+  Frame edge = pool.allocate(FramePool::kSmallSlab - FramePool::kHeadroom);
+  EXPECT_EQ(edge.tailroom(), 0u);
+  Frame full = pool.allocate(1514);
+  EXPECT_EQ(full.headroom() + full.size() + full.tailroom(), FramePool::kStandardSlab);
+  Frame just_over = pool.allocate(FramePool::kSmallSlab - FramePool::kHeadroom + 1);
+  EXPECT_EQ(just_over.headroom() + just_over.size() + just_over.tailroom(), FramePool::kStandardSlab);
+  EXPECT_EQ(pool.slabs_in_use(), 4u);
+  arp.reset();
+  edge.reset();
+  full.reset();
+  just_over.reset();
+  EXPECT_EQ(pool.slabs_in_use(), 0u);
 }
 
 TEST(Frame, JumboFramesUseJumboSlabs) {

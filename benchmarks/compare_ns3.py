@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""vpcsim against ns-3 on the same forwarding work, side by side.
+
+Builds vpcsim's bench_forwarding (CMake, Release) and the ns-3 twin benchmarks/ns3/bench_forwarding_ns3.cc
+(benchmarks/ns3/build.sh, against Debian's libns3-dev 3.37), runs them in alternation on this machine,
+one size per process, several runs each, and prints per N the medians (min-max) of each simulator and
+the vpcsim/ns-3 ratios. Fails (exit 1) unless both deliver exactly N*M datagrams in every run.
+
+    benchmarks/compare_ns3.py --hosts 10 --hosts 100 --hosts 1000 --raw cmp.jsonl
+    benchmarks/compare_ns3.py --hosts 10000 --only ns3 --runs-large 1 --no-build
+
+Plain python3, standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LARGE_N = 10_000
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--hosts", type=int, action="append", metavar="N",
+                   help="hosts per LAN; repeat for several (default 10 100 1000 10000)")
+    p.add_argument("--datagrams", type=int, default=100, metavar="M", help="datagrams per sending host (default 100)")
+    p.add_argument("--runs", type=int, default=3, help="runs of each simulator per N (default 3)")
+    p.add_argument("--runs-large", type=int, default=1, metavar="R",
+                   help=f"runs per simulator at N >= {LARGE_N} (default 1)")
+    p.add_argument("--seed", type=int, default=1, help="seed passed to both programs (default 1)")
+    p.add_argument("--only", choices=("both", "vpcsim", "ns3"), default="both",
+                   help="run one simulator only (no ratios); default both")
+    p.add_argument("--build-dir", type=Path, default=REPO.parent / "build-bench",
+                   help="CMake build directory for vpcsim (default %(default)s)")
+    p.add_argument("--ns3-build-dir", type=Path, default=Path("/work/build-ns3"),
+                   help="output directory of benchmarks/ns3/build.sh (default %(default)s)")
+    p.add_argument("--no-build", action="store_true", help="use the programs already built")
+    p.add_argument("--jobs", type=int, default=2, help="parallel build jobs for vpcsim (default 2)")
+    p.add_argument("--vpcsim-sink", choices=("responder", "counter"), default="responder",
+                   help="bench_forwarding --sink (default responder, its own default)")
+    p.add_argument("--ns3-pacing", choices=("bus", "wire"), default="bus",
+                   help="bench_forwarding_ns3 --pacing (default bus; see benchmarks/README.md)")
+    p.add_argument("--ns3-scheduler", default="priority",
+                   help="bench_forwarding_ns3 --scheduler (default priority: the fastest of ns-3's stock schedulers here)")
+    p.add_argument("--timeout", type=float, default=None, metavar="S", help="seconds allowed per run (default none)")
+    p.add_argument("--raw", type=Path, metavar="FILE", help="append every run's JSON line (tagged) to FILE")
+    args = p.parse_args()
+    args.hosts = args.hosts or [10, 100, 1000, 10000]
+    for name in ("datagrams", "runs", "runs_large", "seed"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if any(n < 1 for n in args.hosts):
+        p.error("--hosts must be at least 1")
+    return args
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def build_vpcsim(build_dir: Path, jobs: int) -> Path:
+    say(f"# building bench_forwarding (Release) in {build_dir}")
+    subprocess.run(["cmake", "-S", str(REPO), "-B", str(build_dir), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+                    "-DVPCSIM_BENCHMARKS=ON", "-DVPCSIM_TESTS=OFF", "-DVPCSIM_EXAMPLES=OFF"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", str(build_dir), "-j", str(jobs), "--target", "bench_forwarding"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return find_vpcsim(build_dir)
+
+
+def find_vpcsim(build_dir: Path) -> Path:
+    for candidate in (build_dir / "bench_forwarding", build_dir / "benchmarks" / "bench_forwarding",
+                      build_dir / "benchmarks" / "cpp" / "bench_forwarding"):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    sys.exit(f"compare_ns3: bench_forwarding not found in {build_dir} (build it, or drop --no-build)")
+
+
+def build_ns3(out_dir: Path) -> Path:
+    say(f"# building bench_forwarding_ns3 in {out_dir}")
+    result = subprocess.run([str(REPO / "benchmarks" / "ns3" / "build.sh"), str(out_dir)], text=True,
+                            capture_output=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"compare_ns3: building the ns-3 program failed:\n{result.stderr}")
+    return find_ns3(out_dir)
+
+
+def find_ns3(out_dir: Path) -> Path:
+    program = out_dir / "bench_forwarding_ns3"
+    if not (program.is_file() and os.access(program, os.X_OK)):
+        sys.exit(f"compare_ns3: {program} not found (run benchmarks/ns3/build.sh, or drop --no-build)")
+    return program
+
+
+# Linux keeps a process's peak RSS (ru_maxrss) across exec, and a child forked from this Python starts
+# with Python's RSS as its peak (~15 MiB). So each program is started by a small shell that forks it
+# ('; exit' stops the shell from exec'ing it in place): its peak then starts from the shell's ~1 MiB.
+SPAWN = ["/bin/sh", "-c", '"$0" "$@"; exit $?']
+
+
+def run_one(simulator: str, command: list[str], timeout: float | None) -> dict:
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    # Its own process group, so that a timeout ends the program and not only the shell.
+    process = subprocess.Popen([*SPAWN, *command], text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        sys.exit(f"compare_ns3: {simulator} timed out after {timeout} s: {' '.join(command)}")
+    if process.returncode != 0:
+        sys.exit(f"compare_ns3: {simulator} failed (exit {process.returncode}): {' '.join(command)}\n"
+                 f"{stdout}{stderr}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if len(lines) != 1:
+        sys.exit(f"compare_ns3: {simulator} printed {len(lines)} JSON lines, expected 1:\n{stdout}")
+    row = json.loads(lines[0])
+    row["simulator"] = simulator
+    row["command"] = " ".join(command)
+    row["process_wall_s"] = round(time.monotonic() - started, 3)
+    row["loadavg_1min_before"] = load_before
+    row["loadavg_1min_after"] = os.getloadavg()[0]
+    return row
+
+
+def fmt(value: float) -> str:
+    """Three significant figures, thousands separated."""
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 100:
+        return f"{value:.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    if magnitude >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return fmt(values[0])
+    return f"{fmt(statistics.median(values))} ({fmt(min(values))}-{fmt(max(values))})"
+
+
+# (field, label, ratio label or None): the ratio is vpcsim / ns-3 of the medians.
+METRICS = [
+    ("run_s", "run: simulation loop (wall s)", "ns-3/vpcsim time"),
+    ("delivered_per_s", "datagrams delivered per wall s", "vpcsim/ns-3 throughput"),
+    ("ns_per_hop", "wall ns per link hop", None),
+    ("steady_ns_per_hop", "wall ns per hop, steady state", None),
+    ("cpu_ns_per_hop", "CPU ns per hop", "ns-3/vpcsim CPU per hop"),
+    ("events", "events handled", None),
+    ("peak_rss_mib", "peak RSS (MiB)", "vpcsim/ns-3 memory"),
+    ("bytes_per_host", "memory per host (B, build RSS / 2N)", "vpcsim/ns-3 per host"),
+    ("build_s", "build (wall s)", "ns-3/vpcsim build time"),
+]
+INVERTED = {"run_s", "cpu_ns_per_hop", "build_s"}  # ratios printed as ns-3 / vpcsim (how many times faster)
+
+
+def report(hosts: int, rows: dict[str, list[dict]]) -> None:
+    sims = [s for s in ("vpcsim", "ns3") if rows.get(s)]
+    delivered = {s: rows[s][0]["delivered"] for s in sims}
+    print(f"\nN = {hosts:,} hosts per LAN, {delivered[sims[0]]:,} datagrams delivered "
+          f"(runs: {', '.join(f'{s} {len(rows[s])}' for s in sims)})")
+    header = f"  {'':38s}" + "".join(f"{s:>32s}" for s in sims) + ("   ratio" if len(sims) == 2 else "")
+    print(header)
+    for field, label, ratio_label in METRICS:
+        values = {s: [float(r.get(field, 0)) for r in rows[s]] for s in sims}
+        line = f"  {label:38s}" + "".join(f"{spread(values[s]):>32s}" for s in sims)
+        if len(sims) == 2 and ratio_label:
+            v, n = statistics.median(values["vpcsim"]), statistics.median(values["ns3"])
+            num, den = (n, v) if field in INVERTED else (v, n)
+            if den > 0:
+                line += f"   {num / den:.3g}x ({ratio_label})"
+        print(line)
+    if "ns3" in rows:
+        extra = rows["ns3"][0]
+        print(f"  ns-3: pacing {extra.get('pacing')}, scheduler {extra.get('scheduler')}, "
+              f"CSMA backoffs {spread([float(r.get('csma_backoffs', 0)) for r in rows['ns3']])}, "
+              f"init (in build) {spread([float(r.get('init_s', 0)) for r in rows['ns3']])} s")
+    sys.stdout.flush()
+
+
+def main() -> int:
+    args = parse_args()
+    want = ("vpcsim", "ns3") if args.only == "both" else (args.only,)
+    programs: dict[str, Path] = {}
+    if "vpcsim" in want:
+        programs["vpcsim"] = find_vpcsim(args.build_dir) if args.no_build else build_vpcsim(args.build_dir, args.jobs)
+    if "ns3" in want:
+        programs["ns3"] = find_ns3(args.ns3_build_dir) if args.no_build else build_ns3(args.ns3_build_dir)
+
+    raw = args.raw.open("a") if args.raw else None
+    print(f"# compare_ns3: M = {args.datagrams} datagrams per host, seed {args.seed}, {os.cpu_count()} CPUs, "
+          f"load average at start {os.getloadavg()[0]:.2f}")
+    for name, path in programs.items():
+        print(f"#   {name}: {path}")
+    failed = False
+    for hosts in args.hosts:
+        runs = args.runs_large if hosts >= LARGE_N else args.runs
+        common = ["--hosts", str(hosts), "--datagrams", str(args.datagrams), "--seed", str(args.seed), "--json"]
+        commands = {
+            "vpcsim": [str(programs.get("vpcsim", "")), *common, "--sink", args.vpcsim_sink],
+            "ns3": [str(programs.get("ns3", "")), *common, "--pacing", args.ns3_pacing,
+                    "--scheduler", args.ns3_scheduler],
+        }
+        rows: dict[str, list[dict]] = {s: [] for s in want}
+        for run in range(runs):
+            for simulator in want:  # alternation: vpcsim, ns-3, vpcsim, ns-3, ...
+                say(f"# N={hosts} run {run + 1}/{runs}: {simulator}")
+                row = run_one(simulator, commands[simulator], args.timeout)
+                row["run_index"] = run
+                rows[simulator].append(row)
+                if raw:
+                    raw.write(json.dumps(row) + "\n")
+                    raw.flush()
+        expected = hosts * args.datagrams
+        for simulator in want:
+            for row in rows[simulator]:
+                if row["delivered"] != expected:
+                    say(f"compare_ns3: FAILED: {simulator} delivered {row['delivered']} at N={hosts}, "
+                        f"expected {expected}")
+                    failed = True
+        if len({row["delivered"] for s in want for row in rows[s]}) > 1:
+            say(f"compare_ns3: FAILED: the simulators delivered different counts at N={hosts}")
+            failed = True
+        report(hosts, rows)
+    print(f"\n# load average at end {os.getloadavg()[0]:.2f}")
+    if raw:
+        raw.close()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+// A hash map from an unsigned integer key (a MAC as 48 bits, an IPv4 address, a port) to a value,
+// stored inline in one array with linear probing.
+//
+// The tables a frame consults on every hop (a switch's MAC table, an ARP cache, a node's sockets)
+// used std::unordered_map, whose lookup follows a bucket to a list node: two or three dependent cache
+// misses once a network outgrows the caches. Here a lookup is one hashed index and, almost always,
+// one cache line. The load factor stays at or below 1/2, so probe runs are short; erase shifts the
+// following run back (no tombstones), so a table that churns does not degrade.
+//
+// Like std::vector, and unlike std::unordered_map, inserting may move every value: pointers and
+// references returned by find()/try_emplace() are valid only until the next insertion.
+// Iteration order is a function of the keys and the insertion history only, so it is deterministic.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace vpcsim::core {
+
+template <class Key, class Value>
+class FlatHashMap {
+  static_assert(std::is_unsigned_v<Key>, "keys are unsigned integers");
+
+ public:
+  struct Slot {
+    Key key{};
+    bool used = false;
+    Value value{};
+  };
+
+  FlatHashMap() = default;
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  Value* find(Key key) {
+    if (size_ == 0) return nullptr;
+    for (std::size_t i = home(key);; i = next(i)) {
+      Slot& slot = slots_[i];
+      if (!slot.used) return nullptr;
+      if (slot.key == key) return &slot.value;
+    }
+  }
+  const Value* find(Key key) const { return const_cast<FlatHashMap*>(this)->find(key); }
+  bool contains(Key key) const { return find(key) != nullptr; }
+
+  /// The value for `key`, default-constructed and inserted if absent; `.second` says whether it was.
+  std::pair<Value*, bool> try_emplace(Key key) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    std::size_t i = home(key);
+    for (; slots_[i].used; i = next(i))
+      if (slots_[i].key == key) return {&slots_[i].value, false};
+    slots_[i].key = key;
+    slots_[i].used = true;
+    ++size_;
+    return {&slots_[i].value, true};
+  }
+  Value& operator[](Key key) { return *try_emplace(key).first; }
+
+  /// Removes `key`; returns whether it was present.
+  bool erase(Key key) {
+    if (size_ == 0) return false;
+    std::size_t hole = home(key);
+    for (;; hole = next(hole)) {
+      if (!slots_[hole].used) return false;
+      if (slots_[hole].key == key) break;
+    }
+    // Backward-shift deletion: move each later member of the run into the hole if the hole lies
+    // between its home and its slot, so every key stays reachable from its home without tombstones.
+    for (std::size_t i = next(hole); slots_[i].used; i = next(i)) {
+      const std::size_t want = home(slots_[i].key);
+      const bool hole_is_on_the_way = ((i - want) & mask()) >= ((i - hole) & mask());
+      if (hole_is_on_the_way) {
+        slots_[hole].key = slots_[i].key;
+        slots_[hole].value = std::move(slots_[i].value);
+        hole = i;
+      }
+    }
+    slots_[hole].used = false;
+    slots_[hole].value = Value{};
+    --size_;
+    return true;
+  }
+
+  void clear() {
+    slots_.clear();
+    size_ = 0;
+  }
+
+  /// Calls f(key, value) for every entry.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Slot& slot : slots_)
+      if (slot.used) f(slot.key, slot.value);
+  }
+  template <class F>
+  void for_each(F&& f) {
+    for (Slot& slot : slots_)
+      if (slot.used) f(slot.key, slot.value);
+  }
+
+ private:
+  static constexpr std::size_t kInitialSlots = 8;
+
+  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t next(std::size_t i) const { return (i + 1) & mask(); }
+  // Fibonacci hashing: the top bits of key · 2^64/φ. Consecutive keys (addresses in a subnet, MACs
+  // drawn in order) land far apart, and the top bits depend on every bit of the key.
+  std::size_t home(Key key) const {
+    const std::uint64_t h = static_cast<std::uint64_t>(key) * 0x9e3779b97f4a7c15ULL;
+    return static_cast<std::size_t>(h >> shift_);
+  }
+
+  void grow() {
+    const std::size_t new_size = slots_.empty() ? kInitialSlots : slots_.size() * 2;
+    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(new_size));
+    shift_ = 64 - std::countr_zero(new_size);
+    for (Slot& slot : old) {
+      if (!slot.used) continue;
+      std::size_t i = home(slot.key);
+      while (slots_[i].used) i = next(i);
+      slots_[i].key = slot.key;
+      slots_[i].used = true;
+      slots_[i].value = std::move(slot.value);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+  int shift_ = 64;
+};
+
+}  // namespace vpcsim::core
