@@ -20,8 +20,13 @@ Node::Node(Network& network, std::uint32_t id, std::string name, NodeKind kind)
 Node::~Node() = default;
 
 link::Interface* Node::find_interface(std::string_view name) const {
-  auto it = by_name_.find(name);
-  return it == by_name_.end() ? nullptr : it->second;
+  if (!by_name_) {
+    for (const auto& interface : interfaces_)
+      if (interface->name() == name) return interface.get();
+    return nullptr;
+  }
+  auto it = by_name_->find(name);
+  return it == by_name_->end() ? nullptr : it->second;
 }
 
 link::Interface& Node::interface(std::string_view name) const {
@@ -57,7 +62,12 @@ link::Interface& Node::create_interface(std::string name, std::optional<wire::Ma
   const auto index = static_cast<std::uint32_t>(interfaces_.size());
   interfaces_.push_back(std::make_unique<link::Interface>(context_, *this, id, id_, std::move(name), address, index));
   link::Interface& created = *interfaces_.back();
-  by_name_.emplace(created.name(), &created);  // the key views the interface's own name
+  if (by_name_) {
+    by_name_->emplace(created.name(), &created);  // the key views the interface's own name
+  } else if (interfaces_.size() > kScanLimit) {
+    by_name_ = std::make_unique<std::unordered_map<std::string_view, link::Interface*>>();
+    for (const auto& interface : interfaces_) by_name_->emplace(interface->name(), interface.get());
+  }
   return created;
 }
 

@@ -54,7 +54,10 @@ class Node : public link::FrameReceiver {
   std::string name_;
   NodeKind kind_;
   std::vector<std::unique_ptr<link::Interface>> interfaces_;
-  std::unordered_map<std::string_view, link::Interface*> by_name_;  ///< a switch may have 10,000s of ports
+  /// Interface names are looked up by scanning while a node has few (a host has one or two); past
+  /// kScanLimit (a switch may have 10,000s of ports) a hash index is built and kept.
+  static constexpr std::size_t kScanLimit = 8;
+  std::unique_ptr<std::unordered_map<std::string_view, link::Interface*>> by_name_;
 };
 
 }  // namespace vpcsim::node

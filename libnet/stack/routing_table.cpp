@@ -31,42 +31,43 @@ std::string Route::to_string() const {
 
 void RoutingTable::add(Route route, const std::string& owner) {
   const int length = route.destination.length();
-  if (!by_length_[length]) by_length_[length] = std::make_unique<Bucket>();
-  auto& bucket = *by_length_[length];
-  const std::uint32_t key = route.destination.network().to_u32();
-  if (bucket.count(key) != 0)
+  auto [at, inserted] = index_.try_emplace(key_of(route.destination.network().to_u32(), length));
+  if (!inserted)
     throw core::ConfigError(owner, "routes",
                             "a route to " + route.destination.to_string() + " already exists (" +
-                                bucket.at(key).to_string() + ")");
-  bucket.emplace(key, std::move(route));
+                                routes_[*at].to_string() + ")");
+  *at = static_cast<std::uint32_t>(routes_.size());
+  routes_.push_back(std::move(route));
   lengths_present_ |= std::uint64_t{1} << length;
-  ++size_;
 }
 
 bool RoutingTable::remove(const wire::Ipv4Prefix& destination) {
-  auto& slot = by_length_[destination.length()];
-  if (!slot || slot->erase(destination.network().to_u32()) == 0) return false;
-  if (slot->empty()) {
-    slot.reset();
-    lengths_present_ &= ~(std::uint64_t{1} << destination.length());
+  const int length = destination.length();
+  const std::uint64_t key = key_of(destination.network().to_u32(), length);
+  const std::uint32_t* at = index_.find(key);
+  if (at == nullptr) return false;
+  const std::uint32_t gap = *at;
+  index_.erase(key);
+  if (gap + 1 != routes_.size()) {
+    routes_[gap] = std::move(routes_.back());
+    const Route& moved = routes_[gap];
+    *index_.find(key_of(moved.destination.network().to_u32(), moved.destination.length())) = gap;
   }
-  --size_;
+  routes_.pop_back();
+  // Removal is rare (configuration, not forwarding): a scan keeps the table free of per-length counters.
+  const bool length_still_used = std::any_of(routes_.begin(), routes_.end(),
+                                             [&](const Route& r) { return r.destination.length() == length; });
+  if (!length_still_used) lengths_present_ &= ~(std::uint64_t{1} << length);
   return true;
 }
 
 const Route* RoutingTable::find_exact(const wire::Ipv4Prefix& destination) const {
-  const auto& slot = by_length_[destination.length()];
-  if (!slot) return nullptr;
-  auto it = slot->find(destination.network().to_u32());
-  return it == slot->end() ? nullptr : &it->second;
+  const std::uint32_t* at = index_.find(key_of(destination.network().to_u32(), destination.length()));
+  return at == nullptr ? nullptr : &routes_[*at];
 }
 
 std::vector<Route> RoutingTable::routes() const {
-  std::vector<Route> all;
-  all.reserve(size_);
-  for (const auto& slot : by_length_)
-    if (slot)
-      for (const auto& [key, route] : *slot) all.push_back(route);
+  std::vector<Route> all = routes_;
   std::sort(all.begin(), all.end(), [](const Route& a, const Route& b) {
     if (a.destination.length() != b.destination.length()) return a.destination.length() > b.destination.length();
     return a.destination.network() < b.destination.network();

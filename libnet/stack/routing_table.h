@@ -14,9 +14,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/wire/ipv4_address.h"
 #include "libnet/wire/ipv4_prefix.h"
 
@@ -51,29 +51,30 @@ class RoutingTable {
   void add(Route route, const std::string& owner);
   /// Removes the route for exactly this prefix; returns whether there was one.
   bool remove(const wire::Ipv4Prefix& destination);
-  /// The longest-prefix match, or nullptr.
+  /// The longest-prefix match, or nullptr. Valid until the table is next changed.
   const Route* lookup(wire::Ipv4Address destination) const {
     for (std::uint64_t lengths = lengths_present_; lengths != 0;) {
       const int length = 63 - __builtin_clzll(lengths);
       lengths &= ~(std::uint64_t{1} << length);
       const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
-      const auto& bucket = *by_length_[length];
-      auto it = bucket.find(destination.to_u32() & mask);
-      if (it != bucket.end()) return &it->second;
+      if (const std::uint32_t* at = index_.find(key_of(destination.to_u32() & mask, length))) return &routes_[*at];
     }
     return nullptr;
   }
   const Route* find_exact(const wire::Ipv4Prefix& destination) const;
   /// All routes, most specific first, then by address: the order `ip route` shows them in.
   std::vector<Route> routes() const;
-  std::size_t size() const { return size_; }
+  std::size_t size() const { return routes_.size(); }
 
  private:
-  using Bucket = std::unordered_map<std::uint32_t, Route>;
-  /// One map per prefix length in use, created on first use: a host with two routes holds two maps.
-  std::array<std::unique_ptr<Bucket>, 33> by_length_;
+  static std::uint64_t key_of(std::uint32_t network, int length) {
+    return (std::uint64_t{network} << 6) | static_cast<std::uint64_t>(length);
+  }
+  /// Routes in insertion order (removal moves the last one into the gap), indexed by (network,
+  /// length): one small hash table, not one per length, so a host with two routes costs ~300 bytes.
+  std::vector<Route> routes_;
+  core::FlatHashMap<std::uint64_t, std::uint32_t> index_;
   std::uint64_t lengths_present_ = 0;
-  std::size_t size_ = 0;
 };
 
 }  // namespace vpcsim::stack

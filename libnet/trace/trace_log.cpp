@@ -7,7 +7,6 @@ const std::string kUnknown = "?";
 
 std::uint32_t TraceLog::register_node(std::string name) {
   node_names_.push_back(std::move(name));
-  drops_by_node_.push_back({});
   return static_cast<std::uint32_t>(node_names_.size() - 1);
 }
 
@@ -27,7 +26,7 @@ const std::string& TraceLog::interface_name(std::uint32_t interface) const {
 
 void TraceLog::drop(core::Time at, DropReason reason, std::uint32_t node, std::uint32_t interface,
                     std::uint64_t packet_id, std::string detail) {
-  if (node < drops_by_node_.size()) ++drops_by_node_[node][static_cast<std::size_t>(reason)];
+  ++drop_counts_[(std::uint64_t{node} << 8) | static_cast<std::uint64_t>(reason)];
   ++total_drops_;
   events_.push_back(TraceEvent{at, TraceKind::dropped, reason, node, interface, packet_id, std::move(detail)});
 }
@@ -45,7 +44,8 @@ std::vector<TraceEvent> TraceLog::path_of(std::uint64_t packet_id) const {
 }
 
 std::uint64_t TraceLog::drop_count(std::uint32_t node, DropReason reason) const {
-  return node < drops_by_node_.size() ? drops_by_node_[node][static_cast<std::size_t>(reason)] : 0;
+  const std::uint64_t* count = drop_counts_.find((std::uint64_t{node} << 8) | static_cast<std::uint64_t>(reason));
+  return count == nullptr ? 0 : *count;
 }
 
 std::string TraceLog::to_string(const TraceEvent& e) const {

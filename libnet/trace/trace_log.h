@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/trace/trace_event.h"
 
 namespace vpcsim::trace {
@@ -54,7 +55,7 @@ class TraceLog {
   std::vector<std::string> node_names_;
   std::vector<std::string> interface_names_;
   std::vector<std::uint32_t> interface_nodes_;
-  std::vector<std::array<std::uint64_t, kDropReasonCount>> drops_by_node_;
+  core::FlatHashMap<std::uint64_t, std::uint64_t> drop_counts_;  ///< by node << 8 | reason; drops are rare, nodes many
   std::uint64_t total_drops_ = 0;
 };
 

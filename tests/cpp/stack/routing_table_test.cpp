@@ -46,6 +46,27 @@ TEST(RoutingTable, HostRoutesAndRemoval) {
   EXPECT_EQ(t.size(), 1u);
 }
 
+// Removal moves the last route into the gap: the moved route, and others of the removed one's
+// length, must still be found; the length is forgotten only with its last route.
+TEST(RoutingTable, RemovingFromTheMiddleKeepsEveryOtherRouteFindable) {
+  RoutingTable t;
+  t.add(via("10.1.0.0/24", "10.0.0.1"), "r1");
+  t.add(via("10.2.0.0/24", "10.0.0.2"), "r1");
+  t.add(via("10.0.0.0/8", "10.0.0.3"), "r1");
+  t.add(via("10.3.0.0/24", "10.0.0.4"), "r1");
+  EXPECT_TRUE(t.remove(Ipv4Prefix::parse("10.1.0.0/24")));
+  EXPECT_EQ(t.lookup(Ipv4Address::parse("10.1.0.5"))->gateway, Ipv4Address::parse("10.0.0.3"));
+  EXPECT_EQ(t.lookup(Ipv4Address::parse("10.2.0.5"))->gateway, Ipv4Address::parse("10.0.0.2"));
+  EXPECT_EQ(t.lookup(Ipv4Address::parse("10.3.0.5"))->gateway, Ipv4Address::parse("10.0.0.4"));
+  EXPECT_EQ(t.find_exact(Ipv4Prefix::parse("10.3.0.0/24"))->gateway, Ipv4Address::parse("10.0.0.4"));
+  EXPECT_TRUE(t.remove(Ipv4Prefix::parse("10.3.0.0/24")));
+  EXPECT_TRUE(t.remove(Ipv4Prefix::parse("10.2.0.0/24")));
+  EXPECT_EQ(t.lookup(Ipv4Address::parse("10.2.0.5"))->gateway, Ipv4Address::parse("10.0.0.3"));
+  EXPECT_EQ(t.size(), 1u);
+  t.add(via("10.2.0.0/24", "10.0.0.5"), "r1");
+  EXPECT_EQ(t.lookup(Ipv4Address::parse("10.2.0.5"))->gateway, Ipv4Address::parse("10.0.0.5"));
+}
+
 TEST(RoutingTable, DuplicatePrefixIsAConfigErrorNamingBoth) {
   RoutingTable t;
   t.add(via("10.1.0.0/16", "10.0.0.2"), "r1");
