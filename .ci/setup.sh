@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libtins-dev libgtest-dev libgmock-dev
-                 tshark tcpdump iproute2 iptables traceroute iputils-ping ethtool python3 python3-pip)
+                 tshark tcpdump iproute2 iptables traceroute iputils-ping ethtool python3 python3-pip
+                 libns3-dev)  # ns-3 3.37: the performance peer in benchmarks/ns3 (its smoke test builds it)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -120,6 +120,23 @@ def test_scheduler_json_output_parses() -> None:
         assert row["baseline_hold_ns_per_op"] > 0
 
 
+# ------------------------------------------------------------------------------ bench_floor
+
+def test_floor_text_and_json_output_parse() -> None:
+    rows = parse_key_values(run("bench_floor", "--depth", "100", "--frames", "50", "--iterations", "1000").stdout)
+    assert len(rows) == 1
+    assert int(rows[0]["iterations"]) == 1000
+    assert float(rows[0]["ns_per_hop"]) > 0.0
+    rows = parse_json_lines(run("bench_floor", "--iterations", "1000", "--json").stdout)
+    assert rows[0]["benchmark"] == "floor"
+    assert rows[0]["ns_per_hop"] > 0
+
+
+def test_floor_rejects_a_bad_count() -> None:
+    result = run("bench_floor", "--frames", "0", expect_code=2)
+    assert "expected a positive count" in result.stderr
+
+
 # ------------------------------------------------------------------------------ bench_forwarding_ns3
 
 NS3_BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "ns3" / "build.sh"
