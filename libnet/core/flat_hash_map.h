@@ -104,7 +104,9 @@ class FlatHashMap {
   }
 
  private:
-  static constexpr std::size_t kInitialSlots = 8;
+  // Two slots hold one entry: most tables here are tiny (a host's one neighbour, two routes, one socket),
+  // and there are as many of them as hosts, so they start at the least and double.
+  static constexpr std::size_t kInitialSlots = 2;
 
   std::size_t mask() const { return slots_.size() - 1; }
   std::size_t next(std::size_t i) const { return (i + 1) & mask(); }

@@ -1,6 +1,7 @@
 // What every element of a network needs from the network it lives in: the simulation kernel (clock,
 // events, RNG), the frame pool and the trace. node::Network owns all three and hands out this
-// bundle of references; nothing is global.
+// bundle of references, once: every interface, link, node and ARP cache holds a reference to it (8
+// bytes each, not a 32-byte copy), so it must outlive them. Nothing is global.
 #pragma once
 
 #include "libnet/core/simulation.h"

@@ -7,7 +7,7 @@
 
 namespace vpcsim::link {
 
-Interface::Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
+Interface::Interface(Context& context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
                      wire::MacAddress mac, std::uint32_t index_in_node)
     : context_(context),
       owner_(owner),

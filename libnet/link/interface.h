@@ -45,7 +45,7 @@ class Interface {
   static constexpr std::uint32_t kMaxLinkHeaderLen = 18;  ///< Ethernet header plus one 802.1Q tag
 
   /// `id` is the network-wide trace id; `node_id` the owner's trace id.
-  Interface(Context context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
+  Interface(Context& context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
             wire::MacAddress mac, std::uint32_t index_in_node = 0);
   Interface(const Interface&) = delete;
   Interface& operator=(const Interface&) = delete;
@@ -102,7 +102,7 @@ class Interface {
     for (CaptureTap* tap : taps_) tap->capture(*this, direction, context_.now(), bytes);
   }
 
-  Context context_;
+  Context& context_;
   FrameReceiver& owner_;
   std::uint32_t id_;
   std::uint32_t node_id_;

@@ -10,7 +10,7 @@ constexpr std::size_t kEthernetMinFrame = 60;  // without FCS
 constexpr std::size_t kEthernetWireOverhead = 4 + 8 + 12;  // FCS, preamble+SFD, inter-frame gap
 }  // namespace
 
-Link::Link(Context context, Interface& a, Interface& b, LinkConfig config)
+Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config)
     : context_(context), ends_{&a, &b}, config_(config) {
   std::string name = a.full_name() + " <-> " + b.full_name();
   if (&a == &b) throw core::ConfigError("link " + name, "ends", "cannot link an interface to itself");

@@ -40,7 +40,7 @@ class Link final : public core::EventHandler {
  public:
   /// Throws core::ConfigError if an interface is already linked, both ends are one interface, or the
   /// configuration is out of range (negative delay or bandwidth, zero queue).
-  Link(Context context, Interface& a, Interface& b, LinkConfig config);
+  Link(Context& context, Interface& a, Interface& b, LinkConfig config);
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;
 
@@ -75,7 +75,7 @@ class Link final : public core::EventHandler {
   /// Forgets the waiting frames that have started and need no event; a shown one stops the walk.
   static void prune_started(Lane& lane, core::Time now);
 
-  Context context_;
+  Context& context_;
   std::array<Interface*, 2> ends_;
   LinkConfig config_;
   std::array<Lane, 2> lanes_;

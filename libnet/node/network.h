@@ -69,7 +69,9 @@ class Network {
   wire::FramePool& pool() { return pool_; }
   trace::TraceLog& trace() { return trace_; }
   const trace::TraceLog& trace() const { return trace_; }
-  link::Context context() { return link::Context{sim_, pool_, trace_, next_packet_id_}; }
+  /// What every interface, link, node and ARP cache of this network refers to (by reference: one per
+  /// network, not a 32-byte copy in each of them).
+  link::Context& context() { return context_; }
 
   /// A locally administered unicast MAC drawn from the seed, unique in this network.
   wire::MacAddress allocate_mac();
@@ -84,6 +86,7 @@ class Network {
   wire::FramePool pool_;
   trace::TraceLog trace_;
   std::uint64_t next_packet_id_ = 0;
+  link::Context context_{sim_, pool_, trace_, next_packet_id_};
   core::Rng mac_rng_;
   std::unordered_set<std::uint64_t> macs_;
   std::map<std::string, Node*, std::less<>> by_name_;

@@ -49,7 +49,7 @@ class Node : public link::FrameReceiver {
 
  private:
   Network& network_;
-  link::Context context_;
+  link::Context& context_;
   std::uint32_t id_;
   std::string name_;
   NodeKind kind_;

@@ -23,7 +23,7 @@ std::string_view to_string(NeighbourState state) {
   return "unknown";
 }
 
-ArpCache::ArpCache(link::Context context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config)
+ArpCache::ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config)
     : context_(context), interface_(interface), owner_(owner), config_(config) {
   const core::Time base = config_.base_reachable_time;
   reachable_time_ = base <= 1 ? base : context_.sim.rng().between(base / 2, base + base / 2);

@@ -68,7 +68,7 @@ class ArpCacheOwner {
 
 class ArpCache final : public core::EventHandler {
  public:
-  ArpCache(link::Context context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config = {});
+  ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config = {});
   ArpCache(const ArpCache&) = delete;
   ArpCache& operator=(const ArpCache&) = delete;
 
@@ -117,7 +117,7 @@ class ArpCache final : public core::EventHandler {
     return config_.ucast_probes + (entry.state == NeighbourState::probe ? 0 : config_.mcast_probes);
   }
 
-  link::Context context_;
+  link::Context& context_;
   link::Interface& interface_;
   ArpCacheOwner& owner_;
   ArpConfig config_;
