@@ -16,8 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <memory>
 #include <utility>
-#include <vector>
 
 namespace vpcsim::core {
 
@@ -50,7 +50,7 @@ class FlatHashMap {
 
   /// The value for `key`, default-constructed and inserted if absent; `.second` says whether it was.
   std::pair<Value*, bool> try_emplace(Key key) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 2 > capacity_) grow();
     std::size_t i = home(key);
     for (; slots_[i].used; i = next(i))
       if (slots_[i].key == key) return {&slots_[i].value, false};
@@ -87,41 +87,43 @@ class FlatHashMap {
   }
 
   void clear() {
-    slots_.clear();
+    slots_.reset();
+    capacity_ = 0;
     size_ = 0;
   }
 
   /// Calls f(key, value) for every entry.
   template <class F>
   void for_each(F&& f) const {
-    for (const Slot& slot : slots_)
-      if (slot.used) f(slot.key, slot.value);
+    for (std::uint32_t i = 0; i < capacity_; ++i)
+      if (slots_[i].used) f(slots_[i].key, slots_[i].value);
   }
   template <class F>
   void for_each(F&& f) {
-    for (Slot& slot : slots_)
-      if (slot.used) f(slot.key, slot.value);
+    for (std::uint32_t i = 0; i < capacity_; ++i)
+      if (slots_[i].used) f(slots_[i].key, slots_[i].value);
   }
 
  private:
   // Two slots hold one entry: most tables here are tiny (a host's one neighbour, two routes, one socket),
   // and there are as many of them as hosts, so they start at the least and double.
-  static constexpr std::size_t kInitialSlots = 2;
+  static constexpr std::uint32_t kInitialSlots = 2;
 
-  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t mask() const { return capacity_ - 1; }
   std::size_t next(std::size_t i) const { return (i + 1) & mask(); }
   // Fibonacci hashing: the top bits of key · 2^64/φ. Consecutive keys (addresses in a subnet, MACs
   // drawn in order) land far apart, and the top bits depend on every bit of the key.
   std::size_t home(Key key) const {
     const std::uint64_t h = static_cast<std::uint64_t>(key) * 0x9e3779b97f4a7c15ULL;
-    return static_cast<std::size_t>(h >> shift_);
+    return static_cast<std::size_t>(h >> (64 - std::countr_zero(capacity_)));
   }
 
   void grow() {
-    const std::size_t new_size = slots_.empty() ? kInitialSlots : slots_.size() * 2;
-    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(new_size));
-    shift_ = 64 - std::countr_zero(new_size);
-    for (Slot& slot : old) {
+    const std::uint32_t old_capacity = capacity_;
+    std::unique_ptr<Slot[]> old = std::exchange(slots_, std::make_unique<Slot[]>(capacity_ == 0 ? kInitialSlots : capacity_ * 2));
+    capacity_ = capacity_ == 0 ? kInitialSlots : capacity_ * 2;
+    for (std::uint32_t j = 0; j < old_capacity; ++j) {
+      Slot& slot = old[j];
       if (!slot.used) continue;
       std::size_t i = home(slot.key);
       while (slots_[i].used) i = next(i);
@@ -131,9 +133,10 @@ class FlatHashMap {
     }
   }
 
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
-  int shift_ = 64;
+  // 16 bytes when empty: hosts hold several of these, mostly with zero to two entries.
+  std::unique_ptr<Slot[]> slots_;
+  std::uint32_t capacity_ = 0;  ///< a power of two, or 0
+  std::uint32_t size_ = 0;
 };
 
 }  // namespace vpcsim::core
