@@ -245,6 +245,23 @@ def _parse_yaml_fast(text: str) -> Any:
     documents = 0
     parser = _CParser(text)
     get_event = parser.get_event
+
+    def place(value: Any, line: int) -> None:
+        """Puts a value (scalar or new collection) into the innermost collection, or makes it the root."""
+        nonlocal root
+        if key_lines is None:
+            if container is None:
+                root = value
+            else:
+                container.append(value)
+                lines.append(line)
+        else:
+            if key in container:
+                raise _Fallback()  # a duplicate key: reported by the full loader
+            container[key] = value
+            key_lines[key] = key_line
+            lines[key] = line
+
     try:
         while True:
             event = get_event()
@@ -259,21 +276,11 @@ def _parse_yaml_fast(text: str) -> Any:
                     else:
                         value = plain[value] = _plain_value(value)
                 line = event.start_mark.line + 1
-                if key_lines is None:
-                    if container is None:
-                        root = value
-                    else:
-                        container.append(value)
-                        lines.append(line)
-                elif want_key:
+                if key_lines is not None and want_key:
                     key, key_line, want_key = value, line, False
                 else:
-                    if key in container:
-                        raise _Fallback()  # a duplicate key: reported by the full loader
-                    container[key] = value
-                    key_lines[key] = key_line
-                    lines[key] = line
-                    want_key = True
+                    place(value, line)
+                    want_key = True  # read only inside a mapping
                 continue
             if cls is mapping_start or cls is sequence_start:
                 if event.tag is not None:
@@ -290,20 +297,9 @@ def _parse_yaml_fast(text: str) -> Any:
                     new_key_lines = None
                     value.item_lines = new_lines = []
                 value.line = line
-                if key_lines is None:
-                    if container is None:
-                        root = value
-                    else:
-                        container.append(value)
-                        lines.append(line)
-                elif want_key:
+                if key_lines is not None and want_key:
                     raise _Fallback()  # a mapping or a list as a key
-                else:
-                    if key in container:
-                        raise _Fallback()
-                    container[key] = value
-                    key_lines[key] = key_line
-                    lines[key] = line
+                place(value, line)
                 stack.append((container, key_lines, lines))
                 container, key_lines, lines, want_key = value, new_key_lines, new_lines, True
             elif cls in closing:
