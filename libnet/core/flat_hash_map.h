@@ -98,11 +98,6 @@ class FlatHashMap {
     for (std::uint32_t i = 0; i < capacity_; ++i)
       if (slots_[i].used) f(slots_[i].key, slots_[i].value);
   }
-  template <class F>
-  void for_each(F&& f) {
-    for (std::uint32_t i = 0; i < capacity_; ++i)
-      if (slots_[i].used) f(slots_[i].key, slots_[i].value);
-  }
 
  private:
   // Two slots hold one entry: most tables here are tiny (a host's one neighbour, two routes, one socket),
@@ -119,9 +114,8 @@ class FlatHashMap {
   }
 
   void grow() {
-    const std::uint32_t old_capacity = capacity_;
-    std::unique_ptr<Slot[]> old = std::exchange(slots_, std::make_unique<Slot[]>(capacity_ == 0 ? kInitialSlots : capacity_ * 2));
-    capacity_ = capacity_ == 0 ? kInitialSlots : capacity_ * 2;
+    const std::uint32_t old_capacity = std::exchange(capacity_, capacity_ == 0 ? kInitialSlots : capacity_ * 2);
+    std::unique_ptr<Slot[]> old = std::exchange(slots_, std::make_unique<Slot[]>(capacity_));
     for (std::uint32_t j = 0; j < old_capacity; ++j) {
       Slot& slot = old[j];
       if (!slot.used) continue;

@@ -26,9 +26,6 @@ class Scheduler {
   void reserve(std::size_t n) { heap_.reserve(n); }
 
  private:
-  static bool earlier(const Event& a, const Event& b) {
-    return a.at < b.at || (a.at == b.at && a.seq < b.seq);
-  }
   std::vector<Event> heap_;
   std::uint64_t next_seq_ = 0;
 };

@@ -11,10 +11,10 @@ std::uint64_t Simulation::run_until(Time until) {
     Event event = scheduler_.pop();
     now_ = event.at;
     event.target->handle_event(event);
-    last_event_time_ = now_;
     ++handled;
     if (stopped_) break;
   }
+  if (handled != 0) last_event_time_ = now_;  // now_ is still the last event's time here
   if (!stopped_ && until != kTimeNever && until > now_) now_ = until;
   events_handled_ += handled;
   return handled;

@@ -185,6 +185,16 @@ bool IpNode::is_subnet_broadcast(wire::Ipv4Address address) const {
   return false;
 }
 
+IpNode::LocalMatch IpNode::match_local(wire::Ipv4Address address) const {
+  LocalMatch match;
+  for (const auto& interface : interfaces())
+    for (const auto& a : interface->addresses()) {
+      match.address |= a.address() == address;
+      match.subnet_broadcast |= a.prefix_length() < 31 && a.broadcast() == address;
+    }
+  return match;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sockets
 
@@ -383,8 +393,9 @@ void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool li
   ++counters_.received;
   frame.resize(kL3Offset + ip->total_len());  // drop Ethernet padding
   const wire::Ipv4Address dst = ip->dst();
-  const bool ip_broadcast = dst.is_limited_broadcast() || is_subnet_broadcast(dst);
-  if (ip_broadcast || is_local_address(dst)) {
+  const LocalMatch local = match_local(dst);
+  const bool ip_broadcast = dst.is_limited_broadcast() || local.subnet_broadcast;
+  if (ip_broadcast || local.address) {
     deliver_locally(&interface, std::move(frame), link_broadcast || ip_broadcast);
     return;
   }

@@ -167,6 +167,12 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
                          wire::Ipv4InterfaceAddress address) const;
   void drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id, std::string detail);
   bool is_subnet_broadcast(wire::Ipv4Address address) const;
+  /// Both of the above in one walk over the addresses: what the receive path asks of every packet.
+  struct LocalMatch {
+    bool address = false;
+    bool subnet_broadcast = false;
+  };
+  LocalMatch match_local(wire::Ipv4Address address) const;
   std::uint16_t next_ip_id() { return next_ip_id_++; }
 
   template <class App, class... Args>

@@ -34,14 +34,18 @@ void ArpCache::arm_timer(wire::Ipv4Address ip, Entry& entry, core::Time at) {
   context_.sim.schedule_at(at, *this, 0, ip.to_u32(), entry.timer_generation);
 }
 
+ArpCache::Entry& ArpCache::entry_for(wire::Ipv4Address ip) {
+  auto [entry, created] = entries_.try_emplace(ip.to_u32());
+  if (created) {
+    entry->state = NeighbourState::failed;  // Linux's "none": handled like failed
+    entry->confirmed = context_.now() - 2 * config_.base_reachable_time;
+  }
+  return *entry;
+}
+
 void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
   const core::Time now = context_.now();
-  auto [found, created] = entries_.try_emplace(next_hop.to_u32());
-  Entry& entry = *found;
-  if (created) {
-    entry.state = NeighbourState::failed;  // "none": handled like failed below
-    entry.confirmed = now - 2 * config_.base_reachable_time;
-  }
+  Entry& entry = entry_for(next_hop);
   entry.used = now;
   switch (entry.state) {
     case NeighbourState::reachable:
@@ -158,12 +162,7 @@ void ArpCache::receive(const wire::ArpRepr& arp, bool to_us) {
     return;
   }
   if (arp.operation == wire::ArpOperation::request && owner_.is_local_address(tip)) {
-    auto [entry, created] = entries_.try_emplace(sip.to_u32());
-    if (created) {
-      entry->state = NeighbourState::failed;  // "none"
-      entry->confirmed = context_.now() - 2 * config_.base_reachable_time;
-    }
-    update(sip, *entry, arp.sender_mac, NeighbourState::stale);
+    update(sip, entry_for(sip), arp.sender_mac, NeighbourState::stale);
     send_arp(wire::ArpOperation::reply, arp.sender_mac, tip, arp.sender_mac, sip);
     return;
   }

@@ -105,6 +105,8 @@ class ArpCache final : public core::EventHandler {
     return s == NeighbourState::reachable || s == NeighbourState::stale || s == NeighbourState::delay ||
            s == NeighbourState::probe;
   }
+  /// The entry for `ip`, created in state "none" (failed, long unconfirmed) if there is none.
+  Entry& entry_for(wire::Ipv4Address ip);
   void arm_timer(wire::Ipv4Address ip, Entry& entry, core::Time at);
   void update(wire::Ipv4Address ip, Entry& entry, wire::MacAddress mac, NeighbourState new_state);
   void transmit(Entry& entry, wire::Frame frame);
