@@ -32,19 +32,17 @@
 //   bench_forwarding --hosts 1000 --datagrams 100 --json
 //
 // Exits 1, saying why, if a datagram is lost or any drop is traced.
-#include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "libnet/core/rng.h"
 #include "libnet/link/link.h"
 #include "libnet/node/network.h"
@@ -57,7 +55,7 @@
 namespace {
 
 using namespace vpcsim;
-using Clock = std::chrono::steady_clock;
+using namespace vpcsim::bench;
 
 constexpr std::uint16_t kPort = 9;  // discard
 constexpr std::size_t kPayloadLen = 64;
@@ -138,31 +136,6 @@ Options parse_options(int argc, char** argv) {
   return options;
 }
 
-/// Resident set size now, from /proc/self/statm (0 where there is no /proc).
-std::uint64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t size_pages = 0, resident_pages = 0;
-  if (!(statm >> size_pages >> resident_pages)) return 0;
-  return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-/// Peak resident set size of this process (ru_maxrss is in KiB on Linux).
-std::uint64_t peak_resident_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
-}
-
-double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-/// CPU time this process has used, in seconds: on a shared machine, wall time also counts the time
-/// other processes held the core, CPU time does not.
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 std::string numbered(char prefix, std::size_t i) {
   std::string name(1, prefix);
   name += std::to_string(i);
@@ -179,21 +152,6 @@ class CountingSink final : public node::UdpHandler {
  private:
   std::uint64_t received_ = 0;
 };
-
-struct LinkTotals {
-  std::uint64_t frames = 0;
-  std::uint64_t drops = 0;
-};
-
-LinkTotals link_totals(const node::Network& net) {
-  LinkTotals totals;
-  for (const auto& link : net.links())
-    for (std::uint8_t side = 0; side < 2; ++side) {
-      totals.frames += link->stats(side).frames;
-      totals.drops += link->stats(side).drops;
-    }
-  return totals;
-}
 
 struct Result {
   std::size_t hosts = 0;
@@ -326,8 +284,6 @@ Result run_once(std::size_t hosts, std::uint32_t datagrams, std::uint64_t seed, 
   r.peak_rss = peak_resident_bytes();
   return r;
 }
-
-double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 void print(const Result& r, bool json) {
   const double mib = 1024.0 * 1024.0;

@@ -36,9 +36,7 @@
 //
 // Exits 1, saying why, unless every ping gets every reply (replies = pings sent = S · H · pings),
 // and no frame is dropped anywhere.
-#include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,10 +44,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "libnet/core/rng.h"
 #include "libnet/link/link.h"
 #include "libnet/node/network.h"
@@ -61,7 +59,7 @@
 namespace {
 
 using namespace vpcsim;
-using Clock = std::chrono::steady_clock;
+using namespace vpcsim::bench;
 
 constexpr std::uint32_t kBase = 0x0a000000;  // 10.0.0.0; subnet s is 10.s.0.0/16
 constexpr int kPrefixLen = 16;
@@ -148,30 +146,7 @@ Options parse_options(int argc, char** argv) {
   return options;
 }
 
-/// Resident set size now, from /proc/self/statm (0 where there is no /proc).
-std::uint64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t size_pages = 0, resident_pages = 0;
-  if (!(statm >> size_pages >> resident_pages)) return 0;
-  return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-/// Peak resident set size of this process (ru_maxrss is in KiB on Linux).
-std::uint64_t peak_resident_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
-}
-
 std::uint64_t growth(std::uint64_t before, std::uint64_t after) { return after > before ? after - before : 0; }
-
-double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 struct Result {
   Size size;
@@ -280,11 +255,9 @@ Result run_once(const Size& size, const Options& options) {
     r.replies += ping->received();
     if (ping->outcome() != node::Outcome::reply) ++r.hosts_not_replied;
   }
-  for (const auto& link : net.links())
-    for (std::uint8_t side = 0; side < 2; ++side) {
-      r.link_frames += link->stats(side).frames;
-      r.link_drops += link->stats(side).drops;
-    }
+  const LinkTotals links = link_totals(net);
+  r.link_frames = links.frames;
+  r.link_drops = links.drops;
   for (const node::Switch* sw : switches) r.floods += sw->counters().flooded;
   r.trace_drops = net.trace().total_drops();
   r.pool_bytes = net.pool().bytes_reserved();
@@ -318,8 +291,6 @@ std::uint64_t probe_switch_ports(std::size_t ports, std::uint64_t seed) {
   waitpid(child, &wstatus, 0);
   return bytes;
 }
-
-double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 void print(const Result& r, bool json) {
   const double mib = 1024.0 * 1024.0;

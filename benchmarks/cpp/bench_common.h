@@ -1,0 +1,66 @@
+// Measuring helpers shared by the benchmark programs: wall and CPU clocks, resident memory, and the
+// totals of a network's links. Only benchmarks read clocks; libnet never does.
+#pragma once
+
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+
+#include "libnet/link/link.h"
+#include "libnet/node/network.h"
+
+namespace vpcsim::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+/// CPU time this process has used, in seconds: on a shared machine, wall time also counts the time
+/// other processes held the core, CPU time does not.
+inline double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+/// Resident set size now, from /proc/self/statm (0 where there is no /proc).
+inline std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size_pages = 0, resident_pages = 0;
+  if (!(statm >> size_pages >> resident_pages)) return 0;
+  return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// Peak resident set size of this process (ru_maxrss is in KiB on Linux).
+inline std::uint64_t peak_resident_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+/// a / b, or 0 when b is not positive.
+inline double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+struct LinkTotals {
+  std::uint64_t frames = 0;
+  std::uint64_t drops = 0;
+};
+
+/// Frames carried and dropped over every link direction of the network.
+inline LinkTotals link_totals(const node::Network& net) {
+  LinkTotals totals;
+  for (const auto& link : net.links())
+    for (std::uint8_t side = 0; side < 2; ++side) {
+      totals.frames += link->stats(side).frames;
+      totals.drops += link->stats(side).drops;
+    }
+  return totals;
+}
+
+}  // namespace vpcsim::bench
