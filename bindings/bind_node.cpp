@@ -6,6 +6,7 @@
 #include "libnet/node/ping.h"
 #include "libnet/node/traceroute.h"
 #include "libnet/node/udp_apps.h"
+#include "libnet/node/udp_socket.h"
 #include "libnet/wire/frame_pool.h"
 
 namespace vpcsim::bindings {
@@ -152,6 +153,36 @@ void bind_node(py::module_& m) {
         return out;
       });
   application_protocol(responder);
+  py::class_<node::UdpDatagram>(m, "UdpDatagram", "A datagram a UdpSocket received.")
+      .def_readonly("at_ns", &node::UdpDatagram::at)
+      .def_readonly("source", &node::UdpDatagram::src)
+      .def_readonly("source_port", &node::UdpDatagram::src_port)
+      .def_readonly("destination", &node::UdpDatagram::dst)
+      .def_readonly("ttl", &node::UdpDatagram::ttl)
+      .def_property_readonly("payload", [](const node::UdpDatagram& d) {
+        return py::bytes(reinterpret_cast<const char*>(d.payload.data()), d.payload.size());
+      })
+      .def("__repr__", [](const node::UdpDatagram& d) {
+        return "<UdpDatagram from " + d.src.to_string() + ":" + std::to_string(d.src_port) + ", " +
+               std::to_string(d.payload.size()) + " bytes at " + core::format_duration(d.at) + ">";
+      });
+  py::class_<node::UdpSocket, node::Application> socket(
+      m, "UdpSocket", "A bound UDP socket: send_to() now, read received/errors after running.");
+  socket.def_property_readonly("port", &node::UdpSocket::port)
+      .def("send_to",
+           [](node::UdpSocket& s, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data) {
+             std::string_view bytes = data;
+             return std::string(node::to_string(s.send_to(
+                 value_of(destination), port, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()})));
+           },
+           py::arg("destination"), py::arg("port"), py::arg("data"),
+           "Sends one datagram at the current simulated time; returns 'sent' or why it could not leave "
+           "('network_unreachable', ...).")
+      .def_property_readonly("received", &node::UdpSocket::received)
+      .def("clear_received", &node::UdpSocket::clear_received)
+      .def_property_readonly("errors", &node::UdpSocket::errors)
+      .def_property_readonly("sent", &node::UdpSocket::sent);
+  application_protocol(socket);
 
   py::class_<node::Node>(m, "Node", "A packet-processing node.")
       .def_property_readonly("name", &node::Node::name)
@@ -271,6 +302,8 @@ void bind_node(py::module_& m) {
              return n.udp_listen(port, reply);
            },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
+      .def("udp_socket", &node::IpNode::udp_socket, py::arg("port") = 0, kRef,
+           "A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).")
       .def_property_readonly("applications",
                              [](const node::IpNode& n) {
                                std::vector<node::Application*> out;

@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatRouter', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpResponder', 'capture', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatRouter', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpResponder', 'UdpSocket', 'capture', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -523,6 +523,54 @@ class UdpResponder(Application):
     @property
     def replied(self) -> int:
         ...
+class UdpDatagram:
+    """
+    A datagram a UdpSocket received.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def destination(self) -> Ipv4Address:
+        ...
+    @property
+    def payload(self) -> bytes:
+        ...
+    @property
+    def source(self) -> Ipv4Address:
+        ...
+    @property
+    def source_port(self) -> int:
+        ...
+    @property
+    def ttl(self) -> int:
+        ...
+class UdpSocket(Application):
+    """
+    A bound UDP socket: send_to() now, read received/errors after running.
+    """
+    def __repr__(self) -> str:
+        ...
+    def clear_received(self) -> None:
+        ...
+    def send_to(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes) -> str:
+        """
+        Sends one datagram at the current simulated time; returns 'sent' or why it could not leave ('network_unreachable', ...).
+        """
+    @property
+    def errors(self) -> list[IcmpErrorReport]:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def received(self) -> list[UdpDatagram]:
+        ...
+    @property
+    def sent(self) -> int:
+        ...
 class Node:
     """
     A packet-processing node.
@@ -597,6 +645,10 @@ class IpNode(Node):
         ...
     def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
         ...
+    def udp_socket(self, port: typing.SupportsInt | typing.SupportsIndex = 0) -> UdpSocket:
+        """
+        A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).
+        """
     @property
     def applications(self) -> list[Application]:
         ...

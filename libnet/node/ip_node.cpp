@@ -8,6 +8,7 @@
 #include "libnet/node/ping.h"
 #include "libnet/node/traceroute.h"
 #include "libnet/node/udp_apps.h"
+#include "libnet/node/udp_socket.h"
 #include "libnet/wire/bytes.h"
 #include "libnet/wire/checksum.h"
 #include "libnet/wire/ethernet.h"
@@ -689,5 +690,6 @@ UdpResponder& IpNode::udp_listen(std::uint16_t port, std::string reply) {
   return add_application<UdpResponder>(port, std::move(reply));
 }
 UdpClient& IpNode::udp_send(const UdpClientConfig& config) { return add_application<UdpClient>(config); }
+UdpSocket& IpNode::udp_socket(std::uint16_t port) { return add_application<UdpSocket>(port); }
 
 }  // namespace vpcsim::node

@@ -46,6 +46,7 @@ class Ping;
 class Traceroute;
 class UdpResponder;
 class UdpClient;
+class UdpSocket;
 struct PingConfig;
 struct TracerouteConfig;
 struct UdpClientConfig;
@@ -125,6 +126,8 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   Traceroute& traceroute(const TracerouteConfig& config);
   UdpResponder& udp_listen(std::uint16_t port, std::string reply = {});
   UdpClient& udp_send(const UdpClientConfig& config);
+  /// A socket bound to `port` (0: an ephemeral one) that scripts send from and read.
+  UdpSocket& udp_socket(std::uint16_t port = 0);
   const std::vector<std::unique_ptr<Application>>& applications() const { return applications_; }
 
   // --- frame processing --------------------------------------------------------------------------
