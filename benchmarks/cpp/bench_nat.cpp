@@ -32,8 +32,8 @@
 // Pacing: one datagram every 3 x (serialisation of a data frame + of an ARP frame) over the whole
 // network, so the NAT's links, which carry every flow, stay below a third of their capacity.
 // Memory: ConnTrack::memory_bytes() / entries (entries, free list, index, at their capacities), and the
-// RSS growth across the setup phase per flow, which also holds the frame pool's and the scheduler's
-// growth and the sockets' share of nothing (sockets are bound at build time).
+// RSS growth across the setup phase per flow, which also holds each entry's expiry event in the
+// scheduler's heap, ARP and MAC table entries and frame pool growth (sockets are bound at build time).
 // --router plain swaps the NatRouter for a plain node::Router (servers route back to the inside LAN):
 // the same traffic without NAT, to isolate what translation costs.
 //
