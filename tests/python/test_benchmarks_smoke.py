@@ -231,3 +231,51 @@ def test_startup_text_output_parses() -> None:
     assert result.returncode == 0, result.stderr
     rows = parse_key_values(result.stdout)
     assert len(rows) == 1 and rows[0]["path"] == "python" and int(rows[0]["hosts"]) == 6
+
+
+# ------------------------------------------------------------------------------ bench_nat
+
+NAT_FIELDS = {
+    "router", "flows", "build_s", "setup_s", "flows_per_s", "steady_s", "packets_per_s", "ns_per_packet",
+    "ns_per_translated_packet", "entries", "created", "expired", "flows_translated", "ports_reallocated",
+    "conntrack_bytes_per_entry", "rss_bytes_per_flow", "peak_rss_mib",
+}
+
+
+def test_nat_text_output_parses_and_every_flow_is_translated() -> None:
+    rows = parse_key_values(
+        run("bench_nat", "--flows", "40", "--inside-hosts", "4", "--servers", "2", "--rounds", "2").stdout
+    )
+    assert len(rows) == 1
+    row = rows[0]
+    assert NAT_FIELDS <= row.keys()
+    assert row["router"] == "nat"
+    assert int(row["flows"]) == int(row["entries"]) == int(row["created"]) == int(row["expired"]) == 40
+    assert int(row["flows_translated"]) == 40
+    # 4 hosts share source ports towards 2 servers: for each (server, port) one flow keeps its port.
+    assert int(row["ports_reallocated"]) == 20
+    assert float(row["conntrack_bytes_per_entry"]) > 0.0
+
+
+def test_nat_json_output_counts_two_translations_per_round_trip() -> None:
+    rows = parse_json_lines(
+        run("bench_nat", "--flows", "30", "--inside-hosts", "3", "--servers", "3", "--rounds", "3", "--json").stdout
+    )
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["benchmark"] == "nat"
+    assert NAT_FIELDS <= row.keys()
+    assert row["steady_packets"] == row["steady_translated"] == 2 * 30 * 3
+    assert row["ports_reallocated"] == 0  # as many servers as hosts: no two flows clash
+
+
+def test_nat_plain_router_carries_the_same_flows_without_conntrack() -> None:
+    rows = parse_json_lines(run("bench_nat", "--flows", "20", "--inside-hosts", "2", "--router", "plain", "--json").stdout)
+    assert rows[0]["router"] == "plain"
+    assert rows[0]["entries"] == rows[0]["steady_translated"] == 0
+    assert rows[0]["steady_packets"] == 2 * 20 * 4
+
+
+def test_nat_refuses_flows_that_would_exhaust_one_destinations_ports() -> None:
+    result = run("bench_nat", "--flows", "70000", "--inside-hosts", "10", "--servers", "1", expect_code=2)
+    assert "raise --servers" in result.stderr
