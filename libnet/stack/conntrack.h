@@ -74,7 +74,6 @@ struct alignas(64) ConnEntry {
   bool live : 1 = false;
   bool seen_reply : 1 = false;
   bool assured : 1 = false;
-  bool fin_from_reply : 1 = false;  ///< TCP: which side closed first
 
   const FlowTuple& tuple(FlowDirection d) const { return d == FlowDirection::original ? original : reply; }
   ConnState state() const;
