@@ -90,8 +90,15 @@ void Interface::deliver(wire::Frame frame) {
   owner_.receive_frame(*this, std::move(frame));
 }
 
+void Interface::add_tap(CaptureTap& tap) {
+  if (taps_ == nullptr) taps_ = std::make_unique<std::vector<CaptureTap*>>();
+  taps_->push_back(&tap);
+}
+
 void Interface::remove_tap(CaptureTap& tap) {
-  taps_.erase(std::remove(taps_.begin(), taps_.end(), &tap), taps_.end());
+  if (taps_ == nullptr) return;
+  taps_->erase(std::remove(taps_->begin(), taps_->end(), &tap), taps_->end());
+  if (taps_->empty()) taps_.reset();
 }
 
 }  // namespace vpcsim::link

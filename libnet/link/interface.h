@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "libnet/core/small_vector.h"
 #include "libnet/link/capture_tap.h"
 #include "libnet/link/context.h"
 #include "libnet/wire/frame.h"
@@ -64,7 +66,7 @@ class Interface {
   /// Throws core::ConfigError outside 68..9001 (the IPv4 minimum; the AWS jumbo MTU).
   void set_mtu(std::uint32_t mtu);
 
-  const std::vector<wire::Ipv4InterfaceAddress>& addresses() const { return addresses_; }
+  const core::SmallVector<wire::Ipv4InterfaceAddress>& addresses() const { return addresses_; }
   /// Throws core::ConfigError for an address already on this interface, a network or broadcast address
   /// of a subnet shorter than /31, or 0.0.0.0.
   void add_address(wire::Ipv4InterfaceAddress address);
@@ -84,8 +86,8 @@ class Interface {
   /// Hands a complete Ethernet frame to the link.
   void send(wire::Frame frame);
 
-  void add_tap(CaptureTap& tap) { taps_.push_back(&tap); }
-  bool has_taps() const { return !taps_.empty(); }
+  void add_tap(CaptureTap& tap);
+  bool has_taps() const { return taps_ != nullptr; }
   void remove_tap(CaptureTap& tap);
 
   FrameReceiver& owner() const { return owner_; }
@@ -99,21 +101,23 @@ class Interface {
   /// Called by the link when a frame arrives.
   void deliver(wire::Frame frame);
   void show_taps(Direction direction, std::span<const std::uint8_t> bytes) const {
-    for (CaptureTap* tap : taps_) tap->capture(*this, direction, context_.now(), bytes);
+    if (taps_ == nullptr) return;
+    for (CaptureTap* tap : *taps_) tap->capture(*this, direction, context_.now(), bytes);
   }
 
+  // Ordered to leave no padding: a network has two of these per host (its own and its switch port).
   Context& context_;
   FrameReceiver& owner_;
   std::uint32_t id_;
   std::uint32_t node_id_;
   std::uint32_t index_in_node_;
+  std::uint32_t mtu_ = kDefaultMtu;
   std::string name_;
   wire::MacAddress mac_;
-  std::uint32_t mtu_ = kDefaultMtu;
-  std::vector<wire::Ipv4InterfaceAddress> addresses_;
-  std::vector<CaptureTap*> taps_;
-  Link* link_ = nullptr;
   std::uint8_t link_side_ = 0;
+  core::SmallVector<wire::Ipv4InterfaceAddress> addresses_;
+  std::unique_ptr<std::vector<CaptureTap*>> taps_;  ///< null while there is none: most interfaces never have one
+  Link* link_ = nullptr;
   InterfaceCounters counters_;
 };
 

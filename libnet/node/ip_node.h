@@ -98,9 +98,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// The ARP caches of all interfaces, by interface then address.
   std::vector<stack::NeighbourEntry> arp_table() const;
   stack::ArpCache& arp_cache(std::string_view interface);
-  stack::ArpConfig arp_config() const { return arp_config_; }
+  stack::ArpConfig arp_config() const { return *arp_config_; }
   /// Applies to interfaces added afterwards.
-  void set_arp_config(stack::ArpConfig config) { arp_config_ = config; }
+  void set_arp_config(stack::ArpConfig config) { arp_config_ = stack::share(config); }
 
   bool is_local_address(wire::Ipv4Address address) const override;
   /// The node's first address, or 0.0.0.0.
@@ -180,7 +180,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
 
   bool ip_forward_;
   stack::RoutingTable routes_;
-  stack::ArpConfig arp_config_;
+  std::shared_ptr<const stack::ArpConfig> arp_config_ = stack::share({});  ///< shared with the caches
   std::vector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
   core::FlatHashMap<std::uint16_t, UdpHandler*> udp_ports_;
   core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids_;

@@ -25,8 +25,9 @@ link::Interface* Node::find_interface(std::string_view name) const {
       if (interface->name() == name) return interface.get();
     return nullptr;
   }
-  auto it = by_name_->find(name);
-  return it == by_name_->end() ? nullptr : it->second;
+  const std::uint32_t at =
+      by_name_->find(name, [this](std::uint32_t i) -> const std::string& { return interfaces_[i]->name(); });
+  return at == core::NameIndex::kAbsent ? nullptr : interfaces_[at].get();
 }
 
 link::Interface& Node::interface(std::string_view name) const {
@@ -63,10 +64,10 @@ link::Interface& Node::create_interface(std::string name, std::optional<wire::Ma
   interfaces_.push_back(std::make_unique<link::Interface>(context_, *this, id, id_, std::move(name), address, index));
   link::Interface& created = *interfaces_.back();
   if (by_name_) {
-    by_name_->emplace(created.name(), &created);  // the key views the interface's own name
+    by_name_->insert(created.name(), index);
   } else if (interfaces_.size() > kScanLimit) {
-    by_name_ = std::make_unique<std::unordered_map<std::string_view, link::Interface*>>();
-    for (const auto& interface : interfaces_) by_name_->emplace(interface->name(), interface.get());
+    by_name_ = std::make_unique<core::NameIndex>();
+    for (std::uint32_t i = 0; i < interfaces_.size(); ++i) by_name_->insert(interfaces_[i]->name(), i);
   }
   return created;
 }

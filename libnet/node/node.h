@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "libnet/core/name_index.h"
 #include "libnet/link/context.h"
 #include "libnet/link/interface.h"
 #include "libnet/wire/mac_address.h"
@@ -57,7 +57,7 @@ class Node : public link::FrameReceiver {
   /// Interface names are looked up by scanning while a node has few (a host has one or two); past
   /// kScanLimit (a switch may have 10,000s of ports) a hash index is built and kept.
   static constexpr std::size_t kScanLimit = 8;
-  std::unique_ptr<std::unordered_map<std::string_view, link::Interface*>> by_name_;
+  std::unique_ptr<core::NameIndex> by_name_;  ///< positions in interfaces_
 };
 
 }  // namespace vpcsim::node

@@ -5,7 +5,9 @@
 //
 // Lookup walks the prefix lengths present, longest first, with one hash probe per length: the cost
 // depends on how many distinct lengths a table holds (a handful), not on how many routes, so a router
-// with 20,000 host routes forwards as fast as one with two. One route per destination prefix (Linux
+// with 20,000 host routes forwards as fast as one with two. A table of at most kScanLimit routes (a
+// host's connected and default routes) has no index: scanning a few routes is as fast as the hash
+// probes, and the index would be a heap block per host. One route per destination prefix (Linux
 // allows several with different metrics; we do not need them yet).
 #pragma once
 
@@ -53,6 +55,7 @@ class RoutingTable {
   bool remove(const wire::Ipv4Prefix& destination);
   /// The longest-prefix match, or nullptr. Valid until the table is next changed.
   const Route* lookup(wire::Ipv4Address destination) const {
+    if (!indexed()) return scan(destination);
     for (std::uint64_t lengths = lengths_present_; lengths != 0;) {
       const int length = 63 - __builtin_clzll(lengths);
       lengths &= ~(std::uint64_t{1} << length);
@@ -67,14 +70,29 @@ class RoutingTable {
   std::size_t size() const { return routes_.size(); }
 
  private:
+  static constexpr std::size_t kScanLimit = 8;
+
   static std::uint64_t key_of(std::uint32_t network, int length) {
     return (std::uint64_t{network} << 6) | static_cast<std::uint64_t>(length);
   }
+  bool indexed() const { return !index_.empty(); }
+  /// Longest-prefix match by walking every route: what a small table does instead of the index.
+  const Route* scan(wire::Ipv4Address destination) const {
+    const Route* best = nullptr;
+    for (const Route& route : routes_)
+      if (route.destination.contains(destination) &&
+          (best == nullptr || route.destination.length() > best->destination.length()))
+        best = &route;
+    return best;
+  }
+  /// Position of the route to exactly `destination` in routes_, or routes_.size().
+  std::size_t position_of(const wire::Ipv4Prefix& destination) const;
+  void build_index();
   /// Routes in insertion order (removal moves the last one into the gap), indexed by (network,
   /// length): one small hash table, not one per length, so a host with two routes costs ~300 bytes.
   std::vector<Route> routes_;
-  core::FlatHashMap<std::uint64_t, std::uint32_t> index_;
-  std::uint64_t lengths_present_ = 0;
+  core::FlatHashMap<std::uint64_t, std::uint32_t> index_;  ///< empty while routes_ has ≤ kScanLimit
+  std::uint64_t lengths_present_ = 0;                       ///< kept by the index only
 };
 
 }  // namespace vpcsim::stack
