@@ -14,8 +14,12 @@ Interface::Interface(Context& context, FrameReceiver& owner, std::uint32_t id, s
       id_(id),
       node_id_(node_id),
       index_in_node_(index_in_node),
-      name_(std::move(name)),
-      mac_(mac) {}
+      mac_(mac) {
+  if (context_.trace.interface_short_name(id) != name)
+    throw core::ConfigError(name, "interface",
+                            "interface id " + std::to_string(id) + " is registered in the trace as '" +
+                                this->name() + "'");
+}
 
 void Interface::set_mtu(std::uint32_t mtu) {
   if (mtu < 68 || mtu > 9001)

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libnet/core/small_vector.h"
@@ -46,7 +47,8 @@ class Interface {
   static constexpr std::uint32_t kDefaultMtu = 1500;
   static constexpr std::uint32_t kMaxLinkHeaderLen = 18;  ///< Ethernet header plus one 802.1Q tag
 
-  /// `id` is the network-wide trace id; `node_id` the owner's trace id.
+  /// `id` is the network-wide trace id, which the trace must have registered with `name` (it keeps the
+  /// name; throws core::ConfigError if it differs); `node_id` the owner's trace id.
   Interface(Context& context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
             wire::MacAddress mac, std::uint32_t index_in_node = 0);
   Interface(const Interface&) = delete;
@@ -56,9 +58,9 @@ class Interface {
   std::uint32_t node_id() const { return node_id_; }
   /// Position of this interface within its node (what routes and ARP caches are indexed by).
   std::uint32_t index_in_node() const { return index_in_node_; }
-  const std::string& name() const { return name_; }
+  std::string name() const { return std::string(context_.trace.interface_short_name(id_)); }
   /// "r1.eth0"
-  const std::string& full_name() const { return context_.trace.interface_name(id_); }
+  std::string full_name() const { return context_.trace.interface_name(id_); }
 
   const wire::MacAddress& mac() const { return mac_; }
   void set_mac(wire::MacAddress mac) { mac_ = mac; }
@@ -106,13 +108,13 @@ class Interface {
   }
 
   // Ordered to leave no padding: a network has two of these per host (its own and its switch port).
+  // The name is kept by the trace, which needs it for its output anyway.
   Context& context_;
   FrameReceiver& owner_;
   std::uint32_t id_;
   std::uint32_t node_id_;
   std::uint32_t index_in_node_;
   std::uint32_t mtu_ = kDefaultMtu;
-  std::string name_;
   wire::MacAddress mac_;
   std::uint8_t link_side_ = 0;
   core::SmallVector<wire::Ipv4InterfaceAddress> addresses_;

@@ -31,6 +31,7 @@
 #include "libnet/core/event.h"
 #include "libnet/core/flat_hash_map.h"
 #include "libnet/core/ring_buffer.h"
+#include "libnet/core/small_vector.h"
 #include "libnet/node/application.h"
 #include "libnet/node/node.h"
 #include "libnet/node/sockets.h"
@@ -116,7 +117,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
                       std::span<const std::uint8_t> payload, const SendOptions& options = {});
   /// Registers an ICMP echo identifier; returns one drawn from the RNG that is not in use.
   std::uint16_t register_echo(EchoHandler& handler);
-  void unregister_echo(std::uint16_t id) { echo_ids_.erase(id); }
+  void unregister_echo(std::uint16_t id) {
+    if (uncommon_) uncommon_->echo_ids.erase(id);
+  }
   SendStatus send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
                                std::span<const std::uint8_t> data, const SendOptions& options = {});
 
@@ -125,7 +128,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   Traceroute& traceroute(const TracerouteConfig& config);
   UdpResponder& udp_listen(std::uint16_t port, std::string reply = {});
   UdpClient& udp_send(const UdpClientConfig& config);
-  const std::vector<std::unique_ptr<Application>>& applications() const { return applications_; }
+  const core::SmallVector<std::unique_ptr<Application>>& applications() const { return applications_; }
 
   // --- frame processing --------------------------------------------------------------------------
   void receive_frame(link::Interface& interface, wire::Frame frame) override;
@@ -179,20 +182,30 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   App& add_application(Args&&... args);
 
   bool ip_forward_;
+  std::uint16_t next_ip_id_;  // next to ip_forward_: no padding
   stack::RoutingTable routes_;
   std::shared_ptr<const stack::ArpConfig> arp_config_ = stack::share({});  ///< shared with the caches
-  std::vector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
+  core::SmallVector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
   core::FlatHashMap<std::uint16_t, UdpHandler*> udp_ports_;
-  core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids_;
   struct RateBucket {
     core::Time tokens = 0;
     core::Time last = 0;
   };
-  core::FlatHashMap<std::uint32_t, RateBucket> icmp_rate_;
-  core::RingBuffer<wire::Frame> loopback_;
-  std::uint16_t next_ip_id_;
+  /// What most nodes never need, allocated on first use: echo identifiers (ping), ICMP error rate
+  /// buckets, and the packets this node sent to itself.
+  struct Uncommon {
+    core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids;
+    core::FlatHashMap<std::uint32_t, RateBucket> icmp_rate;
+    core::RingBuffer<wire::Frame> loopback;
+  };
+  Uncommon& uncommon() {
+    if (!uncommon_) uncommon_ = std::make_unique<Uncommon>();
+    return *uncommon_;
+  }
+  std::unique_ptr<Uncommon> uncommon_;
+  EchoHandler* const* find_echo(std::uint16_t id) const { return uncommon_ ? uncommon_->echo_ids.find(id) : nullptr; }
   IpCounters counters_;
-  std::vector<std::unique_ptr<Application>> applications_;
+  core::SmallVector<std::unique_ptr<Application>> applications_;
 };
 
 }  // namespace vpcsim::node

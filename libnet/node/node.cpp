@@ -15,7 +15,7 @@ std::string_view to_string(NodeKind kind) {
 }
 
 Node::Node(Network& network, std::uint32_t id, std::string name, NodeKind kind)
-    : network_(network), context_(network.context()), id_(id), name_(std::move(name)), kind_(kind) {}
+    : network_(network), context_(network.context()), id_(id), kind_(kind), name_(std::move(name)) {}
 
 Node::~Node() = default;
 
@@ -26,14 +26,17 @@ link::Interface* Node::find_interface(std::string_view name) const {
     return nullptr;
   }
   const std::uint32_t at =
-      by_name_->find(name, [this](std::uint32_t i) -> const std::string& { return interfaces_[i]->name(); });
+      by_name_->find(name, [this](std::uint32_t i) { return interfaces_[i]->name(); });
   return at == core::NameIndex::kAbsent ? nullptr : interfaces_[at].get();
 }
 
 link::Interface& Node::interface(std::string_view name) const {
   if (link::Interface* found = find_interface(name)) return *found;
   std::string known;
-  for (const auto& interface : interfaces_) known += (known.empty() ? "" : ", ") + interface->name();
+  for (const auto& interface : interfaces_) {
+    if (!known.empty()) known += ", ";
+    known += interface->name();
+  }
   throw core::ConfigError(name_, "interfaces",
                           "no interface '" + std::string(name) + "'" +
                               (known.empty() ? " (it has none)" : " (it has " + known + ")"));

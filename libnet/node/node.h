@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "libnet/core/name_index.h"
+#include "libnet/core/small_vector.h"
 #include "libnet/link/context.h"
 #include "libnet/link/interface.h"
 #include "libnet/wire/mac_address.h"
@@ -32,7 +33,7 @@ class Node : public link::FrameReceiver {
   const std::string& name() const { return name_; }
   NodeKind kind() const { return kind_; }
 
-  const std::vector<std::unique_ptr<link::Interface>>& interfaces() const { return interfaces_; }
+  const core::SmallVector<std::unique_ptr<link::Interface>>& interfaces() const { return interfaces_; }
   /// Throws core::ConfigError naming the node and the interface if there is none by that name.
   link::Interface& interface(std::string_view name) const;
   link::Interface* find_interface(std::string_view name) const;
@@ -51,9 +52,9 @@ class Node : public link::FrameReceiver {
   Network& network_;
   link::Context& context_;
   std::uint32_t id_;
+  NodeKind kind_;  // next to id_: no padding
   std::string name_;
-  NodeKind kind_;
-  std::vector<std::unique_ptr<link::Interface>> interfaces_;
+  core::SmallVector<std::unique_ptr<link::Interface>> interfaces_;
   /// Interface names are looked up by scanning while a node has few (a host has one or two); past
   /// kScanLimit (a switch may have 10,000s of ports) a hash index is built and kept.
   static constexpr std::size_t kScanLimit = 8;

@@ -31,7 +31,7 @@ std::string Route::to_string() const {
 
 std::size_t RoutingTable::position_of(const wire::Ipv4Prefix& destination) const {
   if (indexed()) {
-    const std::uint32_t* at = index_.find(key_of(destination.network().to_u32(), destination.length()));
+    const std::uint32_t* at = index_->positions.find(key_of(destination.network().to_u32(), destination.length()));
     return at == nullptr ? routes_.size() : *at;
   }
   for (std::size_t i = 0; i < routes_.size(); ++i)
@@ -39,13 +39,15 @@ std::size_t RoutingTable::position_of(const wire::Ipv4Prefix& destination) const
   return routes_.size();
 }
 
+void RoutingTable::index_route(std::uint32_t position) {
+  const wire::Ipv4Prefix& destination = routes_[position].destination;
+  index_->positions[key_of(destination.network().to_u32(), destination.length())] = position;
+  index_->lengths_present |= std::uint64_t{1} << destination.length();
+}
+
 void RoutingTable::build_index() {
-  for (std::size_t i = 0; i < routes_.size(); ++i) {
-    const wire::Ipv4Prefix& destination = routes_[i].destination;
-    *index_.try_emplace(key_of(destination.network().to_u32(), destination.length())).first =
-        static_cast<std::uint32_t>(i);
-    lengths_present_ |= std::uint64_t{1} << destination.length();
-  }
+  index_ = std::make_unique<Index>();
+  for (std::size_t i = 0; i < routes_.size(); ++i) index_route(static_cast<std::uint32_t>(i));
 }
 
 void RoutingTable::add(Route route, const std::string& owner) {
@@ -56,10 +58,7 @@ void RoutingTable::add(Route route, const std::string& owner) {
                                 routes_[existing].to_string() + ")");
   routes_.push_back(std::move(route));
   if (indexed()) {
-    const wire::Ipv4Prefix& destination = routes_.back().destination;
-    *index_.try_emplace(key_of(destination.network().to_u32(), destination.length())).first =
-        static_cast<std::uint32_t>(routes_.size() - 1);
-    lengths_present_ |= std::uint64_t{1} << destination.length();
+    index_route(static_cast<std::uint32_t>(routes_.size() - 1));
   } else if (routes_.size() > kScanLimit) {
     build_index();
   }
@@ -69,20 +68,17 @@ bool RoutingTable::remove(const wire::Ipv4Prefix& destination) {
   const std::size_t gap = position_of(destination);
   if (gap == routes_.size()) return false;
   const int length = destination.length();
-  if (indexed()) index_.erase(key_of(destination.network().to_u32(), length));
+  if (indexed()) index_->positions.erase(key_of(destination.network().to_u32(), length));
   if (gap + 1 != routes_.size()) {
     routes_[gap] = std::move(routes_.back());
-    const Route& moved = routes_[gap];
-    if (indexed())
-      *index_.find(key_of(moved.destination.network().to_u32(), moved.destination.length())) =
-          static_cast<std::uint32_t>(gap);
+    if (indexed()) index_route(static_cast<std::uint32_t>(gap));
   }
   routes_.pop_back();
   if (!indexed()) return true;
   // Removal is rare (configuration, not forwarding): a scan keeps the table free of per-length counters.
   const bool length_still_used = std::any_of(routes_.begin(), routes_.end(),
                                              [&](const Route& r) { return r.destination.length() == length; });
-  if (!length_still_used) lengths_present_ &= ~(std::uint64_t{1} << length);
+  if (!length_still_used) index_->lengths_present &= ~(std::uint64_t{1} << length);
   return true;
 }
 

@@ -56,11 +56,12 @@ class RoutingTable {
   /// The longest-prefix match, or nullptr. Valid until the table is next changed.
   const Route* lookup(wire::Ipv4Address destination) const {
     if (!indexed()) return scan(destination);
-    for (std::uint64_t lengths = lengths_present_; lengths != 0;) {
+    for (std::uint64_t lengths = index_->lengths_present; lengths != 0;) {
       const int length = 63 - __builtin_clzll(lengths);
       lengths &= ~(std::uint64_t{1} << length);
       const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
-      if (const std::uint32_t* at = index_.find(key_of(destination.to_u32() & mask, length))) return &routes_[*at];
+      if (const std::uint32_t* at = index_->positions.find(key_of(destination.to_u32() & mask, length)))
+        return &routes_[*at];
     }
     return nullptr;
   }
@@ -75,7 +76,7 @@ class RoutingTable {
   static std::uint64_t key_of(std::uint32_t network, int length) {
     return (std::uint64_t{network} << 6) | static_cast<std::uint64_t>(length);
   }
-  bool indexed() const { return !index_.empty(); }
+  bool indexed() const { return index_ != nullptr; }
   /// Longest-prefix match by walking every route: what a small table does instead of the index.
   const Route* scan(wire::Ipv4Address destination) const {
     const Route* best = nullptr;
@@ -91,8 +92,12 @@ class RoutingTable {
   /// Routes in insertion order (removal moves the last one into the gap), indexed by (network,
   /// length): one small hash table, not one per length, so a host with two routes costs ~300 bytes.
   std::vector<Route> routes_;
-  core::FlatHashMap<std::uint64_t, std::uint32_t> index_;  ///< empty while routes_ has ≤ kScanLimit
-  std::uint64_t lengths_present_ = 0;                       ///< kept by the index only
+  struct Index {
+    core::FlatHashMap<std::uint64_t, std::uint32_t> positions;  ///< by key_of(prefix)
+    std::uint64_t lengths_present = 0;                           ///< bit n: some route is a /n
+  };
+  void index_route(std::uint32_t position);
+  std::unique_ptr<Index> index_;  ///< null while routes_ has ≤ kScanLimit routes
 };
 
 }  // namespace vpcsim::stack
