@@ -39,20 +39,20 @@ Router& Network::add_router(std::string name) { return add_node<Router>(std::mov
 Switch& Network::add_switch(std::string name) { return add_node<Switch>(std::move(name), NodeKind::switch_); }
 
 Node* Network::find_node(std::string_view name) const {
-  const std::uint32_t at = by_name_.find(name, [this](std::uint32_t i) -> const std::string& { return nodes_[i]->name(); });
+  const std::uint32_t at = by_name_.find(name, [this](std::uint32_t i) { return nodes_[i]->name(); });
   return at == core::NameIndex::kAbsent ? nullptr : nodes_[at].get();
 }
 
 Node& Network::node(std::string_view name) const {
   if (Node* found = find_node(name)) return *found;
   // Listed in name order (an error path: sorting here keeps the index small).
-  std::vector<std::string_view> names;
+  std::vector<std::string> names;
   names.reserve(nodes_.size());
   for (const auto& node : nodes_) names.push_back(node->name());
   std::sort(names.begin(), names.end());
   std::string known;
   std::size_t listed = 0;
-  for (const std::string_view existing : names) {
+  for (const std::string& existing : names) {
     if (++listed > 12) {
       known += ", ...";
       break;

@@ -15,7 +15,11 @@ std::string_view to_string(NodeKind kind) {
 }
 
 Node::Node(Network& network, std::uint32_t id, std::string name, NodeKind kind)
-    : network_(network), context_(network.context()), id_(id), kind_(kind), name_(std::move(name)) {}
+    : network_(network), context_(network.context()), id_(id), kind_(kind) {
+  if (context_.trace.node_name(id) != name)
+    throw core::ConfigError(name, "node", "node id " + std::to_string(id) + " is registered in the trace as '" +
+                                              context_.trace.node_name(id) + "'");
+}
 
 Node::~Node() = default;
 
@@ -37,7 +41,7 @@ link::Interface& Node::interface(std::string_view name) const {
     if (!known.empty()) known += ", ";
     known += interface->name();
   }
-  throw core::ConfigError(name_, "interfaces",
+  throw core::ConfigError(this->name(), "interfaces",
                           "no interface '" + std::string(name) + "'" +
                               (known.empty() ? " (it has none)" : " (it has " + known + ")"));
 }
@@ -45,19 +49,19 @@ link::Interface& Node::interface(std::string_view name) const {
 std::uint32_t Node::index_of(const link::Interface& interface) const {
   const std::uint32_t index = interface.index_in_node();
   if (index < interfaces_.size() && interfaces_[index].get() == &interface) return index;
-  throw core::ConfigError(name_, "interfaces", interface.full_name() + " does not belong to this node");
+  throw core::ConfigError(this->name(), "interfaces", interface.full_name() + " does not belong to this node");
 }
 
 link::Interface& Node::create_interface(std::string name, std::optional<wire::MacAddress> mac) {
   if (name.empty() || name.find('.') != std::string::npos || name.find(' ') != std::string::npos)
-    throw core::ConfigError(name_, "interfaces", "invalid interface name '" + name + "'");
+    throw core::ConfigError(this->name(), "interfaces", "invalid interface name '" + name + "'");
   if (find_interface(name) != nullptr)
-    throw core::ConfigError(name_, "interfaces", "an interface named '" + name + "' already exists");
+    throw core::ConfigError(this->name(), "interfaces", "an interface named '" + name + "' already exists");
   wire::MacAddress address;
   if (mac) {
     if (!mac->is_unicast() || mac->is_zero())
-      throw core::ConfigError(name_ + "." + name, "mac", mac->to_string() + " is not a unicast MAC address");
-    network_.claim_mac(*mac, name_ + "." + name);
+      throw core::ConfigError(this->name() + "." + name, "mac", mac->to_string() + " is not a unicast MAC address");
+    network_.claim_mac(*mac, this->name() + "." + name);
     address = *mac;
   } else {
     address = network_.allocate_mac();

@@ -30,7 +30,8 @@ class Node : public link::FrameReceiver {
   virtual ~Node();
 
   std::uint32_t id() const { return id_; }
-  const std::string& name() const { return name_; }
+  /// Kept by the trace (as the interfaces' names are), not by the node.
+  std::string name() const { return context_.trace.node_name(id_); }
   NodeKind kind() const { return kind_; }
 
   const core::SmallVector<std::unique_ptr<link::Interface>>& interfaces() const { return interfaces_; }
@@ -53,7 +54,6 @@ class Node : public link::FrameReceiver {
   link::Context& context_;
   std::uint32_t id_;
   NodeKind kind_;  // next to id_: no padding
-  std::string name_;
   core::SmallVector<std::unique_ptr<link::Interface>> interfaces_;
   /// Interface names are looked up by scanning while a node has few (a host has one or two); past
   /// kScanLimit (a switch may have 10,000s of ports) a hash index is built and kept.
