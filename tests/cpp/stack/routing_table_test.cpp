@@ -158,7 +158,9 @@ TEST(RoutingTable, ScannedAndIndexedTablesAgreeAsTheyGrowAndShrink) {
         const Route* want = expected(present, dst);
         const Route* got = t.lookup(dst);
         ASSERT_EQ(got == nullptr, want == nullptr) << dst.to_string() << " with " << present.size() << " routes";
-        if (got != nullptr) EXPECT_EQ(got->destination, want->destination) << dst.to_string();
+        if (got != nullptr) {
+          EXPECT_EQ(got->destination, want->destination) << dst.to_string();
+        }
       }
       EXPECT_EQ(t.find_exact(r.destination) != nullptr,
                 std::any_of(present.begin(), present.end(), [&](const Route& p) { return p.destination == r.destination; }));
