@@ -23,7 +23,11 @@ void bind_link(py::module_& m) {
       .def_property_readonly("full_name", &link::Interface::full_name)
       .def_property_readonly("mac", &link::Interface::mac)
       .def_property("mtu", &link::Interface::mtu, &link::Interface::set_mtu)
-      .def_property_readonly("addresses", &link::Interface::addresses)
+      .def_property_readonly("addresses",
+                             [](const link::Interface& i) {
+                               return std::vector<wire::Ipv4InterfaceAddress>(i.addresses().begin(),
+                                                                              i.addresses().end());
+                             })
       .def_property_readonly("is_connected", &link::Interface::is_connected)
       .def_property_readonly("counters", &link::Interface::counters)
       .def("__repr__", [](const link::Interface& i) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <utility>
 
 namespace vpcsim::core {
@@ -14,20 +15,14 @@ namespace vpcsim::core {
 template <class T>
 class RingBuffer {
  public:
+  /// The most elements a ring holds (size_ has 27 bits); more throws std::length_error.
+  static constexpr std::uint32_t kMaxSize = (std::uint32_t{1} << 27) - 1;
+
   RingBuffer() = default;
-  RingBuffer(RingBuffer&& other) noexcept
-      : slots_(std::move(other.slots_)),
-        capacity_(std::exchange(other.capacity_, 0)),
-        head_(std::exchange(other.head_, 0)),
-        size_(std::exchange(other.size_, 0)) {}
+  RingBuffer(RingBuffer&& other) noexcept { take(other); }
   /// A moved-from buffer is empty and usable.
   RingBuffer& operator=(RingBuffer&& other) noexcept {
-    if (this != &other) {
-      slots_ = std::move(other.slots_);
-      capacity_ = std::exchange(other.capacity_, 0);
-      head_ = std::exchange(other.head_, 0);
-      size_ = std::exchange(other.size_, 0);
-    }
+    if (this != &other) take(other);
     return *this;
   }
 
@@ -40,7 +35,7 @@ class RingBuffer {
   const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask()]; }
 
   void push_back(T value) {
-    if (size_ == capacity_) grow();
+    if (size_ == capacity()) grow();
     slots_[(head_ + size_) & mask()] = std::move(value);
     ++size_;
   }
@@ -55,21 +50,32 @@ class RingBuffer {
   }
 
  private:
-  std::uint32_t mask() const { return capacity_ - 1; }
+  std::uint32_t capacity() const { return slots_ ? std::uint32_t{1} << log2_capacity_ : 0; }
+  std::uint32_t mask() const { return (std::uint32_t{1} << log2_capacity_) - 1; }
   void grow() {
-    const std::uint32_t capacity = capacity_ == 0 ? 4 : capacity_ * 2;
-    auto slots = std::make_unique<T[]>(capacity);
+    if (size_ == kMaxSize) throw std::length_error("RingBuffer: more than 2^27 - 1 elements");
+    const std::uint32_t log2_capacity = slots_ ? log2_capacity_ + 1 : 2;  // 4 slots first, then doubling
+    auto slots = std::make_unique<T[]>(std::size_t{1} << log2_capacity);
     for (std::uint32_t i = 0; i < size_; ++i) slots[i] = std::move(slots_[(head_ + i) & mask()]);
     slots_ = std::move(slots);
-    capacity_ = capacity;
+    log2_capacity_ = log2_capacity;
     head_ = 0;
   }
-  // 32-bit counts: a queue never holds 4 billion frames, and every link lane, ARP entry and node holds
-  // rings, so 24 bytes instead of 32 each adds up over 100,000 hosts.
+  void take(RingBuffer& other) {
+    slots_ = std::move(other.slots_);
+    head_ = std::exchange(other.head_, 0);
+    size_ = other.size_;
+    log2_capacity_ = other.log2_capacity_;
+    other.size_ = 0;
+    other.log2_capacity_ = 0;
+  }
+
+  // 16 bytes: every link lane, ARP entry and node holds rings, so the capacity is kept as its log2
+  // beside a 27-bit size instead of in a third 32-bit count (24 bytes with padding).
   std::unique_ptr<T[]> slots_;
-  std::uint32_t capacity_ = 0;
   std::uint32_t head_ = 0;
-  std::uint32_t size_ = 0;
+  std::uint32_t size_ : 27 = 0;
+  std::uint32_t log2_capacity_ : 5 = 0;  ///< capacity is 1 << this while slots_ is set, else 0
 };
 
 }  // namespace vpcsim::core

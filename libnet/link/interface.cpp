@@ -14,8 +14,12 @@ Interface::Interface(Context& context, FrameReceiver& owner, std::uint32_t id, s
       id_(id),
       node_id_(node_id),
       index_in_node_(index_in_node),
-      name_(std::move(name)),
-      mac_(mac) {}
+      mac_(mac) {
+  if (context_.trace.interface_short_name(id) != name)
+    throw core::ConfigError(name, "interface",
+                            "interface id " + std::to_string(id) + " is registered in the trace as '" +
+                                this->name() + "'");
+}
 
 void Interface::set_mtu(std::uint32_t mtu) {
   if (mtu < 68 || mtu > 9001)
@@ -90,8 +94,15 @@ void Interface::deliver(wire::Frame frame) {
   owner_.receive_frame(*this, std::move(frame));
 }
 
+void Interface::add_tap(CaptureTap& tap) {
+  if (taps_ == nullptr) taps_ = std::make_unique<std::vector<CaptureTap*>>();
+  taps_->push_back(&tap);
+}
+
 void Interface::remove_tap(CaptureTap& tap) {
-  taps_.erase(std::remove(taps_.begin(), taps_.end(), &tap), taps_.end());
+  if (taps_ == nullptr) return;
+  taps_->erase(std::remove(taps_->begin(), taps_->end(), &tap), taps_->end());
+  if (taps_->empty()) taps_.reset();
 }
 
 }  // namespace vpcsim::link

@@ -7,9 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "libnet/core/small_vector.h"
 #include "libnet/link/capture_tap.h"
 #include "libnet/link/context.h"
 #include "libnet/wire/frame.h"
@@ -44,7 +47,8 @@ class Interface {
   static constexpr std::uint32_t kDefaultMtu = 1500;
   static constexpr std::uint32_t kMaxLinkHeaderLen = 18;  ///< Ethernet header plus one 802.1Q tag
 
-  /// `id` is the network-wide trace id; `node_id` the owner's trace id.
+  /// `id` is the network-wide trace id, which the trace must have registered with `name` (it keeps the
+  /// name; throws core::ConfigError if it differs); `node_id` the owner's trace id.
   Interface(Context& context, FrameReceiver& owner, std::uint32_t id, std::uint32_t node_id, std::string name,
             wire::MacAddress mac, std::uint32_t index_in_node = 0);
   Interface(const Interface&) = delete;
@@ -54,9 +58,9 @@ class Interface {
   std::uint32_t node_id() const { return node_id_; }
   /// Position of this interface within its node (what routes and ARP caches are indexed by).
   std::uint32_t index_in_node() const { return index_in_node_; }
-  const std::string& name() const { return name_; }
+  std::string name() const { return std::string(context_.trace.interface_short_name(id_)); }
   /// "r1.eth0"
-  const std::string& full_name() const { return context_.trace.interface_name(id_); }
+  std::string full_name() const { return context_.trace.interface_name(id_); }
 
   const wire::MacAddress& mac() const { return mac_; }
   void set_mac(wire::MacAddress mac) { mac_ = mac; }
@@ -64,7 +68,7 @@ class Interface {
   /// Throws core::ConfigError outside 68..9001 (the IPv4 minimum; the AWS jumbo MTU).
   void set_mtu(std::uint32_t mtu);
 
-  const std::vector<wire::Ipv4InterfaceAddress>& addresses() const { return addresses_; }
+  const core::SmallVector<wire::Ipv4InterfaceAddress>& addresses() const { return addresses_; }
   /// Throws core::ConfigError for an address already on this interface, a network or broadcast address
   /// of a subnet shorter than /31, or 0.0.0.0.
   void add_address(wire::Ipv4InterfaceAddress address);
@@ -84,8 +88,8 @@ class Interface {
   /// Hands a complete Ethernet frame to the link.
   void send(wire::Frame frame);
 
-  void add_tap(CaptureTap& tap) { taps_.push_back(&tap); }
-  bool has_taps() const { return !taps_.empty(); }
+  void add_tap(CaptureTap& tap);
+  bool has_taps() const { return taps_ != nullptr; }
   void remove_tap(CaptureTap& tap);
 
   FrameReceiver& owner() const { return owner_; }
@@ -99,21 +103,23 @@ class Interface {
   /// Called by the link when a frame arrives.
   void deliver(wire::Frame frame);
   void show_taps(Direction direction, std::span<const std::uint8_t> bytes) const {
-    for (CaptureTap* tap : taps_) tap->capture(*this, direction, context_.now(), bytes);
+    if (taps_ == nullptr) return;
+    for (CaptureTap* tap : *taps_) tap->capture(*this, direction, context_.now(), bytes);
   }
 
+  // Ordered to leave no padding: a network has two of these per host (its own and its switch port).
+  // The name is kept by the trace, which needs it for its output anyway.
   Context& context_;
   FrameReceiver& owner_;
   std::uint32_t id_;
   std::uint32_t node_id_;
   std::uint32_t index_in_node_;
-  std::string name_;
-  wire::MacAddress mac_;
   std::uint32_t mtu_ = kDefaultMtu;
-  std::vector<wire::Ipv4InterfaceAddress> addresses_;
-  std::vector<CaptureTap*> taps_;
-  Link* link_ = nullptr;
+  wire::MacAddress mac_;
   std::uint8_t link_side_ = 0;
+  core::SmallVector<wire::Ipv4InterfaceAddress> addresses_;
+  std::unique_ptr<std::vector<CaptureTap*>> taps_;  ///< null while there is none: most interfaces never have one
+  Link* link_ = nullptr;
   InterfaceCounters counters_;
 };
 

@@ -10,8 +10,8 @@ constexpr std::size_t kEthernetMinFrame = 60;  // without FCS
 constexpr std::size_t kEthernetWireOverhead = 4 + 8 + 12;  // FCS, preamble+SFD, inter-frame gap
 }  // namespace
 
-Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config)
-    : context_(context), ends_{&a, &b}, config_(config) {
+Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config) : ends_{&a, &b}, config_(config) {
+  (void)context;  // the same as each end's: kept in the signature for the callers
   std::string name = a.full_name() + " <-> " + b.full_name();
   if (&a == &b) throw core::ConfigError("link " + name, "ends", "cannot link an interface to itself");
   for (Interface* end : ends_)
@@ -38,11 +38,11 @@ core::Time Link::serialisation_time(std::size_t frame_len) const {
 
 bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   Lane& d = lanes_[side];
-  const core::Time now = context_.now();
+  const core::Time now = context().now();
   prune_started(d, now);
   if (d.pending_starts.size() >= config_.queue_packets) {
     ++d.stats.drops;
-    context_.trace.drop(now, trace::DropReason::link_queue_full, ends_[side]->node_id(), ends_[side]->id(),
+    context().trace.drop(now, trace::DropReason::link_queue_full, ends_[side]->node_id(), ends_[side]->id(),
                         frame.meta().packet_id,
                         "transmit queue of " + ends_[side]->full_name() + " full (" +
                             std::to_string(config_.queue_packets) + " frames)");
@@ -54,7 +54,7 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
     // (dev_hard_start_xmit); without, its start is only counted for the queue's occupancy.
     const bool shown = ends_[side]->has_taps();
     d.pending_starts.push_back(PendingStart{start, shown});
-    if (shown) context_.sim.schedule_at(start, *this, kTransmissionStart + side);
+    if (shown) context().sim.schedule_at(start, *this, kTransmissionStart + side);
   } else {
     ends_[side]->show_taps(Direction::tx, frame.bytes());
   }
@@ -62,7 +62,7 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   ++d.stats.frames;
   d.stats.bytes += frame.size();
   d.in_flight.push_back(std::move(frame));
-  context_.sim.schedule_at(d.busy_until + config_.delay, *this, side);
+  context().sim.schedule_at(d.busy_until + config_.delay, *this, side);
   return true;
 }
 
@@ -71,7 +71,7 @@ void Link::handle_event(const core::Event& event) {
     // The oldest waiting frame starts onto the wire; frames before it in the ring have started already.
     const std::uint8_t side = static_cast<std::uint8_t>(event.kind - kTransmissionStart);
     Lane& d = lanes_[side];
-    prune_started(d, context_.now());  // earlier unshown starts; then ours is at the front
+    prune_started(d, context().now());  // earlier unshown starts; then ours is at the front
     const wire::Frame& frame = d.in_flight[d.in_flight.size() - d.pending_starts.size()];
     d.pending_starts.pop_front();
     ends_[side]->show_taps(Direction::tx, frame.bytes());

@@ -75,7 +75,9 @@ class Link final : public core::EventHandler {
   /// Forgets the waiting frames that have started and need no event; a shown one stops the walk.
   static void prune_started(Lane& lane, core::Time now);
 
-  Context& context_;
+  // The network's context, through an end: one reference less in every link.
+  Context& context() const { return ends_[0]->context_; }
+
   std::array<Interface*, 2> ends_;
   LinkConfig config_;
   std::array<Lane, 2> lanes_;

@@ -216,7 +216,7 @@ std::uint16_t IpNode::ephemeral_port() {
 std::uint16_t IpNode::register_echo(EchoHandler& handler) {
   for (;;) {
     auto id = static_cast<std::uint16_t>(context().sim.rng().below(65536));
-    auto [slot, inserted] = echo_ids_.try_emplace(id);
+    auto [slot, inserted] = uncommon().echo_ids.try_emplace(id);
     if (inserted) {
       *slot = &handler;
       return id;
@@ -312,7 +312,7 @@ wire::Frame IpNode::new_ipv4_frame(const wire::Ipv4Repr& ip) {
 
 void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
   if (route.local) {
-    loopback_.push_back(std::move(frame));
+    uncommon().loopback.push_back(std::move(frame));
     context().sim.schedule_in(0, *this, 0);
     return;
   }
@@ -332,7 +332,7 @@ bool IpNode::postrouting(link::Interface&, wire::Ipv4Address, wire::Frame&, bool
 
 void IpNode::handle_event(const core::Event&) {
   // Loopback: a packet this node sent to itself arrives now, as through lo.
-  wire::Frame frame = loopback_.pop_front();
+  wire::Frame frame = uncommon_->loopback.pop_front();
   deliver_locally(nullptr, std::move(frame), false);
 }
 
@@ -529,7 +529,7 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
       return;
     }
     case wire::kIcmpEchoReply: {
-      EchoHandler* const* handler = echo_ids_.find(icmp->echo_id());
+      EchoHandler* const* handler = find_echo(icmp->echo_id());
       if (handler == nullptr) {
         drop(interface, trace::DropReason::no_socket, packet_id,
              "echo reply with id " + std::to_string(icmp->echo_id()) + " that no ping is waiting for");
@@ -558,7 +558,7 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
         }
       } else if (quoted->protocol() == wire::kIpProtoIcmp && l4[0] == wire::kIcmpEchoRequest) {
         report.echo_seq = wire::load_be16(l4.data() + 6);
-        if (EchoHandler* const* handler = echo_ids_.find(wire::load_be16(l4.data() + 4))) {
+        if (EchoHandler* const* handler = find_echo(wire::load_be16(l4.data() + 4))) {
           (*handler)->on_icmp_error(*this, report);
           return;
         }
@@ -606,7 +606,7 @@ void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View&
 
 bool IpNode::icmp_rate_allows(wire::Ipv4Address destination) {
   const core::Time now = context().now();
-  auto [found, created] = icmp_rate_.try_emplace(destination.to_u32());
+  auto [found, created] = uncommon().icmp_rate.try_emplace(destination.to_u32());
   RateBucket& bucket = *found;
   if (created) {
     bucket = RateBucket{kIcmpRateBurst, now};

@@ -31,6 +31,7 @@
 #include "libnet/core/event.h"
 #include "libnet/core/flat_hash_map.h"
 #include "libnet/core/ring_buffer.h"
+#include "libnet/core/small_vector.h"
 #include "libnet/node/application.h"
 #include "libnet/node/node.h"
 #include "libnet/node/sockets.h"
@@ -99,9 +100,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// The ARP caches of all interfaces, by interface then address.
   std::vector<stack::NeighbourEntry> arp_table() const;
   stack::ArpCache& arp_cache(std::string_view interface);
-  stack::ArpConfig arp_config() const { return arp_config_; }
+  stack::ArpConfig arp_config() const { return *arp_config_; }
   /// Applies to interfaces added afterwards.
-  void set_arp_config(stack::ArpConfig config) { arp_config_ = config; }
+  void set_arp_config(stack::ArpConfig config) { arp_config_ = stack::share(config); }
 
   bool is_local_address(wire::Ipv4Address address) const override;
   /// The node's first address, or 0.0.0.0.
@@ -117,7 +118,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
                       std::span<const std::uint8_t> payload, const SendOptions& options = {});
   /// Registers an ICMP echo identifier; returns one drawn from the RNG that is not in use.
   std::uint16_t register_echo(EchoHandler& handler);
-  void unregister_echo(std::uint16_t id) { echo_ids_.erase(id); }
+  void unregister_echo(std::uint16_t id) {
+    if (uncommon_) uncommon_->echo_ids.erase(id);
+  }
   SendStatus send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
                                std::span<const std::uint8_t> data, const SendOptions& options = {});
 
@@ -128,7 +131,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   UdpClient& udp_send(const UdpClientConfig& config);
   /// A socket bound to `port` (0: an ephemeral one) that scripts send from and read.
   UdpSocket& udp_socket(std::uint16_t port = 0);
-  const std::vector<std::unique_ptr<Application>>& applications() const { return applications_; }
+  const core::SmallVector<std::unique_ptr<Application>>& applications() const { return applications_; }
 
   // --- frame processing --------------------------------------------------------------------------
   void receive_frame(link::Interface& interface, wire::Frame frame) override;
@@ -192,21 +195,31 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   App& add_application(Args&&... args);
 
   bool ip_forward_;
-  bool hooks_ = false;
+  bool hooks_ = false;        // NatRouter's netfilter hooks; with ip_forward_ and next_ip_id_: no padding
+  std::uint16_t next_ip_id_;
   stack::RoutingTable routes_;
-  stack::ArpConfig arp_config_;
-  std::vector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
+  std::shared_ptr<const stack::ArpConfig> arp_config_ = stack::share({});  ///< shared with the caches
+  core::SmallVector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
   core::FlatHashMap<std::uint16_t, UdpHandler*> udp_ports_;
-  core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids_;
   struct RateBucket {
     core::Time tokens = 0;
     core::Time last = 0;
   };
-  core::FlatHashMap<std::uint32_t, RateBucket> icmp_rate_;
-  core::RingBuffer<wire::Frame> loopback_;
-  std::uint16_t next_ip_id_;
+  /// What most nodes never need, allocated on first use: echo identifiers (ping), ICMP error rate
+  /// buckets, and the packets this node sent to itself.
+  struct Uncommon {
+    core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids;
+    core::FlatHashMap<std::uint32_t, RateBucket> icmp_rate;
+    core::RingBuffer<wire::Frame> loopback;
+  };
+  Uncommon& uncommon() {
+    if (!uncommon_) uncommon_ = std::make_unique<Uncommon>();
+    return *uncommon_;
+  }
+  std::unique_ptr<Uncommon> uncommon_;
+  EchoHandler* const* find_echo(std::uint16_t id) const { return uncommon_ ? uncommon_->echo_ids.find(id) : nullptr; }
   IpCounters counters_;
-  std::vector<std::unique_ptr<Application>> applications_;
+  core::SmallVector<std::unique_ptr<Application>> applications_;
 };
 
 }  // namespace vpcsim::node

@@ -2,6 +2,8 @@
 
 #include "libnet/core/error.h"
 
+#include <algorithm>
+
 namespace vpcsim::node {
 namespace {
 constexpr std::uint64_t kMacStream = 0x6d6163;  // "mac"
@@ -20,15 +22,15 @@ T& Network::add_node(std::string name, NodeKind kind) {
   if (name.empty()) throw core::ConfigError("network", "nodes", "a node needs a name");
   if (name.find_first_of(". /\\") != std::string::npos)
     throw core::ConfigError(name, "name", "node names cannot contain '.', '/', '\\' or spaces");
-  if (by_name_.count(name) != 0)
-    throw core::ConfigError(name, "name", "a " + std::string(to_string(by_name_.find(name)->second->kind())) +
-                                              " named '" + name + "' already exists");
+  if (const Node* existing = find_node(name))
+    throw core::ConfigError(name, "name", "a " + std::string(to_string(existing->kind())) + " named '" + name +
+                                              "' already exists");
   (void)kind;
   const std::uint32_t id = trace_.register_node(name);
-  auto node = std::make_unique<T>(*this, id, name);
+  auto node = std::make_unique<T>(*this, id, std::move(name));
   T& ref = *node;
-  by_name_.emplace(std::move(name), node.get());
   nodes_.push_back(std::move(node));
+  by_name_.insert(ref.name(), static_cast<std::uint32_t>(nodes_.size() - 1));
   return ref;
 }
 
@@ -38,20 +40,26 @@ Switch& Network::add_switch(std::string name) { return add_node<Switch>(std::mov
 NatRouter& Network::add_nat(std::string name) { return add_node<NatRouter>(std::move(name), NodeKind::nat); }
 
 Node* Network::find_node(std::string_view name) const {
-  auto it = by_name_.find(name);
-  return it == by_name_.end() ? nullptr : it->second;
+  const std::uint32_t at = by_name_.find(name, [this](std::uint32_t i) { return nodes_[i]->name(); });
+  return at == core::NameIndex::kAbsent ? nullptr : nodes_[at].get();
 }
 
 Node& Network::node(std::string_view name) const {
   if (Node* found = find_node(name)) return *found;
+  // Listed in name order (an error path: sorting here keeps the index small).
+  std::vector<std::string> names;
+  names.reserve(nodes_.size());
+  for (const auto& node : nodes_) names.push_back(node->name());
+  std::sort(names.begin(), names.end());
   std::string known;
   std::size_t listed = 0;
-  for (const auto& [existing, node] : by_name_) {
+  for (const std::string& existing : names) {
     if (++listed > 12) {
       known += ", ...";
       break;
     }
-    known += (known.empty() ? "" : ", ") + existing;
+    if (!known.empty()) known += ", ";
+    known += existing;
   }
   throw core::ConfigError("network", "nodes",
                           "no node named '" + std::string(name) + "'" +
@@ -99,12 +107,12 @@ wire::MacAddress Network::allocate_mac() {
   for (;;) {
     // 02:xx:xx:xx:xx:xx: locally administered, unicast.
     std::uint64_t bits = (mac_rng_.next_u64() & 0x00ffffffffffULL) | 0x020000000000ULL;
-    if (macs_.insert(bits).second) return wire::MacAddress::from_u64(bits);
+    if (macs_.insert(bits)) return wire::MacAddress::from_u64(bits);
   }
 }
 
 void Network::claim_mac(wire::MacAddress mac, const std::string& owner) {
-  if (!macs_.insert(mac.to_u64()).second)
+  if (!macs_.insert(mac.to_u64()))
     throw core::ConfigError(owner, "mac", mac.to_string() + " is already used by another interface");
 }
 

@@ -12,13 +12,13 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
+#include "libnet/core/flat_hash_set.h"
+#include "libnet/core/name_index.h"
 #include "libnet/core/simulation.h"
 #include "libnet/link/context.h"
 #include "libnet/link/link.h"
@@ -91,8 +91,8 @@ class Network {
   std::uint64_t next_packet_id_ = 0;
   link::Context context_{sim_, pool_, trace_, next_packet_id_};
   core::Rng mac_rng_;
-  std::unordered_set<std::uint64_t> macs_;
-  std::map<std::string, Node*, std::less<>> by_name_;
+  core::FlatHashSet macs_;   ///< every MAC in use, as 48 bits
+  core::NameIndex by_name_;  ///< positions in nodes_
   std::vector<std::unique_ptr<link::Link>> links_;
   std::vector<std::unique_ptr<Node>> nodes_;
 };

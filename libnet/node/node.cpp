@@ -16,7 +16,11 @@ std::string_view to_string(NodeKind kind) {
 }
 
 Node::Node(Network& network, std::uint32_t id, std::string name, NodeKind kind)
-    : network_(network), context_(network.context()), id_(id), name_(std::move(name)), kind_(kind) {}
+    : network_(network), context_(network.context()), id_(id), kind_(kind) {
+  if (context_.trace.node_name(id) != name)
+    throw core::ConfigError(name, "node", "node id " + std::to_string(id) + " is registered in the trace as '" +
+                                              context_.trace.node_name(id) + "'");
+}
 
 Node::~Node() = default;
 
@@ -26,15 +30,19 @@ link::Interface* Node::find_interface(std::string_view name) const {
       if (interface->name() == name) return interface.get();
     return nullptr;
   }
-  auto it = by_name_->find(name);
-  return it == by_name_->end() ? nullptr : it->second;
+  const std::uint32_t at =
+      by_name_->find(name, [this](std::uint32_t i) { return interfaces_[i]->name(); });
+  return at == core::NameIndex::kAbsent ? nullptr : interfaces_[at].get();
 }
 
 link::Interface& Node::interface(std::string_view name) const {
   if (link::Interface* found = find_interface(name)) return *found;
   std::string known;
-  for (const auto& interface : interfaces_) known += (known.empty() ? "" : ", ") + interface->name();
-  throw core::ConfigError(name_, "interfaces",
+  for (const auto& interface : interfaces_) {
+    if (!known.empty()) known += ", ";
+    known += interface->name();
+  }
+  throw core::ConfigError(this->name(), "interfaces",
                           "no interface '" + std::string(name) + "'" +
                               (known.empty() ? " (it has none)" : " (it has " + known + ")"));
 }
@@ -42,19 +50,19 @@ link::Interface& Node::interface(std::string_view name) const {
 std::uint32_t Node::index_of(const link::Interface& interface) const {
   const std::uint32_t index = interface.index_in_node();
   if (index < interfaces_.size() && interfaces_[index].get() == &interface) return index;
-  throw core::ConfigError(name_, "interfaces", interface.full_name() + " does not belong to this node");
+  throw core::ConfigError(this->name(), "interfaces", interface.full_name() + " does not belong to this node");
 }
 
 link::Interface& Node::create_interface(std::string name, std::optional<wire::MacAddress> mac) {
   if (name.empty() || name.find('.') != std::string::npos || name.find(' ') != std::string::npos)
-    throw core::ConfigError(name_, "interfaces", "invalid interface name '" + name + "'");
+    throw core::ConfigError(this->name(), "interfaces", "invalid interface name '" + name + "'");
   if (find_interface(name) != nullptr)
-    throw core::ConfigError(name_, "interfaces", "an interface named '" + name + "' already exists");
+    throw core::ConfigError(this->name(), "interfaces", "an interface named '" + name + "' already exists");
   wire::MacAddress address;
   if (mac) {
     if (!mac->is_unicast() || mac->is_zero())
-      throw core::ConfigError(name_ + "." + name, "mac", mac->to_string() + " is not a unicast MAC address");
-    network_.claim_mac(*mac, name_ + "." + name);
+      throw core::ConfigError(this->name() + "." + name, "mac", mac->to_string() + " is not a unicast MAC address");
+    network_.claim_mac(*mac, this->name() + "." + name);
     address = *mac;
   } else {
     address = network_.allocate_mac();
@@ -64,10 +72,10 @@ link::Interface& Node::create_interface(std::string name, std::optional<wire::Ma
   interfaces_.push_back(std::make_unique<link::Interface>(context_, *this, id, id_, std::move(name), address, index));
   link::Interface& created = *interfaces_.back();
   if (by_name_) {
-    by_name_->emplace(created.name(), &created);  // the key views the interface's own name
+    by_name_->insert(created.name(), index);
   } else if (interfaces_.size() > kScanLimit) {
-    by_name_ = std::make_unique<std::unordered_map<std::string_view, link::Interface*>>();
-    for (const auto& interface : interfaces_) by_name_->emplace(interface->name(), interface.get());
+    by_name_ = std::make_unique<core::NameIndex>();
+    for (std::uint32_t i = 0; i < interfaces_.size(); ++i) by_name_->insert(interfaces_[i]->name(), i);
   }
   return created;
 }

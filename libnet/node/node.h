@@ -7,9 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "libnet/core/name_index.h"
+#include "libnet/core/small_vector.h"
 #include "libnet/link/context.h"
 #include "libnet/link/interface.h"
 #include "libnet/wire/mac_address.h"
@@ -29,10 +30,11 @@ class Node : public link::FrameReceiver {
   virtual ~Node();
 
   std::uint32_t id() const { return id_; }
-  const std::string& name() const { return name_; }
+  /// Kept by the trace (as the interfaces' names are), not by the node.
+  std::string name() const { return context_.trace.node_name(id_); }
   NodeKind kind() const { return kind_; }
 
-  const std::vector<std::unique_ptr<link::Interface>>& interfaces() const { return interfaces_; }
+  const core::SmallVector<std::unique_ptr<link::Interface>>& interfaces() const { return interfaces_; }
   /// Throws core::ConfigError naming the node and the interface if there is none by that name.
   link::Interface& interface(std::string_view name) const;
   link::Interface* find_interface(std::string_view name) const;
@@ -51,13 +53,12 @@ class Node : public link::FrameReceiver {
   Network& network_;
   link::Context& context_;
   std::uint32_t id_;
-  std::string name_;
-  NodeKind kind_;
-  std::vector<std::unique_ptr<link::Interface>> interfaces_;
+  NodeKind kind_;  // next to id_: no padding
+  core::SmallVector<std::unique_ptr<link::Interface>> interfaces_;
   /// Interface names are looked up by scanning while a node has few (a host has one or two); past
   /// kScanLimit (a switch may have 10,000s of ports) a hash index is built and kept.
   static constexpr std::size_t kScanLimit = 8;
-  std::unique_ptr<std::unordered_map<std::string_view, link::Interface*>> by_name_;
+  std::unique_ptr<core::NameIndex> by_name_;  ///< positions in interfaces_
 };
 
 }  // namespace vpcsim::node

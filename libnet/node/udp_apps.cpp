@@ -40,34 +40,46 @@ UdpClient::UdpClient(IpNode& node, UdpClientConfig config)
 
 UdpClient::~UdpClient() = default;
 
+const UdpClient::Results& UdpClient::results() const {
+  static const Results kNone;
+  return results_ ? *results_ : kNone;
+}
+
+UdpClient::Results& UdpClient::results_to_fill() {
+  if (!results_) results_ = std::make_unique<Results>();
+  return *results_;
+}
+
 void UdpClient::handle_event(const core::Event&) {
   core::Simulation& sim = node_.network().simulation();
   ++sent_;
   last_sent_at_ = sim.now();
   SendStatus status = node_.send_udp(src_port_, config_.destination, config_.dst_port, as_bytes(config_.data));
-  if (status != SendStatus::sent) send_failures_.push_back(status);
+  if (status != SendStatus::sent) results_to_fill().send_failures.push_back(status);
   if (sent_ < config_.count) sim.schedule_in(config_.interval, *this, 0);
 }
 
 void UdpClient::on_datagram(IpNode& node, const ReceivedDatagram& datagram) {
-  replies_.emplace_back(datagram.payload.begin(), datagram.payload.end());
-  rtts_.push_back(node.network().now() - last_sent_at_);
+  Results& results = results_to_fill();
+  results.replies.emplace_back(datagram.payload.begin(), datagram.payload.end());
+  results.rtts.push_back(node.network().now() - last_sent_at_);
 }
 
-void UdpClient::on_icmp_error(IpNode&, const IcmpErrorReport& error) { errors_.push_back(error); }
+void UdpClient::on_icmp_error(IpNode&, const IcmpErrorReport& error) { results_to_fill().errors.push_back(error); }
 
 Outcome UdpClient::outcome() const {
-  if (!replies_.empty()) return Outcome::reply;
-  if (!errors_.empty() || !send_failures_.empty()) return Outcome::unreachable;
+  const Results& results = this->results();
+  if (!results.replies.empty()) return Outcome::reply;
+  if (!results.errors.empty() || !results.send_failures.empty()) return Outcome::unreachable;
   return sent_ < config_.count ? Outcome::pending : Outcome::timeout;
 }
 
 std::string UdpClient::summary() const {
   std::string text = "udp " + config_.destination.to_string() + ":" + std::to_string(config_.dst_port) + " from port " +
                      std::to_string(src_port_) + ": " + std::to_string(sent_) + " sent, " +
-                     std::to_string(replies_.size()) + " replies";
-  if (!errors_.empty())
-    text += ", " + icmp_error_text(errors_.front().type, errors_.front().code) + " from " + errors_.front().from.to_string();
+                     std::to_string(replies().size()) + " replies";
+  if (!errors().empty())
+    text += ", " + icmp_error_text(errors().front().type, errors().front().code) + " from " + errors().front().from.to_string();
   return text;
 }
 

@@ -23,9 +23,18 @@ std::string_view to_string(NeighbourState state) {
   return "unknown";
 }
 
+std::shared_ptr<const ArpConfig> share(const ArpConfig& config) {
+  static const std::shared_ptr<const ArpConfig> kDefault = std::make_shared<const ArpConfig>();
+  return config == *kDefault ? kDefault : std::make_shared<const ArpConfig>(config);
+}
+
 ArpCache::ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config)
-    : context_(context), interface_(interface), owner_(owner), config_(config) {
-  const core::Time base = config_.base_reachable_time;
+    : ArpCache(context, interface, owner, share(config)) {}
+
+ArpCache::ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner,
+                   std::shared_ptr<const ArpConfig> config)
+    : context_(context), interface_(interface), owner_(owner), config_(std::move(config)) {
+  const core::Time base = config_->base_reachable_time;
   reachable_time_ = base <= 1 ? base : context_.sim.rng().between(base / 2, base + base / 2);
 }
 
@@ -38,7 +47,7 @@ ArpCache::Entry& ArpCache::entry_for(wire::Ipv4Address ip) {
   auto [entry, created] = entries_.try_emplace(ip.to_u32());
   if (created) {
     entry->state = NeighbourState::failed;  // Linux's "none": handled like failed
-    entry->confirmed = context_.now() - 2 * config_.base_reachable_time;
+    entry->confirmed = context_.now() - 2 * config_->base_reachable_time;
   }
   return *entry;
 }
@@ -56,15 +65,15 @@ void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
     case NeighbourState::stale:
       entry.state = NeighbourState::delay;
       entry.updated = now;
-      arm_timer(next_hop, entry, now + config_.delay_first_probe_time);
+      arm_timer(next_hop, entry, now + config_->delay_first_probe_time);
       transmit(entry, std::move(frame));
       return;
     case NeighbourState::failed:
       entry.state = NeighbourState::incomplete;
       entry.updated = now;
-      entry.probes = config_.ucast_probes;  // so that the first probes are broadcast (arp_solicit)
+      entry.probes = config_->ucast_probes;  // so that the first probes are broadcast (arp_solicit)
       entry.mac = wire::MacAddress();
-      arm_timer(next_hop, entry, now + config_.retrans_time);
+      arm_timer(next_hop, entry, now + config_->retrans_time);
       enqueue(next_hop, entry, std::move(frame));
       probe(next_hop, entry);
       return;
@@ -80,7 +89,7 @@ void ArpCache::transmit(Entry& entry, wire::Frame frame) {
 }
 
 void ArpCache::enqueue(wire::Ipv4Address ip, Entry& entry, wire::Frame frame) {
-  while (!entry.queue.empty() && entry.queued_bytes + frame.size() > config_.unres_qlen_bytes) {
+  while (!entry.queue.empty() && entry.queued_bytes + frame.size() > config_->unres_qlen_bytes) {
     wire::Frame oldest = entry.queue.pop_front();
     entry.queued_bytes -= oldest.size();
     context_.trace.drop(context_.now(), trace::DropReason::arp_queue_full, interface_.node_id(), interface_.id(),
@@ -104,7 +113,7 @@ void ArpCache::probe(wire::Ipv4Address ip, Entry& entry) {
     }
   }
   if (sender.is_unspecified()) sender = interface_.source_address_for(ip);
-  const bool unicast = entry.probes < config_.ucast_probes;
+  const bool unicast = entry.probes < config_->ucast_probes;
   send_arp(wire::ArpOperation::request, unicast ? entry.mac : wire::MacAddress::broadcast(), sender, wire::MacAddress(),
            ip);
   ++entry.probes;
@@ -175,7 +184,7 @@ void ArpCache::receive(const wire::ArpRepr& arp, bool to_us) {
 void ArpCache::fail(wire::Ipv4Address ip, Entry& entry) {
   // An incomplete entry starts counting at ucast_probes (see send()); a probing one at 0.
   const std::uint32_t requests =
-      entry.state == NeighbourState::incomplete ? entry.probes - config_.ucast_probes : entry.probes;
+      entry.state == NeighbourState::incomplete ? entry.probes - config_->ucast_probes : entry.probes;
   entry.state = NeighbourState::failed;
   entry.updated = context_.now();
   entry.mac = wire::MacAddress();
@@ -197,17 +206,17 @@ void ArpCache::handle_event(const core::Event& event) {
     case NeighbourState::reachable:
       if (now < entry.confirmed + reachable_time_) {
         arm_timer(ip, entry, entry.confirmed + reachable_time_);
-      } else if (now <= entry.used + config_.delay_first_probe_time) {
+      } else if (now <= entry.used + config_->delay_first_probe_time) {
         entry.state = NeighbourState::delay;
         entry.updated = now;
-        arm_timer(ip, entry, now + config_.delay_first_probe_time);
+        arm_timer(ip, entry, now + config_->delay_first_probe_time);
       } else {
         entry.state = NeighbourState::stale;
         entry.updated = now;
       }
       return;
     case NeighbourState::delay:
-      if (now < entry.confirmed + config_.delay_first_probe_time) {
+      if (now < entry.confirmed + config_->delay_first_probe_time) {
         entry.state = NeighbourState::reachable;
         arm_timer(ip, entry, entry.confirmed + reachable_time_);
         return;
@@ -227,7 +236,7 @@ void ArpCache::handle_event(const core::Event& event) {
     fail(ip, entry);
     return;
   }
-  arm_timer(ip, entry, now + config_.retrans_time);
+  arm_timer(ip, entry, now + config_->retrans_time);
   probe(ip, entry);
 }
 

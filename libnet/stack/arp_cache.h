@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -44,7 +45,13 @@ struct ArpConfig {
   core::Time base_reachable_time = 30 * core::kSecond;
   core::Time delay_first_probe_time = 5 * core::kSecond;
   std::size_t unres_qlen_bytes = 212992;
+
+  friend bool operator==(const ArpConfig&, const ArpConfig&) = default;
 };
+
+/// An immutable configuration to share between caches: every cache of a node holds the node's (16
+/// bytes, not a 40-byte copy), and every default configuration is one instance.
+std::shared_ptr<const ArpConfig> share(const ArpConfig& config);
 
 struct NeighbourEntry {
   wire::Ipv4Address ip;
@@ -69,6 +76,8 @@ class ArpCacheOwner {
 class ArpCache final : public core::EventHandler {
  public:
   ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner, ArpConfig config = {});
+  ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner,
+           std::shared_ptr<const ArpConfig> config);
   ArpCache(const ArpCache&) = delete;
   ArpCache& operator=(const ArpCache&) = delete;
 
@@ -83,7 +92,7 @@ class ArpCache final : public core::EventHandler {
   /// The state of one entry, if there is one.
   const NeighbourState* state_of(wire::Ipv4Address ip) const;
   core::Time reachable_time() const { return reachable_time_; }
-  const ArpConfig& config() const { return config_; }
+  const ArpConfig& config() const { return *config_; }
   std::size_t size() const { return entries_.size(); }
 
   void handle_event(const core::Event& event) override;
@@ -116,13 +125,13 @@ class ArpCache final : public core::EventHandler {
   void send_arp(wire::ArpOperation op, wire::MacAddress eth_dst, wire::Ipv4Address sender_ip,
                 wire::MacAddress target_mac, wire::Ipv4Address target_ip);
   std::uint32_t max_probes(const Entry& entry) const {
-    return config_.ucast_probes + (entry.state == NeighbourState::probe ? 0 : config_.mcast_probes);
+    return config_->ucast_probes + (entry.state == NeighbourState::probe ? 0 : config_->mcast_probes);
   }
 
   link::Context& context_;
   link::Interface& interface_;
   ArpCacheOwner& owner_;
-  ArpConfig config_;
+  std::shared_ptr<const ArpConfig> config_;
   core::Time reachable_time_;
   // Inline entries (FlatHashMap): an Entry& is valid only until the next insertion, so no code holds one
   // across a call that can send to another neighbour (fail() moves its queue out before reporting).

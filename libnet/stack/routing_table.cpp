@@ -29,41 +29,62 @@ std::string Route::to_string() const {
   return text;
 }
 
+std::size_t RoutingTable::position_of(const wire::Ipv4Prefix& destination) const {
+  if (indexed()) {
+    const std::uint32_t* at = index_->positions.find(key_of(destination.network().to_u32(), destination.length()));
+    return at == nullptr ? routes_.size() : *at;
+  }
+  for (std::size_t i = 0; i < routes_.size(); ++i)
+    if (routes_[i].destination == destination) return i;
+  return routes_.size();
+}
+
+void RoutingTable::index_route(std::uint32_t position) {
+  const wire::Ipv4Prefix& destination = routes_[position].destination;
+  index_->positions[key_of(destination.network().to_u32(), destination.length())] = position;
+  index_->lengths_present |= std::uint64_t{1} << destination.length();
+}
+
+void RoutingTable::build_index() {
+  index_ = std::make_unique<Index>();
+  for (std::size_t i = 0; i < routes_.size(); ++i) index_route(static_cast<std::uint32_t>(i));
+}
+
 void RoutingTable::add(Route route, const std::string& owner) {
-  const int length = route.destination.length();
-  auto [at, inserted] = index_.try_emplace(key_of(route.destination.network().to_u32(), length));
-  if (!inserted)
+  const std::size_t existing = position_of(route.destination);
+  if (existing != routes_.size())
     throw core::ConfigError(owner, "routes",
                             "a route to " + route.destination.to_string() + " already exists (" +
-                                routes_[*at].to_string() + ")");
-  *at = static_cast<std::uint32_t>(routes_.size());
+                                routes_[existing].to_string() + ")");
   routes_.push_back(std::move(route));
-  lengths_present_ |= std::uint64_t{1} << length;
+  if (indexed()) {
+    index_route(static_cast<std::uint32_t>(routes_.size() - 1));
+  } else if (routes_.size() > kScanLimit) {
+    build_index();
+  }
 }
 
 bool RoutingTable::remove(const wire::Ipv4Prefix& destination) {
+  const std::size_t gap = position_of(destination);
+  if (gap == routes_.size()) return false;
   const int length = destination.length();
-  const std::uint64_t key = key_of(destination.network().to_u32(), length);
-  const std::uint32_t* at = index_.find(key);
-  if (at == nullptr) return false;
-  const std::uint32_t gap = *at;
-  index_.erase(key);
+  if (indexed()) index_->positions.erase(key_of(destination.network().to_u32(), length));
   if (gap + 1 != routes_.size()) {
     routes_[gap] = std::move(routes_.back());
-    const Route& moved = routes_[gap];
-    *index_.find(key_of(moved.destination.network().to_u32(), moved.destination.length())) = gap;
+    if (indexed()) index_route(static_cast<std::uint32_t>(gap));
   }
   routes_.pop_back();
+  if (!indexed()) return true;
   // Removal is rare (configuration, not forwarding): a scan keeps the table free of per-length counters.
   const bool length_still_used = std::any_of(routes_.begin(), routes_.end(),
                                              [&](const Route& r) { return r.destination.length() == length; });
-  if (!length_still_used) lengths_present_ &= ~(std::uint64_t{1} << length);
+  if (!length_still_used) index_->lengths_present &= ~(std::uint64_t{1} << length);
   return true;
 }
 
 const Route* RoutingTable::find_exact(const wire::Ipv4Prefix& destination) const {
-  const std::uint32_t* at = index_.find(key_of(destination.network().to_u32(), destination.length()));
-  return at == nullptr ? nullptr : &routes_[*at];
+  const std::size_t at = position_of(destination);
+  return at == routes_.size() ? nullptr : &routes_[at];
 }
 
 std::vector<Route> RoutingTable::routes() const {

@@ -5,7 +5,9 @@
 //
 // Lookup walks the prefix lengths present, longest first, with one hash probe per length: the cost
 // depends on how many distinct lengths a table holds (a handful), not on how many routes, so a router
-// with 20,000 host routes forwards as fast as one with two. One route per destination prefix (Linux
+// with 20,000 host routes forwards as fast as one with two. A table of at most kScanLimit routes (a
+// host's connected and default routes) has no index: scanning a few routes is as fast as the hash
+// probes, and the index would be a heap block per host. One route per destination prefix (Linux
 // allows several with different metrics; we do not need them yet).
 #pragma once
 
@@ -53,11 +55,13 @@ class RoutingTable {
   bool remove(const wire::Ipv4Prefix& destination);
   /// The longest-prefix match, or nullptr. Valid until the table is next changed.
   const Route* lookup(wire::Ipv4Address destination) const {
-    for (std::uint64_t lengths = lengths_present_; lengths != 0;) {
+    if (!indexed()) return scan(destination);
+    for (std::uint64_t lengths = index_->lengths_present; lengths != 0;) {
       const int length = 63 - __builtin_clzll(lengths);
       lengths &= ~(std::uint64_t{1} << length);
       const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
-      if (const std::uint32_t* at = index_.find(key_of(destination.to_u32() & mask, length))) return &routes_[*at];
+      if (const std::uint32_t* at = index_->positions.find(key_of(destination.to_u32() & mask, length)))
+        return &routes_[*at];
     }
     return nullptr;
   }
@@ -67,14 +71,33 @@ class RoutingTable {
   std::size_t size() const { return routes_.size(); }
 
  private:
+  static constexpr std::size_t kScanLimit = 8;
+
   static std::uint64_t key_of(std::uint32_t network, int length) {
     return (std::uint64_t{network} << 6) | static_cast<std::uint64_t>(length);
   }
+  bool indexed() const { return index_ != nullptr; }
+  /// Longest-prefix match by walking every route: what a small table does instead of the index.
+  const Route* scan(wire::Ipv4Address destination) const {
+    const Route* best = nullptr;
+    for (const Route& route : routes_)
+      if (route.destination.contains(destination) &&
+          (best == nullptr || route.destination.length() > best->destination.length()))
+        best = &route;
+    return best;
+  }
+  /// Position of the route to exactly `destination` in routes_, or routes_.size().
+  std::size_t position_of(const wire::Ipv4Prefix& destination) const;
+  void build_index();
   /// Routes in insertion order (removal moves the last one into the gap), indexed by (network,
   /// length): one small hash table, not one per length, so a host with two routes costs ~300 bytes.
   std::vector<Route> routes_;
-  core::FlatHashMap<std::uint64_t, std::uint32_t> index_;
-  std::uint64_t lengths_present_ = 0;
+  struct Index {
+    core::FlatHashMap<std::uint64_t, std::uint32_t> positions;  ///< by key_of(prefix)
+    std::uint64_t lengths_present = 0;                           ///< bit n: some route is a /n
+  };
+  void index_route(std::uint32_t position);
+  std::unique_ptr<Index> index_;  ///< null while routes_ has ≤ kScanLimit routes
 };
 
 }  // namespace vpcsim::stack

@@ -1,27 +1,33 @@
 #include "libnet/trace/trace_log.h"
 
 namespace vpcsim::trace {
-namespace {
-const std::string kUnknown = "?";
+TraceLog::Name TraceLog::store(std::string_view name) {
+  const Name stored{static_cast<std::uint32_t>(names_.size()), static_cast<std::uint32_t>(name.size())};
+  names_ += name;
+  return stored;
 }
 
-std::uint32_t TraceLog::register_node(std::string name) {
-  node_names_.push_back(std::move(name));
-  return static_cast<std::uint32_t>(node_names_.size() - 1);
+std::uint32_t TraceLog::register_node(std::string_view name) {
+  nodes_.push_back(store(name));
+  return static_cast<std::uint32_t>(nodes_.size() - 1);
 }
 
-std::uint32_t TraceLog::register_interface(std::uint32_t node, std::string name) {
-  interface_names_.push_back(node_name(node) + "." + name);
-  interface_nodes_.push_back(node);
-  return static_cast<std::uint32_t>(interface_names_.size() - 1);
+std::uint32_t TraceLog::register_interface(std::uint32_t node, std::string_view name) {
+  interfaces_.push_back(InterfaceEntry{node, store(name)});
+  return static_cast<std::uint32_t>(interfaces_.size() - 1);
 }
 
-const std::string& TraceLog::node_name(std::uint32_t node) const {
-  return node < node_names_.size() ? node_names_[node] : kUnknown;
+std::string TraceLog::node_name(std::uint32_t node) const {
+  return node < nodes_.size() ? std::string(view(nodes_[node])) : std::string("?");
 }
 
-const std::string& TraceLog::interface_name(std::uint32_t interface) const {
-  return interface < interface_names_.size() ? interface_names_[interface] : kUnknown;
+std::string TraceLog::interface_name(std::uint32_t interface) const {
+  if (interface >= interfaces_.size()) return "?";
+  const InterfaceEntry& entry = interfaces_[interface];
+  std::string full = node_name(entry.node);
+  full += '.';
+  full += view(entry.name);
+  return full;
 }
 
 void TraceLog::drop(core::Time at, DropReason reason, std::uint32_t node, std::uint32_t interface,

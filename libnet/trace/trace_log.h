@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libnet/core/flat_hash_map.h"
@@ -17,12 +18,17 @@ namespace vpcsim::trace {
 
 class TraceLog {
  public:
-  std::uint32_t register_node(std::string name);
-  std::uint32_t register_interface(std::uint32_t node, std::string name);
-  const std::string& node_name(std::uint32_t node) const;
+  std::uint32_t register_node(std::string_view name);
+  std::uint32_t register_interface(std::uint32_t node, std::string_view name);
+  /// "?" for an id never registered.
+  std::string node_name(std::uint32_t node) const;
   /// "r1.eth0"
-  const std::string& interface_name(std::uint32_t interface) const;
-  std::uint32_t interface_node(std::uint32_t interface) const { return interface_nodes_.at(interface); }
+  std::string interface_name(std::uint32_t interface) const;
+  /// "eth0": the name the interface was registered with (an interface keeps no copy of its own).
+  std::string_view interface_short_name(std::uint32_t interface) const {
+    return interface < interfaces_.size() ? view(interfaces_[interface].name) : std::string_view("?");
+  }
+  std::uint32_t interface_node(std::uint32_t interface) const { return interfaces_.at(interface).node; }
 
   bool record_packets() const { return record_packets_; }
   void set_record_packets(bool on) { record_packets_ = on; }
@@ -52,9 +58,23 @@ class TraceLog {
  private:
   bool record_packets_ = true;
   std::vector<TraceEvent> events_;
-  std::vector<std::string> node_names_;
-  std::vector<std::string> interface_names_;
-  std::vector<std::uint32_t> interface_nodes_;
+  // Names are kept back to back in one string (a few bytes each) rather than as a std::string per node
+  // and per interface (32 bytes each, three per host): full interface names are composed when asked
+  // for, which only error messages and trace output do.
+  struct Name {
+    std::uint32_t offset;
+    std::uint32_t length;
+  };
+  struct InterfaceEntry {
+    std::uint32_t node;
+    Name name;
+  };
+  Name store(std::string_view name);
+  std::string_view view(Name name) const { return std::string_view(names_).substr(name.offset, name.length); }
+
+  std::string names_;
+  std::vector<Name> nodes_;
+  std::vector<InterfaceEntry> interfaces_;
   core::FlatHashMap<std::uint64_t, std::uint64_t> drop_counts_;  ///< by node << 8 | reason; drops are rare, nodes many
   std::uint64_t total_drops_ = 0;
 };

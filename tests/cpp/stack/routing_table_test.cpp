@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "libnet/core/error.h"
 #include "libnet/core/rng.h"
 
@@ -124,6 +127,57 @@ TEST(RoutingTable, AgreesWithALinearScanOnRandomTables) {
       ASSERT_NE(r, nullptr);
       EXPECT_EQ(r->destination, *best);
     }
+  }
+}
+
+// A table past kScanLimit (8) routes is indexed, below it scanned: both must answer alike, whatever
+// the order routes come in and go out.
+TEST(RoutingTable, ScannedAndIndexedTablesAgreeAsTheyGrowAndShrink) {
+  core::Rng rng(7);
+  std::vector<Route> all;
+  for (int length = 0; length <= 32; length += 2) {
+    const Ipv4Prefix destination =
+        Ipv4Prefix::containing(Ipv4Address(static_cast<std::uint32_t>(rng.next_u64())), length);
+    all.push_back(Route{destination, RouteType::unicast,
+                        Ipv4Address(0x0a000000u + static_cast<std::uint32_t>(length)), 0, "eth0",
+                        RouteOrigin::static_route, {}});
+  }
+  auto expected = [](const std::vector<Route>& present, Ipv4Address dst) -> const Route* {
+    const Route* best = nullptr;
+    for (const Route& r : present)
+      if (r.destination.contains(dst) && (best == nullptr || r.destination.length() > best->destination.length()))
+        best = &r;
+    return best;
+  };
+  RoutingTable t;
+  std::vector<Route> present;
+  auto check = [&] {
+    ASSERT_EQ(t.size(), present.size());
+    for (const Route& r : all) {
+      for (Ipv4Address dst : {r.destination.network(), r.destination.broadcast(), Ipv4Address(r.destination.network().to_u32() ^ 1)}) {
+        const Route* want = expected(present, dst);
+        const Route* got = t.lookup(dst);
+        ASSERT_EQ(got == nullptr, want == nullptr) << dst.to_string() << " with " << present.size() << " routes";
+        if (got != nullptr) {
+          EXPECT_EQ(got->destination, want->destination) << dst.to_string();
+        }
+      }
+      EXPECT_EQ(t.find_exact(r.destination) != nullptr,
+                std::any_of(present.begin(), present.end(), [&](const Route& p) { return p.destination == r.destination; }));
+    }
+  };
+  for (const Route& r : all) {
+    t.add(r, "r1");
+    present.push_back(r);
+    check();
+    EXPECT_THROW(t.add(r, "r1"), core::ConfigError) << "a duplicate is refused at " << present.size() << " routes";
+  }
+  while (!present.empty()) {
+    const std::size_t victim = rng.below(present.size());
+    EXPECT_TRUE(t.remove(present[victim].destination));
+    EXPECT_FALSE(t.remove(present[victim].destination));
+    present.erase(present.begin() + static_cast<std::ptrdiff_t>(victim));
+    check();
   }
 }
 
