@@ -66,7 +66,7 @@ stack::TcpConnection* TcpSockets::live(TcpSocketId id) {
 }
 
 const stack::TcpConnection* TcpSockets::connection(TcpSocketId id) const {
-  return const_cast<TcpSockets*>(this)->live(id);
+  return id < slots_.size() ? slots_[id].connection.get() : nullptr;
 }
 
 bool TcpSockets::send(TcpSocketId id, std::span<const std::uint8_t> data) {

@@ -68,7 +68,8 @@ class TcpSockets final : public stack::TcpConnectionOwner, public core::EventHan
   /// Queues data on an open connection; false if it is closing or gone.
   bool send(TcpSocketId id, std::span<const std::uint8_t> data);
   void close(TcpSocketId id);
-  /// The connection, or nullptr once it has closed.
+  /// The connection, or nullptr once it has closed and its slot was freed (a handler's
+  /// on_tcp_closed still sees it, in state closed, with its final counters).
   const stack::TcpConnection* connection(TcpSocketId id) const;
 
   /// Whether any listener or connection uses `port` locally (ephemeral ports avoid them).
