@@ -103,13 +103,9 @@ void TcpClient::on_tcp_established(IpNode& node, TcpSocketId id) {
   if (!config_.data.empty()) node.tcp().send(id, as_bytes(config_.data));
 }
 
-void TcpClient::on_tcp_data(IpNode& node, TcpSocketId id, std::span<const std::uint8_t> data) {
-  const bool first = reply_.empty();
+void TcpClient::on_tcp_data(IpNode& node, TcpSocketId, std::span<const std::uint8_t> data) {
+  if (reply_.empty()) reply_time_ = node.network().now() - sent_at_;
   reply_.append(data.begin(), data.end());
-  if (first) {
-    reply_time_ = node.network().now() - sent_at_;
-    node.tcp().close(id);
-  }
 }
 
 void TcpClient::on_tcp_peer_closed(IpNode& node, TcpSocketId id) { node.tcp().close(id); }

@@ -1,6 +1,7 @@
 // Two small TCP applications: a server that accepts every connection on a port, answers the first
 // data it receives with a fixed reply and closes ("accepts, replies, closes", like a one-shot HTTP/1.0
-// server), and a client that connects, sends its data, waits for the reply and closes.
+// server), and a client that connects, sends its data, reads the reply until the server closes (read
+// returns 0, as an HTTP/1.0 client does) and then closes too.
 //
 // The client's outcome: `reply` once reply data arrived; `unreachable` when the connection was
 // refused (RST) or reset, or an ICMP error ended the connect (EHOSTUNREACH, ...), or no route let

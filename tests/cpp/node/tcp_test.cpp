@@ -140,12 +140,12 @@ TEST_F(TcpTest, ExchangeOverASwitchFollowsTheHandshakeDataAndTeardown) {
   EXPECT_EQ(server.closed(), 1u);
   EXPECT_EQ(server.outcome(), Outcome::reply);
 
-  // The client: SYN, ACK, request, ACK of the reply, FIN (closing once the reply is in), ACK of the
-  // server's FIN. The server: SYN-ACK, ACK of the request at once (quick ACK), reply, FIN, ACK of
-  // the client's FIN. The FINs cross: a simultaneous close (both sides go through CLOSING).
+  // The client: SYN, ACK, request, ACK of the reply, ACK of the server's FIN, then its own FIN once
+  // the application sees end of file. The server: SYN-ACK, ACK of the request at once (quick ACK),
+  // reply, FIN, ACK of the client's FIN (and TIME_WAIT: it closed first).
   const auto sent = segments(*h1_log, link::Direction::tx);
   const auto received = segments(*h1_log, link::Direction::rx);
-  EXPECT_EQ(flags_of(sent), (std::vector<std::string>{"S", ".", "P.", ".", "F.", "."}));
+  EXPECT_EQ(flags_of(sent), (std::vector<std::string>{"S", ".", "P.", ".", ".", "F."}));
   EXPECT_EQ(flags_of(received), (std::vector<std::string>{"S.", ".", "P.", "F.", "."}));
   const auto segs = segments(*h1_log);
   for (const auto& s : segs) {
@@ -169,9 +169,8 @@ TEST_F(TcpTest, ExchangeOverASwitchFollowsTheHandshakeDataAndTeardown) {
   EXPECT_EQ(received[2].seq, s + 1);
   EXPECT_EQ(received[3].seq, s + 1 + 5);  // the server's FIN follows its reply
   EXPECT_EQ(sent[3].ack, s + 1 + 5);      // the client ACKs the reply
-  EXPECT_EQ(sent[4].seq, c + 1 + 5);      // and sends its FIN before the server's arrives
-  EXPECT_EQ(sent[4].ack, s + 1 + 5);
-  EXPECT_EQ(sent[5].ack, s + 1 + 5 + 1);  // then ACKs the server's FIN
+  EXPECT_EQ(sent[4].ack, s + 1 + 5 + 1);  // and the FIN
+  EXPECT_EQ(sent[5].seq, c + 1 + 5);      // then sends its own
   EXPECT_EQ(received[4].ack, c + 1 + 5 + 1);
   // Everything is gone after TIME_WAIT (60 s).
   EXPECT_TRUE(h1.tcp_sockets()->table().empty());
