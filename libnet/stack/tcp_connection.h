@@ -221,7 +221,7 @@ class TcpConnection {
   std::uint32_t fin_seq() const { return data_seq_ + static_cast<std::uint32_t>(send_buffer_.size()); }
 
   TcpConnectionOwner& owner_;
-  const TcpConfig& config_;
+  const TcpConfig config_;  // a copy: a later set_config() applies to new connections only
   TcpEndpoints endpoints_;
   std::uint32_t tag_;
   TcpState state_ = TcpState::closed;

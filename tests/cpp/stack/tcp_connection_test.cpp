@@ -461,7 +461,6 @@ TEST_F(TcpConnectionTest, PassiveCloseGoesThroughCloseWaitAndLastAck) {
 
 TEST_F(TcpConnectionTest, DataQueuedBeforeCloseCarriesTheFin) {
   establish();
-  config.initial_cwnd_segments = 10;
   conn->on_segment(from_peer(kPeerIss + 1, kIss + 1, wire::kTcpAck, "", 0));  // a zero window holds the data
   conn->send(bytes("abc"));
   conn->close();
