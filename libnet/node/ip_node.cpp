@@ -67,6 +67,7 @@ std::string_view to_string(SendStatus status) {
     case SendStatus::blackholed: return "blackholed";
     case SendStatus::message_too_long: return "message_too_long";
     case SendStatus::no_source_address: return "no_source_address";
+    case SendStatus::address_in_use: return "address_in_use";
   }
   return "unknown";
 }

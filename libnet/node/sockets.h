@@ -89,6 +89,7 @@ enum class SendStatus : std::uint8_t {
   blackholed,         ///< EINVAL: a `blackhole` route
   message_too_long,   ///< EMSGSIZE: bigger than the MTU with DF set
   no_source_address,  ///< EADDRNOTAVAIL: the egress interface has no address
+  address_in_use,     ///< EADDRINUSE: a TCP connect from a fixed port whose four-tuple is taken
 };
 std::string_view to_string(SendStatus status);
 

@@ -50,9 +50,7 @@ TcpConnectResult TcpSockets::connect(wire::Ipv4Address dst, std::uint16_t dst_po
   if (route.status != SendStatus::sent) return {route.status, 0};
   const std::uint16_t port = src_port != 0 ? src_port : node_.ephemeral_port(wire::kIpProtoTcp);
   const stack::TcpEndpoints endpoints{route.source, port, dst, dst_port};
-  if (by_endpoints_.contains(endpoints))
-    throw core::ConfigError(node_.name(), "tcp port " + std::to_string(port),
-                            "already connected to " + dst.to_string() + ":" + std::to_string(dst_port) + " (EADDRINUSE)");
+  if (by_endpoints_.contains(endpoints)) return {SendStatus::address_in_use, 0};  // e.g. still in TIME_WAIT
   Guard guard(*this);
   const TcpSocketId id = open(endpoints, handler);
   slots_[id].connection->connect();
@@ -118,9 +116,9 @@ bool TcpSockets::icmp_error(const stack::TcpEndpoints& endpoints, std::uint32_t 
   Guard guard(*this);
   auto found = by_endpoints_.find(endpoints);
   if (found == by_endpoints_.end()) return false;
-  Slot& slot = slots_[found->second];
-  if (!slot.connection->passive() || slot.accepted) slot.handler->on_tcp_icmp_error(node_, found->second, report);
-  slot.connection->on_icmp_error(report.type, report.code, seq);
+  const TcpSocketId id = found->second;
+  if (!slots_[id].connection->passive() || slots_[id].accepted) slots_[id].handler->on_tcp_icmp_error(node_, id, report);
+  slots_[id].connection->on_icmp_error(report.type, report.code, seq);  // slots_ may have grown in the handler
   return true;
 }
 

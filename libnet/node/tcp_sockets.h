@@ -62,8 +62,9 @@ class TcpSockets final : public stack::TcpConnectionOwner, public core::EventHan
   /// Throws core::ConfigError if the port is 0 or already listened on.
   void listen(std::uint16_t port, TcpHandler& handler);
   void unlisten(std::uint16_t port) { listeners_.erase(port); }
-  /// Opens a connection (SYN now). `src_port` 0: an ephemeral port. Throws core::ConfigError if the
-  /// four-tuple is in use (EADDRINUSE). A route failure is returned, not thrown.
+  /// Opens a connection (SYN now). `src_port` 0: an ephemeral port. A route failure, or a four-tuple
+  /// already in use (a fixed source port whose last connection is in TIME_WAIT: EADDRINUSE), is
+  /// returned as the status, not thrown: connect() is called while the simulation runs.
   TcpConnectResult connect(wire::Ipv4Address dst, std::uint16_t dst_port, std::uint16_t src_port, TcpHandler& handler);
   /// Queues data on an open connection; false if it is closing or gone.
   bool send(TcpSocketId id, std::span<const std::uint8_t> data);

@@ -127,7 +127,7 @@ void TcpConnection::accept(const wire::TcpRepr& syn) {
   irs_ = syn.seq;
   rcv_nxt_ = syn.seq + 1;
   const auto options = wire::TcpOptions::parse(syn.options);
-  negotiate(options, false);
+  negotiate(options);
   snd_wnd_ = syn.window;  // never scaled in a SYN
   snd_wl1_ = syn.seq;
   if (ts_on_) ts_recent_ = options.timestamp->value;
@@ -140,7 +140,7 @@ void TcpConnection::accept(const wire::TcpRepr& syn) {
   arm_retransmit();
 }
 
-void TcpConnection::negotiate(const wire::TcpOptions& options, bool /*ours_were_offered*/) {
+void TcpConnection::negotiate(const wire::TcpOptions& options) {
   ts_on_ = config_.timestamps && options.timestamp.has_value();
   sack_ok_ = config_.sack && options.sack_permitted;
   if (config_.window_scaling && options.window_scale) {
@@ -421,7 +421,7 @@ void TcpConnection::on_segment(const wire::TcpRepr& segment) {
     irs_ = segment.seq;
     rcv_nxt_ = segment.seq + 1;
     const auto options = wire::TcpOptions::parse(segment.options);
-    negotiate(options, true);
+    negotiate(options);
     if (ts_on_) ts_recent_ = options.timestamp->value;
     snd_wnd_ = segment.window;
     snd_wl1_ = segment.seq;
@@ -493,7 +493,7 @@ void TcpConnection::on_segment(const wire::TcpRepr& segment) {
     send_ack();
     return;
   }
-  process_ack(segment, established_now);
+  process_ack(segment);
   const bool fin_acked = fin_queued_ && seq_gt(snd_una_, fin_seq());
   if (established_now && fin_queued_) state_ = TcpState::fin_wait_1;  // closed during the handshake
   switch (state_) {
@@ -568,7 +568,7 @@ void TcpConnection::on_segment(const wire::TcpRepr& segment) {
   output();
 }
 
-void TcpConnection::process_ack(const wire::TcpRepr& segment, bool& /*established_now*/) {
+void TcpConnection::process_ack(const wire::TcpRepr& segment) {
   const std::uint32_t ack = segment.ack;
   if (seq_gt(ack, snd_una_)) {
     if (rtt_timing_ && seq_ge(ack, rtt_seq_)) {

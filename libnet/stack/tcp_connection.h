@@ -200,7 +200,7 @@ class TcpConnection {
  private:
   bool synchronized() const { return state_ != TcpState::syn_sent && state_ != TcpState::syn_received; }
   bool can_send_data() const;
-  void negotiate(const wire::TcpOptions& options, bool ours_were_offered);
+  void negotiate(const wire::TcpOptions& options);
   /// Sends what the windows allow: data, then the FIN once every byte has gone.
   void output();
   /// Emits one segment; `syn_options` for SYN and SYN-ACK.
@@ -209,7 +209,7 @@ class TcpConnection {
   void send_syn() { emit(iss_, state_ == TcpState::syn_sent ? wire::kTcpSyn : wire::kTcpSyn | wire::kTcpAck, {}, true); }
   void retransmit();
   bool acceptable(const wire::TcpRepr& segment, std::size_t seg_len) const;
-  void process_ack(const wire::TcpRepr& segment, bool& established_now);
+  void process_ack(const wire::TcpRepr& segment);
   void rtt_sample(core::Time rtt);
   void arm(core::Time at);
   void arm_retransmit() { arm(owner_.tcp_now() + rto_); }

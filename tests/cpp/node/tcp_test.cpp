@@ -339,6 +339,39 @@ TEST_F(TcpTest, ClientsOnOneNodeGetDistinctEphemeralPorts) {
   EXPECT_EQ(std::adjacent_find(ports.begin(), ports.end()), ports.end());
 }
 
+TEST_F(TcpTest, AFixedSourcePortInUseIsEaddrinuse) {
+  h3.tcp_listen(8080, "ok");
+  TcpClient& first = connect("10.0.1.30", 8080, "a", 40000);
+  TcpClient& second = connect("10.0.1.30", 8080, "b", 40000);
+  net.run();
+  EXPECT_EQ(first.outcome(), Outcome::reply);
+  EXPECT_EQ(second.outcome(), Outcome::unreachable);
+  EXPECT_EQ(second.send_failure(), SendStatus::address_in_use);
+}
+
+TEST_F(TcpTest, ReusingAFourTupleTheServerHoldsInTimeWait) {
+  // The server closed first and holds TIME_WAIT. A new SYN from the same port gets a challenge ACK,
+  // the client answers that with a RST, which ends the TIME_WAIT (tcp_rfc1337 = 0), and the SYN
+  // retransmitted 1 s later opens a new connection. (Linux would accept the SYN at once: TCP_TW_SYN.)
+  h3.tcp_listen(8080, "ok");
+  TcpClient& first = connect("10.0.1.30", 8080, "a", 40000);
+  net.run_until(kSecond);
+  TcpClientConfig c;
+  c.destination = ip("10.0.1.30");
+  c.dst_port = 8080;
+  c.src_port = 40000;
+  c.data = "b";
+  c.start = 2 * kSecond;
+  TcpClient& second = h1.tcp_connect(c);
+  net.run();
+  EXPECT_EQ(first.outcome(), Outcome::reply);
+  EXPECT_EQ(second.outcome(), Outcome::reply);
+  EXPECT_EQ(second.counters().retransmissions, 1u);
+  // One RTO, then one round trip: 4 links of 1 ms, each serialising a 74-byte SYN or SYN-ACK plus
+  // 24 bytes of preamble, FCS and gap at 1 Gb/s.
+  EXPECT_EQ(*second.connect_time(), kSecond + 4 * kMillisecond + 4 * (74 + 24) * 8);
+}
+
 TEST_F(TcpTest, ListeningTwiceOnAPortIsAConfigError) {
   h3.tcp_listen(8080, "a");
   EXPECT_THROW(h3.tcp_listen(8080, "b"), core::ConfigError);
