@@ -21,6 +21,7 @@ void bind_trace(py::module_& m);
 void bind_link(py::module_& m);
 void bind_stack(py::module_& m);
 void bind_node(py::module_& m);
+void bind_nat(py::module_& m);
 void bind_io(py::module_& m);
 void bind_craft(py::module_& m);
 

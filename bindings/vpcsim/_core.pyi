@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'UdpClient', 'UdpResponder', 'capture', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatRouter', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpResponder', 'capture', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -795,6 +795,10 @@ class Network:
         ...
     def add_host(self, name: str) -> Host:
         ...
+    def add_nat(self, name: str) -> NatRouter:
+        """
+        A NAT box: a router that tracks connections and translates.
+        """
     def add_router(self, name: str) -> Router:
         ...
     def add_switch(self, name: str) -> Switch:
@@ -840,6 +844,109 @@ class Network:
         ...
     @property
     def trace(self) -> TraceLog:
+        ...
+class FlowTuple:
+    """
+    A flow in one direction: protocol, addresses, ports (ICMP: echo id).
+    """
+    def __eq__(self, other: object) -> bool:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def dst(self) -> Ipv4Address:
+        ...
+    @property
+    def dst_port(self) -> int:
+        ...
+    @property
+    def protocol(self) -> str:
+        ...
+    @property
+    def src(self) -> Ipv4Address:
+        ...
+    @property
+    def src_port(self) -> int:
+        ...
+class Translation:
+    """
+    One conntrack entry of a NAT box, as `conntrack -L` shows it.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def destination_translated(self) -> bool:
+        ...
+    @property
+    def expires_in_ns(self) -> int:
+        ...
+    @property
+    def original(self) -> FlowTuple:
+        ...
+    @property
+    def protocol(self) -> str:
+        ...
+    @property
+    def reply(self) -> FlowTuple:
+        ...
+    @property
+    def source_translated(self) -> bool:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+    @property
+    def tcp_state(self) -> str:
+        ...
+class NatCounters:
+    def __repr__(self) -> str:
+        ...
+    @property
+    def flows_translated(self) -> int:
+        ...
+    @property
+    def packets_translated(self) -> int:
+        ...
+    @property
+    def port_exhausted(self) -> int:
+        ...
+    @property
+    def unmapped_inbound(self) -> int:
+        ...
+class NatRouter(IpNode):
+    """
+    A router that tracks connections and translates: SNAT/masquerade, port forwarding (DNAT) and 1:1 NAT, as iptables does.
+    """
+    def add_dnat(self, proto: str, port: typing.SupportsInt | typing.SupportsIndex, interface: str, to: Ipv4Address | str, to_port: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+        """
+        Port forwarding: new `proto` flows to this box's `port` arriving on `interface` go to `to`:`to_port`.
+        """
+    def add_one_to_one(self, private: Ipv4Address | str, public: Ipv4Address | str) -> None:
+        ...
+    def add_snat(self, source: Ipv4Prefix | str, out: str, to: Ipv4Address | str | None = None, ports: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex] | None = None) -> None:
+        """
+        Source NAT for flows from `source` leaving through `out`: masquerade as out's address, or as `to`.
+        """
+    def set_timeouts(self, timeouts: collections.abc.Mapping[str, typing.Any]) -> None:
+        """
+        Conntrack timeouts for flows seen from now on, by name, as durations ('60s' or ns): udp, udp_stream, icmp, tcp_syn_sent, tcp_syn_recv, tcp_established, tcp_fin_wait, tcp_close_wait, tcp_last_ack, tcp_time_wait, tcp_close. Names not given keep their value.
+        """
+    def translations(self) -> list[Translation]:
+        """
+        Live conntrack entries, oldest first.
+        """
+    @property
+    def conntrack_size(self) -> int:
+        ...
+    @property
+    def nat_counters(self) -> NatCounters:
+        ...
+    @property
+    def timeouts_ns(self) -> dict[str, int]:
         ...
 class InterfaceCapture:
     """

@@ -39,6 +39,7 @@ import yaml.resolver
 import yaml.scanner
 
 from vpcsim import _core
+from vpcsim import tables as _tables
 from vpcsim.errors import ConfigError, ParseError
 
 __all__ = [
@@ -601,18 +602,54 @@ class RouteSpec:
 
 
 @dataclass
+class SnatSpec:
+    source: str  # a prefix
+    out: str  # an interface of the nat node
+    to: Optional[str]  # None: masquerade as out's address
+    ports: Optional[Tuple[int, int]]
+    at: _At
+
+
+@dataclass
+class DnatSpec:
+    proto: str  # tcp | udp
+    port: int
+    interface: str  # `in`
+    to: str
+    to_port: Optional[int]
+    at: _At
+
+
+@dataclass
+class OneToOneSpec:
+    private: str
+    public: str
+    at: _At
+
+
+@dataclass
+class NatSpec:
+    snat: List[SnatSpec]
+    dnat: List[DnatSpec]
+    one_to_one: List[OneToOneSpec]
+    timeouts: Dict[str, int]  # conntrack timeout name -> ns
+    timeouts_at: Optional[_At] = None
+
+
+@dataclass
 class NodeSpec:
     name: str
-    kind: str  # host | router | switch
+    kind: str  # host | router | switch | nat
     interfaces: List[InterfaceSpec]
     gateway: Optional[str]
     routes: List[RouteSpec]
     at: _At
     gateway_at: Optional[_At] = None
+    nat: Optional[NatSpec] = None
 
     @property
     def is_ip(self) -> bool:
-        return self.kind in ("host", "router")
+        return self.kind != "switch"
 
     def interface_names(self) -> List[str]:
         return [i.name for i in self.interfaces]
@@ -716,10 +753,19 @@ class Scenario:
 
 _TOP_KEYS = ("name", "description", "seed", "until", "nodes", "links", "traffic", "capture")
 _TOP_NOT_YET = ("vpcs", "internet", "explain")
-_NODE_KINDS = ("host", "switch", "router")
+_NODE_KINDS = ("host", "switch", "router", "nat")
 _IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
-_NAT_KEYS = ("snat", "dnat", "one_to_one")
+_NAT_KEYS = ("snat", "dnat", "one_to_one", "timeouts")
+_NAT_NODE_KEYS = _IP_NODE_KEYS + _NAT_KEYS
+_NAT_ONLY = {k: f"'{k}' is for nodes of kind: nat (a router that translates)" for k in _NAT_KEYS}
+_SNAT_KEYS = ("from", "out", "to", "ports")
+_DNAT_KEYS = ("proto", "port", "in", "to")
+_ONE_TO_ONE_KEYS = ("private", "public")
+_NAT_TIMEOUTS = (
+    "udp", "udp_stream", "icmp", "tcp_syn_sent", "tcp_syn_recv", "tcp_established",
+    "tcp_fin_wait", "tcp_close_wait", "tcp_last_ack", "tcp_time_wait", "tcp_close",
+)
 _INTERFACE_KEYS = ("ip", "mac", "mtu")
 _INTERFACE_KEY_SET = frozenset(_INTERFACE_KEYS)
 _ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
@@ -800,8 +846,6 @@ class _Validator:
         if kind.__class__ is not str or kind not in _NODE_KINDS:  # (the _At only for an error)
             kind_at = at.key(data, "kind")
             kind = _text(kind_at, kind)
-            if kind == "nat":
-                raise kind_at.error(f"kind nat: {NOT_YET}")
             raise kind_at.error(_unknown("kind", kind, _NODE_KINDS))
         if kind == "switch":
             switch_only = {
@@ -809,10 +853,12 @@ class _Validator:
                 "gateway": "a switch has no IP stack: 'gateway' is for hosts and routers",
                 "routes": "a switch has no IP stack: 'routes' is for hosts and routers",
             }
-            _check_keys(at, data, ("kind",), not_yet=_NAT_KEYS, elsewhere=switch_only)
+            _check_keys(at, data, ("kind",), elsewhere={**_NAT_ONLY, **switch_only})
             return NodeSpec(name, kind, [], None, [], at)
-        if not data.keys() <= _IP_NODE_KEY_SET:
-            _check_keys(at, data, _IP_NODE_KEYS, not_yet=_NAT_KEYS)
+        if kind == "nat":
+            _check_keys(at, data, _NAT_NODE_KEYS)
+        elif not data.keys() <= _IP_NODE_KEY_SET:
+            _check_keys(at, data, _IP_NODE_KEYS, elsewhere=_NAT_ONLY)
         interfaces: List[InterfaceSpec] = []
         if data.get("interfaces") is not None:
             iat = at.key(data, "interfaces")
@@ -832,7 +878,94 @@ class _Validator:
             rdata = _sequence(rat, data["routes"], "a list of routes ({to, via} or {to, unreachable: true})")
             for index, rspec in enumerate(rdata):
                 routes.append(self.route(rat.item(rdata, index), rspec, [i.name for i in interfaces], name))
-        return NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at)
+        nat = self.nat(at, data, [i.name for i in interfaces]) if kind == "nat" else None
+        return NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat)
+
+    # -- nat -------------------------------------------------------------------------------------
+
+    def nat(self, at: _At, data: _Map, interfaces: List[str]) -> NatSpec:
+        spec = NatSpec([], [], [], {})
+
+        def items(key: str, what: str) -> Iterator[Tuple[_At, _Map]]:
+            if data.get(key) is None:
+                return
+            kat = at.key(data, key)
+            seq = _sequence(kat, data[key], f"a list of {what}")
+            for index, item in enumerate(seq):
+                iat = kat.item(seq, index)
+                yield iat, _mapping(iat, item, what)
+
+        def interface(iat: _At, item: _Map, key: str, example: str) -> str:
+            if key not in item:
+                raise iat.error(f"missing '{key}' (an interface of this node, such as {example})")
+            kat = iat.key(item, key)
+            name = _text(kat, item[key])
+            if name not in interfaces:
+                raise kat.error(_unknown("interface", name, interfaces))
+            return name
+
+        def required(iat: _At, item: _Map, key: str, hint: str) -> _At:
+            if item.get(key) is None:
+                raise iat.error(f"missing '{key}' ({hint})")
+            return iat.key(item, key)
+
+        for iat, item in items("snat", "source NAT rules such as {from: 10.0.0.0/24, out: eth1}"):
+            _check_keys(iat, item, _SNAT_KEYS)
+            fat = required(iat, item, "from", "the inside prefix, such as 10.0.0.0/24")
+            source = str(_parsed(fat, _text(fat, item["from"]), _core.Ipv4Prefix))
+            out = interface(iat, item, "out", "eth1")
+            to = _address(iat.key(item, "to"), item["to"]) if item.get("to") is not None else None
+            ports = self.port_range(iat.key(item, "ports"), item["ports"]) if item.get("ports") is not None else None
+            spec.snat.append(SnatSpec(source, out, to, ports, iat))
+        for iat, item in items("dnat", "port forwards such as {proto: tcp, port: 8080, in: eth1, to: 172.17.0.2:80}"):
+            _check_keys(iat, item, _DNAT_KEYS)
+            pat = required(iat, item, "proto", "tcp or udp")
+            proto = _text(pat, item["proto"])
+            if proto not in ("tcp", "udp"):
+                raise pat.error(_unknown("proto", proto, ("tcp", "udp")))
+            port = _integer(required(iat, item, "port", "the outside port"), item["port"], 1, 65535, "a port (1-65535)")
+            into = interface(iat, item, "in", "eth1")
+            tat = required(iat, item, "to", "the inside address and port, such as 172.17.0.2:80")
+            to, to_port = self.address_port(tat, item["to"])
+            spec.dnat.append(DnatSpec(proto, port, into, to, to_port, iat))
+        for iat, item in items("one_to_one", "1:1 mappings such as {private: 10.0.1.10, public: 198.51.100.10}"):
+            _check_keys(iat, item, _ONE_TO_ONE_KEYS)
+            private = _address(required(iat, item, "private", "the inside address"), item["private"])
+            public = _address(required(iat, item, "public", "the outside address"), item["public"])
+            spec.one_to_one.append(OneToOneSpec(private, public, iat))
+        if data.get("timeouts") is not None:
+            tat = at.key(data, "timeouts")
+            tdata = _mapping(tat, data["timeouts"], "a mapping of conntrack timeouts such as {udp: 60s}")
+            _check_keys(tat, tdata, _NAT_TIMEOUTS)
+            spec.timeouts = {k: _duration(tat.key(tdata, k), v, positive=True) for k, v in tdata.items()}
+            spec.timeouts_at = tat
+        return spec
+
+    @staticmethod
+    def port_range(at: _At, value: Any) -> Tuple[int, int]:
+        if isinstance(value, str) and "-" in value:
+            low_text, _, high_text = value.partition("-")
+            if not (low_text.strip().isdigit() and high_text.strip().isdigit()):
+                raise at.error(f"expected a port range such as 1024-65535, got '{value}'")
+            low, high = int(low_text), int(high_text)
+        elif isinstance(value, list) and len(value) == 2:
+            low = _integer(at, value[0], 1, 65535, "a port (1-65535)")
+            high = _integer(at, value[1], 1, 65535, "a port (1-65535)")
+        else:
+            raise at.error(f"expected a port range such as 1024-65535 or [1024, 65535], got {_type_name(value)}")
+        if not 1 <= low <= high <= 65535:
+            raise at.error(f"port range {low}-{high} must satisfy 1 <= low <= high <= 65535")
+        return low, high
+
+    @staticmethod
+    def address_port(at: _At, value: Any) -> Tuple[str, Optional[int]]:
+        text = _text(at, value)
+        address, colon, port_text = text.partition(":")
+        if not colon:
+            return _address(at, address), None
+        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+            raise at.error(f"expected ADDRESS:PORT with a port 1-65535, got '{text}'")
+        return _address(at, address), int(port_text)
 
     def interface(self, at: _At, name: str, value: Any) -> InterfaceSpec:
         if value is None:
@@ -1222,7 +1355,7 @@ class _Builder:
     def build(self) -> "Run":
         sc = self.sc
         net = _core.Network(seed=self.seed)
-        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch}
+        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat}
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.
         made: Dict[str, Any] = {}
@@ -1252,6 +1385,8 @@ class _Builder:
                     raise node.gateway_at.error(str(error)) from None
             for route in node.routes:
                 self.guarded(route.at, partial(_add_route, ip_node, route))
+            if node.nat is not None:
+                _add_nat_rules(self, ip_node, node.nat)
         connect = net.connect
         for link in sc.links:
             try:
@@ -1281,6 +1416,18 @@ class _Builder:
             resolved.append(address)
             apps.append(self.guarded(item.at, partial(_start, sender, item, address)))
         return Run(sc, self.seed, net, apps, resolved, captures)
+
+
+def _add_nat_rules(builder: _Builder, nat: Any, spec: NatSpec) -> None:
+    for s in spec.snat:
+        builder.guarded(s.at, partial(nat.add_snat, s.source, s.out, s.to, s.ports))
+    for d in spec.dnat:
+        builder.guarded(d.at, partial(nat.add_dnat, d.proto, d.port, d.interface, d.to, d.to_port))
+    for o in spec.one_to_one:
+        builder.guarded(o.at, partial(nat.add_one_to_one, o.private, o.public))
+    if spec.timeouts:
+        assert spec.timeouts_at is not None
+        builder.guarded(spec.timeouts_at, partial(nat.set_timeouts, spec.timeouts))
 
 
 def _add_route(node: Any, route: RouteSpec) -> None:
@@ -1399,6 +1546,8 @@ class Run:
                     ],
                     "routes": [str(r) for r in node.routes()],
                 }
+                if spec.kind == "nat":
+                    tables[spec.name]["translations"] = _tables.nat_translations_records(node)
             else:
                 tables[spec.name] = {
                     "macs": [{"mac": str(e.mac), "port": e.port, "age_ms": e.age_ms} for e in node.mac_table()]

@@ -24,6 +24,7 @@ without vpcsim's own types.
 | ``interfaces(net)`` | interface | node, kind, interface, name, mac, addresses, mtu, connected, rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped |
 | ``ping_results(ping)`` | echo request | seq, status, source, ttl, rtt_ms, error, icmp_type, icmp_code |
 | ``traceroute_hops(tr)`` | probe | ttl, probe, port, answered, source, rtt_ms, icmp_type, icmp_code |
+| ``nat_translations(nat)`` | conntrack entry | protocol, state, tcp_state, src, src_port, dst, dst_port, reply_src, reply_src_port, reply_dst, reply_dst_port, snat, dnat, expires_in_s, text |
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence
 
-from vpcsim._core import IpNode, Network, Ping, Switch, TraceEvent, Traceroute
+from vpcsim._core import IpNode, NatRouter, Network, Ping, Switch, TraceEvent, Traceroute
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas  # type: ignore[import-untyped, import-not-found, unused-ignore]
@@ -41,6 +42,7 @@ __all__ = [
     "DROPS_COLUMNS",
     "INTERFACES_COLUMNS",
     "MAC_TABLE_COLUMNS",
+    "NAT_TRANSLATIONS_COLUMNS",
     "PING_RESULTS_COLUMNS",
     "ROUTES_COLUMNS",
     "TRACEROUTE_HOPS_COLUMNS",
@@ -54,6 +56,8 @@ __all__ = [
     "interfaces_records",
     "mac_table",
     "mac_table_records",
+    "nat_translations",
+    "nat_translations_records",
     "ping_results",
     "ping_results_records",
     "routes",
@@ -69,6 +73,23 @@ Record = Dict[str, Any]
 ARP_TABLE_COLUMNS = ("ip", "mac", "state", "interface")
 ROUTES_COLUMNS = ("destination", "type", "gateway", "interface", "origin", "text")
 MAC_TABLE_COLUMNS = ("mac", "port", "age_ms")
+NAT_TRANSLATIONS_COLUMNS = (
+    "protocol",
+    "state",
+    "tcp_state",
+    "src",
+    "src_port",
+    "dst",
+    "dst_port",
+    "reply_src",
+    "reply_src_port",
+    "reply_dst",
+    "reply_dst_port",
+    "snat",
+    "dnat",
+    "expires_in_s",
+    "text",
+)
 TRACE_COLUMNS = ("time", "time_ns", "kind", "node", "interface", "packet", "reason", "detail")
 DROPS_COLUMNS = TRACE_COLUMNS
 INTERFACES_COLUMNS = (
@@ -143,6 +164,36 @@ def mac_table_records(switch: Switch) -> List[Record]:
     """The MAC table a switch has learnt: which port each source MAC was last seen on."""
     _require("mac_table", switch, Switch, "a switch")
     return [{"mac": str(e.mac), "port": e.port, "age_ms": e.age_ms} for e in switch.mac_table()]
+
+
+def nat_translations_records(nat: NatRouter) -> List[Record]:
+    """The NAT box's conntrack entries, oldest first: ``src``..``dst_port`` as the flow's first packet
+    arrived, ``reply_*`` as its answers arrive (so ``reply_dst``:``reply_dst_port`` is the outside
+    address a masqueraded flow got), ``snat``/``dnat`` whether source/destination were rewritten."""
+    _require("nat_translations", nat, NatRouter, "a NatRouter (net.add_nat)")
+    rows = []
+    for t in nat.translations():
+        o, r = t.original, t.reply
+        rows.append(
+            {
+                "protocol": t.protocol,
+                "state": t.state,
+                "tcp_state": t.tcp_state if t.protocol == "tcp" else None,
+                "src": str(o.src),
+                "src_port": o.src_port,
+                "dst": str(o.dst),
+                "dst_port": o.dst_port,
+                "reply_src": str(r.src),
+                "reply_src_port": r.src_port,
+                "reply_dst": str(r.dst),
+                "reply_dst_port": r.dst_port,
+                "snat": t.source_translated,
+                "dnat": t.destination_translated,
+                "expires_in_s": t.expires_in_ns / 1e9,
+                "text": f"{o} | reply {r}",
+            }
+        )
+    return rows
 
 
 def _event_record(net: Network, event: TraceEvent) -> Record:
@@ -283,6 +334,10 @@ def routes(node: IpNode) -> "pandas.DataFrame":
 def mac_table(switch: Switch) -> "pandas.DataFrame":
     """:func:`mac_table_records` as a DataFrame."""
     return _frame("mac_table", mac_table_records(switch), MAC_TABLE_COLUMNS)
+
+
+def nat_translations(nat: NatRouter) -> "pandas.DataFrame":
+    return _frame("nat_translations", nat_translations_records(nat), NAT_TRANSLATIONS_COLUMNS)
 
 
 def trace(net: Network) -> "pandas.DataFrame":

@@ -341,6 +341,7 @@ void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
     return;
   }
   link::Interface& egress = *route.egress;
+  if (hooks_ && !postrouting(egress, route.next_hop, frame, false)) return;
   egress.mac().write_to(frame.data() + 6);
   if (route.broadcast) {
     wire::MacAddress::broadcast().write_to(frame.data());
@@ -349,6 +350,9 @@ void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
   }
   arp_caches_[route.egress_index]->send(route.next_hop, std::move(frame));
 }
+
+bool IpNode::prerouting(link::Interface&, wire::Frame&) { return true; }
+bool IpNode::postrouting(link::Interface&, wire::Ipv4Address, wire::Frame&, bool) { return true; }
 
 void IpNode::handle_event(const core::Event&) {
   // Loopback: a packet this node sent to itself arrives now, as through lo.
@@ -417,6 +421,7 @@ void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool li
   }
   ++counters_.received;
   frame.resize(kL3Offset + ip->total_len());  // drop Ethernet padding
+  if (hooks_ && !prerouting(interface, frame)) return;
   const wire::Ipv4Address dst = ip->dst();
   const LocalMatch local = match_local(dst);
   const bool ip_broadcast = dst.is_limited_broadcast() || local.subnet_broadcast;
@@ -488,8 +493,10 @@ void IpNode::forward(link::Interface& interface, wire::Frame frame) {
   ip->decrement_ttl();
   ++counters_.forwarded;
   context().trace.packet(context().now(), trace::TraceKind::forwarded, id(), egress.id(), packet_id);
+  const wire::Ipv4Address next_hop = route->has_gateway() ? route->gateway : dst;
+  if (hooks_ && !postrouting(egress, next_hop, frame, true)) return;
   egress.mac().write_to(frame.data() + 6);
-  arp_caches_[route->interface]->send(route->has_gateway() ? route->gateway : dst, std::move(frame));
+  arp_caches_[route->interface]->send(next_hop, std::move(frame));
 }
 
 void IpNode::deliver_locally(const link::Interface* interface, wire::Frame frame, bool link_broadcast) {

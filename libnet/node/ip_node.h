@@ -158,6 +158,17 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
                              wire::Frame frame) override;
   void handle_event(const core::Event& event) override;
 
+ protected:
+  /// Netfilter's PREROUTING and POSTROUTING, for nodes that translate (NatRouter). Called only after
+  /// enable_hooks(), so hosts and plain routers pay one predictable branch. `frame` holds a validated
+  /// IPv4 packet; a hook may rewrite it in place, or drop it (return false, after recording why).
+  /// PREROUTING runs before the local-or-forward decision; POSTROUTING once the egress is known, after
+  /// the TTL decrement (`forwarded`) or for a packet the node itself sends.
+  virtual bool prerouting(link::Interface& in, wire::Frame& frame);
+  virtual bool postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded);
+  void enable_hooks() { hooks_ = true; }
+  void drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id, std::string detail);
+
  private:
   struct OutputRoute {
     SendStatus status = SendStatus::sent;
@@ -191,7 +202,6 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// Throws core::ConfigError for an address that may not go on `interface` (nullptr: a new one).
   void check_new_address(const std::string& who, const link::Interface* interface,
                          wire::Ipv4InterfaceAddress address) const;
-  void drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id, std::string detail);
   bool is_subnet_broadcast(wire::Ipv4Address address) const;
   /// Both of the above in one walk over the addresses: what the receive path asks of every packet.
   struct LocalMatch {
@@ -205,6 +215,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   App& add_application(Args&&... args);
 
   bool ip_forward_;
+  bool hooks_ = false;
   stack::RoutingTable routes_;
   stack::ArpConfig arp_config_;
   std::vector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()

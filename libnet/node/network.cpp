@@ -35,6 +35,7 @@ T& Network::add_node(std::string name, NodeKind kind) {
 Host& Network::add_host(std::string name) { return add_node<Host>(std::move(name), NodeKind::host); }
 Router& Network::add_router(std::string name) { return add_node<Router>(std::move(name), NodeKind::router); }
 Switch& Network::add_switch(std::string name) { return add_node<Switch>(std::move(name), NodeKind::switch_); }
+NatRouter& Network::add_nat(std::string name) { return add_node<NatRouter>(std::move(name), NodeKind::nat); }
 
 Node* Network::find_node(std::string_view name) const {
   auto it = by_name_.find(name);

@@ -23,6 +23,7 @@
 #include "libnet/link/context.h"
 #include "libnet/link/link.h"
 #include "libnet/node/host.h"
+#include "libnet/node/nat_router.h"
 #include "libnet/node/node.h"
 #include "libnet/node/router.h"
 #include "libnet/node/switch.h"
@@ -42,6 +43,8 @@ class Network {
   Host& add_host(std::string name);
   Router& add_router(std::string name);
   Switch& add_switch(std::string name);
+  /// A router that translates (SNAT, DNAT, 1:1) and tracks connections.
+  NatRouter& add_nat(std::string name);
 
   /// Links two interfaces.
   link::Link& connect(link::Interface& a, link::Interface& b, link::LinkConfig config = {});

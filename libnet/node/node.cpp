@@ -10,6 +10,7 @@ std::string_view to_string(NodeKind kind) {
     case NodeKind::host: return "host";
     case NodeKind::router: return "router";
     case NodeKind::switch_: return "switch";
+    case NodeKind::nat: return "nat";
   }
   return "unknown";
 }

@@ -18,7 +18,7 @@ namespace vpcsim::node {
 
 class Network;
 
-enum class NodeKind : std::uint8_t { host, router, switch_ };
+enum class NodeKind : std::uint8_t { host, router, switch_, nat };
 std::string_view to_string(NodeKind kind);
 
 class Node : public link::FrameReceiver {

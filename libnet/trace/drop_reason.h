@@ -29,6 +29,7 @@ enum class DropReason : std::uint8_t {
   port_unreachable,        ///< UDP to a closed port: ICMP port unreachable
   protocol_unreachable,    ///< an IP protocol nobody listens to: ICMP protocol unreachable
   no_socket,               ///< an ICMP reply or error that no local application was waiting for
+  nat_port_exhausted,      ///< a NAT had no free outside port (or ICMP id) for a new flow
 };
 
 inline constexpr std::string_view to_string(DropReason reason) {
@@ -53,10 +54,11 @@ inline constexpr std::string_view to_string(DropReason reason) {
     case DropReason::port_unreachable: return "port_unreachable";
     case DropReason::protocol_unreachable: return "protocol_unreachable";
     case DropReason::no_socket: return "no_socket";
+    case DropReason::nat_port_exhausted: return "nat_port_exhausted";
   }
   return "unknown";
 }
 
-inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::no_socket) + 1;
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::nat_port_exhausted) + 1;
 
 }  // namespace vpcsim::trace

@@ -24,6 +24,8 @@ enum class TraceKind : std::uint8_t {
   arp_resolved, ///< a neighbour entry became reachable
   arp_failed,   ///< a neighbour did not answer
   icmp_error,   ///< a node sent an ICMP error (detail says which, and why)
+  translated,   ///< a NAT created a mapping (detail: the flow and what it became)
+  nat_unmapped, ///< a packet for a NAT's outside address matched no mapping (detail says why)
 };
 
 inline constexpr std::string_view to_string(TraceKind kind) {
@@ -38,6 +40,8 @@ inline constexpr std::string_view to_string(TraceKind kind) {
     case TraceKind::arp_resolved: return "arp_resolved";
     case TraceKind::arp_failed: return "arp_failed";
     case TraceKind::icmp_error: return "icmp_error";
+    case TraceKind::translated: return "translated";
+    case TraceKind::nat_unmapped: return "nat_unmapped";
   }
   return "unknown";
 }

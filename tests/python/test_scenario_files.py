@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from vpcsim import scenario
+from vpcsim import scenario, tables
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS_DIR.glob("*.yaml"))
@@ -107,7 +107,7 @@ def test_tshark_decodes_every_capture_cleanly(path: Path, tmp_path: Path, tshark
 
 TRAFFIC_KEYS = ["index", "id", "kind", "from", "to", "outcome", "sent", "received", "rtt_ms", "errors", "expect", "expect_met"]
 DROP_KEYS = ["at_ns", "node", "interface", "packet_id", "reason", "detail"]
-TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivered", "dropped", "arp_resolved", "arp_failed", "icmp_error"}
+TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivered", "dropped", "arp_resolved", "arp_failed", "icmp_error", "translated", "nat_unmapped"}
 
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
@@ -138,7 +138,9 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
             for entry in table["macs"]:
                 assert list(entry) == ["mac", "port", "age_ms"]
         else:
-            assert list(table) == ["arp", "routes"]
+            assert list(table) == (["arp", "routes", "translations"] if sc.nodes[name].kind == "nat" else ["arp", "routes"])
+            for entry in table.get("translations", []):
+                assert tuple(entry) == tables.NAT_TRANSLATIONS_COLUMNS
             for entry in table["arp"]:
                 assert list(entry) == ["ip", "mac", "state", "interface"]
                 assert entry["state"] in ("incomplete", "reachable", "stale", "delay", "probe", "failed")
