@@ -5,6 +5,8 @@
 #include "libnet/node/network.h"
 #include "libnet/node/ping.h"
 #include "libnet/node/traceroute.h"
+#include "libnet/node/tcp_apps.h"
+#include "libnet/node/tcp_sockets.h"
 #include "libnet/node/udp_apps.h"
 #include "libnet/node/udp_socket.h"
 #include "libnet/wire/frame_pool.h"
@@ -184,6 +186,70 @@ void bind_node(py::module_& m) {
       .def_property_readonly("sent", &node::UdpSocket::sent);
   application_protocol(socket);
 
+  py::class_<node::TcpClient, node::Application> tcp(m, "TcpClient",
+                                                      "Connects, sends its data, reads the reply until the server closes.");
+  tcp.def_property_readonly("destination", [](const node::TcpClient& c) { return c.config().destination; })
+      .def_property_readonly("port", [](const node::TcpClient& c) { return c.config().dst_port; })
+      .def_property_readonly("source_port", &node::TcpClient::src_port)
+      .def_property_readonly("state", &node::TcpClient::state, "The connection's state: 'ESTABLISHED', 'TIME_WAIT', 'CLOSED', ...")
+      .def_property_readonly("connected", &node::TcpClient::connected)
+      .def_property_readonly("reply", [](const node::TcpClient& c) { return py::bytes(c.reply()); })
+      .def_property_readonly("error", [](const node::TcpClient& c) -> std::optional<std::string> {
+        if (c.error() == stack::TcpError::none) return std::nullopt;
+        return std::string(stack::to_string(c.error()));
+      }, "Why the connection failed ('connection_refused', 'timed_out', 'host_unreachable', ...), or None.")
+      .def_property_readonly("errors", &node::TcpClient::icmp_errors, "ICMP errors about the connection's segments.")
+      .def_property_readonly("send_failure", [](const node::TcpClient& c) -> std::optional<std::string> {
+        if (!c.send_failure()) return std::nullopt;
+        return std::string(node::to_string(*c.send_failure()));
+      }, "Why the SYN could not leave the node (e.g. 'network_unreachable'), or None.")
+      .def_property_readonly("bytes_sent", [](const node::TcpClient& c) { return c.counters().bytes_sent; })
+      .def_property_readonly("bytes_received", [](const node::TcpClient& c) { return c.counters().bytes_received; })
+      .def_property_readonly("segments_sent", [](const node::TcpClient& c) { return c.counters().segments_sent; })
+      .def_property_readonly("segments_received", [](const node::TcpClient& c) { return c.counters().segments_received; })
+      .def_property_readonly("retransmissions", [](const node::TcpClient& c) { return c.counters().retransmissions; })
+      .def_property_readonly("connect_time_ms", [](const node::TcpClient& c) -> std::optional<double> {
+        if (!c.connect_time()) return std::nullopt;
+        return to_ms(*c.connect_time());
+      }, "SYN to SYN-ACK, or None.")
+      .def_property_readonly("reply_time_ms", [](const node::TcpClient& c) -> std::optional<double> {
+        if (!c.reply_time()) return std::nullopt;
+        return to_ms(*c.reply_time());
+      }, "From sending the data to the first reply byte, or None.");
+  application_protocol(tcp);
+  py::class_<node::TcpServer, node::Application> server(m, "TcpServer", "Accepts connections on a port, replies, closes.");
+  server.def_property_readonly("port", &node::TcpServer::port)
+      .def_property_readonly("accepted", &node::TcpServer::accepted)
+      .def_property_readonly("bytes_received", &node::TcpServer::bytes_received)
+      .def_property_readonly("replied", &node::TcpServer::replied)
+      .def_property_readonly("closed", &node::TcpServer::closed)
+      .def_property_readonly("failed", &node::TcpServer::failed)
+      .def_property_readonly("requests", [](const node::TcpServer& s) {
+        std::vector<py::bytes> out;
+        for (const auto& r : s.requests()) out.emplace_back(r);
+        return out;
+      }, "What each connection sent (the first 64 connections).");
+  application_protocol(server);
+  py::class_<node::TcpSocketInfo>(m, "TcpConnectionInfo", "A row of a node's TCP connection table (ss -tan).")
+      .def_property_readonly("local_address", [](const node::TcpSocketInfo& i) { return i.endpoints.local; })
+      .def_property_readonly("local_port", [](const node::TcpSocketInfo& i) { return i.endpoints.local_port; })
+      .def_property_readonly("remote_address", [](const node::TcpSocketInfo& i) { return i.endpoints.remote; })
+      .def_property_readonly("remote_port", [](const node::TcpSocketInfo& i) { return i.endpoints.remote_port; })
+      .def_property_readonly("state", [](const node::TcpSocketInfo& i) { return std::string(stack::to_string(i.state)); })
+      .def_readonly("snd_una", &node::TcpSocketInfo::snd_una)
+      .def_readonly("snd_nxt", &node::TcpSocketInfo::snd_nxt)
+      .def_readonly("rcv_nxt", &node::TcpSocketInfo::rcv_nxt)
+      .def_readonly("send_queue", &node::TcpSocketInfo::send_queue)
+      .def_property_readonly("timer_ns", [](const node::TcpSocketInfo& i) -> std::optional<core::Time> {
+        if (i.timer_at == core::kTimeNever) return std::nullopt;
+        return i.timer_at;
+      }, "When its timer (retransmission, TIME_WAIT, ...) fires, or None.")
+      .def("__repr__", [](const node::TcpSocketInfo& i) {
+        return "<TcpConnection " + i.endpoints.local.to_string() + ":" + std::to_string(i.endpoints.local_port) + " " +
+               i.endpoints.remote.to_string() + ":" + std::to_string(i.endpoints.remote_port) + " " +
+               std::string(stack::to_string(i.state)) + ">";
+      });
+
   py::class_<node::Node>(m, "Node", "A packet-processing node.")
       .def_property_readonly("name", &node::Node::name)
       .def_property_readonly("kind", [](const node::Node& n) { return std::string(node::to_string(n.kind())); })
@@ -304,6 +370,42 @@ void bind_node(py::module_& m) {
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
       .def("udp_socket", &node::IpNode::udp_socket, py::arg("port") = 0, kRef,
            "A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).")
+      .def("tcp_connect",
+           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
+              std::uint16_t source_port, const py::object& start) -> node::TcpClient& {
+             node::TcpClientConfig c;
+             c.destination = value_of(destination);
+             c.dst_port = port;
+             c.src_port = source_port;
+             c.data = data;
+             c.start = to_time(start, "start");
+             return n.tcp_connect(c);
+           },
+           py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
+           py::arg("start") = 0, kRef)
+      .def("tcp_listen",
+           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.tcp_listen(port, reply); },
+           py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
+      .def("tcp_connections",
+           [](const node::IpNode& n) {
+             return n.tcp_sockets() != nullptr ? n.tcp_sockets()->table() : std::vector<node::TcpSocketInfo>{};
+           },
+           "The TCP connection table (ss -tan), by four-tuple; TIME_WAIT entries included.")
+      .def("configure_tcp",
+           [](node::IpNode& n, std::optional<std::uint32_t> syn_retries, std::optional<std::uint32_t> synack_retries,
+              std::optional<std::uint32_t> retries2, const py::object& initial_rto, const py::object& time_wait) {
+             stack::TcpConfig c = n.tcp().config();
+             if (syn_retries) c.syn_retries = *syn_retries;
+             if (synack_retries) c.synack_retries = *synack_retries;
+             if (retries2) c.retries2 = *retries2;
+             if (!initial_rto.is_none()) c.initial_rto = to_time(initial_rto, "initial_rto");
+             if (!time_wait.is_none()) c.time_wait = to_time(time_wait, "time_wait");
+             n.tcp().set_config(c);
+           },
+           py::kw_only(), py::arg("syn_retries") = py::none(), py::arg("synack_retries") = py::none(),
+           py::arg("retries2") = py::none(), py::arg("initial_rto") = py::none(), py::arg("time_wait") = py::none(),
+           "Linux's tcp_syn_retries (6), tcp_synack_retries (5), tcp_retries2 (15), the initial RTO (1s) and "
+           "TIME_WAIT (60s), for connections opened afterwards.")
       .def_property_readonly("applications",
                              [](const node::IpNode& n) {
                                std::vector<node::Application*> out;

@@ -672,7 +672,7 @@ class LinkSpec:
 @dataclass
 class TrafficSpec:
     index: int
-    kind: str  # ping | udp | traceroute | listen
+    kind: str  # ping | udp | tcp | traceroute | listen
     id: Optional[str]
     node: str
     start: int
@@ -771,16 +771,18 @@ _INTERFACE_KEY_SET = frozenset(_INTERFACE_KEYS)
 _ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
 _ROUTE_SPECIAL = ("unreachable", "blackhole", "prohibit")
 _LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue")
-_TRAFFIC_KINDS = ("ping", "udp", "traceroute", "listen")
+_TRAFFIC_KINDS = ("ping", "udp", "tcp", "traceroute", "listen")
 _TRAFFIC_COMMON = ("id", "at", "from", "expect")
 _TRAFFIC_KEYS = {
     "ping": _TRAFFIC_COMMON + ("ping", "count", "interval", "ttl", "size"),
     "udp": _TRAFFIC_COMMON + ("udp",),
+    "tcp": _TRAFFIC_COMMON + ("tcp",),
     "traceroute": _TRAFFIC_COMMON + ("traceroute", "max_hops", "queries", "wait", "first_ttl"),
     "listen": ("id", "on", "listen", "expect"),
 }
 _UDP_KEYS = ("to", "from_port", "data", "count", "interval")
-_LISTEN_KEYS = ("udp", "reply")
+_TCP_KEYS = ("to", "from_port", "data")
+_LISTEN_KEYS = ("udp", "tcp", "reply")
 
 
 class _Validator:
@@ -1139,23 +1141,25 @@ class _Validator:
                     raise iat.error(f"duplicate id '{spec.id}' (also {first.path}, line {first.line})")
                 ids[spec.id] = iat
             if spec.kind == "listen":
-                key = (spec.node, spec.params["port"])
+                key = (spec.node, spec.params["protocol"], spec.params["port"])
                 if key in listening:
                     first = listening[key]
-                    raise iat.error(f"{spec.node} already listens on UDP {key[1]} ({first.path}, line {first.line})")
+                    raise iat.error(
+                        f"{spec.node} already listens on {key[1].upper()} {key[2]} ({first.path}, line {first.line})"
+                    )
                 listening[key] = iat
             items.append(spec)
         return items
 
     def traffic_item(self, at: _At, index: int, value: Any, nodes: Dict[str, NodeSpec]) -> TrafficSpec:
         data = _mapping(at, value, "a traffic item such as {from: h1, ping: 10.0.2.20}")
-        if "tcp" in data:
-            raise at.key_itself(data, "tcp").error(NOT_YET)
         kinds = [k for k in _TRAFFIC_KINDS if k in data]
         if not kinds:
-            raise at.error("a traffic item needs one of: ping, udp, traceroute, listen")
+            raise at.error("a traffic item needs one of: ping, udp, tcp, traceroute, listen")
         if len(kinds) > 1:
-            raise at.error(f"a traffic item is one of ping, udp, traceroute, listen, not both '{kinds[0]}' and '{kinds[1]}'")
+            raise at.error(
+                f"a traffic item is one of ping, udp, tcp, traceroute, listen, not both '{kinds[0]}' and '{kinds[1]}'"
+            )
         kind = kinds[0]
         allowed = _TRAFFIC_KEYS[kind]
         others = {
@@ -1189,17 +1193,19 @@ class _Validator:
                 raise at.error("missing 'on' (the node that listens)")
             node = self.sender(at.key(data, "on"), data["on"], nodes)
             lat = at.key(data, "listen")
-            ldata = _mapping(lat, data["listen"], "a mapping such as {udp: 9000, reply: pong}")
-            if "tcp" in ldata:
-                raise lat.key_itself(ldata, "tcp").error(NOT_YET)
+            ldata = _mapping(lat, data["listen"], "a mapping such as {udp: 9000, reply: pong} or {tcp: 8080, reply: hello}")
             _check_keys(lat, ldata, _LISTEN_KEYS)
-            if "udp" not in ldata:
-                raise lat.error("missing 'udp' (the port to listen on)")
-            port = _integer(lat.key(ldata, "udp"), ldata["udp"], 1, 65535, "a UDP port")
+            if "udp" in ldata and "tcp" in ldata:
+                raise lat.error("listen on one of udp or tcp, not both (use two listen items)")
+            if "udp" not in ldata and "tcp" not in ldata:
+                raise lat.error("missing 'udp' or 'tcp' (the port to listen on)")
+            protocol = "tcp" if "tcp" in ldata else "udp"
+            port = _integer(lat.key(ldata, protocol), ldata[protocol], 1, 65535, f"a {protocol.upper()} port")
             reply = ""
             if ldata.get("reply") is not None:
                 reply = _text(lat.key(ldata, "reply"), ldata["reply"], empty_ok=True)
-            return TrafficSpec(index, kind, item_id, node, 0, expect, None, {"port": port, "reply": reply}, at)
+            params = {"protocol": protocol, "port": port, "reply": reply}
+            return TrafficSpec(index, kind, item_id, node, 0, expect, None, params, at)
 
         if "from" not in data:
             raise at.error(f"missing 'from' (the node that sends the {kind})")
@@ -1224,10 +1230,11 @@ class _Validator:
             params["first_ttl"] = self.opt_int(at, data, "first_ttl", 1, 1, 255)
             if params["first_ttl"] > params["max_hops"]:
                 raise at.key(data, "first_ttl").error(f"first_ttl {params['first_ttl']} is above max_hops {params['max_hops']}")
-        else:  # udp
-            uat = at.key(data, "udp")
-            udata = _mapping(uat, data["udp"], "a mapping such as {to: 10.0.2.20:9000, data: hi}")
-            _check_keys(uat, udata, _UDP_KEYS)
+        else:  # udp or tcp: {to: ADDRESS:PORT, ...}
+            example = "{to: 10.0.2.20:9000, data: hi}" if kind == "udp" else "{to: 10.0.2.20:8080, data: 'GET /'}"
+            uat = at.key(data, kind)
+            udata = _mapping(uat, data[kind], f"a mapping such as {example}")
+            _check_keys(uat, udata, _UDP_KEYS if kind == "udp" else _TCP_KEYS)
             if "to" not in udata:
                 raise uat.error("missing 'to' (ADDRESS:PORT or NODE:PORT, such as 10.0.2.20:9000)")
             dest_at = uat.key(udata, "to")
@@ -1243,8 +1250,9 @@ class _Validator:
             params["data"] = ""
             if udata.get("data") is not None:
                 params["data"] = _text(uat.key(udata, "data"), udata["data"], empty_ok=True)
-            params["count"] = self.opt_int(uat, udata, "count", 1, 1, 2**32 - 1)
-            params["interval"] = self.opt_duration(uat, udata, "interval", 10**9, positive=False)
+            if kind == "udp":
+                params["count"] = self.opt_int(uat, udata, "count", 1, 1, 2**32 - 1)
+                params["interval"] = self.opt_duration(uat, udata, "interval", 10**9, positive=False)
         return TrafficSpec(index, kind, item_id, node, start, expect, destination, params, at, dest_at)
 
     @staticmethod
@@ -1438,7 +1446,11 @@ def _add_route(node: Any, route: RouteSpec) -> None:
 def _start(node: Any, item: TrafficSpec, address: Optional[str]) -> Any:
     p = item.params
     if item.kind == "listen":
+        if p["protocol"] == "tcp":
+            return node.tcp_listen(p["port"], reply=p["reply"].encode())
         return node.udp_listen(p["port"], reply=p["reply"].encode())
+    if item.kind == "tcp":
+        return node.tcp_connect(address, p["port"], data=p["data"].encode(), source_port=p["from_port"], start=item.start)
     if item.kind == "ping":
         return node.ping(address, count=p["count"], interval=p["interval"], start=item.start, data_len=p["size"], ttl=p["ttl"])
     if item.kind == "traceroute":
@@ -1562,7 +1574,12 @@ class Run:
         }
         errors: List[Dict[str, Any]] = []
         hops: Optional[List[Dict[str, Any]]] = None
-        if item.kind == "listen":
+        if item.kind == "listen" and item.params["protocol"] == "tcp":
+            result["protocol"] = "tcp"
+            result["port"] = item.params["port"]
+            result["connections"] = app.accepted
+            sent, received, rtts = app.replied, app.bytes_received, []
+        elif item.kind == "listen":
             result["port"] = item.params["port"]
             sent, received, rtts = app.replied, app.received, []
         elif item.kind == "ping":
@@ -1573,6 +1590,24 @@ class Run:
             result["from_port"] = app.source_port
             sent, received, rtts = app.sent, len(app.replies), list(app.rtt_ms)
             errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
+        elif item.kind == "tcp":
+            result["port"] = item.params["port"]
+            result["from_port"] = app.source_port
+            result["state"] = app.state
+            result["error"] = app.error
+            result["segments_sent"] = app.segments_sent
+            result["segments_received"] = app.segments_received
+            result["retransmissions"] = app.retransmissions
+            result["reply"] = app.reply.decode("utf-8", "replace")
+            sent, received = app.bytes_sent, app.bytes_received
+            rtts = [app.connect_time_ms] if app.connect_time_ms is not None else []
+            errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
+            if app.error == "connection_refused" and not errors:
+                errors.append({"from": destination, "type": None, "code": None, "text": "connection refused (RST)"})
+            elif app.error == "connection_reset" and not errors:
+                errors.append({"from": destination, "type": None, "code": None, "text": "connection reset (RST)"})
+            elif app.send_failure is not None:
+                errors.append({"from": None, "type": None, "code": None, "text": f"send failed: {app.send_failure}"})
         else:  # traceroute
             hops = []
             sent = received = 0

@@ -7,6 +7,8 @@
 #include "libnet/node/network.h"
 #include "libnet/node/ping.h"
 #include "libnet/node/traceroute.h"
+#include "libnet/node/tcp_apps.h"
+#include "libnet/node/tcp_sockets.h"
 #include "libnet/node/udp_apps.h"
 #include "libnet/node/udp_socket.h"
 #include "libnet/wire/bytes.h"
@@ -66,6 +68,7 @@ std::string_view to_string(SendStatus status) {
     case SendStatus::blackholed: return "blackholed";
     case SendStatus::message_too_long: return "message_too_long";
     case SendStatus::no_source_address: return "no_source_address";
+    case SendStatus::address_in_use: return "address_in_use";
   }
   return "unknown";
 }
@@ -206,11 +209,33 @@ void IpNode::bind_udp(std::uint16_t port, UdpHandler& handler) {
   *slot = &handler;
 }
 
-std::uint16_t IpNode::ephemeral_port() {
+std::uint16_t IpNode::ephemeral_port(std::uint8_t protocol) {
   for (;;) {
     auto port = static_cast<std::uint16_t>(context().sim.rng().between(kEphemeralLow, kEphemeralHigh));
-    if (!udp_ports_.contains(port)) return port;
+    const bool in_use = protocol == wire::kIpProtoTcp ? tcp_ != nullptr && tcp_->port_in_use(port)
+                                                      : udp_ports_.contains(port);
+    if (!in_use) return port;
   }
+}
+
+TcpSockets& IpNode::tcp() {
+  if (!tcp_) tcp_ = std::make_unique<TcpSockets>(*this);
+  return *tcp_;
+}
+
+IpNode::RouteInfo IpNode::route_info(wire::Ipv4Address dst) const {
+  const OutputRoute route = route_output(dst, {});
+  RouteInfo info{route.status, route.source, 0};
+  if (route.status == SendStatus::sent)
+    info.mtu = route.local ? static_cast<std::uint32_t>(wire::FramePool::kMaxFrameLen - kL3Offset) : route.egress->mtu();
+  return info;
+}
+
+SendStatus IpNode::send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment) {
+  wire::Ipv4Repr ip{src, dst, wire::kIpProtoTcp, 64, 0, 0, true, static_cast<std::uint16_t>(segment.wire_len())};
+  return originate(ip, segment.wire_len(), [&](std::span<std::uint8_t> l4, wire::Ipv4Address from, wire::Ipv4Address to) {
+    segment.emit(l4, from, to);
+  });
 }
 
 std::uint16_t IpNode::register_echo(EchoHandler& handler) {
@@ -489,9 +514,7 @@ void IpNode::deliver_locally(const link::Interface* interface, wire::Frame frame
   switch (ip->protocol()) {
     case wire::kIpProtoIcmp: deliver_icmp(interface, *ip, link_broadcast, packet_id); return;
     case wire::kIpProtoUdp: deliver_udp(interface, *ip, link_broadcast, packet_id); return;
-    case wire::kIpProtoTcp:
-      drop(interface, trace::DropReason::unsupported_protocol, packet_id, "TCP is not implemented yet");
-      return;
+    case wire::kIpProtoTcp: deliver_tcp(interface, *ip, link_broadcast, packet_id); return;
     default:
       if (!link_broadcast) send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeProtocolUnreachable);
       drop(interface, trace::DropReason::protocol_unreachable, packet_id,
@@ -556,6 +579,11 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
           (*handler)->on_icmp_error(*this, report);
           return;
         }
+      } else if (quoted->protocol() == wire::kIpProtoTcp) {
+        report.original_dst_port = wire::load_be16(l4.data() + 2);
+        const stack::TcpEndpoints endpoints{quoted->src(), wire::load_be16(l4.data()), quoted->dst(),
+                                            report.original_dst_port};
+        if (tcp_ && tcp_->icmp_error(endpoints, wire::load_be32(l4.data() + 4), report)) return;
       } else if (quoted->protocol() == wire::kIpProtoIcmp && l4[0] == wire::kIcmpEchoRequest) {
         report.echo_seq = wire::load_be16(l4.data() + 6);
         if (EchoHandler* const* handler = find_echo(wire::load_be16(l4.data() + 4))) {
@@ -599,6 +627,37 @@ void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View&
   }
   (*handler)->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
                                                   udp.subspan(wire::kUdpHeaderLen)});
+}
+
+void IpNode::deliver_tcp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
+                         std::uint64_t packet_id) {
+  auto view = wire::TcpView::parse(ip.payload());
+  if (!view) {
+    drop(interface, trace::DropReason::malformed, packet_id,
+         "TCP segment from " + ip.src().to_string() + ": " + std::string(wire::to_string(view.error())));
+    return;
+  }
+  auto segment = wire::TcpRepr::parse(*view, ip.src(), ip.dst());
+  if (!segment) {
+    drop(interface, trace::DropReason::bad_checksum, packet_id, "TCP checksum from " + ip.src().to_string() + " is wrong");
+    return;
+  }
+  if (link_broadcast) {  // tcp_v4_rcv: PACKET_HOST only
+    drop(interface, trace::DropReason::unsupported_protocol, packet_id, "TCP segment sent to a broadcast address");
+    return;
+  }
+  const TcpDelivery delivery = tcp_ ? tcp_->receive(ip.src(), ip.dst(), *segment) : TcpDelivery::no_socket;
+  if (delivery == TcpDelivery::delivered) return;
+  if (delivery == TcpDelivery::discarded) {
+    drop(interface, trace::DropReason::no_socket, packet_id,
+         "TCP segment without SYN for listening port " + std::to_string(segment->dst_port) + " on " + name());
+    return;
+  }
+  // No socket: tcp_v4_send_reset, from the address the segment was sent to.
+  const auto reset = stack::tcp_reset_for(*segment);
+  if (reset) send_tcp(ip.dst(), ip.src(), *reset);
+  drop(interface, trace::DropReason::port_unreachable, packet_id,
+       "TCP port " + std::to_string(segment->dst_port) + " is closed on " + name() + (reset ? " (RST sent)" : ""));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -691,5 +750,9 @@ UdpResponder& IpNode::udp_listen(std::uint16_t port, std::string reply) {
 }
 UdpClient& IpNode::udp_send(const UdpClientConfig& config) { return add_application<UdpClient>(config); }
 UdpSocket& IpNode::udp_socket(std::uint16_t port) { return add_application<UdpSocket>(port); }
+TcpServer& IpNode::tcp_listen(std::uint16_t port, std::string reply) {
+  return add_application<TcpServer>(port, std::move(reply));
+}
+TcpClient& IpNode::tcp_connect(const TcpClientConfig& config) { return add_application<TcpClient>(config); }
 
 }  // namespace vpcsim::node

@@ -40,6 +40,7 @@
 #include "libnet/wire/ipv4.h"
 #include "libnet/wire/ipv4_interface_address.h"
 #include "libnet/wire/ipv4_prefix.h"
+#include "libnet/wire/tcp.h"
 
 namespace vpcsim::node {
 
@@ -48,6 +49,10 @@ class Traceroute;
 class UdpResponder;
 class UdpClient;
 class UdpSocket;
+class TcpSockets;
+class TcpServer;
+class TcpClient;
+struct TcpClientConfig;
 struct PingConfig;
 struct TracerouteConfig;
 struct UdpClientConfig;
@@ -112,8 +117,10 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// Throws core::ConfigError if the port is taken.
   void bind_udp(std::uint16_t port, UdpHandler& handler);
   void unbind_udp(std::uint16_t port) { udp_ports_.erase(port); }
-  /// A free port from Linux's ephemeral range (32768-60999), drawn from the simulation's RNG.
-  std::uint16_t ephemeral_port();
+  /// A port from Linux's ephemeral range (32768-60999), drawn from the simulation's RNG, that no
+  /// socket of `protocol` (wire::kIpProtoUdp or kIpProtoTcp) uses on this node: as in Linux, UDP
+  /// and TCP port spaces are separate.
+  std::uint16_t ephemeral_port(std::uint8_t protocol);
   SendStatus send_udp(std::uint16_t src_port, wire::Ipv4Address dst, std::uint16_t dst_port,
                       std::span<const std::uint8_t> payload, const SendOptions& options = {});
   /// Registers an ICMP echo identifier; returns one drawn from the RNG that is not in use.
@@ -121,6 +128,21 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   void unregister_echo(std::uint16_t id) {
     if (uncommon_) uncommon_->echo_ids.erase(id);
   }
+  /// Sends a TCP segment from `src` (one of the node's addresses) with TTL 64 and DF, as a Linux
+  /// socket does; the checksum is filled here.
+  SendStatus send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment);
+  /// The node's TCP, created on first use (listen or connect).
+  TcpSockets& tcp();
+  /// The node's TCP, or nullptr if nothing has used TCP yet.
+  const TcpSockets* tcp_sockets() const { return tcp_.get(); }
+  /// What a socket learns from the route to `dst`: whether there is one, the source address it
+  /// picks and the egress MTU (the loopback's limit for one of our own addresses).
+  struct RouteInfo {
+    SendStatus status = SendStatus::sent;
+    wire::Ipv4Address source;
+    std::uint32_t mtu = 0;
+  };
+  RouteInfo route_info(wire::Ipv4Address dst) const;
   SendStatus send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
                                std::span<const std::uint8_t> data, const SendOptions& options = {});
 
@@ -131,6 +153,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   UdpClient& udp_send(const UdpClientConfig& config);
   /// A socket bound to `port` (0: an ephemeral one) that scripts send from and read.
   UdpSocket& udp_socket(std::uint16_t port = 0);
+  /// A TCP server: accepts every connection on `port`, answers the first data with `reply`, closes.
+  TcpServer& tcp_listen(std::uint16_t port, std::string reply = {});
+  TcpClient& tcp_connect(const TcpClientConfig& config);
   const core::SmallVector<std::unique_ptr<Application>>& applications() const { return applications_; }
 
   // --- frame processing --------------------------------------------------------------------------
@@ -175,6 +200,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   void deliver_locally(const link::Interface* interface, wire::Frame frame, bool link_broadcast);
   void deliver_icmp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast, std::uint64_t packet_id);
   void deliver_udp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast, std::uint64_t packet_id);
+  void deliver_tcp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast, std::uint64_t packet_id);
   /// icmp_send(): an ICMP error about `offending` (an IPv4 datagram) to its source.
   void send_icmp_error(std::span<const std::uint8_t> offending, std::uint8_t type, std::uint8_t code,
                        std::uint16_t next_hop_mtu = 0);
@@ -220,6 +246,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   EchoHandler* const* find_echo(std::uint16_t id) const { return uncommon_ ? uncommon_->echo_ids.find(id) : nullptr; }
   IpCounters counters_;
   core::SmallVector<std::unique_ptr<Application>> applications_;
+  std::unique_ptr<TcpSockets> tcp_;  ///< empty until TCP is used: 8 bytes for hosts that never do
 };
 
 }  // namespace vpcsim::node

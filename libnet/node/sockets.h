@@ -6,6 +6,7 @@
 #include <span>
 
 #include "libnet/core/time.h"
+#include "libnet/stack/tcp_connection.h"
 #include "libnet/wire/ipv4_address.h"
 
 namespace vpcsim::node {
@@ -58,6 +59,27 @@ class EchoHandler {
   ~EchoHandler() = default;
 };
 
+/// A TCP connection of a node (an index into its TcpSockets, reused after the connection closed).
+using TcpSocketId = std::uint32_t;
+
+/// What a TCP socket hears. A listener's handler becomes the handler of every connection it accepts,
+/// and hears about it first through on_tcp_established (accept() returning).
+class TcpHandler {
+ public:
+  /// The handshake completed: connect() succeeded, or a listener accepted `id`.
+  virtual void on_tcp_established(IpNode& node, TcpSocketId id) = 0;
+  virtual void on_tcp_data(IpNode& node, TcpSocketId id, std::span<const std::uint8_t> data) = 0;
+  /// The peer sent FIN (read() returns 0).
+  virtual void on_tcp_peer_closed(IpNode& node, TcpSocketId id) = 0;
+  /// The connection is gone (`error` none for an orderly close); `id` is invalid after the call.
+  virtual void on_tcp_closed(IpNode& node, TcpSocketId id, stack::TcpError error) = 0;
+  /// An ICMP error about one of the connection's segments arrived (before TCP acts on it).
+  virtual void on_tcp_icmp_error(IpNode&, TcpSocketId, const IcmpErrorReport&) {}
+
+ protected:
+  ~TcpHandler() = default;
+};
+
 /// Why a send did not leave the node (the errno a Linux socket would return).
 enum class SendStatus : std::uint8_t {
   sent,               ///< handed to the interface or queued on ARP
@@ -67,6 +89,7 @@ enum class SendStatus : std::uint8_t {
   blackholed,         ///< EINVAL: a `blackhole` route
   message_too_long,   ///< EMSGSIZE: bigger than the MTU with DF set
   no_source_address,  ///< EADDRNOTAVAIL: the egress interface has no address
+  address_in_use,     ///< EADDRINUSE: a TCP connect from a fixed port whose four-tuple is taken
 };
 std::string_view to_string(SendStatus status);
 

@@ -14,7 +14,7 @@ constexpr std::size_t kIpUdpHeaders = 28;
 }  // namespace
 
 Traceroute::Traceroute(IpNode& node, TracerouteConfig config)
-    : node_(node), config_(config), src_port_(node.ephemeral_port()), ttl_(config.first_ttl) {
+    : node_(node), config_(config), src_port_(node.ephemeral_port(wire::kIpProtoUdp)), ttl_(config.first_ttl) {
   node_.bind_udp(src_port_, *this);
   node_.network().simulation().schedule_at(config_.start, *this, kSendProbe);
 }

@@ -33,7 +33,7 @@ std::string UdpResponder::summary() const {
 }
 
 UdpClient::UdpClient(IpNode& node, UdpClientConfig config)
-    : node_(node), config_(std::move(config)), src_port_(config_.src_port != 0 ? config_.src_port : node.ephemeral_port()) {
+    : node_(node), config_(std::move(config)), src_port_(config_.src_port != 0 ? config_.src_port : node.ephemeral_port(wire::kIpProtoUdp)) {
   node_.bind_udp(src_port_, *this);
   if (config_.count > 0) node_.network().simulation().schedule_at(config_.start, *this, 0);
 }

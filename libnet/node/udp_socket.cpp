@@ -2,11 +2,12 @@
 
 #include "libnet/node/ip_node.h"
 #include "libnet/node/network.h"
+#include "libnet/wire/ipv4.h"
 
 namespace vpcsim::node {
 
 UdpSocket::UdpSocket(IpNode& node, std::uint16_t port)
-    : node_(node), port_(port != 0 ? port : node.ephemeral_port()) {
+    : node_(node), port_(port != 0 ? port : node.ephemeral_port(wire::kIpProtoUdp)) {
   node_.bind_udp(port_, *this);
 }
 

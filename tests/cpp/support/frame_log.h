@@ -48,6 +48,25 @@ inline std::string summarize_ipv4(std::span<const std::uint8_t> bytes, bool quot
                        l4, wire::pseudo_header_sum(ip->src(), ip->dst(), wire::kIpProtoUdp,
                                                    static_cast<std::uint16_t>(l4.size())))) != 0xffff)
       text += " BADSUM";
+  } else if (ip->protocol() == wire::kIpProtoTcp && l4.size() >= 20) {
+    // tcpdump's flags: S SYN, F FIN, R RST, P PSH, . ACK.
+    const std::uint8_t flags = l4[13];
+    std::string f;
+    if (flags & 0x02) f += 'S';
+    if (flags & 0x01) f += 'F';
+    if (flags & 0x04) f += 'R';
+    if (flags & 0x08) f += 'P';
+    if (flags & 0x10) f += '.';
+    const std::size_t header_len = (l4[12] >> 4) * 4u;
+    std::snprintf(buf, sizeof buf, " TCP %u>%u [%s] seq=%u ack=%u win=%u len=%zu", wire::load_be16(l4.data()),
+                  wire::load_be16(l4.data() + 2), f.c_str(), wire::load_be32(l4.data() + 4),
+                  wire::load_be32(l4.data() + 8), wire::load_be16(l4.data() + 14),
+                  header_len <= l4.size() ? l4.size() - header_len : 0);
+    text += buf;
+    if (!quoted && wire::checksum_fold(wire::checksum_add(
+                       l4, wire::pseudo_header_sum(ip->src(), ip->dst(), wire::kIpProtoTcp,
+                                                   static_cast<std::uint16_t>(l4.size())))) != 0xffff)
+      text += " BADSUM";
   }
   return text;
 }
