@@ -14,4 +14,6 @@ PYBIND11_MODULE(_core, m) {
   b::bind_node(m);
   b::bind_io(m);
   b::bind_craft(m);
+  b::bind_yaml(m);
+  b::bind_bulk(m);
 }
