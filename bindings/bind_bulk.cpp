@@ -54,6 +54,11 @@ void each(const py::list& items, Step&& step) {
 
 void bind_bulk(py::module_& m) {
   m.def(
+      "interface_address_text",
+      [](std::string_view text) { return wire::Ipv4InterfaceAddress::parse(text).to_string(); },
+      py::arg("text"),
+      "str(Ipv4InterfaceAddress(text)) in one call: the loader checks and normalises one per interface.");
+  m.def(
       "add_interfaces",
       [](node::Network& net, const py::list& items) {
         each(items, [&](const py::tuple& item) {

@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'UdpClient', 'UdpResponder', 'capture', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'UdpClient', 'UdpResponder', 'YamlFallback', 'add_interfaces', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -752,9 +752,19 @@ class PcapReader:
     @property
     def records_read(self) -> int:
         ...
+class YamlFallback(Exception):
+    pass
+def add_interfaces(network: Network, items: list) -> None:
+    """
+    For each (node, name, ip or None, mac or None): node.add_interface(name, ip, mac). A failure raises that call's error with .index, the item's position.
+    """
 def capture(network: Network, endpoint: str, path: str) -> InterfaceCapture:
     """
     Captures the interface 'node.iface' of `network` to a nanosecond pcap at `path`.
+    """
+def connect_all(network: Network, items: list) -> list:
+    """
+    For each (a, b, delay ns or None, bandwidth bps or None, queue): network.connect(a, b, ...). Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A failure raises that call's error with .index, the item's position.
     """
 def craft_arp_reply(*, src_mac: MacAddress | str, src_ip: Ipv4Address | str, dst_mac: MacAddress | str, dst_ip: Ipv4Address | str, pad: bool = True) -> bytes:
     """
@@ -790,6 +800,10 @@ def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
 def format_layers(layers: collections.abc.Sequence[Layer]) -> str:
     ...
+def interface_address_text(text: str) -> str:
+    """
+    str(Ipv4InterfaceAddress(text)) in one call: the loader checks and normalises one per interface.
+    """
 def parse_bandwidth(text: str) -> int:
     """
     '1Gbps' -> 1000000000 (bits per second)
@@ -801,6 +815,14 @@ def parse_duration(text: str) -> int:
 def parse_tcp_flags(text: str) -> int:
     """
     'SA' or 'SYN,ACK' -> 0x12 (letters F S R P A U E C, '.' for ACK).
+    """
+def read_yaml(text: str, map_type: type, seq_type: type) -> typing.Any:
+    """
+    Reads one YAML document of mappings, sequences and scalars into map_type / seq_type objects that remember their lines (vpcsim.scenario's fast path); raises YamlFallback for anything else.
+    """
+def set_default_gateways(network: Network, items: list) -> None:
+    """
+    For each (node, gateway): node.set_default_gateway(gateway). A failure raises that call's error with .index, the item's position.
     """
 def tcp_flags_to_string(flags: typing.SupportsInt | typing.SupportsIndex) -> str:
     """

@@ -319,8 +319,14 @@ class _At:
 
     def item(self, container: _Seq, index: int) -> "_At":
         lines = getattr(container, "item_lines", None)
-        line = lines[index] if lines and index < len(lines) else self.line
-        return self._child(line, index, _INDEX)
+        at = _At.__new__(_At)  # _child written out, as in key()
+        at.file = self.file
+        at.line = lines[index] if lines and index < len(lines) else self.line
+        at._path = None
+        at._parent = self
+        at._step = index
+        at._how = _INDEX
+        return at
 
     def at_line(self, line: int) -> "_At":
         """The same path at another line."""
@@ -361,6 +367,8 @@ def _unknown(what: str, word: Any, choices: Sequence[str]) -> str:
 
 
 def _mapping(at: _At, value: Any, what: str = "a mapping") -> _Map:
+    if value.__class__ is _Map:  # what the YAML readers make: the common case first
+        return value  # type: ignore[no-any-return]
     if not isinstance(value, dict):
         raise at.error(f"expected {what}, got {_type_name(value)}")
     if not isinstance(value, _Map):  # a mapping built in Python (loads() of a dict): no lines
@@ -453,7 +461,7 @@ def _bandwidth(at: _At, value: Any) -> int:
 
 
 def _parsed(at: _At, value: Any, parse: Callable[[str], Any]) -> Any:
-    text = _text(at, value)
+    text = value if value.__class__ is str and value else _text(at, value)
     try:
         return parse(text)
     except ParseError as error:
@@ -641,6 +649,7 @@ class _Validator:
         self.file = file
         self.top = _At(file, "", 1)
         self.interface_sets: Dict[str, FrozenSet[str]] = {}  # node -> its interface names, for links
+        self.switch_ends: Dict[str, Tuple[str, None]] = {}  # a link end that names a switch -> endpoint()
 
     def validate(self) -> Scenario:
         if self.data is None:
@@ -734,7 +743,7 @@ class _Validator:
         if value is None:
             return InterfaceSpec(name, None, None, None, at, at, at, at)
         if isinstance(value, str):  # shorthand: eth0: 10.0.1.10/24
-            shorthand = str(_parsed(at, value, _core.Ipv4InterfaceAddress))
+            shorthand: str = _parsed(at, value, _core.interface_address_text)
             return InterfaceSpec(name, shorthand, None, None, at, at, at, at)
         data = _mapping(at, value, "a mapping {ip, mac, mtu} or an address such as 10.0.1.10/24")
         if not data.keys() <= _INTERFACE_KEY_SET:
@@ -748,7 +757,7 @@ class _Validator:
         mac_at = at.key(data, "mac") if "mac" in data else at
         mtu_at = at.key(data, "mtu") if "mtu" in data else at
         if data.get("ip") is not None:
-            ip = str(_parsed(ip_at, data["ip"], _core.Ipv4InterfaceAddress))
+            ip = _parsed(ip_at, data["ip"], _core.interface_address_text)
         if data.get("mac") is not None:
             mac = str(_parsed(mac_at, data["mac"], _core.MacAddress))
         if data.get("mtu") is not None:
@@ -786,6 +795,10 @@ class _Validator:
     # -- links -----------------------------------------------------------------------------------
 
     def endpoint(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> Tuple[str, Optional[str]]:
+        if value.__class__ is str:
+            known = self.switch_ends.get(value)  # a switch's name recurs in each of its links
+            if known is not None:
+                return known
         text = _text(at, value)
         node_name, _, iface = text.partition(".")
         if node_name not in nodes:
@@ -794,6 +807,7 @@ class _Validator:
         if node.kind == "switch":
             if iface:
                 raise at.error(f"{node_name} is a switch: write just '{node_name}' (each link makes a new port)")
+            self.switch_ends[text] = (node_name, None)
             return node_name, None
         if not iface:
             names = node.interface_names()
@@ -822,11 +836,12 @@ class _Validator:
             if isinstance(item, list):
                 if len(item) != 2:
                     raise lat.error(f"a link has two ends: [A, B], got {len(item)}")
-                item_seq = _sequence(lat, item)
                 # Errors about an end of [A, B] name the link (links[3]) at the line of that end.
-                lines = item_seq.item_lines
-                a_at = lat.at_line(lines[0]) if lines else lat
-                b_at = lat.at_line(lines[1]) if lines else lat
+                lines = item.item_lines if item.__class__ is _Seq else _sequence(lat, item).item_lines
+                # (lat itself when the end is on the link's line, as in `- [h1.eth0, sw1]`: the same
+                # path and line, without another _At per end.)
+                a_at = lat if not lines or lines[0] == lat.line else lat.at_line(lines[0])
+                b_at = lat if not lines or lines[1] == lat.line else lat.at_line(lines[1])
                 a, b = item[0], item[1]
                 delay = bandwidth = None
                 queue = 1000
