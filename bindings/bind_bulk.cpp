@@ -13,6 +13,8 @@
 #include <string_view>
 #include <utility>
 
+#include <pybind11/typing.h>
+
 #include "bindings.h"
 #include "libnet/core/error.h"
 #include "libnet/node/ip_node.h"
@@ -20,6 +22,13 @@
 
 namespace vpcsim::bindings {
 namespace {
+
+// The item types, for the signatures (and so the committed stubs) only: the items are read as tuples.
+namespace pt = py::typing;
+using InterfaceItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::str>, pt::Optional<py::str>>>;
+using GatewayItems = pt::List<pt::Tuple<py::str, py::str>>;
+using LinkItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::int_>, pt::Optional<py::int_>, py::int_>>;
+using LinkEnds = pt::List<pt::Tuple<py::str, py::str>>;
 
 std::string_view text_of(py::handle value) {
   Py_ssize_t size = 0;
@@ -60,7 +69,7 @@ void bind_bulk(py::module_& m) {
       "str(Ipv4InterfaceAddress(text)) in one call: the loader checks and normalises one per interface.");
   m.def(
       "add_interfaces",
-      [](node::Network& net, const py::list& items) {
+      [](node::Network& net, const InterfaceItems& items) {
         each(items, [&](const py::tuple& item) {
           const std::optional<wire::Ipv4InterfaceAddress> ip =
               item[2].is_none() ? std::nullopt : std::optional(wire::Ipv4InterfaceAddress::parse(text_of(item[2])));
@@ -74,7 +83,7 @@ void bind_bulk(py::module_& m) {
       "raises that call's error with .index, the item's position.");
   m.def(
       "set_default_gateways",
-      [](node::Network& net, const py::list& items) {
+      [](node::Network& net, const GatewayItems& items) {
         each(items, [&](const py::tuple& item) {
           ip_node(net, text_of(item[0])).set_default_gateway(wire::Ipv4Address::parse(text_of(item[1])));
         });
@@ -84,8 +93,8 @@ void bind_bulk(py::module_& m) {
       "with .index, the item's position.");
   m.def(
       "connect_all",
-      [](node::Network& net, const py::list& items) {
-        py::list ends;
+      [](node::Network& net, const LinkItems& items) -> LinkEnds {
+        LinkEnds ends;
         each(items, [&](const py::tuple& item) {
           link::LinkConfig config;
           if (!item[2].is_none()) config.delay = item[2].cast<core::Time>();

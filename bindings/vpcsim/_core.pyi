@@ -754,7 +754,7 @@ class PcapReader:
         ...
 class YamlFallback(Exception):
     pass
-def add_interfaces(network: Network, items: list) -> None:
+def add_interfaces(network: Network, items: list[tuple[str, str, str | None, str | None]]) -> None:
     """
     For each (node, name, ip or None, mac or None): node.add_interface(name, ip, mac). A failure raises that call's error with .index, the item's position.
     """
@@ -762,7 +762,7 @@ def capture(network: Network, endpoint: str, path: str) -> InterfaceCapture:
     """
     Captures the interface 'node.iface' of `network` to a nanosecond pcap at `path`.
     """
-def connect_all(network: Network, items: list) -> list:
+def connect_all(network: Network, items: list[tuple[str, str, int | None, int | None, int]]) -> list[tuple[str, str]]:
     """
     For each (a, b, delay ns or None, bandwidth bps or None, queue): network.connect(a, b, ...). Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A failure raises that call's error with .index, the item's position.
     """
@@ -820,7 +820,7 @@ def read_yaml(text: str, map_type: type, seq_type: type) -> typing.Any:
     """
     Reads one YAML document of mappings, sequences and scalars into map_type / seq_type objects that remember their lines (vpcsim.scenario's fast path); raises YamlFallback for anything else.
     """
-def set_default_gateways(network: Network, items: list) -> None:
+def set_default_gateways(network: Network, items: list[tuple[str, str]]) -> None:
     """
     For each (node, gateway): node.set_default_gateway(gateway). A failure raises that call's error with .index, the item's position.
     """
