@@ -1,5 +1,6 @@
-// Bulk building, for the scenario loader: what IpNode.add_interface, IpNode.set_default_gateway and
-// Network.connect do, for a whole list of items in one call. Building 20,000 hosts one call at a
+// Bulk building, for the scenario loader: what Network.add_host (add_router, add_switch),
+// IpNode.add_interface, IpNode.set_default_gateway and Network.connect do, for a whole list of items
+// in one call. Building 20,000 hosts one call at a
 // time spent as long crossing into C++ (argument conversion, a Python object for every interface and
 // link returned) as the C++ spent building them.
 //
@@ -25,6 +26,7 @@ namespace {
 
 // The item types, for the signatures (and so the committed stubs) only: the items are read as tuples.
 namespace pt = py::typing;
+using NodeItems = pt::List<pt::Tuple<py::str, py::str>>;
 using InterfaceItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::str>, pt::Optional<py::str>>>;
 using GatewayItems = pt::List<pt::Tuple<py::str, py::str>>;
 using LinkItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::int_>, pt::Optional<py::int_>, py::int_>>;
@@ -67,6 +69,30 @@ void bind_bulk(py::module_& m) {
       [](std::string_view text) { return wire::Ipv4InterfaceAddress::parse(text).to_string(); },
       py::arg("text"),
       "str(Ipv4InterfaceAddress(text)) in one call: the loader checks and normalises one per interface.");
+  m.def(
+      "add_nodes",
+      [](node::Network& net, const NodeItems& items) {
+        each(items, [&](const py::tuple& item) {
+          const std::string_view kind = text_of(item[0]);
+          std::string name(text_of(item[1]));
+          if (kind == "host") {
+            net.add_host(std::move(name));
+          } else if (kind == "router") {
+            net.add_router(std::move(name));
+          } else if (kind == "switch") {
+            net.add_switch(std::move(name));
+          } else {
+            std::string message = "add_nodes makes hosts, routers and switches, not '";
+            message += kind;
+            message += "'";
+            throw core::ConfigError(std::move(name), "kind", message);
+          }
+        });
+      },
+      py::arg("network"), py::arg("items"),
+      "For each (kind, name), kind host, router or switch: network.add_host(name) (add_router, "
+      "add_switch), without a Python object for each node. A failure raises that call's error with "
+      ".index, the item's position.");
   m.def(
       "add_interfaces",
       [](node::Network& net, const InterfaceItems& items) {

@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'UdpClient', 'UdpResponder', 'YamlFallback', 'add_interfaces', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'UdpClient', 'UdpResponder', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -757,6 +757,10 @@ class YamlFallback(Exception):
 def add_interfaces(network: Network, items: list[tuple[str, str, str | None, str | None]]) -> None:
     """
     For each (node, name, ip or None, mac or None): node.add_interface(name, ip, mac). A failure raises that call's error with .index, the item's position.
+    """
+def add_nodes(network: Network, items: list[tuple[str, str]]) -> None:
+    """
+    For each (kind, name), kind host, router or switch: network.add_host(name) (add_router, add_switch), without a Python object for each node. A failure raises that call's error with .index, the item's position.
     """
 def capture(network: Network, endpoint: str, path: str) -> InterfaceCapture:
     """

@@ -1135,11 +1135,19 @@ class _Builder:
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.
         made: Dict[str, Any] = {}
-        for node in sc.nodes.values():
+        specs = list(sc.nodes.values())
+        if all(node.kind in _BULK_KINDS for node in specs):
+            # One call for all the nodes, and no Python object for each (made stays empty).
             try:
-                made[node.name] = add[node.kind](node.name)
+                _core.add_nodes(net, [(node.kind, node.name) for node in specs])
             except (ConfigError, ParseError) as error:
-                raise node.at.error(str(error)) from None
+                raise specs[error.index].at.error(str(error)) from None
+        else:
+            for node in sc.nodes.values():
+                try:
+                    made[node.name] = add[node.kind](node.name)
+                except (ConfigError, ParseError) as error:
+                    raise node.at.error(str(error)) from None
         ip_nodes = [node for node in sc.nodes.values() if node.kind != "switch"]
         # Interfaces, default gateways and links go to the simulator in one bulk call each: one call
         # per object spent as long crossing into C++ as C++ spent building. A bulk call stops at the
@@ -1161,8 +1169,10 @@ class _Builder:
             if failed is not None and node is failed_node:
                 assert node.gateway_at is not None
                 raise node.gateway_at.error(str(failed[1])) from None
-            for route in node.routes:
-                self.guarded(route.at, partial(_add_route, made[node.name], route))
+            if node.routes:
+                ip_node = made[node.name] if node.name in made else net.node(node.name)
+                for route in node.routes:
+                    self.guarded(route.at, partial(_add_route, ip_node, route))
         try:
             ends = _core.connect_all(net, [(link.a, link.b, link.delay, link.bandwidth, link.queue) for link in sc.links])
         except (ConfigError, ParseError) as error:
@@ -1190,6 +1200,9 @@ class _Builder:
             resolved.append(address)
             apps.append(self.guarded(item.at, partial(_start, sender, item, address)))
         return Run(sc, self.seed, net, apps, resolved, captures)
+
+
+_BULK_KINDS = frozenset(("host", "router", "switch"))  # the kinds _core.add_nodes makes
 
 
 def _bulk(call: Callable[[Any, List[Any]], None], net: Any, items: List[Any]) -> Optional[Tuple[int, Exception]]:
