@@ -206,6 +206,8 @@ class _Fallback(Exception):
 
 def _parse_yaml_fast(text: str) -> Any:
     """The document as _Loader would build it, or _Fallback."""
+    if not isinstance(text, str):
+        raise _Fallback()  # bytes: the full loader decodes them as PyYAML does
     try:
         return _core.read_yaml(text, _Map, _Seq)
     except _core.YamlFallback:

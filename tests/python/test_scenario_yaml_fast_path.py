@@ -207,3 +207,9 @@ def test_fast_path_agrees_on_random_documents(seed: int) -> None:
         assert difference(full_loader(text), fast) is None, text
         checked += 1
     assert checked > 0
+
+
+def test_bytes_are_read_by_the_full_loader() -> None:
+    with pytest.raises(sc._Fallback):
+        sc._parse_yaml_fast(b"a: 1\n")  # type: ignore[arg-type]
+    assert sc._parse_yaml(b"a: [1, x]\n", "f.yaml") == {"a": [1, "x"]}  # type: ignore[arg-type]
