@@ -8,6 +8,7 @@
 #include <string>
 #include <variant>
 
+#include "libnet/core/error.h"
 #include "libnet/core/time.h"
 
 namespace vpcsim::bindings {
@@ -24,6 +25,8 @@ void bind_node(py::module_& m);
 void bind_nat(py::module_& m);
 void bind_io(py::module_& m);
 void bind_craft(py::module_& m);
+void bind_yaml(py::module_& m);
+void bind_bulk(py::module_& m);
 
 /// An address-like argument: the bound value type, or text to parse. Text that does not parse raises
 /// vpcsim.ParseError naming it (pybind11's implicit conversions would swallow that into a TypeError).
@@ -34,6 +37,10 @@ template <class T>
 T value_of(const Arg<T>& arg) {
   return std::holds_alternative<T>(arg) ? std::get<T>(arg) : T::parse(std::get<std::string>(arg));
 }
+
+/// A vpcsim error as the Python exception the extension raises for it (vpcsim.ConfigError with
+/// .object and .field, vpcsim.ParseError with .text, or vpcsim.Error).
+py::object python_error(const core::Error& e);
 
 /// A duration from Python: a string with a unit ("10us", "1.5s") or an int of nanoseconds.
 core::Time to_time(const py::object& value, const char* what);

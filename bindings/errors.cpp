@@ -6,24 +6,29 @@
 
 namespace vpcsim::bindings {
 
+py::object python_error(const core::Error& e) {
+  py::module_ errors = py::module_::import("vpcsim.errors");
+  if (const auto* config = dynamic_cast<const core::ConfigError*>(&e)) {
+    py::object error = errors.attr("ConfigError")(e.what());
+    error.attr("object") = config->object();
+    error.attr("field") = config->field();
+    return error;
+  }
+  if (const auto* parse = dynamic_cast<const core::ParseError*>(&e)) {
+    py::object error = errors.attr("ParseError")(e.what());
+    error.attr("text") = parse->text();
+    return error;
+  }
+  return errors.attr("Error")(e.what());
+}
+
 void bind_errors(py::module_&) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
-    } catch (const core::ConfigError& e) {
-      py::object type = py::module_::import("vpcsim.errors").attr("ConfigError");
-      py::object error = type(e.what());
-      error.attr("object") = e.object();
-      error.attr("field") = e.field();
-      PyErr_SetObject(type.ptr(), error.ptr());
-    } catch (const core::ParseError& e) {
-      py::object type = py::module_::import("vpcsim.errors").attr("ParseError");
-      py::object error = type(e.what());
-      error.attr("text") = e.text();
-      PyErr_SetObject(type.ptr(), error.ptr());
     } catch (const core::Error& e) {
-      py::object type = py::module_::import("vpcsim.errors").attr("Error");
-      PyErr_SetObject(type.ptr(), type(e.what()).ptr());
+      py::object error = python_error(e);
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
     }
   });
 }

@@ -15,4 +15,6 @@ PYBIND11_MODULE(_core, m) {
   b::bind_nat(m);
   b::bind_io(m);
   b::bind_craft(m);
+  b::bind_yaml(m);
+  b::bind_bulk(m);
 }

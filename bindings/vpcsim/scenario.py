@@ -90,7 +90,9 @@ class ScenarioError(ConfigError):
 class _Map(Dict[Any, Any]):
     """A YAML mapping that remembers where each key and value is."""
 
-    line: int = 1
+    # Slots, not an instance dict: a large file has tens of thousands of these.
+    __slots__ = ("line", "key_lines", "value_lines")
+    line: int
     key_lines: Dict[Any, int]
     value_lines: Dict[Any, int]
 
@@ -98,7 +100,8 @@ class _Map(Dict[Any, Any]):
 class _Seq(List[Any]):
     """A YAML sequence that remembers where each item is."""
 
-    line: int = 1
+    __slots__ = ("line", "item_lines")
+    line: int
     item_lines: List[int]
 
 
@@ -186,148 +189,37 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
-# --- the fast path: libyaml's events, straight into _Map / _Seq ------------------------------------
+# --- the fast path: libyaml, in the extension, straight into _Map / _Seq --------------------------
 #
 # The loader above is PyYAML's pure-Python scanner and parser: about 1.5 ms per host of a large
-# scenario (30 s for 20,000 hosts). The fast path reads the same text with libyaml (PyYAML's C
-# parser, when PyYAML was built with it) event by event and builds the same _Map / _Seq objects with
-# the same lines, without composing nodes or calling the constructor per node. It covers what
-# scenario files use: mappings, sequences and scalars, plain or quoted, with no anchors, aliases,
-# tags, merge keys, keys that are collections or tab characters. Anything else, and every error (YAML
-# syntax, a second document, a duplicate key), is handed to the loader above, so that the result and
-# every message stay exactly what it gives.
+# scenario (30 s for 20,000 hosts). The fast path, _core.read_yaml (bindings/bind_yaml.cpp), reads
+# the same text with libyaml and builds the same _Map / _Seq objects with the same lines, resolving
+# plain scalars as _Resolver does, without a Python object per event. It covers what scenario files
+# use: mappings, sequences and scalars, plain or quoted, with no anchors' aliases, tags, merge keys,
+# keys that are collections or tab characters. Anything else, and every error (YAML syntax, a second
+# document, a duplicate key), is handed to the loader above, so that the result and every message
+# stay exactly what it gives.
 
 
 class _Fallback(Exception):
     """The fast path does not handle this text: use the full loader."""
 
 
-_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) if getattr(yaml, "__with_libyaml__", False) else None
-_PLAIN_RESOLVERS = _Resolver.yaml_implicit_resolvers
-_PLAIN_CONVERT: Dict[str, Callable[[str], Any]] = {
-    "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
-    "tag:yaml.org,2002:int": lambda v: int(v, 10),
-    "tag:yaml.org,2002:float": float,
-    "tag:yaml.org,2002:null": lambda v: None,
-}
-
-
-def _plain_value(text: str) -> Any:
-    """A plain scalar as _Loader resolves and constructs it (YAML 1.2 core schema); raises _Fallback
-    for a merge key (<<)."""
-    for tag, regexp in _PLAIN_RESOLVERS.get(text[0] if text else "", ()):
-        if regexp.match(text):
-            convert = _PLAIN_CONVERT.get(tag)
-            if convert is None:
-                raise _Fallback()
-            return convert(text)
-    return text
-
-
 def _parse_yaml_fast(text: str) -> Any:
     """The document as _Loader would build it, or _Fallback."""
-    if "\t" in text:
-        raise _Fallback()  # libyaml accepts tabs as separators in places where _Loader refuses them
-    events = yaml.events
-    scalar_event, mapping_start, sequence_start = events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent
-    closing = (events.MappingEndEvent, events.SequenceEndEvent)
-    document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
-    plain: Dict[str, Any] = {}  # plain scalar text -> value: the same few texts recur thousands of times
-    # An anchor without an alias changes nothing, and an alias falls back: anchors need no check.
-    # The open collections, innermost last: (container, its key_lines or None, value_lines / item_lines).
-    stack: List[Tuple[Any, Any, Any]] = []
-    container: Any = None  # the innermost open collection
-    key_lines: Any = None  # its key_lines (a mapping), or None (a sequence)
-    lines: Any = None  # its value_lines (a mapping) or item_lines (a sequence)
-    want_key = False
-    key: Any = None
-    key_line = 0
-    root: Any = None
-    documents = 0
-    parser = _CParser(text)
-    get_event = parser.get_event
-
-    def place(value: Any, line: int) -> None:
-        """Puts a value (scalar or new collection) into the innermost collection, or makes it the root."""
-        nonlocal root
-        if key_lines is None:
-            if container is None:
-                root = value
-            else:
-                container.append(value)
-                lines.append(line)
-        else:
-            if key in container:
-                raise _Fallback()  # a duplicate key: reported by the full loader
-            container[key] = value
-            key_lines[key] = key_line
-            lines[key] = line
-
+    if not isinstance(text, str):
+        raise _Fallback()  # bytes: the full loader decodes them as PyYAML does
     try:
-        while True:
-            event = get_event()
-            cls = event.__class__
-            if cls is scalar_event:
-                if event.tag is not None:
-                    raise _Fallback()
-                value = event.value
-                if event.implicit[0]:
-                    if value in plain:
-                        value = plain[value]
-                    else:
-                        value = plain[value] = _plain_value(value)
-                line = event.start_mark.line + 1
-                if key_lines is not None and want_key:
-                    key, key_line, want_key = value, line, False
-                else:
-                    place(value, line)
-                    want_key = True  # read only inside a mapping
-                continue
-            if cls is mapping_start or cls is sequence_start:
-                if event.tag is not None:
-                    raise _Fallback()
-                line = event.start_mark.line + 1
-                new_key_lines: Optional[Dict[Any, int]]
-                new_lines: Any
-                if cls is mapping_start:
-                    value = _Map()
-                    value.key_lines = new_key_lines = {}
-                    value.value_lines = new_lines = {}
-                else:
-                    value = _Seq()
-                    new_key_lines = None
-                    value.item_lines = new_lines = []
-                value.line = line
-                if key_lines is not None and want_key:
-                    raise _Fallback()  # a mapping or a list as a key
-                place(value, line)
-                stack.append((container, key_lines, lines))
-                container, key_lines, lines, want_key = value, new_key_lines, new_lines, True
-            elif cls in closing:
-                container, key_lines, lines = stack.pop()
-                want_key = True
-            elif cls is document_start:
-                documents += 1
-                if documents > 1:
-                    raise _Fallback()  # "expected a single document in the stream"
-            elif cls is stream_end:
-                break
-            elif cls is events.AliasEvent:
-                raise _Fallback()
-            # else: stream start, document end
-    except yaml.YAMLError:
+        return _core.read_yaml(text, _Map, _Seq)
+    except _core.YamlFallback:
         raise _Fallback() from None
-    finally:
-        parser.dispose()
-    return root
 
 
 def _parse_yaml(text: str, filename: str) -> Any:
-    if _CParser is not None:
-        try:
-            return _parse_yaml_fast(text)
-        except _Fallback:
-            pass
+    try:
+        return _parse_yaml_fast(text)
+    except _Fallback:
+        pass
     loader = _Loader(text, filename)
     try:
         return loader.get_single_data()
@@ -414,7 +306,15 @@ class _At:
 
     def key(self, container: _Map, key: Any) -> "_At":
         """The value under `key` of a mapping."""
-        return self._child(container.value_lines.get(key, container.line), key, _KEY)
+        # _child written out: the validator asks for one of these for most fields of a file.
+        at = _At.__new__(_At)
+        at.file = self.file
+        at.line = container.value_lines.get(key, container.line)
+        at._path = None
+        at._parent = self
+        at._step = key
+        at._how = _KEY
+        return at
 
     def key_itself(self, container: _Map, key: Any) -> "_At":
         """The key itself (for an unknown or unsupported key)."""
@@ -422,8 +322,14 @@ class _At:
 
     def item(self, container: _Seq, index: int) -> "_At":
         lines = getattr(container, "item_lines", None)
-        line = lines[index] if lines and index < len(lines) else self.line
-        return self._child(line, index, _INDEX)
+        at = _At.__new__(_At)  # _child written out, as in key()
+        at.file = self.file
+        at.line = lines[index] if lines and index < len(lines) else self.line
+        at._path = None
+        at._parent = self
+        at._step = index
+        at._how = _INDEX
+        return at
 
     def at_line(self, line: int) -> "_At":
         """The same path at another line."""
@@ -464,6 +370,8 @@ def _unknown(what: str, word: Any, choices: Sequence[str]) -> str:
 
 
 def _mapping(at: _At, value: Any, what: str = "a mapping") -> _Map:
+    if value.__class__ is _Map:  # what the YAML readers make: the common case first
+        return value  # type: ignore[no-any-return]
     if not isinstance(value, dict):
         raise at.error(f"expected {what}, got {_type_name(value)}")
     if not isinstance(value, _Map):  # a mapping built in Python (loads() of a dict): no lines
@@ -556,7 +464,7 @@ def _bandwidth(at: _At, value: Any) -> int:
 
 
 def _parsed(at: _At, value: Any, parse: Callable[[str], Any]) -> Any:
-    text = _text(at, value)
+    text = value if value.__class__ is str and value else _text(at, value)
     try:
         return parse(text)
     except ParseError as error:
@@ -791,6 +699,7 @@ class _Validator:
         self.file = file
         self.top = _At(file, "", 1)
         self.interface_sets: Dict[str, FrozenSet[str]] = {}  # node -> its interface names, for links
+        self.switch_ends: Dict[str, Tuple[str, None]] = {}  # a link end that names a switch -> endpoint()
 
     def validate(self) -> Scenario:
         if self.data is None:
@@ -971,7 +880,7 @@ class _Validator:
         if value is None:
             return InterfaceSpec(name, None, None, None, at, at, at, at)
         if isinstance(value, str):  # shorthand: eth0: 10.0.1.10/24
-            shorthand = str(_parsed(at, value, _core.Ipv4InterfaceAddress))
+            shorthand: str = _parsed(at, value, _core.interface_address_text)
             return InterfaceSpec(name, shorthand, None, None, at, at, at, at)
         data = _mapping(at, value, "a mapping {ip, mac, mtu} or an address such as 10.0.1.10/24")
         if not data.keys() <= _INTERFACE_KEY_SET:
@@ -985,7 +894,7 @@ class _Validator:
         mac_at = at.key(data, "mac") if "mac" in data else at
         mtu_at = at.key(data, "mtu") if "mtu" in data else at
         if data.get("ip") is not None:
-            ip = str(_parsed(ip_at, data["ip"], _core.Ipv4InterfaceAddress))
+            ip = _parsed(ip_at, data["ip"], _core.interface_address_text)
         if data.get("mac") is not None:
             mac = str(_parsed(mac_at, data["mac"], _core.MacAddress))
         if data.get("mtu") is not None:
@@ -1023,6 +932,10 @@ class _Validator:
     # -- links -----------------------------------------------------------------------------------
 
     def endpoint(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> Tuple[str, Optional[str]]:
+        if value.__class__ is str:
+            known = self.switch_ends.get(value)  # a switch's name recurs in each of its links
+            if known is not None:
+                return known
         text = _text(at, value)
         node_name, _, iface = text.partition(".")
         if node_name not in nodes:
@@ -1031,15 +944,20 @@ class _Validator:
         if node.kind == "switch":
             if iface:
                 raise at.error(f"{node_name} is a switch: write just '{node_name}' (each link makes a new port)")
+            self.switch_ends[text] = (node_name, None)
             return node_name, None
         if not iface:
             names = node.interface_names()
             example = f" ({node_name}.{names[0]})" if names else ""
             raise at.error(f"{node_name} is a {node.kind}: name one of its interfaces{example}")
-        known = self.interface_sets.get(node_name)
-        if known is None:
-            known = self.interface_sets[node_name] = frozenset(node.interface_names())
-        if iface not in known:
+        if len(node.interfaces) == 1:  # most hosts: one name to compare, no set to make
+            found = node.interfaces[0].name == iface
+        else:
+            known = self.interface_sets.get(node_name)
+            if known is None:
+                known = self.interface_sets[node_name] = frozenset(node.interface_names())
+            found = iface in known
+        if not found:
             has = ", ".join(node.interface_names()) or "no interfaces"
             hint = _suggest(iface, node.interface_names())
             raise at.error(f"unknown interface '{text}' ({node_name} has {has}{'; ' + hint if hint else ''})")
@@ -1055,11 +973,12 @@ class _Validator:
             if isinstance(item, list):
                 if len(item) != 2:
                     raise lat.error(f"a link has two ends: [A, B], got {len(item)}")
-                item_seq = _sequence(lat, item)
                 # Errors about an end of [A, B] name the link (links[3]) at the line of that end.
-                lines = item_seq.item_lines
-                a_at = lat.at_line(lines[0]) if lines else lat
-                b_at = lat.at_line(lines[1]) if lines else lat
+                lines = item.item_lines if item.__class__ is _Seq else _sequence(lat, item).item_lines
+                # (lat itself when the end is on the link's line, as in `- [h1.eth0, sw1]`: the same
+                # path and line, without another _At per end.)
+                a_at = lat if not lines or lines[0] == lat.line else lat.at_line(lines[0])
+                b_at = lat if not lines or lines[1] == lat.line else lat.at_line(lines[1])
                 a, b = item[0], item[1]
                 delay = bandwidth = None
                 queue = 1000
@@ -1359,41 +1278,51 @@ class _Builder:
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.
         made: Dict[str, Any] = {}
-        for node in sc.nodes.values():
+        specs = list(sc.nodes.values())
+        if all(node.kind in _BULK_KINDS for node in specs):
+            # One call for all the nodes, and no Python object for each (made stays empty).
             try:
-                made[node.name] = add[node.kind](node.name)
+                _core.add_nodes(net, [(node.kind, node.name) for node in specs])
             except (ConfigError, ParseError) as error:
-                raise node.at.error(str(error)) from None
+                raise specs[error.index].at.error(str(error)) from None
+        else:
+            for node in sc.nodes.values():
+                try:
+                    made[node.name] = add[node.kind](node.name)
+                except (ConfigError, ParseError) as error:
+                    raise node.at.error(str(error)) from None
         ip_nodes = [node for node in sc.nodes.values() if node.kind != "switch"]
+        # Interfaces, default gateways and links go to the simulator in one bulk call each: one call
+        # per object spent as long crossing into C++ as C++ spent building. A bulk call stops at the
+        # first item that fails; what the one-by-one order would have reported first still is.
+        # Addresses were checked by the validator: text goes straight to the simulator.
+        ifaces = [(node.name, iface) for node in ip_nodes for iface in node.interfaces]
+        failed = _bulk(_core.add_interfaces, net, [(name, i.name, i.ip, i.mac) for name, i in ifaces])
+        for name, iface in ifaces[: len(ifaces) if failed is None else failed[0]]:
+            if iface.mtu is not None:
+                created = net.interface(f"{name}.{iface.name}")
+                self.guarded(iface.mtu_at, partial(setattr, created, "mtu", iface.mtu))
+        if failed is not None:
+            iface = ifaces[failed[0]][1]
+            raise (iface.mac_at if iface.mac is not None else iface.ip_at).error(str(failed[1])) from None
+        gateways = [node for node in ip_nodes if node.gateway is not None]
+        failed = _bulk(_core.set_default_gateways, net, [(node.name, node.gateway) for node in gateways])
+        failed_node = None if failed is None else gateways[failed[0]]
         for node in ip_nodes:
-            ip_node: Any = made[node.name]
-            for iface in node.interfaces:
-                # Addresses were checked by the validator: text goes straight to the simulator.
-                try:
-                    created = ip_node.add_interface(iface.name, iface.ip, iface.mac)
-                except (ConfigError, ParseError) as error:
-                    raise (iface.mac_at if iface.mac is not None else iface.ip_at).error(str(error)) from None
-                if iface.mtu is not None:
-                    self.guarded(iface.mtu_at, partial(setattr, created, "mtu", iface.mtu))
-        for node in ip_nodes:
-            ip_node = made[node.name]
-            if node.gateway is not None:
+            if failed is not None and node is failed_node:
                 assert node.gateway_at is not None
-                try:
-                    ip_node.set_default_gateway(node.gateway)
-                except (ConfigError, ParseError) as error:
-                    raise node.gateway_at.error(str(error)) from None
-            for route in node.routes:
-                self.guarded(route.at, partial(_add_route, ip_node, route))
+                raise node.gateway_at.error(str(failed[1])) from None
+            if node.routes:
+                ip_node = made[node.name] if node.name in made else net.node(node.name)
+                for route in node.routes:
+                    self.guarded(route.at, partial(_add_route, ip_node, route))
             if node.nat is not None:
-                _add_nat_rules(self, ip_node, node.nat)
-        connect = net.connect
-        for link in sc.links:
-            try:
-                made_link = connect(link.a, link.b, link.delay, link.bandwidth, link.queue)
-            except (ConfigError, ParseError) as error:
-                raise link.at.error(str(error)) from None
-            actual = (made_link.a.full_name, made_link.b.full_name)
+                _add_nat_rules(self, made[node.name] if node.name in made else net.node(node.name), node.nat)
+        try:
+            ends = _core.connect_all(net, [(link.a, link.b, link.delay, link.bandwidth, link.queue) for link in sc.links])
+        except (ConfigError, ParseError) as error:
+            raise sc.links[error.index].at.error(str(error)) from None
+        for link, actual in zip(sc.links, ends):
             if actual != link.ends:  # the port names documented (p1, p2, ... in link order) must hold
                 raise link.at.error(f"internal: expected ends {link.ends}, the simulator made {actual}")
         captures = []
@@ -1428,6 +1357,18 @@ def _add_nat_rules(builder: _Builder, nat: Any, spec: NatSpec) -> None:
     if spec.timeouts:
         assert spec.timeouts_at is not None
         builder.guarded(spec.timeouts_at, partial(nat.set_timeouts, spec.timeouts))
+
+
+_BULK_KINDS = frozenset(("host", "router", "switch"))  # the kinds _core.add_nodes makes
+
+
+def _bulk(call: Callable[[Any, List[Any]], None], net: Any, items: List[Any]) -> Optional[Tuple[int, Exception]]:
+    """Runs one of _core's bulk calls: None, or the index of the item that failed and its error."""
+    try:
+        call(net, items)
+    except (ConfigError, ParseError) as error:
+        return error.index, error
+    return None
 
 
 def _add_route(node: Any, route: RouteSpec) -> None:
