@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'UdpClient', 'UdpResponder', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatRouter', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpResponder', 'UdpSocket', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -523,6 +523,187 @@ class UdpResponder(Application):
     @property
     def replied(self) -> int:
         ...
+class UdpDatagram:
+    """
+    A datagram a UdpSocket received.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def destination(self) -> Ipv4Address:
+        ...
+    @property
+    def payload(self) -> bytes:
+        ...
+    @property
+    def source(self) -> Ipv4Address:
+        ...
+    @property
+    def source_port(self) -> int:
+        ...
+    @property
+    def ttl(self) -> int:
+        ...
+class UdpSocket(Application):
+    """
+    A bound UDP socket: send_to() now, read received/errors after running.
+    """
+    def __repr__(self) -> str:
+        ...
+    def clear_received(self) -> None:
+        ...
+    def send_to(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes) -> str:
+        """
+        Sends one datagram at the current simulated time; returns 'sent' or why it could not leave ('network_unreachable', ...).
+        """
+    @property
+    def errors(self) -> list[IcmpErrorReport]:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def received(self) -> list[UdpDatagram]:
+        ...
+    @property
+    def sent(self) -> int:
+        ...
+class TcpClient(Application):
+    """
+    Connects, sends its data, reads the reply until the server closes.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bytes_received(self) -> int:
+        ...
+    @property
+    def bytes_sent(self) -> int:
+        ...
+    @property
+    def connect_time_ms(self) -> float | None:
+        """
+        SYN to SYN-ACK, or None.
+        """
+    @property
+    def connected(self) -> bool:
+        ...
+    @property
+    def destination(self) -> Ipv4Address:
+        ...
+    @property
+    def error(self) -> str | None:
+        """
+        Why the connection failed ('connection_refused', 'timed_out', 'host_unreachable', ...), or None.
+        """
+    @property
+    def errors(self) -> list[IcmpErrorReport]:
+        """
+        ICMP errors about the connection's segments.
+        """
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def reply(self) -> bytes:
+        ...
+    @property
+    def reply_time_ms(self) -> float | None:
+        """
+        From sending the data to the first reply byte, or None.
+        """
+    @property
+    def retransmissions(self) -> int:
+        ...
+    @property
+    def segments_received(self) -> int:
+        ...
+    @property
+    def segments_sent(self) -> int:
+        ...
+    @property
+    def send_failure(self) -> str | None:
+        """
+        Why the SYN could not leave the node (e.g. 'network_unreachable'), or None.
+        """
+    @property
+    def source_port(self) -> int:
+        ...
+    @property
+    def state(self) -> str:
+        """
+        The connection's state: 'ESTABLISHED', 'TIME_WAIT', 'CLOSED', ...
+        """
+class TcpServer(Application):
+    """
+    Accepts connections on a port, replies, closes.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def accepted(self) -> int:
+        ...
+    @property
+    def bytes_received(self) -> int:
+        ...
+    @property
+    def closed(self) -> int:
+        ...
+    @property
+    def failed(self) -> int:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def replied(self) -> int:
+        ...
+    @property
+    def requests(self) -> list[bytes]:
+        """
+        What each connection sent (the first 64 connections).
+        """
+class TcpConnectionInfo:
+    """
+    A row of a node's TCP connection table (ss -tan).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def local_address(self) -> Ipv4Address:
+        ...
+    @property
+    def local_port(self) -> int:
+        ...
+    @property
+    def rcv_nxt(self) -> int:
+        ...
+    @property
+    def remote_address(self) -> Ipv4Address:
+        ...
+    @property
+    def remote_port(self) -> int:
+        ...
+    @property
+    def send_queue(self) -> int:
+        ...
+    @property
+    def snd_nxt(self) -> int:
+        ...
+    @property
+    def snd_una(self) -> int:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+    @property
+    def timer_ns(self) -> int | None:
+        """
+        When its timer (retransmission, TIME_WAIT, ...) fires, or None.
+        """
 class Node:
     """
     A packet-processing node.
@@ -583,6 +764,10 @@ class IpNode(Node):
         ...
     def arp_table(self) -> list[NeighbourEntry]:
         ...
+    def configure_tcp(self, *, syn_retries: typing.SupportsInt | typing.SupportsIndex | None = None, synack_retries: typing.SupportsInt | typing.SupportsIndex | None = None, retries2: typing.SupportsInt | typing.SupportsIndex | None = None, initial_rto: typing.Any = None, time_wait: typing.Any = None) -> None:
+        """
+        Linux's tcp_syn_retries (6), tcp_synack_retries (5), tcp_retries2 (15), the initial RTO (1s) and TIME_WAIT (60s), for connections opened afterwards.
+        """
     def ping(self, destination: Ipv4Address | str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> Ping:
         ...
     def remove_route(self, to: Ipv4Prefix | str) -> bool:
@@ -591,12 +776,24 @@ class IpNode(Node):
         ...
     def set_default_gateway(self, gateway: Ipv4Address | str) -> None:
         ...
+    def tcp_connect(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> TcpClient:
+        ...
+    def tcp_connections(self) -> list[TcpConnectionInfo]:
+        """
+        The TCP connection table (ss -tan), by four-tuple; TIME_WAIT entries included.
+        """
+    def tcp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> TcpServer:
+        ...
     def traceroute(self, destination: Ipv4Address | str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> Traceroute:
         ...
     def udp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> UdpResponder:
         ...
     def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
         ...
+    def udp_socket(self, port: typing.SupportsInt | typing.SupportsIndex = 0) -> UdpSocket:
+        """
+        A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).
+        """
     @property
     def applications(self) -> list[Application]:
         ...
@@ -650,6 +847,10 @@ class Network:
         ...
     def add_host(self, name: str) -> Host:
         ...
+    def add_nat(self, name: str) -> NatRouter:
+        """
+        A NAT box: a router that tracks connections and translates.
+        """
     def add_router(self, name: str) -> Router:
         ...
     def add_switch(self, name: str) -> Switch:
@@ -695,6 +896,109 @@ class Network:
         ...
     @property
     def trace(self) -> TraceLog:
+        ...
+class FlowTuple:
+    """
+    A flow in one direction: protocol, addresses, ports (ICMP: echo id).
+    """
+    def __eq__(self, other: object) -> bool:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def dst(self) -> Ipv4Address:
+        ...
+    @property
+    def dst_port(self) -> int:
+        ...
+    @property
+    def protocol(self) -> str:
+        ...
+    @property
+    def src(self) -> Ipv4Address:
+        ...
+    @property
+    def src_port(self) -> int:
+        ...
+class Translation:
+    """
+    One conntrack entry of a NAT box, as `conntrack -L` shows it.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def destination_translated(self) -> bool:
+        ...
+    @property
+    def expires_in_ns(self) -> int:
+        ...
+    @property
+    def original(self) -> FlowTuple:
+        ...
+    @property
+    def protocol(self) -> str:
+        ...
+    @property
+    def reply(self) -> FlowTuple:
+        ...
+    @property
+    def source_translated(self) -> bool:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+    @property
+    def tcp_state(self) -> str:
+        ...
+class NatCounters:
+    def __repr__(self) -> str:
+        ...
+    @property
+    def flows_translated(self) -> int:
+        ...
+    @property
+    def packets_translated(self) -> int:
+        ...
+    @property
+    def port_exhausted(self) -> int:
+        ...
+    @property
+    def unmapped_inbound(self) -> int:
+        ...
+class NatRouter(IpNode):
+    """
+    A router that tracks connections and translates: SNAT/masquerade, port forwarding (DNAT) and 1:1 NAT, as iptables does.
+    """
+    def add_dnat(self, proto: str, port: typing.SupportsInt | typing.SupportsIndex, interface: str, to: Ipv4Address | str, to_port: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+        """
+        Port forwarding: new `proto` flows to this box's `port` arriving on `interface` go to `to`:`to_port`.
+        """
+    def add_one_to_one(self, private: Ipv4Address | str, public: Ipv4Address | str) -> None:
+        ...
+    def add_snat(self, source: Ipv4Prefix | str, out: str, to: Ipv4Address | str | None = None, ports: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex] | None = None) -> None:
+        """
+        Source NAT for flows from `source` leaving through `out`: masquerade as out's address, or as `to`.
+        """
+    def set_timeouts(self, timeouts: collections.abc.Mapping[str, typing.Any]) -> None:
+        """
+        Conntrack timeouts for flows seen from now on, by name, as durations ('60s' or ns): udp, udp_stream, icmp, tcp_syn_sent, tcp_syn_recv, tcp_established, tcp_fin_wait, tcp_close_wait, tcp_last_ack, tcp_time_wait, tcp_close. Names not given keep their value.
+        """
+    def translations(self) -> list[Translation]:
+        """
+        Live conntrack entries, oldest first.
+        """
+    @property
+    def conntrack_size(self) -> int:
+        ...
+    @property
+    def nat_counters(self) -> NatCounters:
+        ...
+    @property
+    def timeouts_ns(self) -> dict[str, int]:
         ...
 class InterfaceCapture:
     """

@@ -120,7 +120,13 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
     for item in results["traffic"]:
         assert set(TRAFFIC_KEYS) <= set(item)
         extra = set(item) - set(TRAFFIC_KEYS)
-        allowed_extra = {"ping": set(), "udp": {"port", "from_port"}, "listen": {"port"}, "traceroute": {"hops", "reached"}}
+        allowed_extra = {
+            "ping": set(),
+            "udp": {"port", "from_port"},
+            "listen": {"port", "protocol", "connections"} if item.get("protocol") == "tcp" else {"port"},
+            "traceroute": {"hops", "reached"},
+            "tcp": {"port", "from_port", "state", "error", "segments_sent", "segments_received", "retransmissions", "reply"},
+        }
         assert extra == allowed_extra[item["kind"]]
         assert item["outcome"] in ("reply", "unreachable", "timeout", "pending")
         assert isinstance(item["sent"], int) and isinstance(item["received"], int)
