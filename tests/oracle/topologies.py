@@ -252,7 +252,10 @@ NAT_PORT_FORWARD = Topology(
         "outside) with DNAT of UDP 8080 arriving on eth1 to 172.17.0.2:80 and masquerade of "
         "172.17.0.0/16 (as docker sets up). The outside client 203.0.113.50 sends to "
         "203.0.113.1:8080 (answered by web's echo server on port 80), then to the unmapped port "
-        "9999 (nat1 answers port unreachable itself); web pings the client (masqueraded)."
+        "9999 (nat1 answers port unreachable itself), then to 8081, published to web's closed port "
+        "81 (web's port unreachable goes out from 203.0.113.1, its quote translated back to "
+        "203.0.113.1:8081); web pings the client (masqueraded) and tries the published port from "
+        "inside (hairpin: the rule is for eth1 only, so nat1 answers port unreachable itself)."
     ),
     nodes=(
         Node("web", "host", {"eth0": "172.17.0.2/16"}, routes=(("default", "172.17.0.1"),)),
@@ -260,6 +263,8 @@ NAT_PORT_FORWARD = Topology(
              nat_rules=(
                  "-A PREROUTING -i eth1 -p udp --dport 8080 -m addrtype --dst-type LOCAL "
                  "-j DNAT --to-destination 172.17.0.2:80",
+                 "-A PREROUTING -i eth1 -p udp --dport 8081 -m addrtype --dst-type LOCAL "
+                 "-j DNAT --to-destination 172.17.0.2:81",
                  "-A POSTROUTING -s 172.17.0.0/16 -o eth1 -j MASQUERADE",
              )),
         Node("client", "host", {"eth0": "203.0.113.50/24"}),
@@ -273,9 +278,15 @@ NAT_PORT_FORWARD = Topology(
         Step(0.5, "client", "udp_send",
              {"src_port": 5001, "dst": "203.0.113.1", "dst_port": 9999, "payload": "hi",
               "reply_timeout_s": 0.4}),
-        Step(1.0, "web", "ping", {"dst": "203.0.113.50", "count": 1, "interval_s": 1}),
+        Step(1.0, "client", "udp_send",
+             {"src_port": 5002, "dst": "203.0.113.1", "dst_port": 8081, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(1.5, "web", "ping", {"dst": "203.0.113.50", "count": 1, "interval_s": 1}),
+        Step(2.0, "web", "udp_send",
+             {"src_port": 5003, "dst": "203.0.113.1", "dst_port": 8080, "payload": "hi",
+              "reply_timeout_s": 0.4}),
     ),
-    window_s=3.0,
+    window_s=3.5,
     captured=("web-eth0", "nat1-eth0", "nat1-eth1", "client-eth0"),
     gtest_name="NatPortForward",
     nat=True,
@@ -286,8 +297,9 @@ NAT_ONE_TO_ONE = Topology(
     description=(
         "1:1 NAT (an AWS internet gateway): vm 10.0.0.10 is 203.0.113.5 outside, through a "
         "DNAT/SNAT pair on nat1, which also holds 203.0.113.5 on its outside interface (so it "
-        "answers ARP for it). vm pings ext 203.0.113.50, ext pings 203.0.113.5 (reaching vm), and "
-        "vm sends UDP to ext's echo server."
+        "answers ARP for it). vm pings ext 203.0.113.50, ext pings 203.0.113.5 (reaching vm), "
+        "vm sends UDP to ext's echo server, and ext traceroutes 203.0.113.5 (nat1's time exceeded "
+        "and vm's port unreachable both quote 203.0.113.5)."
     ),
     nodes=(
         Node("vm", "host", {"eth0": "10.0.0.10/24"}, routes=(("default", "10.0.0.1"),)),
@@ -307,8 +319,11 @@ NAT_ONE_TO_ONE = Topology(
         Step(1.0, "vm", "udp_send",
              {"src_port": 5000, "dst": "203.0.113.50", "dst_port": 9000, "payload": "hi",
               "reply_timeout_s": 0.4}),
+        Step(1.5, "ext", "traceroute",
+             {"dst": "203.0.113.5", "probes_per_hop": 1, "wait_s": 1, "max_ttl": 4,
+              "sim_queries": 1}),
     ),
-    window_s=3.0,
+    window_s=3.5,
     captured=("vm-eth0", "nat1-eth0", "nat1-eth1", "ext-eth0"),
     gtest_name="NatOneToOne",
     nat=True,
