@@ -140,7 +140,9 @@ TEST_F(TracerouteTest, EachProbeLeavesFromItsOwnEphemeralPort) {
   for (std::size_t i = 0; i < ports.size(); ++i) {
     EXPECT_GE(ports[i], 32768) << "probe " << i;
     EXPECT_LE(ports[i], 60999) << "probe " << i;
-    if (i > 0) EXPECT_NE(ports[i], ports[i - 1]) << "probes " << i - 1 << " and " << i;
+    if (i > 0) {
+      EXPECT_NE(ports[i], ports[i - 1]) << "probes " << i - 1 << " and " << i;
+    }
   }
 }
 
