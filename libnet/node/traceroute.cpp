@@ -14,8 +14,7 @@ constexpr std::size_t kIpUdpHeaders = 28;
 }  // namespace
 
 Traceroute::Traceroute(IpNode& node, TracerouteConfig config)
-    : node_(node), config_(config), src_port_(node.ephemeral_port(wire::kIpProtoUdp)), ttl_(config.first_ttl) {
-  node_.bind_udp(src_port_, *this);
+    : node_(node), config_(config), ttl_(config.first_ttl) {
   node_.network().simulation().schedule_at(config_.start, *this, kSendProbe);
 }
 
@@ -26,6 +25,13 @@ void Traceroute::send_probe() {
   const auto port = static_cast<std::uint16_t>(config_.base_port + probes_sent_);
   ++probes_sent_;
   hops_.back().probes.push_back(TracerouteProbe{port, false, {}, 0, 0, 0});
+  // traceroute 2.1's default UDP method opens a new socket per probe, so each probe leaves from its
+  // own ephemeral port (seen through a NAT oracle, where every probe is a flow of its own).
+  // The new port is chosen while the previous one is still bound, so two probes in a row never share one.
+  const std::uint16_t previous = src_port_;
+  src_port_ = node_.ephemeral_port(wire::kIpProtoUdp);
+  node_.bind_udp(src_port_, *this);
+  if (previous != 0) node_.unbind_udp(previous);
   std::vector<std::uint8_t> data(config_.packet_len > kIpUdpHeaders ? config_.packet_len - kIpUdpHeaders : 0);
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(0x40 + i);
   SendOptions options;
@@ -41,7 +47,7 @@ void Traceroute::send_probe() {
     waiting_ = false;
     finished_ = true;
     send_failed_ = true;
-    node_.unbind_udp(src_port_);
+    release_port();
   }
 }
 
@@ -80,11 +86,17 @@ void Traceroute::advance() {
   query_ = 0;
   if (stop_after_hop_ || ttl_ >= config_.max_hops) {
     finished_ = true;
-    node_.unbind_udp(src_port_);
+    release_port();
     return;
   }
   ++ttl_;
   send_probe();
+}
+
+void Traceroute::release_port() {
+  if (src_port_ == 0) return;
+  node_.unbind_udp(src_port_);
+  src_port_ = 0;
 }
 
 Outcome Traceroute::outcome() const {

@@ -68,10 +68,11 @@ class Traceroute final : public Application, public UdpHandler, public core::Eve
  private:
   void send_probe();
   void advance();
+  void release_port();
 
   IpNode& node_;
   TracerouteConfig config_;
-  std::uint16_t src_port_;
+  std::uint16_t src_port_ = 0;  ///< the current probe's source port; 0 when none is bound
   std::vector<TracerouteHop> hops_;
   std::uint8_t ttl_;
   std::uint32_t query_ = 0;

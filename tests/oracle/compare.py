@@ -4,7 +4,9 @@
 
 Each directory holds, for every captured link of the topology (topologies.py), either
 <node>-<iface>.pcap (normalized with normalize.py) or <node>-<iface>.txt (already normalized lines,
-as in tests/oracle/expected/<topology>/); a .pcap wins when both exist.  Prints, per link, either
+as in tests/oracle/expected/<topology>/); a .pcap wins when both exist.  For a NAT topology the pcaps
+of one directory are normalized together, in the topology's `captured` order, with one set of flow
+labels (normalize.py, NAT mode).  Prints, per link, either
 `same` or a unified diff of the normalized lines (A is `-`, B is `+`).  Exit status: 0 when every
 link matches, 1 on any difference or missing link, 2 on usage errors.
 """
@@ -31,12 +33,27 @@ class LinkResult:
     report: str  # human-readable: "same (N frames)", a diff, or why it could not be compared
 
 
-def load_link(directory: Path, link: str, warn=normalize._stderr_warn) -> list[str] | None:
+def fields_for(topo: topologies.Topology):
+    """A fresh normalizer view for one directory of `topo`: flow labels for NAT topologies."""
+    return normalize.FlowLabels(topo.literal_ports()) if topo.nat else normalize.CLASSIC
+
+
+def load_dir(directory: Path, topo: topologies.Topology, warn=normalize._stderr_warn
+             ) -> dict[str, list[str] | None]:
+    """Normalized lines of every captured link of `topo` in `directory` (None where absent).
+
+    Links are read in `captured` order through one `fields_for(topo)`, so NAT labels are shared."""
+    fields = fields_for(topo)
+    return {link: load_link(directory, link, warn, fields) for link in topo.captured}
+
+
+def load_link(directory: Path, link: str, warn=normalize._stderr_warn,
+              fields=normalize.CLASSIC) -> list[str] | None:
     """Normalized lines of `link` from `directory` (.pcap preferred, else .txt); None if absent."""
     directory = Path(directory)
     pcap = directory / f"{link}.pcap"
     if pcap.exists():
-        return normalize.normalize_pcap(str(pcap), warn=warn)
+        return normalize.normalize_pcap(str(pcap), warn=warn, fields=fields)
     txt = directory / f"{link}.txt"
     if txt.exists():
         return [line.rstrip("\n") for line in txt.read_text().splitlines()
@@ -56,6 +73,11 @@ def compare_link(dir_a: Path, dir_b: Path, link: str, label_a: str = "A",
         b = load_link(dir_b, link, warn=warnings.append)
     except (OSError, normalize.PcapError) as e:
         return LinkResult(link, False, f"cannot read: {e}")
+    return _link_result(link, a, b, dir_a, dir_b, label_a, label_b, warnings)
+
+
+def _link_result(link: str, a: list[str] | None, b: list[str] | None, dir_a: Path, dir_b: Path,
+                 label_a: str, label_b: str, warnings: list[str]) -> LinkResult:
     note = "".join(f"\n  warning: {w}" for w in warnings)
     missing = [f"{label} ({d})" for label, d, lines in ((label_a, dir_a, a), (label_b, dir_b, b))
                if lines is None]
@@ -77,8 +99,21 @@ def compare_dirs(topology: str, dir_a: Path, dir_b: Path, label_a: str = "A", la
     if out == "stdout":
         out = sys.stdout
     topo = topologies.get(topology)
-    results = [compare_link(Path(dir_a), Path(dir_b), link, label_a, label_b)
-               for link in (links or topo.captured)]
+    warnings: list[str] = []
+    try:
+        side_a = load_dir(Path(dir_a), topo, warn=warnings.append)
+        side_b = load_dir(Path(dir_b), topo, warn=warnings.append)
+    except (OSError, normalize.PcapError) as e:
+        side_a = side_b = None
+        error = str(e)
+    results = []
+    for link in (links or topo.captured):
+        if side_a is None or side_b is None:
+            results.append(LinkResult(link, False, f"cannot read: {error}"))
+            continue
+        mine = [w for w in warnings if f"{link}.pcap" in w]
+        results.append(_link_result(link, side_a[link], side_b[link], Path(dir_a), Path(dir_b),
+                                    label_a, label_b, mine))
     if out is not None:
         for r in results:
             print(f"{topology} {r.link}: {r.report}", file=out)

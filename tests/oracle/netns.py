@@ -3,7 +3,8 @@
     python3 tests/oracle/netns.py TOPOLOGY --out DIR      (TOPOLOGY from topologies.py, or `all`)
     python3 tests/oracle/netns.py --cleanup               (remove leftovers of dead runs)
 
-Needs root, iproute2 (`ip`, `bridge`), tcpdump, traceroute, iputils ping, ethtool and python3.
+Needs root, iproute2 (`ip`, `bridge`), tcpdump, traceroute, iputils ping, ethtool and python3; NAT
+topologies also need `iptables` (nft or legacy backend; the one used is recorded in meta.json).
 Writes DIR/<node>-<iface>.pcap for every captured link, the normalized lines beside it
 (<node>-<iface>.txt, and .timed.txt with seconds since t=0), run.log (every command and the
 traffic programs' output) and meta.json (kernel, tool versions, pinned sysctls, timings).
@@ -25,6 +26,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -125,12 +127,16 @@ class OracleError(RuntimeError):
     pass
 
 
-def missing_requirements() -> list[str]:
-    """What this machine lacks to run the oracle (empty when it can)."""
+NAT_TOOLS = ("iptables",)
+
+
+def missing_requirements(topo: Topology | None = None) -> list[str]:
+    """What this machine lacks to run the oracle (for `topo`, or any topology; empty when it can)."""
     missing = []
     if os.geteuid() != 0:
         missing.append("root (euid 0)")
-    for tool in REQUIRED_TOOLS:
+    needs_nat = topo is None or any(n.kind == "nat" for n in topo.nodes)
+    for tool in REQUIRED_TOOLS + (NAT_TOOLS if needs_nat else ()):
         if shutil.which(tool) is None:
             missing.append(f"tool `{tool}`")
     return missing
@@ -281,7 +287,7 @@ class NetnsLab:
             self.sh("ip", "netns", "add", name)
             self.created.append(name)
             sysctls = dict(PINNED_SYSCTLS)
-            sysctls["net.ipv4.ip_forward"] = "1" if node.kind == "router" else "0"
+            sysctls["net.ipv4.ip_forward"] = "1" if node.kind in ("router", "nat") else "0"
             self.nsexec(node.name, "sysctl", "-q", "-w", *(f"{k}={v}" for k, v in sysctls.items()))
             self.sh("ip", "-n", name, "link", "set", "lo", "up")
         for link in self.topo.links:
@@ -311,6 +317,10 @@ class NetnsLab:
                 self.sh("ip", "-n", self.ns(node.name), "route", "add", dest, "via", gw)
             for prefix in node.unreachable:
                 self.sh("ip", "-n", self.ns(node.name), "route", "add", "unreachable", prefix)
+            for iface, addr in node.extra_addrs:
+                self.sh("ip", "-n", self.ns(node.name), "addr", "add", addr, "dev", iface)
+            for rule in node.nat_rules:
+                self.nsexec(node.name, "iptables", "-t", "nat", *shlex.split(rule))
         self._wait_links_up()
         self._record_state()
 
@@ -351,6 +361,18 @@ class NetnsLab:
                           ("ip", "-V")):
             r = subprocess.run([tool, arg], capture_output=True, text=True, check=False)
             versions[tool] = (r.stdout + r.stderr).strip().splitlines()[0]
+        if any(n.nat_rules for n in self.topo.nodes):
+            versions["iptables"] = self.sh("iptables", "-V").strip()  # "(nf_tables)" or "(legacy)"
+            for node in self.topo.nodes:
+                if node.nat_rules:
+                    self.log_lines.append(f"# {node.name}: iptables -t nat -S")
+                    self.log_lines.append(self.nsexec(node.name, "iptables", "-t", "nat", "-S").rstrip())
+                    self.meta["sysctls"][node.name].update(dict(
+                        line.split(" = ", 1) for line in self.nsexec(
+                            node.name, "sysctl", "-e", "net.netfilter.nf_conntrack_udp_timeout",
+                            "net.netfilter.nf_conntrack_udp_timeout_stream",
+                            "net.netfilter.nf_conntrack_icmp_timeout", check=False).splitlines()
+                        if " = " in line))
         self.meta["tools"] = versions
 
     # ---------------------------------------------------------------------------- traffic
@@ -427,6 +449,11 @@ class NetnsLab:
         for proc in self.procs:
             if proc not in captures:
                 proc.stop(signal.SIGTERM, 2)
+        for node in self.topo.nodes:
+            if node.nat_rules:  # rule hit counts: which rules translated what
+                self.log_lines.append(f"# {node.name}: iptables -t nat -L -v -n after the window")
+                self.log_lines.append(self.nsexec(node.name, "iptables", "-t", "nat", "-L", "-v",
+                                                  "-n", check=False).rstrip())
         for proc in self.procs:
             self.log_lines.append(f"# {proc.label}: exit {proc.popen.returncode}")
             self.log_lines += [f"  out: {l}" for l in proc.out] + [f"  err: {l}" for l in proc.err]
@@ -437,12 +464,15 @@ class NetnsLab:
         t0_ns = int(self.meta["t0_wall"] * 1e9)
         late: list[str] = []
         early: list[str] = []
-        for link, path in pcaps.items():
-            lines = normalize.normalize_pcap(str(path), warn=self.log)
+        # NAT topologies: one set of flow labels across links, fed in `captured` order (as compare.py).
+        fields = normalize.FlowLabels(self.topo.literal_ports()) if self.topo.nat else normalize.CLASSIC
+        for link in self.topo.captured:
+            path = pcaps[link]
+            lines = normalize.normalize_pcap(str(path), warn=self.log, fields=fields)
             linktype, records = normalize.read_pcap(str(path), warn=self.log)
             timed = []
             for rec in records:
-                line = normalize.normalize_frame(rec.data, warn=lambda m: None)
+                line = normalize.normalize_frame(rec.data, warn=lambda m: None, fields=fields)
                 if line is None:
                     continue
                 t = (rec.ts_ns - t0_ns) / 1e9
@@ -488,10 +518,10 @@ def _raise_interrupt(signum, frame):  # noqa: ARG001
 
 def run_topology(name: str, out_dir: Path, log=print) -> dict[str, list[str]]:
     """Builds, runs and tears down one topology; returns link -> normalized lines."""
-    missing = missing_requirements()
+    topo = topologies.get(name)
+    missing = missing_requirements(topo)
     if missing:
         raise OracleError("cannot run the netns oracle, missing: " + ", ".join(missing))
-    topo = topologies.get(name)
     with NetnsLab(topo, out_dir, log) as lab:
         lab.build()
         pcaps = lab.run()

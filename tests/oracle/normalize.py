@@ -23,6 +23,16 @@ also inside a quoted datagram when it is quoted whole); a bad one appends `BADSU
 UDP checksum `NOSUM(udp)`, so the line differs.  Ethernet padding after the IP datagram is ignored.
 Frames that are neither IPv4 nor ARP are skipped with a warning.
 
+NAT mode (topologies with nat=True): a NAT's whole point is the ports and ICMP ids it rewrites, so
+they cannot be hidden.  Instead one `FlowLabels` is shared by every link of the topology, normalized
+in the topology's `captured` order: each port that is not a fixed one (below 1024, named by the
+traffic, or a traceroute destination) prints as `pN`, and each ICMP echo identifier as `id=iN`,
+where N numbers the distinct values in order of first appearance.  A port the NAT keeps shows the
+same label inside and outside; a port it changes shows a new label, used for every packet of that
+flow; a reply or a quoted header that is not translated back shows the outside label (or address)
+on the inside link.  The kernel's random choice of another port and the simulator's differ in
+value but get the same label, because labels depend only on the order of first appearance.
+
 Reads classic pcap (microsecond magic a1b2c3d4 and nanosecond magic a1b23c4d, either byte order)
 with `struct` only, so it runs anywhere.  CLI: `python3 normalize.py FILE.pcap [--time]`.
 """
@@ -152,6 +162,40 @@ def _port(p: int, is_src: bool) -> str:
     return "*"
 
 
+class ClassicFields:
+    """One link on its own: ephemeral ports print as `*`, ICMP echo identifiers are left out."""
+
+    def port(self, p: int, is_src: bool) -> str:
+        return _port(p, is_src)
+
+    def icmp_id(self, ident: int) -> str:  # noqa: ARG002 - random per ping process, not compared
+        return ""
+
+
+class FlowLabels:
+    """NAT mode: ports and ICMP ids as labels numbered by first appearance (see the module doc).
+
+    Share one instance across all links of a topology, fed in a fixed link order."""
+
+    FIXED_BELOW = 1024
+
+    def __init__(self, literal_ports: Iterable[int] = ()):
+        self.literal_ports = frozenset(literal_ports)
+        self.ports: dict[int, str] = {}
+        self.ids: dict[int, str] = {}
+
+    def port(self, p: int, is_src: bool) -> str:
+        if p < self.FIXED_BELOW or p in self.literal_ports or (not is_src and p in TRACEROUTE_PORTS):
+            return str(p)
+        return self.ports.setdefault(p, f"p{len(self.ports) + 1}")
+
+    def icmp_id(self, ident: int) -> str:
+        return f" id={self.ids.setdefault(ident, f'i{len(self.ids) + 1}')}"
+
+
+CLASSIC = ClassicFields()
+
+
 def _short_payload(payload: bytes) -> str:
     if 0 < len(payload) <= SHORT_PAYLOAD_MAX and all(32 <= c < 127 and c != 34 for c in payload):
         return f' data="{payload.decode("ascii")}"'
@@ -206,7 +250,7 @@ def _ipv4_header(pkt: bytes) -> tuple[str, dict] | None:
     return text, fields
 
 
-def _l4(pkt: bytes, f: dict, whole: bool, depth: int) -> tuple[str, str]:
+def _l4(pkt: bytes, f: dict, whole: bool, depth: int, fields=CLASSIC) -> tuple[str, str]:
     """Formats the transport part of an IPv4 datagram whose bytes are `pkt` (possibly cut short).
 
     `whole` says whether the datagram is complete, so that checksums can be verified.
@@ -218,12 +262,12 @@ def _l4(pkt: bytes, f: dict, whole: bool, depth: int) -> tuple[str, str]:
         return f"proto={proto} (fragment)", flags
     fragmented = bool(f["mf"])
     if proto == 1:
-        return _icmp(payload, whole and not fragmented, depth)
+        return _icmp(payload, whole and not fragmented, depth, fields)
     if proto == 17:
         if len(payload) < 8:
             return f"UDP TRUNCATED ({len(payload)} bytes)", flags
         sport, dport, ulen, csum = struct.unpack("!HHHH", payload[:8])
-        text = f"UDP {_port(sport, True)}>{_port(dport, False)} len={ulen}"
+        text = f"UDP {fields.port(sport, True)}>{fields.port(dport, False)} len={ulen}"
         if whole and not fragmented:
             if ulen != len(payload):
                 flags += f" BADLEN(udp ip-payload={len(payload)})"
@@ -237,13 +281,13 @@ def _l4(pkt: bytes, f: dict, whole: bool, depth: int) -> tuple[str, str]:
         if len(payload) < 20:
             if len(payload) >= 4:
                 sport, dport = struct.unpack("!HH", payload[:4])
-                return f"TCP {_port(sport, True)}>{_port(dport, False)}", flags
+                return f"TCP {fields.port(sport, True)}>{fields.port(dport, False)}", flags
             return f"TCP TRUNCATED ({len(payload)} bytes)", flags
         sport, dport, _seq, _ack, off_flags = struct.unpack("!HHIIH", payload[:14])
         doff = (off_flags >> 12) * 4
         names = "".join(c for bit, c in ((1, "F"), (2, "S"), (4, "R"), (8, "P"), (16, "A"),
                                          (32, "U")) if off_flags & bit)
-        text = (f"TCP {_port(sport, True)}>{_port(dport, False)} flags={names or '-'}"
+        text = (f"TCP {fields.port(sport, True)}>{fields.port(dport, False)} flags={names or '-'}"
                 f" len={max(0, len(payload) - doff)}")
         if whole and not fragmented and not _sum_ok(
                 payload, _pseudo_sum(f["src"], f["dst"], 6, len(payload))):
@@ -254,16 +298,16 @@ def _l4(pkt: bytes, f: dict, whole: bool, depth: int) -> tuple[str, str]:
     return f"proto={proto}", flags
 
 
-def _icmp(msg: bytes, whole: bool, depth: int) -> tuple[str, str]:
+def _icmp(msg: bytes, whole: bool, depth: int, fields=CLASSIC) -> tuple[str, str]:
     if len(msg) < 8:
         return f"ICMP TRUNCATED ({len(msg)} bytes)", ""
     icmp_type, code = msg[0], msg[1]
     flags = "" if not whole or _sum_ok(msg) else " BADSUM(icmp)"
     if icmp_type in (ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY):
         name = "echo-request" if icmp_type == ICMP_ECHO_REQUEST else "echo-reply"
-        seq = struct.unpack("!H", msg[6:8])[0]
+        ident, seq = struct.unpack("!HH", msg[4:8])
         code_text = f" code={code}" if code else ""
-        return f"ICMP {name}{code_text} seq={seq}", flags
+        return f"ICMP {name}{code_text}{fields.icmp_id(ident)} seq={seq}", flags
     if icmp_type in _ICMP_ERRORS:
         text = f"ICMP {_ICMP_ERRORS[icmp_type]} code={code}"
         if icmp_type == ICMP_DEST_UNREACHABLE and code == 4:
@@ -275,12 +319,12 @@ def _icmp(msg: bytes, whole: bool, depth: int) -> tuple[str, str]:
         elif msg[4:8] != b"\x00\x00\x00\x00":
             text += f" unused={msg[4:8].hex()}"
         if depth == 0:
-            text += f" quoting[{_quoted(msg[8:])}]"
+            text += f" quoting[{_quoted(msg[8:], fields)}]"
         return text, flags
     return f"ICMP type={icmp_type} code={code}", flags
 
 
-def _quoted(inner: bytes) -> str:
+def _quoted(inner: bytes, fields=CLASSIC) -> str:
     header = _ipv4_header(inner)
     if header is None:
         return f"TRUNCATED ({len(inner)} bytes)"
@@ -288,11 +332,11 @@ def _quoted(inner: bytes) -> str:
     whole = len(inner) >= f["total_len"]
     if len(inner) >= f["ihl"] >= 20 and not _sum_ok(inner[:f["ihl"]]):
         text += " BADSUM(ip)"
-    l4_text, l4_flags = _l4(inner, f, whole, depth=1)
+    l4_text, l4_flags = _l4(inner, f, whole, depth=1, fields=fields)
     return f"{text} {l4_text}{l4_flags} ({len(inner)} of {f['total_len']} bytes)"
 
 
-def normalize_ipv4(pkt: bytes) -> str:
+def normalize_ipv4(pkt: bytes, fields=CLASSIC) -> str:
     header = _ipv4_header(pkt)
     if header is None:
         return f"IPv4 TRUNCATED ({len(pkt)} bytes)"
@@ -303,13 +347,14 @@ def normalize_ipv4(pkt: bytes) -> str:
     whole = len(pkt) >= f["total_len"]
     if not whole:
         flags += f" TRUNCATED({len(pkt)} of {f['total_len']} bytes)"
-    l4_text, l4_flags = _l4(pkt, f, whole, depth=0)
+    l4_text, l4_flags = _l4(pkt, f, whole, depth=0, fields=fields)
     return f"{text} {l4_text}{flags}{l4_flags}"
 
 
 # ---------------------------------------------------------------------------------- frames
 
-def normalize_frame(frame: bytes, warn: Warn = _stderr_warn, index: int = 0) -> str | None:
+def normalize_frame(frame: bytes, warn: Warn = _stderr_warn, index: int = 0,
+                    fields=CLASSIC) -> str | None:
     """One normalized line for an Ethernet frame, or None (with a warning) for other protocols."""
     if len(frame) < 14:
         warn(f"frame {index}: runt of {len(frame)} bytes ignored")
@@ -319,7 +364,7 @@ def normalize_frame(frame: bytes, warn: Warn = _stderr_warn, index: int = 0) -> 
     if ethertype == ETHERTYPE_ARP:
         return normalize_arp(frame, eth_dst, eth_src)
     if ethertype == ETHERTYPE_IPV4:
-        return normalize_ipv4(frame[14:])
+        return normalize_ipv4(frame[14:], fields)
     if ethertype < 0x0600:
         name = "802.3 length field"
     else:
@@ -329,13 +374,13 @@ def normalize_frame(frame: bytes, warn: Warn = _stderr_warn, index: int = 0) -> 
 
 
 def normalize_records(linktype: int, records: Iterable[Record], warn: Warn = _stderr_warn,
-                      with_time: bool = False) -> list[str]:
+                      with_time: bool = False, fields=CLASSIC) -> list[str]:
     if linktype != LINKTYPE_ETHERNET:
         raise PcapError(f"linktype {linktype} is not Ethernet (1)")
     lines: list[str] = []
     t0 = None
     for i, rec in enumerate(records, start=1):
-        line = normalize_frame(rec.data, warn, i)
+        line = normalize_frame(rec.data, warn, i, fields)
         if line is None:
             continue
         if rec.orig_len > len(rec.data):
@@ -347,10 +392,13 @@ def normalize_records(linktype: int, records: Iterable[Record], warn: Warn = _st
     return lines
 
 
-def normalize_pcap(path: str, warn: Warn = _stderr_warn, with_time: bool = False) -> list[str]:
-    """The normalized lines of every IPv4/ARP frame in the pcap at `path`, in capture order."""
+def normalize_pcap(path: str, warn: Warn = _stderr_warn, with_time: bool = False,
+                   fields=CLASSIC) -> list[str]:
+    """The normalized lines of every IPv4/ARP frame in the pcap at `path`, in capture order.
+
+    `fields` is CLASSIC, or in NAT mode the FlowLabels shared by all links of the topology."""
     linktype, records = read_pcap(path, warn)
-    return normalize_records(linktype, records, lambda m: warn(f"{path}: {m}"), with_time)
+    return normalize_records(linktype, records, lambda m: warn(f"{path}: {m}"), with_time, fields)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -358,12 +406,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pcap", nargs="+")
     parser.add_argument("--time", action="store_true",
                         help="prefix each line with seconds since the file's first frame")
+    parser.add_argument("--nat", metavar="PORTS", nargs="?", const="",
+                        help="NAT mode: one set of flow labels across the files, in the order given; "
+                             "PORTS is a comma-separated list of ports printed as they are")
     args = parser.parse_args(argv)
+    fields = CLASSIC if args.nat is None else \
+        FlowLabels(int(p) for p in args.nat.split(",") if p)
     for path in args.pcap:
         if len(args.pcap) > 1:
             print(f"# {path}")
         try:
-            lines = normalize_pcap(path, with_time=args.time)
+            lines = normalize_pcap(path, with_time=args.time, fields=fields)
         except (OSError, PcapError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

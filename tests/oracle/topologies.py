@@ -1,4 +1,4 @@
-"""The four oracle topologies as plain data.
+"""The oracle topologies as plain data.
 
 Each topology is built twice: from Linux network namespaces by netns.py (the reference) and by the
 simulator's C++ scenario tests (gtest filter Oracle*<gtest_name>*, run with VPCSIM_PCAP_OUT=DIR, which
@@ -7,8 +7,13 @@ compare.py then checks that every captured link shows the same normalized packet
 
 Everything here is data; nothing touches the system.  Conventions:
 
-- A node is a host, a router (net.ipv4.ip_forward=1) or a switch (a Linux bridge `br0`, STP off,
-  whose ports are the node's interfaces; a switch's interfaces carry no address).
+- A node is a host, a router (net.ipv4.ip_forward=1), a switch (a Linux bridge `br0`, STP off,
+  whose ports are the node's interfaces; a switch's interfaces carry no address) or a nat: a router
+  whose `nat_rules` are `iptables -t nat` rules (one string each, e.g. "-A POSTROUTING -s 10.0.0.0/24
+  -o eth1 -j MASQUERADE"), applied after addresses and routes.  `extra_addrs` are further
+  (interface, "address/prefixlen") pairs, e.g. the public address of a 1:1 NAT.
+- A topology with `nat=True` is normalized with flow labels instead of `*` for ephemeral ports and
+  hidden ICMP ids (normalize.py, "NAT mode"), so that the translated fields are compared.
 - Every interface is one end of a veth pair (MTU 1500); `Link(a, b)` names both ends as "node.iface".
 - Routes are (destination prefix, gateway) pairs; `unreachable` lists prefixes given a kernel
   `ip route add unreachable PREFIX` route.
@@ -36,11 +41,13 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Node:
     name: str
-    kind: str  # "host" | "router" | "switch"
+    kind: str  # "host" | "router" | "switch" | "nat"
     # interface name -> "address/prefixlen" ("" for a switch port)
     ifaces: dict[str, str]
     routes: tuple[tuple[str, str], ...] = ()  # (destination, gateway), "default" allowed
     unreachable: tuple[str, ...] = ()  # prefixes with an `unreachable` route
+    nat_rules: tuple[str, ...] = ()  # `iptables -t nat` arguments, one rule per string (kind "nat")
+    extra_addrs: tuple[tuple[str, str], ...] = ()  # (interface, "address/prefixlen") added after ifaces
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,14 @@ class Topology:
     captured: tuple[str, ...]
     # The CamelCase name the C++ scenario test uses: --gtest_filter=Oracle*<gtest_name>*
     gtest_name: str = ""
+    # NAT topologies: ports and ICMP ids are compared as flow labels (normalize.py, NAT mode).
+    nat: bool = False
+
+    def literal_ports(self) -> frozenset[int]:
+        """The ports the traffic names (bound, sent to, listened on): printed as they are in NAT
+        mode, since neither side chooses them."""
+        return frozenset(int(step.params[k]) for step in self.traffic
+                         for k in ("src_port", "dst_port", "port") if k in step.params)
 
     def node(self, name: str) -> Node:
         for n in self.nodes:
@@ -178,8 +193,145 @@ NO_ROUTE = Topology(
     gtest_name="NoRoute",
 )
 
+# The NAT topologies.  Public addresses come from the documentation ranges; outside hosts have no
+# route to the private ranges, so only a translation makes a reply reach an inside host.
+
+NAT_MASQUERADE = Topology(
+    name="nat_masquerade",
+    description=(
+        "h1 and h2 (10.0.0.0/24, on a bridge) behind nat1, which masquerades them behind 203.0.113.1; "
+        "r2 leads to srv 198.51.100.10 (no route back to 10.0.0.0/24). h1 pings srv, sends UDP to "
+        "srv's echo server (port 9000) and to a closed port (port unreachable, translated back with "
+        "its quote), traceroutes srv (time exceeded from nat1 itself and from r2, translated back), "
+        "then h2 sends from the same source port as h1 to the same server port: its flow gets "
+        "another outside port."
+    ),
+    nodes=(
+        Node("h1", "host", {"eth0": "10.0.0.10/24"}, routes=(("default", "10.0.0.1"),)),
+        Node("h2", "host", {"eth0": "10.0.0.20/24"}, routes=(("default", "10.0.0.1"),)),
+        Node("sw1", "switch", {"p1": "", "p2": "", "p3": ""}),
+        Node("nat1", "nat", {"eth0": "10.0.0.1/24", "eth1": "203.0.113.1/24"},
+             routes=(("198.51.100.0/24", "203.0.113.2"),),
+             nat_rules=("-A POSTROUTING -s 10.0.0.0/24 -o eth1 -j MASQUERADE",)),
+        Node("r2", "router", {"eth0": "203.0.113.2/24", "eth1": "198.51.100.1/24"}),
+        Node("srv", "host", {"eth0": "198.51.100.10/24"}, routes=(("default", "198.51.100.1"),)),
+    ),
+    links=(
+        Link("h1.eth0", "sw1.p1"),
+        Link("h2.eth0", "sw1.p2"),
+        Link("nat1.eth0", "sw1.p3"),
+        Link("nat1.eth1", "r2.eth0"),
+        Link("r2.eth1", "srv.eth0"),
+    ),
+    traffic=(
+        Step(-1.0, "srv", "udp_echo_server", {"port": 9000, "reply": "pong"}),
+        Step(0.0, "h1", "ping", {"dst": "198.51.100.10", "count": 1, "interval_s": 1}),
+        Step(0.5, "h1", "udp_send",
+             {"src_port": 5000, "dst": "198.51.100.10", "dst_port": 9000, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(1.0, "h1", "udp_send",
+             {"src_port": 5001, "dst": "198.51.100.10", "dst_port": 9999, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(1.5, "h1", "traceroute",
+             {"dst": "198.51.100.10", "probes_per_hop": 1, "wait_s": 1, "max_ttl": 8,
+              "sim_queries": 1}),
+        Step(2.5, "h2", "udp_send",
+             {"src_port": 5000, "dst": "198.51.100.10", "dst_port": 9000, "payload": "two",
+              "reply_timeout_s": 0.4}),
+    ),
+    window_s=4.0,
+    captured=("h1-eth0", "h2-eth0", "nat1-eth0", "nat1-eth1", "srv-eth0"),
+    gtest_name="NatMasquerade",
+    nat=True,
+)
+
+NAT_PORT_FORWARD = Topology(
+    name="nat_port_forward",
+    description=(
+        "docker run -p 8080:80/udp: web 172.17.0.2 behind nat1 (172.17.0.1 inside, 203.0.113.1 "
+        "outside) with DNAT of UDP 8080 arriving on eth1 to 172.17.0.2:80 and masquerade of "
+        "172.17.0.0/16 (as docker sets up). The outside client 203.0.113.50 sends to "
+        "203.0.113.1:8080 (answered by web's echo server on port 80), then to the unmapped port "
+        "9999 (nat1 answers port unreachable itself), then to 8081, published to web's closed port "
+        "81 (web's port unreachable goes out from 203.0.113.1, its quote translated back to "
+        "203.0.113.1:8081); web pings the client (masqueraded) and tries the published port from "
+        "inside (hairpin: the rule is for eth1 only, so nat1 answers port unreachable itself)."
+    ),
+    nodes=(
+        Node("web", "host", {"eth0": "172.17.0.2/16"}, routes=(("default", "172.17.0.1"),)),
+        Node("nat1", "nat", {"eth0": "172.17.0.1/16", "eth1": "203.0.113.1/24"},
+             nat_rules=(
+                 "-A PREROUTING -i eth1 -p udp --dport 8080 -m addrtype --dst-type LOCAL "
+                 "-j DNAT --to-destination 172.17.0.2:80",
+                 "-A PREROUTING -i eth1 -p udp --dport 8081 -m addrtype --dst-type LOCAL "
+                 "-j DNAT --to-destination 172.17.0.2:81",
+                 "-A POSTROUTING -s 172.17.0.0/16 -o eth1 -j MASQUERADE",
+             )),
+        Node("client", "host", {"eth0": "203.0.113.50/24"}),
+    ),
+    links=(Link("web.eth0", "nat1.eth0"), Link("nat1.eth1", "client.eth0")),
+    traffic=(
+        Step(-1.0, "web", "udp_echo_server", {"port": 80, "reply": "pong"}),
+        Step(0.0, "client", "udp_send",
+             {"src_port": 5000, "dst": "203.0.113.1", "dst_port": 8080, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(0.5, "client", "udp_send",
+             {"src_port": 5001, "dst": "203.0.113.1", "dst_port": 9999, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(1.0, "client", "udp_send",
+             {"src_port": 5002, "dst": "203.0.113.1", "dst_port": 8081, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(1.5, "web", "ping", {"dst": "203.0.113.50", "count": 1, "interval_s": 1}),
+        Step(2.0, "web", "udp_send",
+             {"src_port": 5003, "dst": "203.0.113.1", "dst_port": 8080, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+    ),
+    window_s=3.5,
+    captured=("web-eth0", "nat1-eth0", "nat1-eth1", "client-eth0"),
+    gtest_name="NatPortForward",
+    nat=True,
+)
+
+NAT_ONE_TO_ONE = Topology(
+    name="nat_one_to_one",
+    description=(
+        "1:1 NAT (an AWS internet gateway): vm 10.0.0.10 is 203.0.113.5 outside, through a "
+        "DNAT/SNAT pair on nat1, which also holds 203.0.113.5 on its outside interface (so it "
+        "answers ARP for it). vm pings ext 203.0.113.50, ext pings 203.0.113.5 (reaching vm), "
+        "vm sends UDP to ext's echo server, and ext traceroutes 203.0.113.5 (nat1's time exceeded "
+        "and vm's port unreachable both quote 203.0.113.5)."
+    ),
+    nodes=(
+        Node("vm", "host", {"eth0": "10.0.0.10/24"}, routes=(("default", "10.0.0.1"),)),
+        Node("nat1", "nat", {"eth0": "10.0.0.1/24", "eth1": "203.0.113.1/24"},
+             extra_addrs=(("eth1", "203.0.113.5/24"),),
+             nat_rules=(
+                 "-A PREROUTING -d 203.0.113.5 -j DNAT --to-destination 10.0.0.10",
+                 "-A POSTROUTING -s 10.0.0.10 -j SNAT --to-source 203.0.113.5",
+             )),
+        Node("ext", "host", {"eth0": "203.0.113.50/24"}),
+    ),
+    links=(Link("vm.eth0", "nat1.eth0"), Link("nat1.eth1", "ext.eth0")),
+    traffic=(
+        Step(-1.0, "ext", "udp_echo_server", {"port": 9000, "reply": "pong"}),
+        Step(0.0, "vm", "ping", {"dst": "203.0.113.50", "count": 1, "interval_s": 1}),
+        Step(0.5, "ext", "ping", {"dst": "203.0.113.5", "count": 1, "interval_s": 1}),
+        Step(1.0, "vm", "udp_send",
+             {"src_port": 5000, "dst": "203.0.113.50", "dst_port": 9000, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(1.5, "ext", "traceroute",
+             {"dst": "203.0.113.5", "probes_per_hop": 1, "wait_s": 1, "max_ttl": 4,
+              "sim_queries": 1}),
+    ),
+    window_s=3.5,
+    captured=("vm-eth0", "nat1-eth0", "nat1-eth1", "ext-eth0"),
+    gtest_name="NatOneToOne",
+    nat=True,
+)
+
 TOPOLOGIES: dict[str, Topology] = {
-    t.name: t for t in (SAME_SUBNET, TWO_SUBNETS, THREE_ROUTERS, NO_ROUTE)
+    t.name: t for t in (SAME_SUBNET, TWO_SUBNETS, THREE_ROUTERS, NO_ROUTE, NAT_MASQUERADE,
+                        NAT_PORT_FORWARD, NAT_ONE_TO_ONE)
 }
 
 

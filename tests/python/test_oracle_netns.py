@@ -8,7 +8,9 @@ For each topology of tests/oracle/topologies.py:
   (which writes DIR/<node>-<iface>.pcap) and compares it with the fresh kernel capture.
 - test_sim_matches_reference: the same simulator pcaps against the stored kernel reference; needs
   no root, so it runs wherever the scenario binary is built.
-Each skips with the reason when root, a tool or the scenario binary is missing.
+Each skips with the reason when root, a tool or the scenario binary is missing.  NAT topologies
+(nat_*) also need `iptables` working inside a namespace (nft or legacy backend), and are compared in
+NAT mode: translated ports and ICMP ids as flow labels (tests/oracle/normalize.py).
 """
 
 from __future__ import annotations
@@ -33,25 +35,32 @@ BUILD_DIR = Path(os.environ.get("VPCSIM_BUILD_DIR", "/work/main/build"))
 SCENARIO_BIN = BUILD_DIR / "tests" / "cpp" / "scenario_tests"
 EXPECTED_DIR = ORACLE_DIR / "expected"
 
-_netns_reason: list[str] = []
+_netns_reason: dict[str, str] = {}
 _kernel_dirs: dict[str, Path] = {}
 _sim_dirs: dict[str, Path] = {}
 
 
-def _netns_unavailable() -> str | None:
-    """Why the namespace half cannot run here (None when it can); probed once."""
-    if not _netns_reason:
-        missing = netns.missing_requirements()
+def _netns_unavailable(name: str) -> str | None:
+    """Why the namespace half cannot run topology `name` here (None when it can); probed once."""
+    topo = topologies.get(name)
+    key = "nat" if topo.nat else "plain"
+    if key not in _netns_reason:
+        missing = netns.missing_requirements(topo)
         if missing:
             reason = "netns oracle needs " + ", ".join(missing)
         else:
             probe = f"{netns.NS_ROOT}{os.getpid()}-probe"
             r = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
-            subprocess.run(["ip", "netns", "del", probe], capture_output=True)
             reason = "" if r.returncode == 0 else \
                 f"cannot create network namespaces: {r.stderr.strip()}"
-        _netns_reason.append(reason)
-    return _netns_reason[0] or None
+            if not reason and topo.nat:
+                r = subprocess.run(["ip", "netns", "exec", probe, "iptables", "-t", "nat", "-S"],
+                                   capture_output=True, text=True)
+                reason = "" if r.returncode == 0 else \
+                    f"iptables -t nat does not work in a namespace: {r.stderr.strip()}"
+            subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+        _netns_reason[key] = reason
+    return _netns_reason[key] or None
 
 
 def _gtest_filter(topo: topologies.Topology) -> str:
@@ -59,7 +68,7 @@ def _gtest_filter(topo: topologies.Topology) -> str:
 
 
 def kernel_capture(name: str, base: Path) -> Path:
-    reason = _netns_unavailable()
+    reason = _netns_unavailable(name)
     if reason:
         pytest.skip(reason)
     if name not in _kernel_dirs:
@@ -109,8 +118,8 @@ def test_kernel_matches_reference(name, base):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_sim_matches_kernel(name, base):
-    if _netns_unavailable():
-        pytest.skip(_netns_unavailable())
+    if _netns_unavailable(name):
+        pytest.skip(_netns_unavailable(name))
     sim = sim_capture(name, base)
     kernel = kernel_capture(name, base)
     _assert_same(name, kernel, sim, "kernel", "sim")
@@ -123,8 +132,8 @@ def test_sim_matches_reference(name, base):
 
 
 def test_no_namespace_leftovers_after_runs():
-    if _netns_unavailable():
-        pytest.skip(_netns_unavailable())
+    if _netns_unavailable(NAMES[0]):
+        pytest.skip(_netns_unavailable(NAMES[0]))
     ours = [n for n in netns.list_namespaces() if n.startswith(f"{netns.NS_ROOT}{os.getpid()}-")]
     assert ours == []
 

@@ -390,3 +390,93 @@ def test_topologies_are_consistent():
             node, iface = link.split("-", 1)
             assert iface in topo.node(node).ifaces
         assert topo.gtest_name
+
+
+# --------------------------------------------------------------------------------- NAT mode
+
+def test_nat_labels_number_values_by_first_appearance_and_keep_fixed_ports():
+    labels = normalize.FlowLabels(literal_ports=[9000])
+    inside = norm_nat(udp_frame("10.0.0.10", "203.0.113.50", 40000, 9000), labels)
+    outside = norm_nat(udp_frame("203.0.113.5", "203.0.113.50", 51000, 9000), labels)
+    back = norm_nat(udp_frame("203.0.113.50", "10.0.0.10", 9000, 40000), labels)
+    low = norm_nat(udp_frame("10.0.0.10", "203.0.113.50", 53, 33434), labels)
+    assert "UDP p1>9000" in inside and "UDP p2>9000" in outside and "UDP 9000>p1" in back
+    assert "UDP 53>33434" in low  # below 1024 and a traceroute destination: printed as they are
+    ping = norm_nat(eth(MAC_H2, MAC_H1, 0x0800, ipv4("10.0.0.10", "203.0.113.50", 1,
+                                                     echo(True, 0xBEEF, 1))), labels)
+    assert "ICMP echo-request id=i1 seq=1" in ping
+    assert "id=" not in norm(eth(MAC_H2, MAC_H1, 0x0800, ipv4("10.0.0.10", "203.0.113.50", 1,
+                                                              echo(True, 0xBEEF, 1))))
+
+
+def norm_nat(frame: bytes, labels) -> str:
+    return normalize.normalize_frame(frame, warn=lambda m: None, fields=labels)
+
+
+def udp_frame(src: str, dst: str, sport: int, dport: int, data: bytes = b"hi") -> bytes:
+    return eth(MAC_H2, MAC_H1, 0x0800, ipv4(src, dst, 17, udp(src, dst, sport, dport, data)))
+
+
+def one_to_one_links(ping_in: int, ping_out: int, port_in: int, port_out: int,
+                     reply_id_in: int | None = None, reply_id_out: int | None = None,
+                     quote_src_in: tuple[str, int] | None = None) -> dict[str, list[bytes]]:
+    """Synthetic nat_one_to_one captures: vm pings ext (id ping_in inside, ping_out outside), sends
+    UDP from port_in (port_out outside) to ext's port 9000, which answers port unreachable.
+    The optional arguments inject translation mistakes on the inside (reply id, quoted source)
+    or the outside (reply id)."""
+    vm, pub, ext = "10.0.0.10", "203.0.113.5", "203.0.113.50"
+    q_addr, q_port = quote_src_in or (vm, port_in)
+
+    def side(src: str, ident: int, reply_ident: int, port: int, quoted: tuple[str, int],
+             ttl: int) -> list[bytes]:
+        dgram = ipv4(quoted[0], ext, 17, udp(quoted[0], ext, quoted[1], 9000, b"hi"), ttl=ttl)
+        return [
+            eth(MAC_H2, MAC_H1, 0x0800, ipv4(src, ext, 1, echo(True, ident, 1))),
+            eth(MAC_H1, MAC_H2, 0x0800, ipv4(ext, src, 1, echo(False, reply_ident, 1), df=False)),
+            udp_frame(src, ext, port, 9000),
+            eth(MAC_H1, MAC_H2, 0x0800, ipv4(ext, src, 1, icmp(3, 3, b"\0" * 4, dgram),
+                                             tos=0xC0, df=False)),
+        ]
+    inside = side(vm, ping_in, ping_in if reply_id_in is None else reply_id_in, port_in,
+                  (q_addr, q_port), 63)
+    outside = side(pub, ping_out, ping_out if reply_id_out is None else reply_id_out, port_out,
+                   (pub, port_out), 63)
+    return {"vm-eth0": inside, "nat1-eth0": inside, "nat1-eth1": outside, "ext-eth0": outside}
+
+
+def write_links(directory: Path, links: dict[str, list[bytes]]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for link, frames in links.items():
+        write_pcap(directory / f"{link}.pcap", frames)
+    return directory
+
+
+# The "kernel" kept nothing: another ICMP id and another port outside (as after a clash).
+KERNEL_NAT = dict(ping_in=0x1111, ping_out=0x2222, port_in=40000, port_out=41000)
+
+
+def test_nat_mode_equal_when_translation_is_the_same_with_other_values(tmp_path):
+    kernel = write_links(tmp_path / "kernel", one_to_one_links(**KERNEL_NAT))
+    sim = write_links(tmp_path / "sim", one_to_one_links(0x3333, 0x4444, 45000, 50000))
+    out = io.StringIO()
+    assert compare.all_same(compare.compare_dirs("nat_one_to_one", kernel, sim, out=out)), \
+        out.getvalue()
+    assert "quoting[IPv4 10.0.0.10>203.0.113.50" in "\n".join(
+        compare.load_dir(kernel, topologies.get("nat_one_to_one"))["vm-eth0"])
+
+
+@pytest.mark.parametrize("mistake, link", [
+    (dict(ping_out=0x3333), "nat1-eth1"),                       # id kept where the kernel changed it
+    (dict(port_out=45000), "nat1-eth1"),                        # port kept where the kernel changed it
+    (dict(reply_id_in=0x4444), "vm-eth0"),                      # echo reply id not translated back
+    (dict(reply_id_out=0x5555), "ext-eth0"),                    # reply with another id outside
+    (dict(quote_src_in=("203.0.113.5", 50000)), "vm-eth0"),     # quoted header not translated back
+    (dict(quote_src_in=("10.0.0.10", 50000)), "vm-eth0"),       # quoted port not translated back
+])
+def test_nat_mode_catches_a_wrong_translation(tmp_path, mistake, link):
+    kernel = write_links(tmp_path / "kernel", one_to_one_links(**KERNEL_NAT))
+    wrong = dict(ping_in=0x3333, ping_out=0x4444, port_in=45000, port_out=50000)
+    wrong.update(mistake)
+    sim = write_links(tmp_path / "sim", one_to_one_links(**wrong))
+    results = {r.link: r for r in compare.compare_dirs("nat_one_to_one", kernel, sim, out=None)}
+    assert not results[link].same, results[link].report

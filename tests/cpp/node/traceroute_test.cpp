@@ -121,6 +121,31 @@ TEST_F(TracerouteTest, ProbesOnTheWireAreSixtyByteUdpWithTheHopTtl) {
   }
 }
 
+// traceroute 2.1's default UDP method opens a socket per probe: every probe has its own ephemeral source
+// port (a NAT in between sees each probe as a flow of its own; tests/oracle nat_masquerade shows it).
+TEST_F(TracerouteTest, EachProbeLeavesFromItsOwnEphemeralPort) {
+  testing::FrameLog log(h1.interface("eth0"));
+  h1.traceroute(to("10.0.3.20"));
+  net.run();
+  std::vector<std::uint16_t> ports;
+  for (std::size_t i = 0; i < log.frames().size(); ++i) {
+    if (log.directions()[i] != link::Direction::tx || log.lines()[i].find(" UDP ") == std::string::npos) continue;
+    auto eth = wire::EthernetView::parse(log.frames()[i]);
+    ASSERT_TRUE(eth);
+    auto v = wire::Ipv4View::parse(eth->payload());
+    ASSERT_TRUE(v);
+    ports.push_back(wire::load_be16(v->payload().data()));
+  }
+  ASSERT_EQ(ports.size(), 12u);
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    EXPECT_GE(ports[i], 32768) << "probe " << i;
+    EXPECT_LE(ports[i], 60999) << "probe " << i;
+    if (i > 0) {
+      EXPECT_NE(ports[i], ports[i - 1]) << "probes " << i - 1 << " and " << i;
+    }
+  }
+}
+
 TEST_F(TracerouteTest, StopsAtTheDestination) {
   auto config = to("10.0.3.20");
   config.max_hops = 30;
