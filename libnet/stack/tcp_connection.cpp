@@ -113,12 +113,7 @@ TcpConnection::TcpConnection(TcpConnectionOwner& owner, const TcpConfig& config,
 
 void TcpConnection::connect() {
   state_ = TcpState::syn_sent;
-  send_syn();
-  snd_nxt_ = snd_max_ = iss_ + 1;
-  rtt_timing_ = true;
-  rtt_seq_ = snd_nxt_;
-  rtt_start_ = owner_.tcp_now();
-  arm_retransmit();
+  open_with_syn();
 }
 
 void TcpConnection::accept(const wire::TcpRepr& syn) {
@@ -132,9 +127,13 @@ void TcpConnection::accept(const wire::TcpRepr& syn) {
   snd_wl1_ = syn.seq;
   if (ts_on_) ts_recent_ = options.timestamp->value;
   ++counters_.segments_received;
+  open_with_syn();
+}
+
+void TcpConnection::open_with_syn() {
   send_syn();
   snd_nxt_ = snd_max_ = iss_ + 1;
-  rtt_timing_ = true;
+  rtt_timing_ = true;  // the SYN's round trip is the first RTT sample, as in Linux
   rtt_seq_ = snd_nxt_;
   rtt_start_ = owner_.tcp_now();
   arm_retransmit();

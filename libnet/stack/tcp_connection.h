@@ -200,6 +200,8 @@ class TcpConnection {
  private:
   bool synchronized() const { return state_ != TcpState::syn_sent && state_ != TcpState::syn_received; }
   bool can_send_data() const;
+  /// Sends our SYN (or SYN-ACK), times its round trip and arms the retransmission timer.
+  void open_with_syn();
   void negotiate(const wire::TcpOptions& options);
   /// Sends what the windows allow: data, then the FIN once every byte has gone.
   void output();
