@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 EXPECT_VALUES = ("reply", "unreachable", "timeout")
-NOT_YET = "not supported yet (arrives with the NAT / cloud issue)"
+NOT_YET = "not supported yet (arrives with the cloud issue)"
 
 _NO_ID = 0xFFFFFFFF
 _MAX_U64 = 2**64 - 1

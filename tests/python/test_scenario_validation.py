@@ -12,7 +12,7 @@ from vpcsim import scenario
 from vpcsim.scenario import ScenarioError
 
 BAD_DIR = Path(__file__).resolve().parent / "data" / "bad"
-NOT_YET = "not supported yet (arrives with the NAT / cloud issue)"
+NOT_YET = "not supported yet (arrives with the cloud issue)"
 
 # file -> "LINE: PATH: MESSAGE" (the message is str(error) without the leading "FILE:").
 EXPECTED = {
