@@ -3,11 +3,14 @@
 #pragma once
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <fstream>
 
 #include "libnet/link/link.h"
@@ -61,6 +64,39 @@ inline LinkTotals link_totals(const node::Network& net) {
       totals.drops += link->stats(side).drops;
     }
   return totals;
+}
+
+/// Runs `run(item)` for each item in a forked child, one after the other, so that neither peak RSS
+/// nor touched pages carry over from one size to the next. Returns 1 if any child failed (non-zero
+/// exit or a signal, reported on stderr with `describe(item)`), 0 otherwise.
+template <class Items, class Run, class Describe>
+int run_each_in_child(const char* program, const Items& items, const Run& run, const Describe& describe) {
+  int status = 0;
+  for (const auto& item : items) {
+    const pid_t child = fork();
+    if (child < 0) {
+      std::perror((std::string(program) + ": fork").c_str());
+      return 1;
+    }
+    if (child == 0) {
+      const int code = run(item);
+      std::fflush(nullptr);
+      _exit(code);
+    }
+    int wstatus = 0;
+    if (waitpid(child, &wstatus, 0) < 0) {
+      std::perror((std::string(program) + ": waitpid").c_str());
+      return 1;
+    }
+    if (WIFSIGNALED(wstatus)) {
+      std::fprintf(stderr, "%s: FAILED at %s: killed by signal %d\n", program, describe(item).c_str(),
+                   WTERMSIG(wstatus));
+      status = 1;
+    } else if (WEXITSTATUS(wstatus) != 0) {
+      status = 1;
+    }
+  }
+  return status;
 }
 
 }  // namespace vpcsim::bench

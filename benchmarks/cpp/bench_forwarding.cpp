@@ -358,29 +358,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   if (options.hosts.size() == 1) return run_and_report(options.hosts.front(), options);
 
-  int status = 0;
-  for (std::size_t hosts : options.hosts) {
-    const pid_t child = fork();
-    if (child < 0) {
-      std::perror("bench_forwarding: fork");
-      return 1;
-    }
-    if (child == 0) {
-      const int code = run_and_report(hosts, options);
-      std::fflush(nullptr);
-      _exit(code);
-    }
-    int wstatus = 0;
-    if (waitpid(child, &wstatus, 0) < 0) {
-      std::perror("bench_forwarding: waitpid");
-      return 1;
-    }
-    if (WIFSIGNALED(wstatus)) {
-      std::fprintf(stderr, "bench_forwarding: FAILED at %zu hosts: killed by signal %d\n", hosts, WTERMSIG(wstatus));
-      status = 1;
-    } else if (WEXITSTATUS(wstatus) != 0) {
-      status = 1;
-    }
-  }
-  return status;
+  return run_each_in_child(
+      "bench_forwarding", options.hosts, [&](std::size_t hosts) { return run_and_report(hosts, options); },
+      [](std::size_t hosts) { return std::to_string(hosts) + " hosts"; });
 }

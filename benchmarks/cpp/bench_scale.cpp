@@ -370,30 +370,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   if (options.sizes.size() == 1) return run_and_report(options.sizes.front(), options);
 
-  int status = 0;
-  for (const Size& size : options.sizes) {
-    const pid_t child = fork();
-    if (child < 0) {
-      std::perror("bench_scale: fork");
-      return 1;
-    }
-    if (child == 0) {
-      const int code = run_and_report(size, options);
-      std::fflush(nullptr);
-      _exit(code);
-    }
-    int wstatus = 0;
-    if (waitpid(child, &wstatus, 0) < 0) {
-      std::perror("bench_scale: waitpid");
-      return 1;
-    }
-    if (WIFSIGNALED(wstatus)) {
-      std::fprintf(stderr, "bench_scale: FAILED at %zu x %zu hosts: killed by signal %d\n", size.subnets,
-                   size.hosts_per_subnet, WTERMSIG(wstatus));
-      status = 1;
-    } else if (WEXITSTATUS(wstatus) != 0) {
-      status = 1;
-    }
-  }
-  return status;
+  return run_each_in_child(
+      "bench_scale", options.sizes, [&](const Size& size) { return run_and_report(size, options); },
+      [](const Size& size) { return std::to_string(size.subnets) + " x " + std::to_string(size.hosts_per_subnet) + " hosts"; });
 }

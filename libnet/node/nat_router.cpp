@@ -277,7 +277,7 @@ bool NatRouter::finish_new_flow(link::Interface& out, wire::Ipv4Address next_hop
   if (!chosen) {
     ++nat_counters_.port_exhausted;
     std::string detail = "no free ";
-    detail += stack::protocol_name(before.protocol) == "icmp" ? "ICMP identifier" : "port";
+    detail += before.protocol == wire::kIpProtoIcmp ? "ICMP identifier" : "port";
     detail += " on " + wanted.src.to_string() + " towards " + endpoint(wanted.dst, wanted.dst_port, wanted.protocol) +
               " for " + flight_.original.to_string() + " at " + name();
     drop(&out, trace::DropReason::nat_port_exhausted, packet_id, std::move(detail));
