@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <cstdio>
 #include <string>
 #include <fstream>
@@ -48,6 +50,15 @@ inline std::uint64_t peak_resident_bytes() {
 }
 
 /// a / b, or 0 when b is not positive.
+/// A count given on the command line ("1000", or "1e4"), if it is a whole number from min to max.
+inline std::optional<std::uint64_t> count_in_range(const char* text, std::uint64_t min, std::uint64_t max) {
+  char* end = nullptr;
+  const double value = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !(value >= static_cast<double>(min)) || value > static_cast<double>(max))
+    return std::nullopt;
+  return static_cast<std::uint64_t>(value);
+}
+
 inline double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 struct LinkTotals {

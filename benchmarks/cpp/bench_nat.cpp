@@ -109,12 +109,11 @@ struct Options {
 
 std::uint64_t parse_count(const char* argv0, const std::string& option, const char* text, std::uint64_t min,
                           std::uint64_t max) {
-  char* end = nullptr;
-  const double value = std::strtod(text, &end);  // accepts 1e5
-  if (end == text || *end != '\0' || !(value >= static_cast<double>(min)) || value > static_cast<double>(max))
+  const auto count = count_in_range(text, min, max);
+  if (!count)
     usage(argv0, option + " expects a count from " + std::to_string(min) + " to " + std::to_string(max) + ", not '" +
                      text + "'");
-  return static_cast<std::uint64_t>(value);
+  return *count;
 }
 
 Options parse_options(int argc, char** argv) {

@@ -99,11 +99,9 @@ struct Options {
 }
 
 std::uint64_t parse_count(const char* argv0, const std::string& option, const char* text, std::uint64_t max) {
-  char* end = nullptr;
-  const double value = std::strtod(text, &end);  // accepts 1e4
-  if (end == text || *end != '\0' || !(value >= 1) || value > static_cast<double>(max))
-    usage(argv0, option + " expects a count from 1 to " + std::to_string(max) + ", not '" + text + "'");
-  return static_cast<std::uint64_t>(value);
+  const auto count = count_in_range(text, 1, max);
+  if (!count) usage(argv0, option + " expects a count from 1 to " + std::to_string(max) + ", not '" + text + "'");
+  return *count;
 }
 
 Options parse_options(int argc, char** argv) {
