@@ -447,7 +447,7 @@ void IpNode::forward(link::Interface& interface, wire::Frame frame) {
   const std::uint64_t packet_id = frame.meta().packet_id;
   auto ip = wire::Ipv4ViewMut::parse(frame.bytes().subspan(kL3Offset));
   const wire::Ipv4Address dst = ip->dst();
-  const stack::Route* route = routes_.lookup(dst);
+  const stack::Route* route = (hooks_ ? forwarding_table(interface) : routes_).lookup(dst);
   if (route == nullptr) {
     send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeNetUnreachable);
     drop(&interface, trace::DropReason::no_route, packet_id, "no route to " + dst.to_string() + " at " + name());
@@ -470,7 +470,8 @@ void IpNode::forward(link::Interface& interface, wire::Frame frame) {
            dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
       return;
   }
-  if (ip->ttl() <= 1) {
+  const bool decrement_ttl = !hooks_ || decrements_ttl();
+  if (decrement_ttl && ip->ttl() <= 1) {
     send_icmp_error(ip->bytes(), wire::kIcmpTimeExceeded, wire::kIcmpCodeTtlExceeded);
     drop(&interface, trace::DropReason::ttl_exceeded, packet_id,
          "TTL exceeded at " + name() + " forwarding to " + dst.to_string());
@@ -491,7 +492,7 @@ void IpNode::forward(link::Interface& interface, wire::Frame frame) {
     }
     return;
   }
-  ip->decrement_ttl();
+  if (decrement_ttl) ip->decrement_ttl();
   ++counters_.forwarded;
   context().trace.packet(context().now(), trace::TraceKind::forwarded, id(), egress.id(), packet_id);
   const wire::Ipv4Address next_hop = route->has_gateway() ? route->gateway : dst;

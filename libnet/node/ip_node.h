@@ -172,6 +172,14 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// the TTL decrement (`forwarded`) or for a packet the node itself sends.
   virtual bool prerouting(link::Interface& in, wire::Frame& frame);
   virtual bool postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded);
+  /// With hooks: the table that routes a packet arriving on `in` (an AWS VPC router picks the route
+  /// table of the subnet the packet comes from, as Linux policy routing can with `ip rule iif`).
+  virtual const stack::RoutingTable& forwarding_table(const link::Interface& in) const {
+    (void)in;
+    return routes_;
+  }
+  /// With hooks: whether forwarding decrements the TTL (an AWS VPC router does not).
+  virtual bool decrements_ttl() const { return true; }
   void enable_hooks() { hooks_ = true; }
   void drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id, std::string detail);
 

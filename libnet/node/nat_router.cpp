@@ -265,6 +265,7 @@ bool NatRouter::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wi
 bool NatRouter::finish_new_flow(link::Interface& out, wire::Ipv4Address next_hop, const wire::Ipv4ViewMut& ip,
                                 std::uint64_t packet_id) {
   const FlowTuple& before = flight_.translated;
+  if (!admit_new_flow(out, before, packet_id)) return false;
   FlowTuple wanted = before;
   stack::PortRange range;
   const bool snat = source_nat(out, next_hop, wanted, range);

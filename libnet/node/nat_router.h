@@ -45,7 +45,7 @@ struct Translation {
   core::Time expires_in = 0;
 };
 
-class NatRouter final : public IpNode {
+class NatRouter : public IpNode {
  public:
   NatRouter(Network& network, std::uint32_t id, std::string name);
 
@@ -69,6 +69,13 @@ class NatRouter final : public IpNode {
  protected:
   bool prerouting(link::Interface& in, wire::Frame& frame) override;
   bool postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded) override;
+  /// Whether a new flow, `tuple` after destination NAT, may get an entry leaving through `out`; a
+  /// refusal drops the packet (the subclass records why). Every flow is admitted here; an AWS NAT
+  /// gateway caps the connections to one destination.
+  virtual bool admit_new_flow(link::Interface& out, const stack::FlowTuple& tuple, std::uint64_t packet_id) {
+    (void)out, (void)tuple, (void)packet_id;
+    return true;
+  }
 
  private:
   /// The flow of the packet being processed, between the two hooks (processing is synchronous).

@@ -15,29 +15,29 @@ Network::~Network() {
   // Links hold frames in flight and nodes hold queued frames: both go before the pool.
   links_.clear();
   nodes_.clear();
+  kept_.clear();
 }
 
-template <class T>
-T& Network::add_node(std::string name, NodeKind kind) {
+std::uint32_t Network::register_node(const std::string& name) {
   if (name.empty()) throw core::ConfigError("network", "nodes", "a node needs a name");
   if (name.find_first_of(". /\\") != std::string::npos)
     throw core::ConfigError(name, "name", "node names cannot contain '.', '/', '\\' or spaces");
   if (const Node* existing = find_node(name))
     throw core::ConfigError(name, "name", "a " + std::string(to_string(existing->kind())) + " named '" + name +
                                               "' already exists");
-  (void)kind;
-  const std::uint32_t id = trace_.register_node(name);
-  auto node = std::make_unique<T>(*this, id, std::move(name));
-  T& ref = *node;
-  nodes_.push_back(std::move(node));
-  by_name_.insert(ref.name(), static_cast<std::uint32_t>(nodes_.size() - 1));
-  return ref;
+  return trace_.register_node(name);
 }
 
-Host& Network::add_host(std::string name) { return add_node<Host>(std::move(name), NodeKind::host); }
-Router& Network::add_router(std::string name) { return add_node<Router>(std::move(name), NodeKind::router); }
-Switch& Network::add_switch(std::string name) { return add_node<Switch>(std::move(name), NodeKind::switch_); }
-NatRouter& Network::add_nat(std::string name) { return add_node<NatRouter>(std::move(name), NodeKind::nat); }
+void Network::adopt(std::unique_ptr<Node> node) {
+  const Node& ref = *node;
+  nodes_.push_back(std::move(node));
+  by_name_.insert(ref.name(), static_cast<std::uint32_t>(nodes_.size() - 1));
+}
+
+Host& Network::add_host(std::string name) { return add_node<Host>(std::move(name)); }
+Router& Network::add_router(std::string name) { return add_node<Router>(std::move(name)); }
+Switch& Network::add_switch(std::string name) { return add_node<Switch>(std::move(name)); }
+NatRouter& Network::add_nat(std::string name) { return add_node<NatRouter>(std::move(name)); }
 
 Node* Network::find_node(std::string_view name) const {
   const std::uint32_t at = by_name_.find(name, [this](std::uint32_t i) { return nodes_[i]->name(); });

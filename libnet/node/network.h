@@ -45,6 +45,16 @@ class Network {
   Switch& add_switch(std::string name);
   /// A router that translates (SNAT, DNAT, 1:1) and tracks connections.
   NatRouter& add_nat(std::string name);
+  /// A node of a kind built on these (the cloud layer's instances, VPC routers and gateways), made as
+  /// `T(network, id, name, args...)`. Throws core::ConfigError as the others do.
+  template <class T, class... Args>
+  T& add_node(std::string name, Args&&... args) {
+    const std::uint32_t id = register_node(name);
+    auto node = std::make_unique<T>(*this, id, std::move(name), std::forward<Args>(args)...);
+    T& ref = *node;
+    adopt(std::move(node));
+    return ref;
+  }
 
   /// Links two interfaces.
   link::Link& connect(link::Interface& a, link::Interface& b, link::LinkConfig config = {});
@@ -76,14 +86,19 @@ class Network {
   /// network, not a 32-byte copy in each of them).
   link::Context& context() { return context_; }
 
+  /// Keeps `object` alive as long as the network, destroyed after its nodes and links: how a layer built
+  /// on nodes (the cloud) belongs to the network whose nodes refer to it.
+  void keep(std::shared_ptr<void> object) { kept_.push_back(std::move(object)); }
+
   /// A locally administered unicast MAC drawn from the seed, unique in this network.
   wire::MacAddress allocate_mac();
   /// Records a MAC given by the user; throws core::ConfigError if another interface has it.
   void claim_mac(wire::MacAddress mac, const std::string& owner);
 
  private:
-  template <class T>
-  T& add_node(std::string name, NodeKind kind);
+  /// Checks a new node's name and gives it a trace id.
+  std::uint32_t register_node(const std::string& name);
+  void adopt(std::unique_ptr<Node> node);
 
   core::Simulation sim_;
   wire::FramePool pool_;
@@ -95,6 +110,7 @@ class Network {
   core::NameIndex by_name_;  ///< positions in nodes_
   std::vector<std::unique_ptr<link::Link>> links_;
   std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<std::shared_ptr<void>> kept_;
 };
 
 }  // namespace vpcsim::node

@@ -203,6 +203,7 @@ void ConnTrack::handle_event(const core::Event& event) {
 void ConnTrack::remove(std::uint32_t index) {
   ConnEntry& e = entries_[index];
   if (!e.live) return;
+  if (on_remove_) on_remove_(e);
   index_erase(e.original);
   index_erase(e.reply);
   e.live = false;

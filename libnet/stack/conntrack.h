@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -107,6 +108,8 @@ class ConnTrack final : public core::EventHandler {
   void update(std::uint32_t entry, FlowDirection direction, std::uint8_t tcp_flags = 0);
   /// Removes an entry now (conntrack -D).
   void remove(std::uint32_t entry);
+  /// Called with each entry as it goes (expiry or remove), for owners that count entries by some key.
+  void set_on_remove(std::function<void(const ConnEntry&)> callback) { on_remove_ = std::move(callback); }
 
   const ConnEntry& entry(std::uint32_t index) const { return entries_[index]; }
   std::size_t size() const { return live_; }
@@ -152,6 +155,7 @@ class ConnTrack final : public core::EventHandler {
   std::size_t live_ = 0;
   std::uint64_t created_ = 0;
   std::uint64_t expired_ = 0;
+  std::function<void(const ConnEntry&)> on_remove_;
 };
 
 }  // namespace vpcsim::stack

@@ -30,6 +30,12 @@ enum class DropReason : std::uint8_t {
   protocol_unreachable,    ///< an IP protocol nobody listens to: ICMP protocol unreachable
   no_socket,               ///< an ICMP reply or error that no local application was waiting for
   nat_port_exhausted,      ///< a NAT had no free outside port (or ICMP id) for a new flow
+  acl_denied,              ///< a network ACL rule (or its `*` rule) denied the packet at a subnet boundary
+  security_group_denied,   ///< no rule of the instance's security groups allows the packet
+  source_dest_check,       ///< an instance with the source/destination check on got or sent another's packet
+  no_public_address,       ///< an internet gateway got a packet from an instance without a public address
+  nat_gateway_refused,     ///< a NAT gateway refused a packet: inbound, to itself, or an expired connection
+  vpc_router_refused,      ///< a packet addressed to the VPC router itself, which answers only ARP
 };
 
 inline constexpr std::string_view to_string(DropReason reason) {
@@ -55,10 +61,16 @@ inline constexpr std::string_view to_string(DropReason reason) {
     case DropReason::protocol_unreachable: return "protocol_unreachable";
     case DropReason::no_socket: return "no_socket";
     case DropReason::nat_port_exhausted: return "nat_port_exhausted";
+    case DropReason::acl_denied: return "acl_denied";
+    case DropReason::security_group_denied: return "security_group_denied";
+    case DropReason::source_dest_check: return "source_dest_check";
+    case DropReason::no_public_address: return "no_public_address";
+    case DropReason::nat_gateway_refused: return "nat_gateway_refused";
+    case DropReason::vpc_router_refused: return "vpc_router_refused";
   }
   return "unknown";
 }
 
-inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::nat_port_exhausted) + 1;
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::vpc_router_refused) + 1;
 
 }  // namespace vpcsim::trace
