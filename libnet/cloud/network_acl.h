@@ -25,8 +25,8 @@ struct AclRule {
   static constexpr int kMinNumber = 1;
   static constexpr int kMaxNumber = 32766;
   int number = 100;
-  TrafficSelector traffic;
-  wire::Ipv4Prefix cidr;  ///< the peer: source (inbound) or destination (outbound)
+  TrafficSelector traffic{};
+  wire::Ipv4Prefix cidr{};  ///< the peer: source (inbound) or destination (outbound)
   bool allow = true;
 
   /// "rule 100: allow tcp 443 from 0.0.0.0/0"
@@ -37,7 +37,7 @@ struct AclVerdict {
   bool allowed = false;
   std::optional<int> rule;  ///< the deciding rule's number; nullopt: the `*` rule (deny)
   /// "rule 100 (allow tcp 443 from 0.0.0.0/0)" or "rule * (deny all traffic)"
-  std::string description;
+  std::string description{};
 };
 
 class NetworkAcl {

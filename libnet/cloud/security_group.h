@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,10 @@ enum class Direction : std::uint8_t { ingress, egress };
 const char* to_string(Direction direction);
 
 struct SgRule {
-  TrafficSelector traffic;
-  std::optional<wire::Ipv4Prefix> cidr;  ///< the peer's block, or ...
+  TrafficSelector traffic{};
+  std::optional<wire::Ipv4Prefix> cidr{};  ///< the peer's block, or ...
   const SecurityGroup* group = nullptr;  ///< ... the peer's group (exactly one of the two)
-  std::string description;
+  std::string description{};
 
   /// "tcp 5432 from sg db-sg", "all traffic to 0.0.0.0/0" (`direction` picks from/to).
   std::string to_string(Direction direction) const;
@@ -45,6 +46,15 @@ class SecurityGroup {
   SecurityGroup(std::string name, std::string vpc);
   /// The VPC's default group: ingress from its own members, all egress.
   static SecurityGroup make_default(std::string name, std::string vpc);
+
+  /// A copy or move keeps rules that name the group itself (the default group's ingress) pointing at
+  /// the new object. Rules in *other* groups point at this object's address, so keep groups that are
+  /// named by rules at a stable address (a std::deque or unique_ptr, not a growing vector).
+  SecurityGroup(const SecurityGroup& other);
+  SecurityGroup(SecurityGroup&& other) noexcept;
+  SecurityGroup& operator=(const SecurityGroup& other);
+  SecurityGroup& operator=(SecurityGroup&& other) noexcept;
+  ~SecurityGroup() = default;
 
   const std::string& name() const { return name_; }
   const std::string& vpc() const { return vpc_; }
@@ -72,6 +82,7 @@ class SecurityGroup {
 
  private:
   void check(const SgRule& rule, const char* field) const;
+  void rebind_self(const SecurityGroup* old_self);
 
   std::string name_;
   std::string vpc_;
@@ -79,5 +90,16 @@ class SecurityGroup {
   std::vector<SgRule> egress_;
   std::vector<wire::Ipv4Address> members_;
 };
+
+/// Which group's rule allowed a packet; both null when none did.
+struct SgMatch {
+  const SecurityGroup* group = nullptr;
+  const SgRule* rule = nullptr;
+  explicit operator bool() const { return rule != nullptr; }
+};
+
+/// AWS evaluates the union of the rules of every group on a network interface: the packet passes
+/// when any rule of any group allows it. Groups are tried in the order given.
+SgMatch match_any(std::span<const SecurityGroup* const> groups, Direction direction, const PacketSummary& packet);
 
 }  // namespace vpcsim::cloud

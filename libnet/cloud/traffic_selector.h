@@ -37,13 +37,17 @@ struct RulePorts {
 };
 
 struct TrafficSelector {
-  RuleProtocol protocol;
-  RulePorts ports;  ///< TCP/UDP destination ports of the rule's direction; ICMP type/code
+  RuleProtocol protocol{};
+  RulePorts ports{};  ///< TCP/UDP destination ports of the rule's direction; ICMP type/code
 
   /// Whether `packet`'s protocol and ports (or ICMP type/code) fall under this selector. `port` is the
   /// port the rule constrains: the destination port for ingress and outbound-ACL rules read as AWS
   /// does (see SecurityGroup / NetworkAcl).
   bool matches(const PacketSummary& packet, std::uint16_t port) const;
+  /// Throws core::ConfigError(object, field, ...) for a protocol outside -1..255, ports on a protocol
+  /// without ports (all, or a number other than tcp/udp/icmp), a TCP/UDP range outside 0-65535 or
+  /// reversed, or an ICMP type/code outside -1..255 (or a code with every type).
+  void validate(const std::string& object, const std::string& field) const;
   /// "tcp 5432", "tcp 1024-65535", "icmp type 8", "all traffic".
   std::string to_string() const;
 };
