@@ -52,8 +52,12 @@ Progress progress_of(const std::vector<Decision>& decisions, const std::vector<t
   }
   for (std::size_t i = first_event; i < events.size() && p.block == nullptr; ++i) {
     const trace::TraceEvent& e = events[i];
-    if (e.kind == trace::TraceKind::dropped && (e.packet_id == request || (p.reply != 0 && e.packet_id == p.reply)) &&
-        !(p.reply_back && e.packet_id == p.reply)) {
+    if (e.kind != trace::TraceKind::dropped) continue;
+    // Once delivered, what the destination's stack does with the request (a closed port's RST) and what
+    // the source's does with the reply (no socket for a probe) is not the network's answer.
+    const bool request_lost = e.packet_id == request && p.delivered_to.empty();
+    const bool reply_lost = p.reply != 0 && e.packet_id == p.reply && !p.reply_back;
+    if (request_lost || reply_lost) {
       p.drop = &e;
       break;
     }

@@ -30,10 +30,10 @@ class VpcRouter;
 class VpcPeering;
 
 struct InstanceOptions {
-  std::optional<wire::Ipv4Address> ip;         ///< empty: the subnet's lowest free address
-  std::optional<wire::Ipv4Address> public_ip;  ///< a public (Elastic) address the user chose
+  std::optional<wire::Ipv4Address> ip{};       ///< empty: the subnet's lowest free address
+  std::optional<wire::Ipv4Address> public_ip{};  ///< a public (Elastic) address the user chose
   bool auto_public_ip = false;                 ///< a public address from the cloud's pool
-  std::vector<std::string> security_groups;    ///< empty: the VPC's default group
+  std::vector<std::string> security_groups{};  ///< empty: the VPC's default group
   bool source_dest_check = true;               ///< AWS's default; a NAT instance turns it off
 };
 

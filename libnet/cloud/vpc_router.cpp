@@ -27,8 +27,9 @@ std::string acl_rule_to_add(const NetworkAcl& acl, AclDirection direction, const
                             const AclVerdict& verdict) {
   std::string traffic = stack::protocol_name(packet.protocol);
   const bool ports = packet.protocol == wire::kIpProtoTcp || packet.protocol == wire::kIpProtoUdp;
-  // A packet from a well-known port to a high one is a reply: what is missing is the ephemeral range.
-  const bool reply = ports && packet.destination_port >= 1024 && packet.source_port < 1024;
+  // A packet to a port of Linux's ephemeral range from a lower one is a reply: what is missing is the
+  // ephemeral range (AWS advises 1024-65535, which covers every client's).
+  const bool reply = ports && packet.destination_port >= 32768 && packet.source_port < packet.destination_port;
   if (ports) traffic += reply ? " 1024-65535" : " " + std::to_string(packet.destination_port);
   const bool inbound = direction == AclDirection::inbound;
   std::string text = "add an ";

@@ -1,0 +1,95 @@
+// Traffic through the classic public/private VPC, end to end on the simulated wire: what AWS lets
+// through and what it stops.
+#include <gtest/gtest.h>
+
+#include "classic_vpc.h"
+#include "libnet/node/ping.h"
+#include "libnet/node/tcp_apps.h"
+#include "libnet/node/udp_apps.h"
+
+namespace vpcsim::cloud {
+namespace {
+
+using testing::A;
+using testing::ClassicVpc;
+
+node::PingConfig ping_to(std::string_view to) {
+  node::PingConfig config;
+  config.destination = A(to);
+  config.count = 1;
+  return config;
+}
+
+TEST(VpcTraffic, InternetHostPingsWebAtItsPublicAddress) {
+  ClassicVpc c;
+  node::Ping& ping = c.ext->ping(ping_to("198.51.100.10"));
+  c.net.run_for(2 * core::kSecond);
+  EXPECT_EQ(ping.replies().size(), 1u);
+}
+
+TEST(VpcTraffic, WebPingsTheInternetAsItsPublicAddress) {
+  ClassicVpc c;
+  node::Ping& ping = c.web->ping(ping_to("203.0.113.10"));
+  c.net.run_for(2 * core::kSecond);
+  ASSERT_EQ(ping.replies().size(), 1u);
+  // The internet host saw the public address, not 10.0.1.10.
+  bool seen_public = false;
+  for (const auto& t : c.igw.translations()) seen_public = seen_public || t.reply.dst == A("198.51.100.10");
+  EXPECT_TRUE(seen_public);
+}
+
+TEST(VpcTraffic, DbReachesTheInternetThroughTheNatGatewayButNotTheOtherWay) {
+  ClassicVpc c;
+  node::Ping& out = c.db->ping(ping_to("203.0.113.10"));
+  c.net.run_for(2 * core::kSecond);
+  EXPECT_EQ(out.replies().size(), 1u);
+  ASSERT_EQ(c.nat.translations().size(), 1u);
+  EXPECT_EQ(c.nat.translations()[0].original.src, A("10.0.2.10"));
+  EXPECT_EQ(c.nat.translations()[0].reply.dst, c.nat.private_ip());
+
+  node::Ping& in = c.ext->ping(ping_to("198.51.100.20"));  // the NAT gateway's Elastic IP
+  c.net.run_for(2 * core::kSecond);
+  EXPECT_TRUE(in.replies().empty());
+  EXPECT_GT(c.net.trace().drop_count(c.nat.id(), trace::DropReason::nat_gateway_refused), 0u);
+}
+
+TEST(VpcTraffic, InstanceWithoutPublicAddressHasNoInternetEvenInAPublicSubnet) {
+  ClassicVpc c;
+  Instance& lonely = c.vpc.add_instance("lonely", c.pub, {.security_groups = {"web-sg"}});
+  EXPECT_EQ(lonely.private_ip(), A("10.0.1.5"));  // .4 is the NAT gateway: the first free after the reserved four
+  node::Ping& ping = lonely.ping(ping_to("203.0.113.10"));
+  c.net.run_for(2 * core::kSecond);
+  EXPECT_TRUE(ping.replies().empty());
+  EXPECT_EQ(c.net.trace().drop_count(c.igw.id(), trace::DropReason::no_public_address), 1u);
+}
+
+TEST(VpcTraffic, SecurityGroupsAreStatefulAndAllowOnly) {
+  ClassicVpc c;
+  // web-sg admits tcp 80; db-sg admits 5432 from web-sg members only.
+  c.web->tcp_listen(80, "hello");
+  c.db->tcp_listen(5432, "db");
+  node::TcpClientConfig to_web;
+  to_web.destination = A("198.51.100.10");
+  to_web.dst_port = 80;
+  to_web.data = "GET /";
+  node::TcpClient& fetch = c.ext->tcp_connect(to_web);
+  node::TcpClientConfig to_db;
+  to_db.destination = A("10.0.2.10");
+  to_db.dst_port = 5432;
+  to_db.data = "SELECT 1";
+  node::TcpClient& query = c.web->tcp_connect(to_db);
+  c.net.run_for(5 * core::kSecond);
+  EXPECT_EQ(fetch.reply(), "hello");
+  EXPECT_EQ(query.reply(), "db");
+  // The db's own connection out to web's port 22 is refused by web-sg (no rule), silently.
+  node::TcpClientConfig ssh;
+  ssh.destination = A("10.0.1.10");
+  ssh.dst_port = 22;
+  node::TcpClient& denied = c.db->tcp_connect(ssh);
+  c.net.run_for(3 * core::kSecond);
+  EXPECT_FALSE(denied.connected());
+  EXPECT_GT(c.net.trace().drop_count(c.web->id(), trace::DropReason::security_group_denied), 0u);
+}
+
+}  // namespace
+}  // namespace vpcsim::cloud
