@@ -228,8 +228,15 @@ Instance& Vpc::add_instance(const std::string& name, Subnet& subnet, const Insta
     groups.push_back(group);
   }
   if (groups.empty()) groups.push_back(&default_security_group());
-  if (options.public_ip) cloud_->claim_public_address(*options.public_ip, name, "public_ip");
   const wire::Ipv4Address private_ip = subnet.allocate(options.ip, name, "ip");
+  if (options.public_ip) {
+    try {
+      cloud_->claim_public_address(*options.public_ip, name, "public_ip");
+    } catch (...) {
+      subnet.release(private_ip);  // a refused instance takes nothing
+      throw;
+    }
+  }
   Instance& instance = cloud_->network().add_node<Instance>(name, subnet);
   instance.add_interface("eth0", wire::Ipv4InterfaceAddress(private_ip, subnet.cidr().length())).set_mtu(kMtu);
   cloud_->network().connect(name + ".eth0", subnet.name());

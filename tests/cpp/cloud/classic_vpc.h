@@ -9,6 +9,7 @@
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/internet_gateway.h"
 #include "libnet/cloud/nat_gateway.h"
+#include "libnet/cloud/vpc_router.h"
 #include "libnet/node/network.h"
 
 namespace vpcsim::cloud::testing {
