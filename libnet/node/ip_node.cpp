@@ -10,6 +10,7 @@
 #include "libnet/node/tcp_apps.h"
 #include "libnet/node/tcp_sockets.h"
 #include "libnet/node/udp_apps.h"
+#include "libnet/node/udp_flows.h"
 #include "libnet/node/udp_socket.h"
 #include "libnet/wire/bytes.h"
 #include "libnet/wire/checksum.h"
@@ -750,6 +751,7 @@ UdpResponder& IpNode::udp_listen(std::uint16_t port, std::string reply) {
   return add_application<UdpResponder>(port, std::move(reply));
 }
 UdpClient& IpNode::udp_send(const UdpClientConfig& config) { return add_application<UdpClient>(config); }
+UdpFlows& IpNode::udp_flows(const UdpFlowsConfig& config) { return add_application<UdpFlows>(config); }
 UdpSocket& IpNode::udp_socket(std::uint16_t port) { return add_application<UdpSocket>(port); }
 TcpServer& IpNode::tcp_listen(std::uint16_t port, std::string reply) {
   return add_application<TcpServer>(port, std::move(reply));

@@ -48,6 +48,7 @@ class Ping;
 class Traceroute;
 class UdpResponder;
 class UdpClient;
+class UdpFlows;
 class UdpSocket;
 class TcpSockets;
 class TcpServer;
@@ -56,6 +57,7 @@ struct TcpClientConfig;
 struct PingConfig;
 struct TracerouteConfig;
 struct UdpClientConfig;
+struct UdpFlowsConfig;
 
 struct IpCounters {
   std::uint64_t received = 0;     ///< IPv4 packets accepted from the wire
@@ -151,6 +153,8 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   Traceroute& traceroute(const TracerouteConfig& config);
   UdpResponder& udp_listen(std::uint16_t port, std::string reply = {});
   UdpClient& udp_send(const UdpClientConfig& config);
+  /// Many flows to one destination, each from its own ephemeral port (node/udp_flows.h).
+  UdpFlows& udp_flows(const UdpFlowsConfig& config);
   /// A socket bound to `port` (0: an ephemeral one) that scripts send from and read.
   UdpSocket& udp_socket(std::uint16_t port = 0);
   /// A TCP server: accepts every connection on `port`, answers the first data with `reply`, closes.
