@@ -25,7 +25,8 @@ std::string_view to_string(ReasonCode code) {
     case ReasonCode::subnet_acl_restriction: return "SUBNET_ACL_RESTRICTION";
     case ReasonCode::eni_sg_rules_mismatch: return "ENI_SG_RULES_MISMATCH";
     case ReasonCode::eni_source_dest_check_restriction: return "ENI_SOURCE_DEST_CHECK_RESTRICTION";
-    case ReasonCode::igw_no_public_ip: return "IGW_NO_PUBLIC_IP";
+    case ReasonCode::igw_no_public_ip: return "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS";
+    case ReasonCode::pcx_requires_address_in_vpc_cidr: return "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR";
     case ReasonCode::nat_gateway_no_inbound: return "NAT_GATEWAY_NO_INBOUND";
     case ReasonCode::nat_gateway_connection_limit: return "NAT_GATEWAY_CONNECTION_LIMIT";
     case ReasonCode::vpc_router_no_answer: return "VPC_ROUTER_NO_ANSWER";

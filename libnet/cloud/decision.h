@@ -35,7 +35,8 @@ enum class ReasonCode : std::uint8_t {
   subnet_acl_restriction,             ///< SUBNET_ACL_RESTRICTION
   eni_sg_rules_mismatch,              ///< ENI_SG_RULES_MISMATCH
   eni_source_dest_check_restriction,  ///< ENI_SOURCE_DEST_CHECK_RESTRICTION
-  igw_no_public_ip,                   ///< leaving through an internet gateway without a public address
+  igw_no_public_ip,                   ///< IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: out through an IGW without a public address
+  pcx_requires_address_in_vpc_cidr,   ///< PCX_REQUIRES_ADDRESS_IN_VPC_CIDR: peering does not carry transit traffic
   nat_gateway_no_inbound,             ///< a NAT gateway accepts no connection from outside
   nat_gateway_connection_limit,       ///< 55,000 connections to one destination
   vpc_router_no_answer,               ///< the VPC router (.1) answers nothing but ARP

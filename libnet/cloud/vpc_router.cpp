@@ -167,7 +167,10 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
                 : "the destination must be in VPC " + vpc_->name() + "'s subnets";
     }
     drop(&in, route == nullptr ? trace::DropReason::no_route : trace::DropReason::blackhole_route, id, why);
-    record(id, ComponentKind::route_table, table_name, "dropped", why, ReasonCode::no_route_to_destination, fix);
+    const bool from_peering = table == nullptr && in.name() != "igw";
+    record(id, from_peering ? ComponentKind::peering_connection : ComponentKind::route_table,
+           from_peering ? in.name() : table_name, "dropped", why,
+           from_peering ? ReasonCode::pcx_requires_address_in_vpc_cidr : ReasonCode::no_route_to_destination, fix);
     return false;
   }
   if (route->type == stack::RouteType::blackhole) {

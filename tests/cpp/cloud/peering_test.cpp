@@ -66,7 +66,8 @@ TEST(Peering, IsNotTransitive) {
   EXPECT_EQ(t.ping(*t.hb, *t.hc), 1u);
   EXPECT_EQ(t.ping(*t.ha, *t.hc), 0u);
   const ExplainAnswer answer = t.cloud.explain({"ha", "hc", "icmp", 0});
-  EXPECT_EQ(answer.code, ReasonCode::no_route_to_destination) << answer.to_text();
+  EXPECT_EQ(answer.code, ReasonCode::pcx_requires_address_in_vpc_cidr) << answer.to_text();
+  EXPECT_EQ(answer.blocked_by, "pcx-ab");
   EXPECT_NE(answer.reason.find("not transitive"), std::string::npos) << answer.to_text();
 }
 
