@@ -71,20 +71,24 @@ bool NetworkAcl::remove_rule(AclDirection direction, int number) {
   return true;
 }
 
-AclVerdict NetworkAcl::evaluate(AclDirection direction, const PacketSummary& packet) const {
+const AclRule* NetworkAcl::decide(AclDirection direction, const PacketSummary& packet) const {
   // Stateless: a reply is judged like any packet. The peer is the source of what comes in and the
   // destination of what goes out; the rule's ports are always the packet's destination port.
   const wire::Ipv4Address peer = direction == AclDirection::inbound ? packet.source : packet.destination;
-  for (const auto& rule : rules(direction)) {  // sorted: lowest number first, first match decides
-    if (!rule.cidr.contains(peer) || !rule.traffic.matches(packet, packet.destination_port)) continue;
-    std::string description = "rule ";
-    description += std::to_string(rule.number);
-    description += " (";
-    description += rule_body(rule, direction);
-    description += ')';
-    return AclVerdict{.allowed = rule.allow, .rule = rule.number, .description = std::move(description)};
-  }
-  return AclVerdict{.allowed = false, .rule = std::nullopt, .description = "rule * (deny all traffic)"};
+  for (const auto& rule : rules(direction))  // sorted: lowest number first, first match decides
+    if (rule.cidr.contains(peer) && rule.traffic.matches(packet, packet.destination_port)) return &rule;
+  return nullptr;
+}
+
+AclVerdict NetworkAcl::evaluate(AclDirection direction, const PacketSummary& packet) const {
+  const AclRule* rule = decide(direction, packet);
+  if (rule == nullptr) return AclVerdict{.allowed = false, .rule = std::nullopt, .description = "rule * (deny all traffic)"};
+  std::string description = "rule ";
+  description += std::to_string(rule->number);
+  description += " (";
+  description += rule_body(*rule, direction);
+  description += ')';
+  return AclVerdict{.allowed = rule->allow, .rule = rule->number, .description = std::move(description)};
 }
 
 }  // namespace vpcsim::cloud

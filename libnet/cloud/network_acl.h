@@ -59,6 +59,9 @@ class NetworkAcl {
     return direction == AclDirection::inbound ? inbound_ : outbound_;
   }
 
+  /// The rule that decides `packet`, or nullptr when the `*` rule does (deny): what is asked per packet.
+  const AclRule* decide(AclDirection direction, const PacketSummary& packet) const;
+  /// The same decision, described for people.
   AclVerdict evaluate(AclDirection direction, const PacketSummary& packet) const;
 
  private:

@@ -151,10 +151,11 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   }
   const std::uint32_t index = index_of(in);
   const RouteTable* table = table_for(index);
-  const std::string table_name = table != nullptr ? table->name() : "local routes (from " + in.name() + ")";
   const stack::Route* route = by_interface_[index]->lookup(ip.dst());
-  const CloudRoute* chosen = route != nullptr ? model_route(table, route->destination) : nullptr;
+  const CloudRoute* chosen = route != nullptr && table != nullptr ? model_route(table, route->destination) : nullptr;
+  const auto table_label = [&] { return table != nullptr ? table->name() : "local routes (from " + in.name() + ")"; };
   if (route == nullptr || (route->type == stack::RouteType::blackhole && chosen == nullptr)) {
+    const std::string table_name = table_label();
     std::string why = "no route to " + ip.dst().to_string() + " in route table " + table_name;
     if (route != nullptr) why = ip.dst().to_string() + " is in VPC " + vpc_->name() + "'s block but in none of its subnets";
     std::string fix = "add a route for " + ip.dst().to_string() + " to route table " + table_name;
@@ -174,6 +175,7 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
     return false;
   }
   if (route->type == stack::RouteType::blackhole) {
+    const std::string table_name = table_label();
     const std::string why = "route " + chosen->to_string() + " is a blackhole: " + std::string(to_string(chosen->target.kind)) +
                             " " + chosen->target.name + " is gone";
     drop(&in, trace::DropReason::blackhole_route, id, why + " (route table " + table_name + ")");
@@ -182,7 +184,7 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
     return false;
   }
   if (explaining)
-    record(id, ComponentKind::route_table, table_name, "routed",
+    record(id, ComponentKind::route_table, table_label(), "routed",
            chosen != nullptr ? chosen->to_string() : vpc_->cidr().to_string() + " -> local");
   from_subnet_ = subnet_on(index);
   const Subnet* to_subnet = subnet_on(route->interface);
@@ -205,11 +207,13 @@ bool VpcRouter::check_acl(const Subnet& subnet, bool inbound, const PacketSummar
                           const link::Interface& interface) {
   const NetworkAcl& acl = subnet.network_acl();
   const AclDirection direction = inbound ? AclDirection::inbound : AclDirection::outbound;
+  const AclRule* rule = acl.decide(direction, packet);
+  const bool explaining = vpc_->cloud().decisions().active();
+  if (rule != nullptr && rule->allow && !explaining) return true;  // the per-packet path: no strings
   const AclVerdict verdict = acl.evaluate(direction, packet);
   const std::string side = std::string(to_string(direction)) + " (subnet " + subnet.name() + ")";
   if (verdict.allowed) {
-    if (vpc_->cloud().decisions().active())
-      record(packet_id, ComponentKind::network_acl, acl.name(), "allowed", side + " " + verdict.description);
+    record(packet_id, ComponentKind::network_acl, acl.name(), "allowed", side + " " + verdict.description);
     return true;
   }
   drop(&interface, trace::DropReason::acl_denied, packet_id,
