@@ -388,7 +388,8 @@ VPC_PUBLIC_PRIVATE = Topology(
         "10.0.2.10 in private-a, routed to nat-a; the internet router `internet` with host ext "
         "203.0.113.10. ext pings web's public address; web pings ext; db pings ext through nat-a; db "
         "sends UDP to ext's echo server and to a closed port (the port unreachable is translated back "
-        "by the internet gateway and then by the NAT gateway)."
+        "by the internet gateway and then by the NAT gateway). Then web pings the VPC router itself "
+        "and db pings 10.0.3.5 (in the VPC's block, in no subnet): neither gets an answer or an error."
     ),
     nodes=(
         Node("web", "host", {"eth0": "10.0.1.10/24"}, routes=(("default", "10.0.1.1"),)),
@@ -448,6 +449,9 @@ VPC_PUBLIC_PRIVATE = Topology(
         Step(2.0, "db", "udp_send",
              {"src_port": 5001, "dst": "203.0.113.10", "dst_port": 9999, "payload": "hi",
               "reply_timeout_s": 0.4}),
+        # The VPC router answers nothing but ARP, and refuses silently (no ICMP errors).
+        Step(2.5, "web", "ping", {"dst": "10.0.1.1", "count": 1, "interval_s": 1}),
+        Step(2.75, "db", "ping", {"dst": "10.0.3.5", "count": 1, "interval_s": 1}),
     ),
     window_s=3.5,
     captured=("web-eth0", "db-eth0", "nat-a-eth0", "main-router-public-a", "main-router-private-a",

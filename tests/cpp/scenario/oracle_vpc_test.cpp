@@ -10,7 +10,8 @@
 //
 // ext pings web's public address 198.51.100.10, web pings ext, db pings ext through nat-a (Elastic IP
 // 198.51.100.20), and db sends UDP to ext's echo server and to a closed port: the port unreachable is
-// translated back twice, by the internet gateway and by the NAT gateway.
+// translated back twice, by the internet gateway and by the NAT gateway. Last, web pings the VPC router
+// and db an address of the VPC's block in no subnet: no answer and no error, on either side.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -54,6 +55,9 @@ TEST(OracleVpcPublicPrivate, PingsBothWaysAndUdpThroughTheNatGateway) {
   auto& natted = c.db->ping({ext, 1, kSecond, 1000 * kMillisecond, 56, 64});
   auto& open = c.db->udp_send({ext, 9000, 5000, "hi", 1500 * kMillisecond, 1, kSecond});
   auto& closed = c.db->udp_send({ext, 9999, 5001, "hi", 2000 * kMillisecond, 1, kSecond});
+  // The VPC router answers nothing but ARP, and refuses silently (no ICMP errors).
+  auto& router = c.web->ping({A("10.0.1.1"), 1, kSecond, 2500 * kMillisecond, 56, 64});
+  auto& nowhere = c.db->ping({A("10.0.3.5"), 1, kSecond, 2750 * kMillisecond, 56, 64});
   c.net.run_until(3500 * kMillisecond);
 
   EXPECT_EQ(in.outcome(), node::Outcome::reply);
@@ -63,6 +67,10 @@ TEST(OracleVpcPublicPrivate, PingsBothWaysAndUdpThroughTheNatGateway) {
   EXPECT_EQ(echo.received(), 1u);
   ASSERT_EQ(closed.errors().size(), 1u);
   EXPECT_EQ(closed.errors()[0].from, ext);  // translated back by igw-main, then by nat-a
+  EXPECT_TRUE(router.replies().empty());
+  EXPECT_TRUE(router.errors().empty());
+  EXPECT_TRUE(nowhere.replies().empty());
+  EXPECT_TRUE(nowhere.errors().empty());
 }
 
 }  // namespace
