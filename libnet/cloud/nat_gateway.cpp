@@ -53,7 +53,11 @@ bool NatGateway::prerouting(link::Interface& in, wire::Frame& frame) {
   const auto tuple = stack::flow_tuple_of(ip);
   before_known_ = tuple.has_value();
   if (tuple) before_ = *tuple;
-  const bool tracked = tuple && conntrack().find(*tuple).has_value();
+  bool tracked = tuple && conntrack().find(*tuple).has_value();
+  // An ICMP error about a flow we translated is addressed to us too, but belongs to that flow: it is
+  // translated back inside (as NatRouter does), not refused as an inbound connection.
+  if (!tuple)
+    if (const auto quoted = stack::quoted_flow_tuple_of(ip)) tracked = conntrack().find(quoted->inverse()).has_value();
   if (is_local_address(ip.dst()) && !tracked) {
     const bool ping = ip.protocol() == wire::kIpProtoIcmp && !ip.payload().empty() && ip.payload()[0] == 8;
     const std::string why = ping ? "a NAT gateway does not answer ping" : "a NAT gateway accepts no inbound connection";

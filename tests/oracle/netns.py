@@ -3,8 +3,9 @@
     python3 tests/oracle/netns.py TOPOLOGY --out DIR      (TOPOLOGY from topologies.py, or `all`)
     python3 tests/oracle/netns.py --cleanup               (remove leftovers of dead runs)
 
-Needs root, iproute2 (`ip`, `bridge`), tcpdump, traceroute, iputils ping, ethtool and python3; NAT
-topologies also need `iptables` (nft or legacy backend; the one used is recorded in meta.json).
+Needs root, iproute2 (`ip`, `bridge`), tcpdump, traceroute, iputils ping, ethtool and python3;
+topologies with iptables rules (NAT, the VPC) also need `iptables` (nft or legacy backend; the one
+used is recorded in meta.json).
 Writes DIR/<node>-<iface>.pcap for every captured link, the normalized lines beside it
 (<node>-<iface>.txt, and .timed.txt with seconds since t=0), run.log (every command and the
 traffic programs' output) and meta.json (kernel, tool versions, pinned sysctls, timings).
@@ -135,7 +136,7 @@ def missing_requirements(topo: Topology | None = None) -> list[str]:
     missing = []
     if os.geteuid() != 0:
         missing.append("root (euid 0)")
-    needs_nat = topo is None or any(n.kind == "nat" for n in topo.nodes)
+    needs_nat = topo is None or any(n.kind == "nat" or n.iptables_tables() for n in topo.nodes)
     for tool in REQUIRED_TOOLS + (NAT_TOOLS if needs_nat else ()):
         if shutil.which(tool) is None:
             missing.append(f"tool `{tool}`")
@@ -321,6 +322,14 @@ class NetnsLab:
                 self.sh("ip", "-n", self.ns(node.name), "addr", "add", addr, "dev", iface)
             for rule in node.nat_rules:
                 self.nsexec(node.name, "iptables", "-t", "nat", *shlex.split(rule))
+            for rule in node.iptables_rules:
+                self.nsexec(node.name, "iptables", *shlex.split(rule))
+            for policy in node.policy_tables:
+                for route in policy.routes:
+                    self.sh("ip", "-n", self.ns(node.name), "route", "add", *shlex.split(route),
+                            "table", str(policy.table))
+                self.sh("ip", "-n", self.ns(node.name), "rule", "add", "iif", policy.iif, "table",
+                        str(policy.table))
         self._wait_links_up()
         self._record_state()
 
@@ -353,7 +362,10 @@ class NetnsLab:
             out = self.nsexec(node.name, "sysctl", "-e", *keys, *neigh, check=False)
             self.meta["sysctls"][node.name] = dict(
                 line.split(" = ", 1) for line in out.splitlines() if " = " in line)
-            for what in (("addr",), ("route",), ("-d", "link")):
+            what_all = [("addr",), ("route",), ("-d", "link")]
+            if node.policy_tables:
+                what_all += [("rule",), ("route", "show", "table", "all")]
+            for what in what_all:
                 self.log_lines.append(f"# {node.name}: ip {' '.join(what)}")
                 self.log_lines.append(self.sh("ip", "-n", self.ns(node.name), *what).rstrip())
         versions = {}
@@ -361,12 +373,14 @@ class NetnsLab:
                           ("ip", "-V")):
             r = subprocess.run([tool, arg], capture_output=True, text=True, check=False)
             versions[tool] = (r.stdout + r.stderr).strip().splitlines()[0]
-        if any(n.nat_rules for n in self.topo.nodes):
+        if any(n.iptables_tables() for n in self.topo.nodes):
             versions["iptables"] = self.sh("iptables", "-V").strip()  # "(nf_tables)" or "(legacy)"
             for node in self.topo.nodes:
+                for table in node.iptables_tables():
+                    self.log_lines.append(f"# {node.name}: iptables -t {table} -S")
+                    self.log_lines.append(self.nsexec(node.name, "iptables", "-t", table,
+                                                      "-S").rstrip())
                 if node.nat_rules:
-                    self.log_lines.append(f"# {node.name}: iptables -t nat -S")
-                    self.log_lines.append(self.nsexec(node.name, "iptables", "-t", "nat", "-S").rstrip())
                     self.meta["sysctls"][node.name].update(dict(
                         line.split(" = ", 1) for line in self.nsexec(
                             node.name, "sysctl", "-e", "net.netfilter.nf_conntrack_udp_timeout",
@@ -412,7 +426,7 @@ class NetnsLab:
         pcaps: dict[str, Path] = {}
         captures: list[_Proc] = []
         for link in self.topo.captured:
-            node, iface = link.split("-", 1)
+            node, iface = self.topo.split_link(link)
             path = (self.out_dir / f"{link}.pcap").resolve()
             path.unlink(missing_ok=True)
             argv = ["ip", "netns", "exec", self.ns(node), "tcpdump", "-i", iface, "-w", str(path),
@@ -450,9 +464,9 @@ class NetnsLab:
             if proc not in captures:
                 proc.stop(signal.SIGTERM, 2)
         for node in self.topo.nodes:
-            if node.nat_rules:  # rule hit counts: which rules translated what
-                self.log_lines.append(f"# {node.name}: iptables -t nat -L -v -n after the window")
-                self.log_lines.append(self.nsexec(node.name, "iptables", "-t", "nat", "-L", "-v",
+            for table in node.iptables_tables():  # rule hit counts: which rules matched what
+                self.log_lines.append(f"# {node.name}: iptables -t {table} -L -v -n after the window")
+                self.log_lines.append(self.nsexec(node.name, "iptables", "-t", table, "-L", "-v",
                                                   "-n", check=False).rstrip())
         for proc in self.procs:
             self.log_lines.append(f"# {proc.label}: exit {proc.popen.returncode}")

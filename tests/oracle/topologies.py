@@ -14,6 +14,12 @@ Everything here is data; nothing touches the system.  Conventions:
   (interface, "address/prefixlen") pairs, e.g. the public address of a 1:1 NAT.
 - A topology with `nat=True` is normalized with flow labels instead of `*` for ephemeral ports and
   hidden ICMP ids (normalize.py, "NAT mode"), so that the translated fields are compared.
+- `iptables_rules` are further iptables rules in any table (one string of arguments each, with
+  `-t TABLE` where it is not `filter`), applied after `nat_rules`; e.g. the VPC router's
+  "-t mangle -A PREROUTING -j TTL --ttl-inc 1" (it does not decrement the TTL).
+- `policy_tables` are `PolicyTable`s: packets arriving on `iif` are routed by their own routing table
+  (`ip rule add iif IIF table ID`), whose routes are `ip route add` arguments; e.g. AWS's per-subnet
+  route tables on the VPC router.
 - Every interface is one end of a veth pair (MTU 1500); `Link(a, b)` names both ends as "node.iface".
 - Routes are (destination prefix, gateway) pairs; `unreachable` lists prefixes given a kernel
   `ip route add unreachable PREFIX` route.
@@ -30,12 +36,21 @@ Everything here is data; nothing touches the system.  Conventions:
 - `window_s` is how long captures keep running after t=0.  Windows are chosen so that no packet the
   kernel sends lands within about half a second of the window's end (see README.md: neighbour
   DELAY->PROBE fires 5 s after a STALE entry is first used).
-- `captured` lists the links captured, as "node-iface" (also the pcap file stem).
+- `captured` lists the links captured, as "node-iface" (also the pcap file stem). Node names may
+  contain "-" (`nat-a`, `main-router`), so `Topology.split_link` finds the node by name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PolicyTable:
+    """Packets arriving on `iif` are routed by table `table` (`ip rule add iif IIF table TABLE`)."""
+    iif: str
+    table: int
+    routes: tuple[str, ...]  # `ip route add` arguments, e.g. "default via 10.0.1.4 dev public-a"
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,18 @@ class Node:
     unreachable: tuple[str, ...] = ()  # prefixes with an `unreachable` route
     nat_rules: tuple[str, ...] = ()  # `iptables -t nat` arguments, one rule per string (kind "nat")
     extra_addrs: tuple[tuple[str, str], ...] = ()  # (interface, "address/prefixlen") added after ifaces
+    iptables_rules: tuple[str, ...] = ()  # iptables arguments (with -t TABLE), after nat_rules
+    policy_tables: tuple[PolicyTable, ...] = ()  # routing by incoming interface
+
+    def iptables_tables(self) -> tuple[str, ...]:
+        """The iptables tables this node's rules use, `nat` first."""
+        tables = ["nat"] if self.nat_rules else []
+        for rule in self.iptables_rules:
+            words = rule.split()
+            table = words[words.index("-t") + 1] if "-t" in words else "filter"
+            if table not in tables:
+                tables.append(table)
+        return tuple(tables)
 
 
 @dataclass(frozen=True)
@@ -83,6 +110,15 @@ class Topology:
         mode, since neither side chooses them."""
         return frozenset(int(step.params[k]) for step in self.traffic
                          for k in ("src_port", "dst_port", "port") if k in step.params)
+
+    def split_link(self, link: str) -> tuple[str, str]:
+        """("node", "iface") of a captured link "node-iface"; node names may contain "-"."""
+        found = [(n.name, link[len(n.name) + 1:]) for n in self.nodes
+                 if link.startswith(n.name + "-") and link[len(n.name) + 1:] in n.ifaces]
+        if len(found) != 1:
+            raise KeyError(f"topology {self.name}: captured link {link!r} names "
+                           f"{'no' if not found else 'more than one'} node interface")
+        return found[0]
 
     def node(self, name: str) -> Node:
         for n in self.nodes:
@@ -329,9 +365,105 @@ NAT_ONE_TO_ONE = Topology(
     nat=True,
 )
 
+# The cloud layer's classic public/private VPC (tests/cpp/cloud/classic_vpc.h), built as the cloud layer
+# compiles it onto nodes (libnet/cloud/cloud.h lists the nodes, interfaces and links): same node and
+# interface names, addresses and link blocks (169.254.0.0/30 router <-> internet gateway,
+# 100.64.0.0/30 internet gateway <-> internet router).  AWS's pieces become Linux ones:
+# - the VPC router `main-router` routes by the route table of the subnet a packet comes from (policy
+#   routing by incoming interface; from the internet gateway, by the `local` routes only), does not
+#   decrement the TTL (mangle TTL +1 before forwarding takes one off), and sends and answers nothing
+#   but ARP (filter INPUT and OUTPUT drop every IPv4 packet of its own: no ICMP errors, no redirects);
+# - the internet gateway `igw-main` is a 1:1 NAT (a DNAT/SNAT pair per public address, as
+#   nat_one_to_one); the internet router holds a /32 route to it for each public address;
+# - the NAT gateway `nat-a` masquerades everything it forwards out of its one interface, UDP and TCP
+#   from ports 1024-65535 (iptables allows a port range only with -p udp/tcp; ICMP ids are kept);
+# - subnet switches are bridges, as the other topologies' switches.
+_VPC_SUBNETS = ("10.0.1.0/24 dev public-a", "10.0.2.0/24 dev private-a", "blackhole 10.0.0.0/16")
+
+VPC_PUBLIC_PRIVATE = Topology(
+    name="vpc_public_private",
+    description=(
+        "The classic AWS VPC 10.0.0.0/16: web 10.0.1.10 (public 198.51.100.10) and NAT gateway nat-a "
+        "10.0.1.4 (Elastic IP 198.51.100.20) in public-a, routed to the internet gateway igw-main; db "
+        "10.0.2.10 in private-a, routed to nat-a; the internet router `internet` with host ext "
+        "203.0.113.10. ext pings web's public address; web pings ext; db pings ext through nat-a; db "
+        "sends UDP to ext's echo server and to a closed port (the port unreachable is translated back "
+        "by the internet gateway and then by the NAT gateway). Then web pings the VPC router itself "
+        "and db pings 10.0.3.5 (in the VPC's block, in no subnet): neither gets an answer or an error."
+    ),
+    nodes=(
+        Node("web", "host", {"eth0": "10.0.1.10/24"}, routes=(("default", "10.0.1.1"),)),
+        Node("db", "host", {"eth0": "10.0.2.10/24"}, routes=(("default", "10.0.2.1"),)),
+        Node("nat-a", "nat", {"eth0": "10.0.1.4/24"}, routes=(("default", "10.0.1.1"),),
+             nat_rules=(
+                 "-A POSTROUTING -o eth0 -p udp -j MASQUERADE --to-ports 1024-65535",
+                 "-A POSTROUTING -o eth0 -p tcp -j MASQUERADE --to-ports 1024-65535",
+                 "-A POSTROUTING -o eth0 -j MASQUERADE",
+             )),
+        Node("public-a", "switch", {"p1": "", "p2": "", "p3": ""}),
+        Node("private-a", "switch", {"p1": "", "p2": ""}),
+        Node("main-router", "router",
+             {"public-a": "10.0.1.1/24", "private-a": "10.0.2.1/24", "igw": "169.254.0.1/30"},
+             iptables_rules=(
+                 "-t mangle -A PREROUTING -j TTL --ttl-inc 1",
+                 "-A INPUT -j DROP",
+                 "-A OUTPUT -j DROP",
+             ),
+             policy_tables=(
+                 PolicyTable("public-a", 101, _VPC_SUBNETS + ("default via 169.254.0.2 dev igw",)),
+                 PolicyTable("private-a", 102, _VPC_SUBNETS + ("default via 10.0.1.4 dev public-a",)),
+                 PolicyTable("igw", 103, _VPC_SUBNETS),
+             )),
+        Node("igw-main", "nat", {"vpc": "169.254.0.2/30", "internet": "100.64.0.2/30"},
+             routes=(("10.0.0.0/16", "169.254.0.1"), ("default", "100.64.0.1")),
+             nat_rules=(
+                 "-A PREROUTING -d 198.51.100.10 -j DNAT --to-destination 10.0.1.10",
+                 "-A POSTROUTING -s 10.0.1.10 -j SNAT --to-source 198.51.100.10",
+                 "-A PREROUTING -d 198.51.100.20 -j DNAT --to-destination 10.0.1.4",
+                 "-A POSTROUTING -s 10.0.1.4 -j SNAT --to-source 198.51.100.20",
+             )),
+        Node("internet", "router", {"igw-main": "100.64.0.1/30", "net-203-0-113": "203.0.113.1/24"},
+             routes=(("198.51.100.20/32", "100.64.0.2"), ("198.51.100.10/32", "100.64.0.2"))),
+        Node("internet-203-0-113", "switch", {"p1": "", "p2": ""}),
+        Node("ext", "host", {"eth0": "203.0.113.10/24"}, routes=(("default", "203.0.113.1"),)),
+    ),
+    links=(
+        Link("main-router.public-a", "public-a.p1"),
+        Link("main-router.private-a", "private-a.p1"),
+        Link("main-router.igw", "igw-main.vpc"),
+        Link("igw-main.internet", "internet.igw-main"),
+        Link("nat-a.eth0", "public-a.p2"),
+        Link("web.eth0", "public-a.p3"),
+        Link("db.eth0", "private-a.p2"),
+        Link("internet.net-203-0-113", "internet-203-0-113.p1"),
+        Link("ext.eth0", "internet-203-0-113.p2"),
+    ),
+    traffic=(
+        Step(-1.0, "ext", "udp_echo_server", {"port": 9000, "reply": "pong"}),
+        Step(0.0, "ext", "ping", {"dst": "198.51.100.10", "count": 1, "interval_s": 1}),
+        Step(0.5, "web", "ping", {"dst": "203.0.113.10", "count": 1, "interval_s": 1}),
+        Step(1.0, "db", "ping", {"dst": "203.0.113.10", "count": 1, "interval_s": 1}),
+        Step(1.5, "db", "udp_send",
+             {"src_port": 5000, "dst": "203.0.113.10", "dst_port": 9000, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        Step(2.0, "db", "udp_send",
+             {"src_port": 5001, "dst": "203.0.113.10", "dst_port": 9999, "payload": "hi",
+              "reply_timeout_s": 0.4}),
+        # The VPC router answers nothing but ARP, and refuses silently (no ICMP errors).
+        Step(2.5, "web", "ping", {"dst": "10.0.1.1", "count": 1, "interval_s": 1}),
+        Step(2.75, "db", "ping", {"dst": "10.0.3.5", "count": 1, "interval_s": 1}),
+    ),
+    window_s=3.5,
+    captured=("web-eth0", "db-eth0", "nat-a-eth0", "main-router-public-a", "main-router-private-a",
+              "main-router-igw", "igw-main-vpc", "igw-main-internet", "internet-igw-main",
+              "internet-net-203-0-113", "ext-eth0"),
+    gtest_name="VpcPublicPrivate",
+    nat=True,
+)
+
 TOPOLOGIES: dict[str, Topology] = {
     t.name: t for t in (SAME_SUBNET, TWO_SUBNETS, THREE_ROUTERS, NO_ROUTE, NAT_MASQUERADE,
-                        NAT_PORT_FORWARD, NAT_ONE_TO_ONE)
+                        NAT_PORT_FORWARD, NAT_ONE_TO_ONE, VPC_PUBLIC_PRIVATE)
 }
 
 

@@ -387,7 +387,7 @@ def test_topologies_are_consistent():
             for iface in node.ifaces:
                 assert f"{node.name}.{iface}" in ends, f"{node.name}.{iface} not linked"
         for link in topo.captured:
-            node, iface = link.split("-", 1)
+            node, iface = topo.split_link(link)
             assert iface in topo.node(node).ifaces
         assert topo.gtest_name
 

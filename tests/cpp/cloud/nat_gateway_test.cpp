@@ -8,6 +8,7 @@
 #include "libnet/node/ping.h"
 #include "libnet/node/tcp_apps.h"
 #include "libnet/node/tcp_sockets.h"
+#include "libnet/node/udp_apps.h"
 #include "libnet/node/udp_socket.h"
 
 namespace vpcsim::cloud {
@@ -54,6 +55,18 @@ TEST(NatGateway, DoesNotAnswerPingToItself) {
   c.net.run_for(2 * core::kSecond);
   EXPECT_TRUE(ping.replies().empty());
   EXPECT_EQ(c.net.trace().drop_count(c.nat.id(), trace::DropReason::nat_gateway_refused), 1u);
+}
+
+TEST(NatGateway, TranslatesAnIcmpErrorAboutATrackedFlowBackInside) {
+  // ext's port unreachable reaches the NAT gateway addressed to its private address (the internet
+  // gateway translated it first); it belongs to db's flow, so it goes on to db, quote translated back,
+  // rather than being refused as an inbound connection. (Found by the netns oracle, vpc_public_private.)
+  ClassicVpc c;
+  node::UdpClient& udp = c.db->udp_send({A("203.0.113.10"), 9999, 5001, "hi", 0, 1, core::kSecond});
+  c.net.run_for(core::kSecond);
+  ASSERT_EQ(udp.errors().size(), 1u);
+  EXPECT_EQ(udp.errors()[0].from, A("203.0.113.10"));
+  EXPECT_EQ(c.net.trace().drop_count(c.nat.id(), trace::DropReason::nat_gateway_refused), 0u);
 }
 
 TEST(NatGateway, IdleConnectionTimesOutAfter350sAndTheNextPacketGetsARst) {
