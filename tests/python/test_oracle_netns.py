@@ -43,7 +43,9 @@ _sim_dirs: dict[str, Path] = {}
 def _netns_unavailable(name: str) -> str | None:
     """Why the namespace half cannot run topology `name` here (None when it can); probed once."""
     topo = topologies.get(name)
-    key = "nat" if topo.nat else "plain"
+    # The VPC router keeps the TTL with iptables' TTL target (xt_HL), which a kernel may lack.
+    needs_ttl_target = any("-j TTL" in rule for node in topo.nodes for rule in node.iptables_rules)
+    key = "ttl" if needs_ttl_target else "nat" if topo.nat else "plain"
     if key not in _netns_reason:
         missing = netns.missing_requirements(topo)
         if missing:
@@ -58,6 +60,11 @@ def _netns_unavailable(name: str) -> str | None:
                                    capture_output=True, text=True)
                 reason = "" if r.returncode == 0 else \
                     f"iptables -t nat does not work in a namespace: {r.stderr.strip()}"
+            if not reason and needs_ttl_target:
+                r = subprocess.run(["ip", "netns", "exec", probe, "iptables", "-t", "mangle", "-A", "PREROUTING",
+                                    "-j", "TTL", "--ttl-inc", "1"], capture_output=True, text=True)
+                reason = "" if r.returncode == 0 else \
+                    f"iptables' TTL target (xt_HL) does not work in a namespace: {r.stderr.strip()}"
             subprocess.run(["ip", "netns", "del", probe], capture_output=True)
         _netns_reason[key] = reason
     return _netns_reason[key] or None
