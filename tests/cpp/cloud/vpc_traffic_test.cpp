@@ -93,3 +93,25 @@ TEST(VpcTraffic, SecurityGroupsAreStatefulAndAllowOnly) {
 
 }  // namespace
 }  // namespace vpcsim::cloud
+
+namespace vpcsim::cloud {
+namespace {
+
+TEST(VpcTraffic, NetworkAclsApplyAtTheSubnetBoundaryNotWithin) {
+  ClassicVpc c;
+  NetworkAcl& closed = c.vpc.add_network_acl("closed");  // a new ACL denies everything both ways
+  c.pub.set_network_acl(closed);
+  c.web_sg.add_ingress(testing::from_cidr(testing::traffic("all"), "10.0.0.0/16"));
+  Instance& neighbour = c.vpc.add_instance("neighbour", c.pub, {.security_groups = {"web-sg"}});
+  node::PingConfig to_web;
+  to_web.destination = A("10.0.1.10");
+  node::Ping& within = neighbour.ping(to_web);
+  node::Ping& across = c.db->ping(to_web);
+  c.net.run_for(2 * core::kSecond);
+  EXPECT_EQ(within.replies().size(), 1u);  // same subnet: the ACL is not consulted
+  EXPECT_TRUE(across.replies().empty());
+  EXPECT_EQ(c.net.trace().drop_count(c.vpc.router().id(), trace::DropReason::acl_denied), 1u);
+}
+
+}  // namespace
+}  // namespace vpcsim::cloud
