@@ -13,6 +13,7 @@ std::string_view to_string(ComponentKind kind) {
     case ComponentKind::nat_gateway: return "nat_gateway";
     case ComponentKind::peering_connection: return "peering_connection";
     case ComponentKind::internet: return "internet";
+    case ComponentKind::internet_host: return "internet_host";
   }
   return "unknown";
 }

@@ -22,7 +22,8 @@ enum class ComponentKind : std::uint8_t {
   internet_gateway,
   nat_gateway,
   peering_connection,
-  internet,
+  internet,       ///< the internet router
+  internet_host,  ///< a host on the internet
 };
 std::string_view to_string(ComponentKind kind);
 

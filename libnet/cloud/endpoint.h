@@ -19,7 +19,7 @@ class Endpoint : public node::IpNode {
 
   Cloud& cloud() const { return *cloud_; }
   /// How explain names this endpoint's hops.
-  virtual ComponentKind component_kind() const { return ComponentKind::internet; }
+  virtual ComponentKind component_kind() const { return ComponentKind::internet_host; }
   /// Whether the endpoint is still there (a terminated instance is not).
   virtual bool alive() const { return true; }
 

@@ -9,6 +9,9 @@
 
 #include "libnet/cloud/cloud.h"
 #include "libnet/cloud/endpoint.h"
+#include "libnet/cloud/internet_gateway.h"
+#include "libnet/cloud/nat_gateway.h"
+#include "libnet/cloud/vpc_router.h"
 #include "libnet/core/error.h"
 #include "libnet/node/network.h"
 #include "libnet/wire/tcp.h"
@@ -63,6 +66,15 @@ Progress progress_of(const std::vector<Decision>& decisions, const std::vector<t
     }
   }
   return p;
+}
+
+/// How explain names a node that recorded a trace event (a drop outside the rules).
+ComponentKind kind_of(const node::Node* node) {
+  if (const auto* endpoint = dynamic_cast<const Endpoint*>(node)) return endpoint->component_kind();
+  if (dynamic_cast<const VpcRouter*>(node) != nullptr) return ComponentKind::vpc_router;
+  if (dynamic_cast<const InternetGateway*>(node) != nullptr) return ComponentKind::internet_gateway;
+  if (dynamic_cast<const NatGateway*>(node) != nullptr) return ComponentKind::nat_gateway;
+  return ComponentKind::internet;
 }
 
 }  // namespace
@@ -134,7 +146,7 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
       timed.push_back({e.at, timed.size(), ExplainHop{direction_of(e.packet_id), ComponentKind::internet, node, "routed", ""}});
     else if (&e == progress.drop)
       timed.push_back({e.at, timed.size(),
-                       ExplainHop{direction_of(e.packet_id), ComponentKind::internet, node, "dropped", e.detail}});
+                       ExplainHop{direction_of(e.packet_id), kind_of(network_->find_node(node)), node, "dropped", e.detail}});
   }
   std::stable_sort(timed.begin(), timed.end(), [](const Timed& a, const Timed& b) { return a.at < b.at; });
   for (Timed& t : timed) answer.hops.push_back(std::move(t.hop));
@@ -158,7 +170,7 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
     const trace::TraceEvent& e = *progress.drop;
     const std::string node = trace.node_name(e.node);
     answer.blocked_direction = direction_of(e.packet_id);
-    answer.blocked_kind = ComponentKind::internet;
+    answer.blocked_kind = kind_of(network_->find_node(node));
     answer.blocked_by = node;
     answer.reason = e.detail;
     answer.code = ReasonCode::packet_dropped;
@@ -166,9 +178,13 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
       answer.code = ReasonCode::no_route_to_destination;
       bool private_address = false;
       for (const auto& v : vpcs_) private_address = private_address || v->cidr().contains(destination);
-      answer.suggestion = private_address ? query.to + " has no public address the internet can route to: give it one in a "
-                                                       "public subnet, or reach it through a bastion host"
-                                          : "add a route towards " + destination.to_string();
+      if (private_address) {
+        answer.reason = "the internet has no route to " + destination.to_string() + ", a private address";
+        answer.suggestion = query.to + " has no public address the internet can route to: give it one in a public "
+                                       "subnet, or reach it through a bastion host";
+      } else {
+        answer.suggestion = "add a route towards " + destination.to_string();
+      }
     }
   } else if (progress.delivered_to.empty()) {
     answer.code = ReasonCode::packet_dropped;
@@ -186,6 +202,15 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
   return answer;
 }
 
+namespace {
+std::string component_label(ComponentKind kind, const std::string& name) {
+  if (kind == ComponentKind::internet) return "the internet";
+  std::string label(to_string(kind));
+  std::replace(label.begin(), label.end(), '_', ' ');
+  return label + " " + name;
+}
+}  // namespace
+
 std::string ExplainAnswer::to_text() const {
   std::string text = query.from + " -> " + query.to + " " + query.protocol;
   if (query.protocol != "icmp") text += "/" + std::to_string(query.port);
@@ -194,14 +219,14 @@ std::string ExplainAnswer::to_text() const {
   text += '\n';
   if (!reachable) {
     text += "  blocked on the " + blocked_direction;
-    if (!blocked_by.empty()) text += " by " + std::string(to_string(blocked_kind)) + " " + blocked_by;
+    if (!blocked_by.empty()) text += " by " + component_label(blocked_kind, blocked_by);
     text += ": " + reason + '\n';
     if (!suggestion.empty()) text += "  to change it: " + suggestion + '\n';
   }
   std::size_t n = 0;
   for (const ExplainHop& hop : hops) {
-    text += "  " + std::to_string(++n) + ". [" + hop.direction + "] " + std::string(to_string(hop.kind)) + " " +
-            hop.component + ": " + hop.action;
+    text += "  " + std::to_string(++n) + ". [" + hop.direction + "] " + component_label(hop.kind, hop.component) + ": " +
+            hop.action;
     if (!hop.detail.empty()) text += " (" + hop.detail + ")";
     text += '\n';
   }
