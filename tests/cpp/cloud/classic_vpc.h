@@ -11,19 +11,12 @@
 #include "libnet/cloud/nat_gateway.h"
 #include "libnet/cloud/vpc_router.h"
 #include "libnet/node/network.h"
+#include "rule_builders.h"
 
 namespace vpcsim::cloud::testing {
 
 inline wire::Ipv4Prefix P(std::string_view text) { return wire::Ipv4Prefix::parse(text); }
 inline wire::Ipv4Address A(std::string_view text) { return wire::Ipv4Address::parse(text); }
-
-inline TrafficSelector traffic(std::string_view proto, std::string_view ports = "") {
-  return TrafficSelector{RuleProtocol::parse(proto, "test", "proto"), RulePorts::parse(ports, "test", "port")};
-}
-inline SgRule from_cidr(TrafficSelector t, std::string_view cidr) {
-  return SgRule{.traffic = t, .cidr = wire::Ipv4Prefix::parse(cidr)};
-}
-inline SgRule from_group(TrafficSelector t, const SecurityGroup& group) { return SgRule{.traffic = t, .group = &group}; }
 
 struct ClassicVpc {
   node::Network net{1};

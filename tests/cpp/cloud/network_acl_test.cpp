@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "libnet/core/error.h"
+#include "rule_builders.h"
 #include "summaries.h"
 
 namespace vpcsim::cloud {
@@ -37,15 +38,7 @@ std::vector<int> numbers(const NetworkAcl& acl, AclDirection d) {
   return out;
 }
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const core::ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(NetworkAcl, NewAclDeniesEverythingWithTheStarRule) {
   const NetworkAcl acl("acl-private", "main");

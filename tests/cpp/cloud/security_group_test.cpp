@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libnet/core/error.h"
+#include "rule_builders.h"
 #include "summaries.h"
 
 namespace vpcsim::cloud {
@@ -23,25 +24,10 @@ using summaries::udp;
 using wire::Ipv4Address;
 using wire::Ipv4Prefix;
 
-TrafficSelector traffic(std::string_view protocol, std::string_view ports = "") {
-  return TrafficSelector{RuleProtocol::parse(protocol, "test", "protocol"), RulePorts::parse(ports, "test", "ports")};
-}
-
-SgRule from_cidr(TrafficSelector t, std::string_view cidr) {
-  return SgRule{.traffic = t, .cidr = Ipv4Prefix::parse(cidr)};
-}
-
-SgRule from_group(TrafficSelector t, const SecurityGroup& group) { return SgRule{.traffic = t, .group = &group}; }
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const core::ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::from_cidr;
+using testing::from_group;
+using testing::traffic;
 
 TEST(SecurityGroup, NewGroupHasNoIngressAndAllowsAllEgress) {
   const SecurityGroup web("web-sg", "main");

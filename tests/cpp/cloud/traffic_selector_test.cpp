@@ -6,6 +6,7 @@
 #include <string>
 
 #include "libnet/core/error.h"
+#include "rule_builders.h"
 #include "summaries.h"
 
 namespace vpcsim::cloud {
@@ -27,17 +28,7 @@ TrafficSelector selector(std::string_view proto, std::string_view port_text = ""
 }
 
 // The ConfigError message a parse or validate throws, or "" when it throws nothing.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const core::ConfigError& e) {
-    EXPECT_EQ(e.object(), kObject);
-    EXPECT_EQ(e.field(), kField);
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(RuleProtocol, ParsesNamesAllAndNumbers) {
   EXPECT_EQ(protocol("all").number, RuleProtocol::kAll);
