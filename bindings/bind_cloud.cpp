@@ -189,6 +189,10 @@ void bind_cloud(py::module_& m) {
         return "<NetworkAclRule " + std::string(cloud::to_string(r.direction)) + " " + r.rule.to_string(r.direction) + ">";
       });
 
+  // Classes named in other classes' signatures are registered first, so that the signatures (and the
+  // stubs made from them) name them.
+  py::class_<cloud::Vpc> vpc_class(m, "Vpc", "An AWS VPC, compiled onto nodes as it is described; its rules stay live.");
+
   // --- VPC resources ---------------------------------------------------------------------------
   py::class_<cloud::SecurityGroup>(m, "SecurityGroup",
                                    "A security group: stateful allow rules, enforced at each member instance.")
@@ -196,9 +200,9 @@ void bind_cloud(py::module_& m) {
       .def_property_readonly("vpc", &cloud::SecurityGroup::vpc, "The VPC's name.")
       .def("add_ingress",
            [](cloud::SecurityGroup& g, const std::string& proto, const py::object& ports,
-              std::optional<Arg<wire::Ipv4Prefix>> cidr, const cloud::SecurityGroup* group, std::optional<int> icmp_type,
-              std::optional<int> icmp_code, std::string description) {
-             g.add_ingress(sg_rule(g, "ingress", proto, ports, cidr, group, icmp_type, icmp_code, std::move(description)));
+              std::optional<Arg<wire::Ipv4Prefix>> cidr, std::optional<const cloud::SecurityGroup*> group,
+              std::optional<int> icmp_type, std::optional<int> icmp_code, std::string description) {
+             g.add_ingress(sg_rule(g, "ingress", proto, ports, cidr, group.value_or(nullptr), icmp_type, icmp_code, std::move(description)));
            },
            py::arg("proto") = "all", py::arg("ports") = py::none(), py::kw_only(), py::arg("cidr") = py::none(),
            py::arg("group") = py::none(), py::arg("icmp_type") = py::none(), py::arg("icmp_code") = py::none(),
@@ -206,9 +210,9 @@ void bind_cloud(py::module_& m) {
            "Allows `proto` (all, tcp, udp, icmp or a number) on `ports` from `cidr` or from members of `group`.")
       .def("add_egress",
            [](cloud::SecurityGroup& g, const std::string& proto, const py::object& ports,
-              std::optional<Arg<wire::Ipv4Prefix>> cidr, const cloud::SecurityGroup* group, std::optional<int> icmp_type,
-              std::optional<int> icmp_code, std::string description) {
-             g.add_egress(sg_rule(g, "egress", proto, ports, cidr, group, icmp_type, icmp_code, std::move(description)));
+              std::optional<Arg<wire::Ipv4Prefix>> cidr, std::optional<const cloud::SecurityGroup*> group,
+              std::optional<int> icmp_type, std::optional<int> icmp_code, std::string description) {
+             g.add_egress(sg_rule(g, "egress", proto, ports, cidr, group.value_or(nullptr), icmp_type, icmp_code, std::move(description)));
            },
            py::arg("proto") = "all", py::arg("ports") = py::none(), py::kw_only(), py::arg("cidr") = py::none(),
            py::arg("group") = py::none(), py::arg("icmp_type") = py::none(), py::arg("icmp_code") = py::none(),
@@ -266,16 +270,11 @@ void bind_cloud(py::module_& m) {
                std::to_string(acl.rules(cloud::AclDirection::outbound).size()) + " outbound rules>";
       });
 
-  py::class_<cloud::RouteTable>(m, "RouteTable", "A VPC route table: `local`, then routes to gateways, instances, peerings.")
-      .def_property_readonly("name", &cloud::RouteTable::name)
+  py::class_<cloud::RouteTable> route_table(m, "RouteTable",
+                                            "A VPC route table: `local`, then routes to gateways, instances, peerings.");
+  route_table.def_property_readonly("name", &cloud::RouteTable::name)
       .def_property_readonly("is_main", &cloud::RouteTable::is_main)
       .def_property_readonly("vpc", &cloud::RouteTable::vpc, kRef)
-      .def("add_route",
-           [](cloud::RouteTable& t, Arg<wire::Ipv4Prefix> destination, const RouteTargetArg& target) {
-             t.add_route(value_of(destination), route_target(t, target));
-           },
-           py::arg("destination"), py::arg("target"),
-           "Routes `destination` to an InternetGateway, NatGateway, Instance or VpcPeering (or its name).")
       .def("remove_route", [](cloud::RouteTable& t, Arg<wire::Ipv4Prefix> destination) {
              return t.remove_route(value_of(destination));
            },
@@ -390,9 +389,15 @@ void bind_cloud(py::module_& m) {
                (e.associated_with.empty() ? "" : " -> " + e.associated_with) + ">";
       });
 
+  route_table.def("add_route",
+                  [](cloud::RouteTable& t, Arg<wire::Ipv4Prefix> destination, const RouteTargetArg& target) {
+                    t.add_route(value_of(destination), route_target(t, target));
+                  },
+                  py::arg("destination"), py::arg("target"),
+                  "Routes `destination` to an InternetGateway, NatGateway, Instance or VpcPeering (or its name).");
+
   // --- the VPC ---------------------------------------------------------------------------------
-  py::class_<cloud::Vpc>(m, "Vpc", "An AWS VPC, compiled onto nodes as it is described; its rules stay live.")
-      .def_property_readonly("name", &cloud::Vpc::name)
+  vpc_class.def_property_readonly("name", &cloud::Vpc::name)
       .def_property_readonly("cidr", &cloud::Vpc::cidr)
       .def_property_readonly("router", &cloud::Vpc::router, kRef)
       .def_property_readonly("dns_address", &cloud::Vpc::dns_address)
