@@ -141,6 +141,14 @@ std::vector<RouteRow> route_rows(const cloud::RouteTable& table) {
   return out;
 }
 
+/// A rule's ports as AWS shows them: "5432", "1024-65535", "all"; for icmp "type 8" or "type 3 code 4".
+std::string ports_text(const cloud::TrafficSelector& t) {
+  if (!t.protocol.is_icmp() || t.ports.from == -1) return t.ports.to_string();
+  std::string text = "type " + std::to_string(t.ports.from);
+  if (t.ports.to != -1) text += " code " + std::to_string(t.ports.to);
+  return text;
+}
+
 template <class T>
 std::string text_of(const T& value) {
   return std::string(cloud::to_string(value));
@@ -163,8 +171,8 @@ void bind_cloud(py::module_& m) {
   py::class_<SgRuleRow>(m, "SecurityGroupRule", "One allow rule of a security group.")
       .def_property_readonly("direction", [](const SgRuleRow& r) { return std::string(cloud::to_string(r.direction)); })
       .def_property_readonly("proto", [](const SgRuleRow& r) { return r.rule.traffic.protocol.to_string(); })
-      .def_property_readonly("ports", [](const SgRuleRow& r) { return r.rule.traffic.ports.to_string(); },
-                             "'all', '5432', '1024-65535'; for icmp the type (and code) as AWS stores them.")
+      .def_property_readonly("ports", [](const SgRuleRow& r) { return ports_text(r.rule.traffic); },
+                             "'all', '5432', '1024-65535'; for icmp 'type 8' or 'type 3 code 4'.")
       .def_property_readonly("traffic", [](const SgRuleRow& r) { return r.rule.traffic.to_string(); })
       .def_property_readonly("cidr", [](const SgRuleRow& r) { return r.rule.cidr; }, "The peer's block, or None.")
       .def_property_readonly("group",
@@ -180,7 +188,8 @@ void bind_cloud(py::module_& m) {
       .def_property_readonly("direction", [](const AclRuleRow& r) { return std::string(cloud::to_string(r.direction)); })
       .def_property_readonly("number", [](const AclRuleRow& r) { return r.rule.number; })
       .def_property_readonly("proto", [](const AclRuleRow& r) { return r.rule.traffic.protocol.to_string(); })
-      .def_property_readonly("ports", [](const AclRuleRow& r) { return r.rule.traffic.ports.to_string(); })
+      .def_property_readonly("ports", [](const AclRuleRow& r) { return ports_text(r.rule.traffic); },
+                             "'all', '5432', '1024-65535'; for icmp 'type 8' or 'type 3 code 4'.")
       .def_property_readonly("traffic", [](const AclRuleRow& r) { return r.rule.traffic.to_string(); })
       .def_property_readonly("cidr", [](const AclRuleRow& r) { return r.rule.cidr; })
       .def_property_readonly("action", [](const AclRuleRow& r) { return std::string(r.rule.allow ? "allow" : "deny"); })

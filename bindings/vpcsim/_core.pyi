@@ -1053,7 +1053,7 @@ class SecurityGroupRule:
     @property
     def ports(self) -> str:
         """
-        'all', '5432', '1024-65535'; for icmp the type (and code) as AWS stores them.
+        'all', '5432', '1024-65535'; for icmp 'type 8' or 'type 3 code 4'.
         """
     @property
     def proto(self) -> str:
@@ -1083,7 +1083,9 @@ class NetworkAclRule:
         ...
     @property
     def ports(self) -> str:
-        ...
+        """
+        'all', '5432', '1024-65535'; for icmp 'type 8' or 'type 3 code 4'.
+        """
     @property
     def proto(self) -> str:
         ...
