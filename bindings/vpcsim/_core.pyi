@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatRouter', 'NeighbourEntry', 'Network', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'Router', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpResponder', 'UdpSocket', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -999,6 +999,569 @@ class NatRouter(IpNode):
         ...
     @property
     def timeouts_ns(self) -> dict[str, int]:
+        ...
+class CloudRoute:
+    """
+    A route of a VPC route table: destination, target and state.
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def destination(self) -> Ipv4Prefix:
+        ...
+    @property
+    def state(self) -> str:
+        """
+        'active', or 'blackhole' when the target is gone.
+        """
+    @property
+    def target(self) -> str:
+        """
+        The target's name, or 'local'.
+        """
+    @property
+    def target_kind(self) -> str:
+        """
+        local, internet_gateway, nat_gateway, instance or peering_connection.
+        """
+class SecurityGroupRule:
+    """
+    One allow rule of a security group.
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def cidr(self) -> Ipv4Prefix | None:
+        """
+        The peer's block, or None.
+        """
+    @property
+    def description(self) -> str:
+        ...
+    @property
+    def direction(self) -> str:
+        ...
+    @property
+    def group(self) -> str | None:
+        """
+        The peer group's name, or None.
+        """
+    @property
+    def ports(self) -> str:
+        """
+        'all', '5432', '1024-65535'; for icmp 'type 8' or 'type 3 code 4'.
+        """
+    @property
+    def proto(self) -> str:
+        ...
+    @property
+    def traffic(self) -> str:
+        ...
+class NetworkAclRule:
+    """
+    One numbered rule of a network ACL.
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def action(self) -> str:
+        ...
+    @property
+    def cidr(self) -> Ipv4Prefix:
+        ...
+    @property
+    def direction(self) -> str:
+        ...
+    @property
+    def number(self) -> int:
+        ...
+    @property
+    def ports(self) -> str:
+        """
+        'all', '5432', '1024-65535'; for icmp 'type 8' or 'type 3 code 4'.
+        """
+    @property
+    def proto(self) -> str:
+        ...
+    @property
+    def traffic(self) -> str:
+        ...
+class Vpc:
+    """
+    An AWS VPC, compiled onto nodes as it is described; its rules stay live.
+    """
+    def __repr__(self) -> str:
+        ...
+    def add_instance(self, name: str, subnet: Subnet, *, ip: Ipv4Address | str | None = None, public_ip: Ipv4Address | str | None = None, auto_public_ip: bool = False, security_groups: collections.abc.Sequence[SecurityGroup | str] = [], source_dest_check: bool = True) -> Instance:
+        """
+        An instance in `subnet`: `ip` (else the lowest free address), a public address (`public_ip`, or `auto_public_ip` for one from the pool), `security_groups` (else the default group).
+        """
+    def add_nat_gateway(self, name: str, subnet: Subnet, public_ip: Ipv4Address | str | None = None) -> NatGateway:
+        """
+        A NAT gateway in `subnet` with `public_ip`, else an Elastic IP from the pool.
+        """
+    def add_network_acl(self, name: str) -> NetworkAcl:
+        ...
+    def add_route_table(self, name: str) -> RouteTable:
+        ...
+    def add_security_group(self, name: str) -> SecurityGroup:
+        ...
+    def add_subnet(self, name: str, cidr: Ipv4Prefix | str) -> Subnet:
+        ...
+    def attach_internet_gateway(self, name: str) -> InternetGateway:
+        ...
+    def delete_nat_gateway(self, name: str) -> None:
+        """
+        It stops forwarding; routes to it become blackholes.
+        """
+    def network_acl(self, name: str) -> NetworkAcl:
+        ...
+    def route_table(self, name: str) -> RouteTable:
+        ...
+    def security_group(self, name: str) -> SecurityGroup:
+        ...
+    def subnet(self, name: str) -> Subnet:
+        ...
+    def subnet_of(self, address: Ipv4Address | str) -> Subnet:
+        ...
+    def terminate_instance(self, name: str) -> None:
+        ...
+    @property
+    def cidr(self) -> Ipv4Prefix:
+        ...
+    @property
+    def default_network_acl(self) -> NetworkAcl:
+        ...
+    @property
+    def default_security_group(self) -> SecurityGroup:
+        ...
+    @property
+    def dns_address(self) -> Ipv4Address:
+        ...
+    @property
+    def instances(self) -> list[Instance]:
+        ...
+    @property
+    def internet_gateway(self) -> InternetGateway:
+        ...
+    @property
+    def main_route_table(self) -> RouteTable:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def nat_gateways(self) -> list[NatGateway]:
+        ...
+    @property
+    def network_acls(self) -> list[NetworkAcl]:
+        ...
+    @property
+    def peerings(self) -> list[VpcPeering]:
+        ...
+    @property
+    def route_tables(self) -> list[RouteTable]:
+        ...
+    @property
+    def router(self) -> VpcRouter:
+        ...
+    @property
+    def security_groups(self) -> list[SecurityGroup]:
+        ...
+    @property
+    def subnets(self) -> list[Subnet]:
+        ...
+class SecurityGroup:
+    """
+    A security group: stateful allow rules, enforced at each member instance.
+    """
+    def __repr__(self) -> str:
+        ...
+    def add_egress(self, proto: str = 'all', ports: typing.Any = None, *, cidr: Ipv4Prefix | str | None = None, group: SecurityGroup | None = None, icmp_type: typing.SupportsInt | typing.SupportsIndex | None = None, icmp_code: typing.SupportsInt | typing.SupportsIndex | None = None, description: str = '') -> None:
+        """
+        Allows `proto` on `ports` to `cidr` or to members of `group`. A new group allows all egress until clear_egress().
+        """
+    def add_ingress(self, proto: str = 'all', ports: typing.Any = None, *, cidr: Ipv4Prefix | str | None = None, group: SecurityGroup | None = None, icmp_type: typing.SupportsInt | typing.SupportsIndex | None = None, icmp_code: typing.SupportsInt | typing.SupportsIndex | None = None, description: str = '') -> None:
+        """
+        Allows `proto` (all, tcp, udp, icmp or a number) on `ports` from `cidr` or from members of `group`.
+        """
+    def clear_egress(self) -> None:
+        ...
+    def clear_ingress(self) -> None:
+        ...
+    @property
+    def egress(self) -> list[SecurityGroupRule]:
+        ...
+    @property
+    def ingress(self) -> list[SecurityGroupRule]:
+        ...
+    @property
+    def members(self) -> list[Ipv4Address]:
+        """
+        Members' private addresses, sorted.
+        """
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def vpc(self) -> str:
+        """
+        The VPC's name.
+        """
+class NetworkAcl:
+    """
+    A network ACL: stateless numbered rules at a subnet's boundary.
+    """
+    def __repr__(self) -> str:
+        ...
+    def add_rule(self, direction: str, number: typing.SupportsInt | typing.SupportsIndex, proto: str = 'all', ports: typing.Any = None, cidr: Ipv4Prefix | str = '0.0.0.0/0', action: str = 'allow', *, icmp_type: typing.SupportsInt | typing.SupportsIndex | None = None, icmp_code: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+        """
+        Adds rule `number` (1-32766) for `direction` ('inbound' or 'outbound'): `action` ('allow' or 'deny') `proto` on `ports` from (inbound) or to (outbound) `cidr`.
+        """
+    def remove_rule(self, direction: str, number: typing.SupportsInt | typing.SupportsIndex) -> bool:
+        ...
+    def rules(self, direction: str) -> list[NetworkAclRule]:
+        """
+        The numbered rules of one direction, lowest number first (the `*` rule is implicit).
+        """
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def vpc(self) -> str:
+        ...
+class RouteTable:
+    """
+    A VPC route table: `local`, then routes to gateways, instances, peerings.
+    """
+    def __repr__(self) -> str:
+        ...
+    def add_route(self, destination: Ipv4Prefix | str, target: InternetGateway | NatGateway | Instance | VpcPeering | str) -> None:
+        """
+        Routes `destination` to an InternetGateway, NatGateway, Instance or VpcPeering (or its name).
+        """
+    def lookup(self, destination: Ipv4Address | str) -> CloudRoute | None:
+        """
+        The route `destination` takes (longest prefix), or None.
+        """
+    def remove_route(self, destination: Ipv4Prefix | str) -> bool:
+        ...
+    def routes(self) -> list[CloudRoute]:
+        """
+        Every route with its state, `local` first.
+        """
+    @property
+    def is_main(self) -> bool:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def vpc(self) -> Vpc:
+        ...
+class Subnet:
+    """
+    A subnet: a block of its VPC, a LAN (switch) with the VPC router at base+1.
+    """
+    def __repr__(self) -> str:
+        ...
+    def associate(self, table: RouteTable) -> None:
+        ...
+    def reserved_role(self, address: Ipv4Address | str) -> str | None:
+        """
+        What AWS reserves `address` for, or None.
+        """
+    def set_network_acl(self, acl: NetworkAcl) -> None:
+        ...
+    @property
+    def cidr(self) -> Ipv4Prefix:
+        ...
+    @property
+    def free_addresses(self) -> int:
+        ...
+    @property
+    def has_explicit_route_table(self) -> bool:
+        ...
+    @property
+    def lan(self) -> Switch:
+        """
+        The switch (named after the subnet).
+        """
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def network_acl(self) -> NetworkAcl:
+        ...
+    @property
+    def route_table(self) -> RouteTable:
+        """
+        The associated route table, else the VPC's main table.
+        """
+    @property
+    def router_address(self) -> Ipv4Address:
+        ...
+    @property
+    def usable_addresses(self) -> int:
+        ...
+    @property
+    def vpc(self) -> Vpc:
+        ...
+class Endpoint(IpNode):
+    """
+    A host the cloud knows: an internet host, or (as Instance) an EC2 instance.
+    """
+    @property
+    def alive(self) -> bool:
+        ...
+    @property
+    def component_kind(self) -> str:
+        ...
+class Instance(Endpoint):
+    """
+    An EC2 instance: eth0 in a subnet, security groups, the source/destination check.
+    """
+    def __repr__(self) -> str:
+        ...
+    def add_security_group(self, group: SecurityGroup) -> None:
+        ...
+    def set_source_dest_check(self, on: bool) -> None:
+        """
+        A NAT instance turns the check off (and ip_forward on).
+        """
+    @property
+    def private_ip(self) -> Ipv4Address:
+        ...
+    @property
+    def public_ip(self) -> Ipv4Address | None:
+        ...
+    @property
+    def security_groups(self) -> list[SecurityGroup]:
+        ...
+    @property
+    def source_dest_check(self) -> bool:
+        ...
+    @property
+    def subnet(self) -> Subnet:
+        ...
+    @property
+    def tracked_connections(self) -> int:
+        """
+        Flows the security groups track (replies pass whatever the rules say).
+        """
+class VpcRouter(IpNode):
+    """
+    The implicit VPC router: base+1 on every subnet, route tables and ACLs.
+    """
+    @property
+    def vpc(self) -> Vpc:
+        ...
+class InternetGateway(NatRouter):
+    """
+    A VPC's internet gateway: 1:1 NAT of private and public addresses.
+    """
+    @property
+    def internet_side_address(self) -> Ipv4Address:
+        ...
+    @property
+    def vpc(self) -> Vpc:
+        ...
+    @property
+    def vpc_side_address(self) -> Ipv4Address:
+        ...
+class NatGateway(NatRouter):
+    """
+    A NAT gateway: source NAT to its Elastic IP, no inbound connections.
+    """
+    def connections_to(self, address: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, proto: str = 'tcp') -> int:
+        """
+        Live connections to one destination (AWS allows 55,000).
+        """
+    @property
+    def deleted(self) -> bool:
+        ...
+    @property
+    def private_ip(self) -> Ipv4Address:
+        ...
+    @property
+    def public_ip(self) -> Ipv4Address:
+        ...
+    @property
+    def subnet(self) -> Subnet:
+        ...
+class VpcPeering:
+    """
+    A peering connection between two VPCs (not transitive).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def accepter(self) -> Vpc:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def requester(self) -> Vpc:
+        ...
+class ElasticIp:
+    """
+    A public address from the cloud's pool.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def address(self) -> Ipv4Address:
+        ...
+    @property
+    def associated_with(self) -> str | None:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+class ExplainQuery:
+    """
+    Can `from_` reach `to` on `protocol`/`port`?
+    """
+    def __init__(self, from_: str, to: str, protocol: str = 'tcp', port: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def from_(self) -> str:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def protocol(self) -> str:
+        ...
+    @property
+    def to(self) -> str:
+        ...
+class ExplainHop:
+    """
+    What one component decided about the probe or its reply.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def action(self) -> str:
+        ...
+    @property
+    def component(self) -> str:
+        ...
+    @property
+    def detail(self) -> str:
+        ...
+    @property
+    def direction(self) -> str:
+        """
+        'request' or 'reply'.
+        """
+    @property
+    def kind(self) -> str:
+        ...
+class ExplainAnswer:
+    """
+    The answer to an ExplainQuery; str() is the text for people.
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    def to_text(self) -> str:
+        ...
+    @property
+    def blocked_by(self) -> str | None:
+        ...
+    @property
+    def blocked_direction(self) -> str | None:
+        ...
+    @property
+    def blocked_kind(self) -> str | None:
+        ...
+    @property
+    def code(self) -> str:
+        """
+        REACHABLE, or why not: NO_ROUTE_TO_DESTINATION, ENI_SG_RULES_MISMATCH, ...
+        """
+    @property
+    def destination(self) -> str:
+        """
+        The address the probe was sent to.
+        """
+    @property
+    def hops(self) -> list[ExplainHop]:
+        ...
+    @property
+    def query(self) -> ExplainQuery:
+        ...
+    @property
+    def reachable(self) -> bool:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def suggestion(self) -> str:
+        ...
+class Cloud:
+    """
+    AWS-style VPCs, the internet and peering, compiled onto the nodes of one Network.
+    """
+    def __init__(self, network: Network) -> None:
+        """
+        A new cloud on `network` (one per network).
+        """
+    def __repr__(self) -> str:
+        ...
+    def add_internet_host(self, name: str, ip: Ipv4Address | str) -> Endpoint:
+        """
+        A host on the internet, outside every VPC.
+        """
+    def add_peering(self, name: str, requester: Vpc, accepter: Vpc) -> VpcPeering:
+        """
+        Peers two VPCs; each side still needs a route to the other's block.
+        """
+    def add_vpc(self, name: str, cidr: Ipv4Prefix | str) -> Vpc:
+        ...
+    def address_of(self, to: str, from_: str) -> Ipv4Address:
+        """
+        The address `to` has seen from `from_`: private from its own or a peered VPC, else public.
+        """
+    def allocate_elastic_ip(self, name: str = '') -> ElasticIp:
+        ...
+    def explain(self, from_: str, to: str, protocol: str = 'tcp', port: typing.SupportsInt | typing.SupportsIndex = 0, window: typing.Any = '5s') -> ExplainAnswer:
+        """
+        Sends one probe (TCP SYN, UDP datagram or ICMP echo) and explains what each component decided about it and its reply. Runs the network for up to `window` of simulated time.
+        """
+    def peering(self, name: str) -> VpcPeering:
+        ...
+    def vpc(self, name: str) -> Vpc:
+        ...
+    @property
+    def elastic_ips(self) -> list[ElasticIp]:
+        ...
+    @property
+    def internet_hosts(self) -> list[Endpoint]:
+        ...
+    @property
+    def internet_router(self) -> Router:
+        """
+        The router that is the internet (created on first use).
+        """
+    @property
+    def network(self) -> Network:
+        ...
+    @property
+    def vpcs(self) -> list[Vpc]:
         ...
 class InterfaceCapture:
     """

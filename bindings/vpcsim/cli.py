@@ -2,17 +2,19 @@
 
     vpcsim run FILE [--out DIR] [--until T] [--seed N] [--progress]
     vpcsim validate FILE
+    vpcsim explain FILE --from A --to B [--proto tcp|udp|icmp] [--port N] [--json]
     vpcsim subnet CIDR [--split N | --hosts N] [--aws]
     vpcsim decode FILE.pcap [--verbose]
 
-Exit status: 0 on success; 1 when a run finishes but an expectation fails; 2 when the input is
-wrong (a scenario that does not validate, a file that is not a capture, a bad argument), with the
+Exit status: 0 on success; 1 when a run finishes but an expectation fails (for `explain`: when B
+is not reachable); 2 when the input is wrong (a scenario that does not validate, a file that is not a capture, a bad argument), with the
 message on stderr and no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -22,6 +24,7 @@ from typing import IO, Any, Dict, List, Optional, Sequence
 from vpcsim import _core
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
+from vpcsim import tables as tables_mod
 
 __all__ = ["main"]
 
@@ -141,7 +144,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
             if item["kind"] == "udp":
                 to = f"{to}:{item['port']}"
             elif item["kind"] == "listen":
-                to = f"udp {item['port']}"
+                to = f"{item.get('protocol', 'udp')} {item['port']}"
             met = item["expect_met"]
             rows.append(
                 [
@@ -181,18 +184,41 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
                 counts[drop["reason"]] = counts.get(drop["reason"], 0) + 1
             by_reason = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
             out.write(f"  ... and {len(drops) - MAX_DROPS_SHOWN} more (all drops by reason: {by_reason})\n")
+    explained = results["explain"]
+    if explained:
+        out.write("\nexplain:\n")
+        rows = [["#", "id", "from", "to", "proto", "verdict", "blocked by", "expect", "result"]]
+        for item in explained:
+            met = item["expect_met"]
+            expect = " ".join(x for x in (item["expect"], item["expect_blocked_by"] and f"by {item['expect_blocked_by']}") if x)
+            blocked = "" if item["reachable"] else f"{item['blocked_kind']} {item['blocked_by']} ({item['direction']})"
+            rows.append(
+                [
+                    str(item["index"]),
+                    item["id"] or "-",
+                    item["from"],
+                    item["to"],
+                    item["proto"] + ("" if item["port"] is None else f"/{item['port']}"),
+                    "reachable" if item["reachable"] else item["code"],
+                    blocked,
+                    expect or "-",
+                    "" if met is None else ("met" if met else "FAILED"),
+                ]
+            )
+        _table(rows, out)
     expected = [t for t in traffic if t["expect"] is not None]
+    expected += [e for e in explained if e["expect_met"] is not None]
     failed = [t for t in expected if not t["expect_met"]]
     out.write("\n")
     if not expected:
         out.write("no expectations to check\n")
     elif failed:
-        names = ", ".join(t["id"] or f"#{t['index']}" for t in failed)
+        names = ", ".join(t["id"] or (f"explain[{t['index']}]" if t in explained else f"#{t['index']}") for t in failed)
         out.write(f"{len(failed)} of {len(expected)} expectations FAILED: {names}\n")
     else:
         out.write(f"{len(expected)} of {len(expected)} expectations met\n")
     if written is not None:
-        pcaps = len(run.scenario.capture)
+        pcaps = len(run.captured)
         out.write(f"wrote {written}/: results.json, trace.jsonl, {pcaps} pcap{'s' if pcaps != 1 else ''}\n")
 
 
@@ -219,6 +245,27 @@ def _cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     sc = scenario_mod.load(args.file)
     out.write(f"{args.file}: ok: {sc.summary()}\n")
     return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    if args.proto != "icmp" and args.port is None:
+        raise _InputError(f"--port: a {args.proto} probe needs a destination port")
+    if args.proto == "icmp" and args.port is not None:
+        raise _InputError("--port: an icmp probe (echo request) has no port")
+    sc = scenario_mod.load(args.file)
+    if sc.cloud.empty:
+        raise _InputError(f"{args.file}: has no vpcs or internet hosts: explain answers questions about the cloud")
+    run = sc.run(until=_parse_until(args.until))  # the scenario's own traffic first, as `vpcsim run` does
+    try:
+        answer = run.cloud.explain(args.source, args.to, args.proto, args.port or 0)
+    except Error as error:
+        raise _InputError(f"explain: {error}") from None
+    if args.json:
+        json.dump(tables_mod.explain_record(answer), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(answer.to_text())
+    return EXIT_OK if answer.reachable else EXIT_EXPECT_FAILED
 
 
 # --- subnet ---------------------------------------------------------------------------------------
@@ -421,6 +468,21 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", metavar="FILE")
     validate.set_defaults(handler=_cmd_validate)
 
+    explain = commands.add_parser(
+        "explain", help="can A reach B? a probe through the scenario's cloud, explained hop by hop",
+        description="Build the scenario, run its traffic, then send one probe (TCP SYN, UDP datagram or ICMP echo) "
+                    "from A to B and print what each route table, network ACL, security group and gateway decided. "
+                    "Exit status 0 when B is reachable, 1 when it is not.")
+    explain.add_argument("file", metavar="FILE", help="a scenario YAML file with vpcs (and internet hosts)")
+    explain.add_argument("--from", dest="source", metavar="A", required=True, help="an instance or internet host")
+    explain.add_argument("--to", metavar="B", required=True,
+                         help="an instance, internet host, NAT gateway or address")
+    explain.add_argument("--proto", choices=("tcp", "udp", "icmp"), default="tcp", help="the probe's protocol (tcp)")
+    explain.add_argument("--port", metavar="N", type=_port, help="destination port (tcp and udp)")
+    explain.add_argument("--until", metavar="T", help="how long the scenario's traffic runs first (overrides the file's)")
+    explain.add_argument("--json", action="store_true", help="print the answer as JSON")
+    explain.set_defaults(handler=_cmd_explain)
+
     subnet = commands.add_parser("subnet", help="subnet arithmetic: masks, ranges, splits, AWS reservations",
                                  description="Network, netmask, broadcast, usable range and count of a CIDR block.")
     subnet.add_argument("cidr", metavar="CIDR", help="such as 10.0.0.0/16")
@@ -437,6 +499,12 @@ def _parser() -> argparse.ArgumentParser:
     decode.add_argument("-v", "--verbose", action="store_true", help="show every layer and field")
     decode.set_defaults(handler=_cmd_decode)
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port (1-65535)")
+    return int(text)
 
 
 def _seed(text: str) -> int:

@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 EXPECT_VALUES = ("reply", "unreachable", "timeout")
-NOT_YET = "not supported yet (arrives with the cloud issue)"
 
 _NO_ID = 0xFFFFFFFF
 _MAX_U64 = 2**64 - 1
@@ -396,19 +395,16 @@ def _check_keys(
     data: _Map,
     allowed: Sequence[str],
     *,
-    not_yet: Sequence[str] = (),
     elsewhere: Optional[Dict[str, str]] = None,
 ) -> None:
-    """Rejects keys not in `allowed`: not-yet-supported ones say so, keys known in another kind of
-    object say where they belong (`elsewhere` maps key -> message), others get a suggestion."""
+    """Rejects keys not in `allowed`: keys known in another kind of object say where they belong
+    (`elsewhere` maps key -> message), others get a suggestion."""
     for key in data:
         if key in allowed:
             continue
         where = at.key_itself(data, key)
         if not isinstance(key, str):
             raise where.error(f"unknown key {key!r}: keys are text")
-        if key in not_yet:
-            raise where.error(NOT_YET)
         if elsewhere and key in elsewhere:
             raise where.error(elsewhere[key])
         raise where.error(_unknown("key", key, allowed))
@@ -605,6 +601,11 @@ class Scenario:
     capture: List[str]  # "node.iface" endpoints, in order
     file: str
     capture_at: Dict[str, _At] = field(default_factory=dict)
+    cloud: "_cloud.CloudSpec" = field(default_factory=lambda: _cloud.CloudSpec())
+    # Captures of nodes the cloud makes, whose interfaces are known once it is built: the items
+    # ("node" or "node.iface") with where they are, and whether `capture: all` takes them all.
+    capture_cloud: List[Tuple[str, _At]] = field(default_factory=list)
+    capture_all: bool = False
     # The network load() built to check the file, never run: the first build() with the same seed
     # (and nothing to capture) returns it instead of building the same network again.
     _validated: Optional["Run"] = field(default=None, repr=False, compare=False)
@@ -616,7 +617,7 @@ class Scenario:
         OUT/<node>-<interface>.pcap. Simulator errors are raised as ScenarioError at their field."""
         seed = self.seed if seed is None else seed
         validated, self._validated = self._validated, None
-        if validated is not None and validated.seed == seed and (out is None or not self.capture):
+        if validated is not None and validated.seed == seed and (out is None or not validated.captured):
             return validated
         return _Builder(self, seed, out).build()
 
@@ -651,16 +652,27 @@ class Scenario:
         for node in self.nodes.values():
             counts[node.kind] = counts.get(node.kind, 0) + 1
         parts = ", ".join(f"{c} {k}{'s' if c != 1 else ''}" for k, c in counts.items())
+        captured = len(self.capture) if self._validated is None else len(self._validated.captured)
+        cloud = ""
+        if not self.cloud.empty:
+            vpcs = self.cloud.vpcs.values()
+            cloud = (
+                f"{len(vpcs)} VPC{'s' if len(vpcs) != 1 else ''} ({sum(len(v.subnets) for v in vpcs)} subnets, "
+                f"{sum(len(v.instances) for v in vpcs)} instances), {len(self.cloud.hosts)} internet hosts, "
+            )
+        explain = f", {len(self.cloud.explain)} explain items" if self.cloud.explain else ""
         return (
-            f"{self.name}: {len(self.nodes)} nodes ({parts}), {len(self.links)} links, "
-            f"{len(self.traffic)} traffic items, {len(self.capture)} captured interfaces"
+            f"{self.name}: {len(self.nodes)} nodes{f' ({parts})' if parts else ''}, {len(self.links)} links, {cloud}"
+            f"{len(self.traffic)} traffic items{explain}, {captured} captured interfaces"
         )
 
 
 # --- validation ---------------------------------------------------------------------------------
 
-_TOP_KEYS = ("name", "description", "seed", "until", "nodes", "links", "traffic", "capture")
-_TOP_NOT_YET = ("vpcs", "internet", "explain")
+_TOP_KEYS = (
+    "name", "description", "seed", "until", "nodes", "links", "vpcs", "peerings", "internet", "traffic", "explain",
+    "capture",
+)
 _NODE_KINDS = ("host", "switch", "router", "nat")
 _IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
@@ -700,12 +712,13 @@ class _Validator:
         self.top = _At(file, "", 1)
         self.interface_sets: Dict[str, FrozenSet[str]] = {}  # node -> its interface names, for links
         self.switch_ends: Dict[str, Tuple[str, None]] = {}  # a link end that names a switch -> endpoint()
+        self.cloud = _cloud.CloudSpec()
 
     def validate(self) -> Scenario:
         if self.data is None:
             raise self.top.error("the file is empty: a scenario needs at least a name and nodes")
         data = _mapping(self.top, self.data, "a mapping (name, nodes, links, traffic, ...)")
-        _check_keys(self.top, data, _TOP_KEYS, not_yet=_TOP_NOT_YET)
+        _check_keys(self.top, data, _TOP_KEYS)
         if "name" not in data:
             raise _At(self.file, "", data.line).error("missing 'name' (every scenario is named)")
         name = _text(self.top.key(data, "name"), data["name"])
@@ -718,26 +731,40 @@ class _Validator:
         until = None
         if data.get("until") is not None:
             until = _duration(self.top.key(data, "until"), data["until"])
-        if "nodes" not in data:
+        has_cloud = data.get("vpcs") is not None or data.get("internet") is not None
+        if "nodes" not in data and not has_cloud:
             raise _At(self.file, "", data.line).error("missing 'nodes' (the hosts, switches and routers)")
-        nodes = self.nodes(self.top.key(data, "nodes"), data["nodes"])
+        nodes: Dict[str, NodeSpec] = {}
+        if "nodes" in data:
+            nodes = self.nodes(self.top.key(data, "nodes"), data["nodes"], empty_ok=has_cloud)
+        cloud_validator = _cloud.CloudValidator(self.top, data, list(nodes))
+        self.cloud = cloud_validator.validate()
         links: List[LinkSpec] = []
         if data.get("links") is not None:
             links = self.links(self.top.key(data, "links"), data["links"], nodes)
         traffic: List[TrafficSpec] = []
+        ids: Dict[str, _At] = {}
         if data.get("traffic") is not None:
-            traffic = self.traffic(self.top.key(data, "traffic"), data["traffic"], nodes)
+            traffic = self.traffic(self.top.key(data, "traffic"), data["traffic"], nodes, ids)
+        if data.get("explain") is not None:
+            eat = self.top.key(data, "explain")
+            if self.cloud.empty:
+                raise eat.error("explain answers questions about the cloud: add vpcs (and internet hosts) to ask them")
+            self.cloud.explain = cloud_validator.explain(eat, data["explain"], ids)
         capture: List[str] = []
         capture_at: Dict[str, _At] = {}
+        sc = Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at, cloud=self.cloud)
         if data.get("capture") is not None:
-            capture, capture_at = self.capture(self.top.key(data, "capture"), data["capture"], nodes, links)
-        return Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at)
+            self.capture(sc, self.top.key(data, "capture"), data["capture"], nodes, links)
+        return sc
 
     # -- nodes -----------------------------------------------------------------------------------
 
-    def nodes(self, at: _At, value: Any) -> Dict[str, NodeSpec]:
+    def nodes(self, at: _At, value: Any, *, empty_ok: bool = False) -> Dict[str, NodeSpec]:
+        if value is None and empty_ok:
+            return {}
         data = _mapping(at, value, "a mapping of node names to nodes")
-        if not data:
+        if not data and not empty_ok:
             raise at.error("a scenario needs at least one node")
         nodes: Dict[str, NodeSpec] = {}
         for name, spec in data.items():
@@ -1028,8 +1055,11 @@ class _Validator:
         text = _text(at, value)
         if _looks_like_address(text):
             return _address(at, text)
+        if text in self.cloud.endpoints:
+            return text  # its address depends on the sender (Cloud.address_of)
         if text not in nodes:
-            hint = _suggest(text, list(nodes)) or f"nodes: {', '.join(nodes)}"
+            known = list(nodes) + list(self.cloud.endpoints)
+            hint = _suggest(text, known) or f"nodes: {', '.join(known)}"
             raise at.error(f"'{text}' is neither an address nor a node ({hint})")
         node = nodes[text]
         if not node.is_ip:
@@ -1040,16 +1070,20 @@ class _Validator:
 
     def sender(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> str:
         name = _text(at, value)
+        kind = self.cloud.endpoints.get(name)
+        if kind is not None:
+            if kind == "NAT gateway":
+                raise at.error(f"{name} is a NAT gateway: it runs no applications (use an instance or internet host)")
+            return name
         if name not in nodes:
-            raise at.error(_unknown("node", name, list(nodes)))
+            raise at.error(_unknown("node", name, list(nodes) + self.cloud.senders()))
         if not nodes[name].is_ip:
             raise at.error(f"{name} is a switch: it runs no applications (use a host or a router)")
         return name
 
-    def traffic(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> List[TrafficSpec]:
+    def traffic(self, at: _At, value: Any, nodes: Dict[str, NodeSpec], ids: Dict[str, _At]) -> List[TrafficSpec]:
         data = _sequence(at, value, "a list of traffic items")
         items: List[TrafficSpec] = []
-        ids: Dict[str, _At] = {}
         listening: Dict[Tuple[str, int], _At] = {}
         for index, item in enumerate(data):
             iat = at.item(data, index)
@@ -1188,11 +1222,9 @@ class _Validator:
 
     # -- capture ---------------------------------------------------------------------------------
 
-    def capture(
-        self, at: _At, value: Any, nodes: Dict[str, NodeSpec], links: List[LinkSpec]
-    ) -> Tuple[List[str], Dict[str, _At]]:
+    def capture(self, sc: Scenario, at: _At, value: Any, nodes: Dict[str, NodeSpec], links: List[LinkSpec]) -> None:
         """The endpoints to capture: `all`, or a list of node.iface, switch ports (sw1.p2) and node
-        names (every interface of that node)."""
+        names (every interface of that node). Nodes the cloud makes are checked when it is built."""
         ports: Dict[str, List[str]] = {name: [] for name, n in nodes.items() if n.kind == "switch"}
         for link in links:
             for end in link.ends:
@@ -1209,6 +1241,7 @@ class _Validator:
         if isinstance(value, str):
             if value != "all":
                 raise at.error(f"expected all or a list of interfaces, got '{value}'")
+            sc.capture_all = True
             for name in nodes:
                 for iface in interfaces_of(name):
                     chosen.append(f"{name}.{iface}")
@@ -1219,8 +1252,11 @@ class _Validator:
                 iat = at.item(data, index)
                 text = _text(iat, item)
                 node_name, dot, iface = text.partition(".")
+                if node_name not in nodes and _cloud.makes_node(self.cloud, node_name):
+                    sc.capture_cloud.append((text, iat))
+                    continue
                 if node_name not in nodes:
-                    raise iat.error(_unknown("node", node_name, list(nodes)))
+                    raise iat.error(_unknown("node", node_name, list(nodes) + list(self.cloud.names)))
                 names = interfaces_of(node_name)
                 if not dot:
                     if not names:
@@ -1246,7 +1282,7 @@ class _Validator:
             if file_name in files:
                 raise where[endpoint].error(f"{endpoint} and {files[file_name]} would both be written to {file_name}")
             files[file_name] = endpoint
-        return chosen, where
+        sc.capture, sc.capture_at = chosen, where
 
 
 def _pcap_name(endpoint: str) -> str:
@@ -1325,13 +1361,14 @@ class _Builder:
         for link, actual in zip(sc.links, ends):
             if actual != link.ends:  # the port names documented (p1, p2, ... in link order) must hold
                 raise link.at.error(f"internal: expected ends {link.ends}, the simulator made {actual}")
+        cloud = _cloud.build(net, sc.cloud)
+        captured, where = self.captured(net)
         captures = []
-        if self.out is not None and sc.capture:
+        if self.out is not None and captured:
             self.out.mkdir(parents=True, exist_ok=True)
-            for endpoint in sc.capture:
+            for endpoint in captured:
                 path = str(self.out / _pcap_name(endpoint))
-                at = sc.capture_at.get(endpoint, _At(sc.file, "capture", 1))
-                captures.append(self.guarded(at, partial(_core.capture, net, endpoint, path)))
+                captures.append(self.guarded(where[endpoint], partial(_core.capture, net, endpoint, path)))
         apps: List[Any] = []
         resolved: List[Optional[str]] = []
         for item in sc.traffic:
@@ -1339,12 +1376,50 @@ class _Builder:
             address = None
             if item.destination is not None:
                 address = item.destination
-                if not _looks_like_address(address):
+                if address in sc.cloud.endpoints:
+                    # Private from the same or a peered VPC, public from anywhere else.
+                    address = str(cloud.address_of(address, item.node))
+                elif not _looks_like_address(address):
                     target: Any = net.node(address)
                     address = str(target.primary_address)
             resolved.append(address)
             apps.append(self.guarded(item.at, partial(_start, sender, item, address)))
-        return Run(sc, self.seed, net, apps, resolved, captures)
+        return Run(sc, self.seed, net, apps, resolved, captures, cloud, captured)
+
+    def captured(self, net: Any) -> Tuple[List[str], Dict[str, _At]]:
+        """Every endpoint to capture ("node.iface"), with where the file asks for it: the validated
+        ones, then those of nodes the cloud made (all of them for `capture: all`), in creation order."""
+        sc = self.sc
+        captured = list(sc.capture)
+        where = {e: sc.capture_at.get(e, _At(sc.file, "capture", 1)) for e in captured}
+        if sc.cloud.empty:
+            return captured, where
+        requests: List[Tuple[str, _At]] = list(sc.capture_cloud)
+        if sc.capture_all:
+            at = next(iter(sc.capture_at.values()), _At(sc.file, "capture", 1))
+            requests = [(node.name, at) for node in net.nodes if node.name not in sc.nodes and node.interfaces]
+        files = {_pcap_name(e): e for e in captured}
+        for text, at in requests:
+            node_name, dot, iface = text.partition(".")
+            node: Any = net.node(node_name)
+            names = [i.name for i in node.interfaces]
+            if dot and iface not in names:
+                hint = _suggest(iface, names)
+                raise at.error(f"unknown interface '{text}' ({node_name} has {', '.join(names) or 'no interfaces'}"
+                               f"{'; ' + hint if hint else ''})")
+            if not names:
+                raise at.error(f"{node_name} has no interfaces to capture")
+            for endpoint in [text] if dot else [f"{node_name}.{i}" for i in names]:
+                if endpoint in where:
+                    first = where[endpoint]
+                    raise at.error(f"{endpoint} is captured twice (also {first.path}, line {first.line})")
+                file_name = _pcap_name(endpoint)
+                if file_name in files:
+                    raise at.error(f"{endpoint} and {files[file_name]} would both be written to {file_name}")
+                files[file_name] = endpoint
+                captured.append(endpoint)
+                where[endpoint] = at
+        return captured, where
 
 
 def _add_nat_rules(builder: _Builder, nat: Any, spec: NatSpec) -> None:
@@ -1414,13 +1489,24 @@ class Run:
     executed, ``results`` (the dict written to results.json)."""
 
     def __init__(
-        self, scenario: Scenario, seed: int, network: Any, apps: List[Any], destinations: List[Optional[str]], captures: List[Any]
+        self,
+        scenario: Scenario,
+        seed: int,
+        network: Any,
+        apps: List[Any],
+        destinations: List[Optional[str]],
+        captures: List[Any],
+        cloud: Any = None,
+        captured: Optional[List[str]] = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
         self.network = network
+        self.cloud = cloud  # the vpcsim.Cloud, when the file has vpcs or internet hosts
         self.apps = apps
         self.destinations = destinations
+        self.captured = list(scenario.capture) if captured is None else captured  # "node.iface", in order
+        self.answers: List[Any] = []  # an ExplainAnswer per explain item, once executed
         self._captures = captures
         self.results: Dict[str, Any] = {}
         self.wall_seconds = 0.0
@@ -1451,6 +1537,10 @@ class Run:
                     step *= 2
                 elif spent > 0.2:
                     step = max(step // 2, 1)
+        # Explain's probes go out once the traffic is done (or the run reached `until`), one by one.
+        self.answers = [
+            self.cloud.explain(e.source, e.to, e.proto, e.port) for e in self.scenario.cloud.explain
+        ]
         self.wall_seconds = time.monotonic() - started
         for capture in self._captures:
             capture.flush()
@@ -1465,9 +1555,14 @@ class Run:
         return traffic
 
     @property
+    def explained(self) -> List[Dict[str, Any]]:
+        explained: List[Dict[str, Any]] = self.results.get("explain", [])
+        return explained
+
+    @property
     def failed(self) -> List[Dict[str, Any]]:
-        """The traffic items whose expectation was not met."""
-        return [t for t in self.traffic if t["expect_met"] is False]
+        """The traffic and explain items whose expectation was not met."""
+        return [t for t in self.traffic + self.explained if t["expect_met"] is False]
 
     @property
     def all_met(self) -> bool:
@@ -1477,32 +1572,45 @@ class Run:
         net = self.network
         traffic = [self._traffic_result(item, app, dest) for item, app, dest in zip(self.scenario.traffic, self.apps, self.destinations)]
         tables: Dict[str, Any] = {}
-        for spec in self.scenario.nodes.values():
-            node = net.node(spec.name)
-            if spec.is_ip:
-                tables[spec.name] = {
+        # The file's nodes, then (with a cloud) every node it made, in creation order.
+        nodes = [net.node(name) for name in self.scenario.nodes]
+        if self.cloud is not None:
+            nodes += [node for node in net.nodes if node.name not in self.scenario.nodes]
+        for node in nodes:
+            if isinstance(node, _core.IpNode):
+                tables[node.name] = {
                     "arp": [
                         {"ip": str(e.ip), "mac": str(e.mac), "state": e.state, "interface": e.interface}
                         for e in node.arp_table()
                     ],
                     "routes": [str(r) for r in node.routes()],
                 }
-                if spec.kind == "nat":
-                    tables[spec.name]["translations"] = _tables.nat_translations_records(node)
+                if isinstance(node, _core.NatRouter):
+                    tables[node.name]["translations"] = _tables.nat_translations_records(node)
             else:
-                tables[spec.name] = {
+                tables[node.name] = {
                     "macs": [{"mac": str(e.mac), "port": e.port, "age_ms": e.age_ms} for e in node.mac_table()]
                 }
         drops = self._drop_records()
-        return {
+        results = {
             "scenario": self.scenario.name,
             "seed": self.seed,
             "simulated_seconds": net.now_ns / 1e9,
             "traffic": traffic,
             "tables": tables,
             "drops": drops,
-            "explain": [],
+            "explain": [_cloud.explain_result(e, a) for e, a in zip(self.scenario.cloud.explain, self.answers)],
         }
+        if self.cloud is not None:
+            results["vpcs"] = {
+                vpc.name: {
+                    "route_tables": _tables.route_tables_records(vpc),
+                    "security_groups": _tables.security_groups_records(vpc),
+                    "network_acls": _tables.network_acls_records(vpc),
+                }
+                for vpc in self.cloud.vpcs
+            }
+        return results
 
     def _traffic_result(self, item: TrafficSpec, app: Any, destination: Optional[str]) -> Dict[str, Any]:
         outcome = app.outcome
@@ -1633,7 +1741,7 @@ class Run:
         self.network.trace.write_jsonl(str(directory / "trace.jsonl"))
 
     def pcap_paths(self, out: Union[str, "os.PathLike[str]"]) -> List[Path]:
-        return [Path(out) / _pcap_name(e) for e in self.scenario.capture]
+        return [Path(out) / _pcap_name(e) for e in self.captured]
 
 
 def _error(source: Any, icmp_type: int, code: int, text: str) -> Dict[str, Any]:
@@ -1700,3 +1808,7 @@ def run(
 ) -> Run:
     """load(path).run(...): the whole `vpcsim run` in one call."""
     return load(path).run(out, seed=seed, until=until, progress=progress)
+
+
+# The cloud layer's sections (after everything above, which it uses).
+from vpcsim import scenario_cloud as _cloud  # noqa: E402

@@ -25,14 +25,33 @@ without vpcsim's own types.
 | ``ping_results(ping)`` | echo request | seq, status, source, ttl, rtt_ms, error, icmp_type, icmp_code |
 | ``traceroute_hops(tr)`` | probe | ttl, probe, port, answered, source, rtt_ms, icmp_type, icmp_code |
 | ``nat_translations(nat)`` | conntrack entry | protocol, state, tcp_state, src, src_port, dst, dst_port, reply_src, reply_src_port, reply_dst, reply_dst_port, snat, dnat, expires_in_s, text |
+| ``route_tables(vpc or table)`` | VPC route | vpc, table, main, destination, target, target_kind, state, subnets, text |
+| ``security_groups(vpc or group)`` | security-group rule | vpc, group, direction, proto, ports, cidr, peer_group, description, text |
+| ``network_acls(vpc or acl)`` | network ACL rule (with the final ``*``) | vpc, acl, direction, number, proto, ports, cidr, action, subnets, text |
+| ``explain_hops(answer)`` | component the probe met | step, direction, kind, component, action, detail |
+
+``explain_record(answer)`` is one explain answer as a dict (what results.json holds for it).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from vpcsim._core import IpNode, NatRouter, Network, Ping, Switch, TraceEvent, Traceroute
+from vpcsim._core import (
+    ExplainAnswer,
+    IpNode,
+    NatRouter,
+    Network,
+    NetworkAcl,
+    Ping,
+    RouteTable,
+    SecurityGroup,
+    Switch,
+    TraceEvent,
+    Traceroute,
+    Vpc,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas  # type: ignore[import-untyped, import-not-found, unused-ignore]
@@ -40,11 +59,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ARP_TABLE_COLUMNS",
     "DROPS_COLUMNS",
+    "EXPLAIN_HOPS_COLUMNS",
     "INTERFACES_COLUMNS",
     "MAC_TABLE_COLUMNS",
     "NAT_TRANSLATIONS_COLUMNS",
+    "NETWORK_ACLS_COLUMNS",
     "PING_RESULTS_COLUMNS",
     "ROUTES_COLUMNS",
+    "ROUTE_TABLES_COLUMNS",
+    "SECURITY_GROUPS_COLUMNS",
     "TRACEROUTE_HOPS_COLUMNS",
     "TRACE_COLUMNS",
     "Record",
@@ -52,16 +75,25 @@ __all__ = [
     "arp_table_records",
     "drops",
     "drops_records",
+    "explain_hops",
+    "explain_hops_records",
+    "explain_record",
     "interfaces",
     "interfaces_records",
     "mac_table",
     "mac_table_records",
     "nat_translations",
     "nat_translations_records",
+    "network_acls",
+    "network_acls_records",
     "ping_results",
     "ping_results_records",
+    "route_tables",
+    "route_tables_records",
     "routes",
     "routes_records",
+    "security_groups",
+    "security_groups_records",
     "trace",
     "trace_records",
     "traceroute_hops",
@@ -109,6 +141,10 @@ INTERFACES_COLUMNS = (
 )
 PING_RESULTS_COLUMNS = ("seq", "status", "source", "ttl", "rtt_ms", "error", "icmp_type", "icmp_code")
 TRACEROUTE_HOPS_COLUMNS = ("ttl", "probe", "port", "answered", "source", "rtt_ms", "icmp_type", "icmp_code")
+ROUTE_TABLES_COLUMNS = ("vpc", "table", "main", "destination", "target", "target_kind", "state", "subnets", "text")
+SECURITY_GROUPS_COLUMNS = ("vpc", "group", "direction", "proto", "ports", "cidr", "peer_group", "description", "text")
+NETWORK_ACLS_COLUMNS = ("vpc", "acl", "direction", "number", "proto", "ports", "cidr", "action", "subnets", "text")
+EXPLAIN_HOPS_COLUMNS = ("step", "direction", "kind", "component", "action", "detail")
 
 _NO_ID = 0xFFFFFFFF
 
@@ -128,7 +164,7 @@ def _frame(table: str, rows: List[Record], columns: Sequence[str]) -> "pandas.Da
     return pd.DataFrame.from_records(rows, columns=list(columns))
 
 
-def _require(table: str, value: object, kind: type, what: str) -> None:
+def _require(table: str, value: object, kind: "type | Tuple[type, ...]", what: str) -> None:
     if not isinstance(value, kind):
         raise TypeError(f"tables.{table}() takes {what}, got {type(value).__name__}")
 
@@ -318,6 +354,148 @@ def traceroute_hops_records(tr: Traceroute) -> List[Record]:
     return rows
 
 
+# --- the cloud: VPC route tables, security groups, network ACLs, explain -------------------------------
+
+
+def _each(table: str, value: object, kind: type, plural: str, what: str) -> List[Any]:
+    """The objects a cloud table is about: one of `kind`, or all of them in a Vpc (its `plural`)."""
+    if isinstance(value, Vpc):
+        return list(getattr(value, plural))
+    _require(table, value, (kind, Vpc), what)
+    return [value]
+
+
+def _subnets_using(vpc: Vpc, attribute: str, name: str) -> str:
+    return " ".join(s.name for s in vpc.subnets if getattr(s, attribute).name == name)
+
+
+def route_tables_records(value: "Vpc | RouteTable") -> List[Record]:
+    """Every route of a route table (or of each table of a VPC), ``local`` first, with its state
+    (``active``, or ``blackhole`` when its target is gone) and the subnets that use the table
+    (space-separated; the main table counts the subnets without a table of their own)."""
+    rows = []
+    for table in _each("route_tables", value, RouteTable, "route_tables", "a Vpc or a RouteTable"):
+        vpc = table.vpc
+        subnets = _subnets_using(vpc, "route_table", table.name)
+        for route in table.routes():
+            rows.append(
+                {
+                    "vpc": vpc.name,
+                    "table": table.name,
+                    "main": table.is_main,
+                    "destination": str(route.destination),
+                    "target": route.target,
+                    "target_kind": route.target_kind,
+                    "state": route.state,
+                    "subnets": subnets,
+                    "text": str(route),
+                }
+            )
+    return rows
+
+
+def security_groups_records(value: "Vpc | SecurityGroup") -> List[Record]:
+    """Every rule of a security group (or of each group of a VPC): ingress rules, then egress.
+    The peer is ``cidr`` or ``peer_group`` (the other is None)."""
+    rows = []
+    for group in _each("security_groups", value, SecurityGroup, "security_groups", "a Vpc or a SecurityGroup"):
+        for rule in list(group.ingress) + list(group.egress):
+            rows.append(
+                {
+                    "vpc": group.vpc,
+                    "group": group.name,
+                    "direction": rule.direction,
+                    "proto": rule.proto,
+                    "ports": rule.ports,
+                    "cidr": None if rule.cidr is None else str(rule.cidr),
+                    "peer_group": rule.group,
+                    "description": rule.description,
+                    "text": str(rule),
+                }
+            )
+    return rows
+
+
+def network_acls_records(value: "Vpc | NetworkAcl") -> List[Record]:
+    """Every rule of a network ACL (or of each ACL of a VPC), inbound then outbound, lowest number
+    first, each direction closed by the fixed ``*`` rule (``number`` None) that denies the rest.
+    ``subnets`` lists the subnets the ACL is applied to (from a Vpc only: an ACL alone does not know)."""
+    rows = []
+    vpc = value if isinstance(value, Vpc) else None
+    for acl in _each("network_acls", value, NetworkAcl, "network_acls", "a Vpc or a NetworkAcl"):
+        subnets = _subnets_using(vpc, "network_acl", acl.name) if vpc is not None else None
+        for direction in ("inbound", "outbound"):
+            for rule in acl.rules(direction):
+                rows.append(
+                    {
+                        "vpc": acl.vpc,
+                        "acl": acl.name,
+                        "direction": direction,
+                        "number": rule.number,
+                        "proto": rule.proto,
+                        "ports": rule.ports,
+                        "cidr": str(rule.cidr),
+                        "action": rule.action,
+                        "subnets": subnets,
+                        "text": str(rule),
+                    }
+                )
+            rows.append(
+                {
+                    "vpc": acl.vpc,
+                    "acl": acl.name,
+                    "direction": direction,
+                    "number": None,
+                    "proto": "all",
+                    "ports": "all",
+                    "cidr": "0.0.0.0/0",
+                    "action": "deny",
+                    "subnets": subnets,
+                    "text": "rule * (deny all traffic)",
+                }
+            )
+    return rows
+
+
+def explain_hops_records(answer: ExplainAnswer) -> List[Record]:
+    """What each component decided about explain's probe (``request``) and its ``reply``, in order."""
+    _require("explain_hops", answer, ExplainAnswer, "an ExplainAnswer (from cloud.explain())")
+    return [
+        {
+            "step": step,
+            "direction": hop.direction,
+            "kind": hop.kind,
+            "component": hop.component,
+            "action": hop.action,
+            "detail": hop.detail,
+        }
+        for step, hop in enumerate(answer.hops, start=1)
+    ]
+
+
+def explain_record(answer: ExplainAnswer) -> Record:
+    """One explain answer as plain data: the question, the verdict (``code`` is REACHABLE or why
+    not), where it was blocked (``direction`` request or reply, ``blocked_kind``, ``blocked_by``;
+    None when reachable), ``reason``, ``suggestion`` and the ``hops``, without the step numbers."""
+    _require("explain_record", answer, ExplainAnswer, "an ExplainAnswer (from cloud.explain())")
+    q = answer.query
+    return {
+        "from": q.from_,
+        "to": q.to,
+        "proto": q.protocol,
+        "port": None if q.protocol == "icmp" else q.port,
+        "destination": answer.destination,
+        "reachable": answer.reachable,
+        "code": answer.code,
+        "blocked_by": answer.blocked_by,
+        "blocked_kind": answer.blocked_kind,
+        "direction": answer.blocked_direction,
+        "reason": answer.reason or None,
+        "suggestion": answer.suggestion or None,
+        "hops": [{k: v for k, v in hop.items() if k != "step"} for hop in explain_hops_records(answer)],
+    }
+
+
 # --- DataFrames -------------------------------------------------------------------------------------
 
 
@@ -338,6 +516,26 @@ def mac_table(switch: Switch) -> "pandas.DataFrame":
 
 def nat_translations(nat: NatRouter) -> "pandas.DataFrame":
     return _frame("nat_translations", nat_translations_records(nat), NAT_TRANSLATIONS_COLUMNS)
+
+
+def route_tables(value: "Vpc | RouteTable") -> "pandas.DataFrame":
+    """:func:`route_tables_records` as a DataFrame."""
+    return _frame("route_tables", route_tables_records(value), ROUTE_TABLES_COLUMNS)
+
+
+def security_groups(value: "Vpc | SecurityGroup") -> "pandas.DataFrame":
+    """:func:`security_groups_records` as a DataFrame."""
+    return _frame("security_groups", security_groups_records(value), SECURITY_GROUPS_COLUMNS)
+
+
+def network_acls(value: "Vpc | NetworkAcl") -> "pandas.DataFrame":
+    """:func:`network_acls_records` as a DataFrame."""
+    return _frame("network_acls", network_acls_records(value), NETWORK_ACLS_COLUMNS)
+
+
+def explain_hops(answer: ExplainAnswer) -> "pandas.DataFrame":
+    """:func:`explain_hops_records` as a DataFrame."""
+    return _frame("explain_hops", explain_hops_records(answer), EXPLAIN_HOPS_COLUMNS)
 
 
 def trace(net: Network) -> "pandas.DataFrame":

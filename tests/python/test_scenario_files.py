@@ -106,16 +106,25 @@ def test_tshark_decodes_every_capture_cleanly(path: Path, tmp_path: Path, tshark
 # --- results.json and trace.jsonl schema ------------------------------------------------------------
 
 TRAFFIC_KEYS = ["index", "id", "kind", "from", "to", "outcome", "sent", "received", "rtt_ms", "errors", "expect", "expect_met"]
+EXPLAIN_KEYS = ["from", "to", "proto", "port", "destination", "reachable", "code", "blocked_by", "blocked_kind",
+                "direction", "reason", "suggestion", "hops"]
 DROP_KEYS = ["at_ns", "node", "interface", "packet_id", "reason", "detail"]
 TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivered", "dropped", "arp_resolved", "arp_failed", "icmp_error", "translated", "nat_unmapped"}
 
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
-    assert list(results) == ["scenario", "seed", "simulated_seconds", "traffic", "tables", "drops", "explain"]
+    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "drops", "explain"]
+    assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"])
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)
     assert isinstance(results["simulated_seconds"], float) and results["simulated_seconds"] >= 0
-    assert results["explain"] == []
+    assert [e["index"] for e in results["explain"]] == list(range(len(sc.cloud.explain)))
+    for item in results["explain"]:
+        assert list(item) == ["index", "id", *EXPLAIN_KEYS, "expect", "expect_blocked_by", "expect_met"]
+        assert item["reachable"] == (item["code"] == "REACHABLE")
+        assert all(list(hop) == ["direction", "kind", "component", "action", "detail"] for hop in item["hops"])
+    for vpc in results.get("vpcs", {}).values():
+        assert list(vpc) == ["route_tables", "security_groups", "network_acls"]
     assert [t["index"] for t in results["traffic"]] == list(range(len(sc.traffic)))
     for item in results["traffic"]:
         assert set(TRAFFIC_KEYS) <= set(item)
@@ -137,14 +146,18 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         for hop in item.get("hops", []):
             assert list(hop) == ["ttl", "probe", "from", "rtt_ms"]
             assert (hop["from"] is None) == (hop["rtt_ms"] is None)
-    assert list(results["tables"]) == list(sc.nodes)
+    # The file's nodes, then (with a cloud) the nodes the cloud made.
+    assert list(results["tables"])[: len(sc.nodes)] == list(sc.nodes)
+    assert sc.cloud.empty == (len(results["tables"]) == len(sc.nodes))
     for name, table in results["tables"].items():
-        if sc.nodes[name].kind == "switch":
+        if "macs" in table:
             assert list(table) == ["macs"]
             for entry in table["macs"]:
                 assert list(entry) == ["mac", "port", "age_ms"]
         else:
-            assert list(table) == (["arp", "routes", "translations"] if sc.nodes[name].kind == "nat" else ["arp", "routes"])
+            assert list(table) in (["arp", "routes", "translations"], ["arp", "routes"])
+            if name in sc.nodes:
+                assert ("translations" in table) == (sc.nodes[name].kind == "nat")
             for entry in table.get("translations", []):
                 assert tuple(entry) == tables.NAT_TRANSLATIONS_COLUMNS
             for entry in table["arp"]:

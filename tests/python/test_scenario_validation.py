@@ -12,7 +12,6 @@ from vpcsim import scenario
 from vpcsim.scenario import ScenarioError
 
 BAD_DIR = Path(__file__).resolve().parent / "data" / "bad"
-NOT_YET = "not supported yet (arrives with the cloud issue)"
 
 # file -> "LINE: PATH: MESSAGE" (the message is str(error) without the leading "FILE:").
 EXPECTED = {
@@ -24,17 +23,37 @@ EXPECTED = {
     "bad_node_name.yaml": "3: nodes.'web server': web server: name: node names cannot contain '.', '/', '\\' or spaces",
     "bad_route_prefix.yaml": "8: nodes.h1.routes[0].to: invalid IPv4 prefix '10.9.0.1/16': host bits are set (the network is 10.9.0.0/16)",
     "capture_unknown_port.yaml": "9: capture[1]: unknown interface 'sw1.p3' (sw1 has p1, p2; a switch's ports are p1, p2, ... in link order)",
+    "cloud_acl_duplicate_rule.yaml": "11: vpcs.main.network_acls.acl-a.inbound[1].rule: rule 100 is given twice in inbound (also vpcs.main.network_acls.acl-a.inbound[0], line 10)",
+    "cloud_capture_unknown_interface.yaml": "7: capture[0]: unknown interface 'main-router.public-b' (main-router has public-a; did you mean 'public-a'?)",
+    "cloud_explain_port_on_icmp.yaml": "11: explain[0].port: an icmp probe (echo request) has no port",
+    "cloud_explain_unknown_component.yaml": "11: explain[0].blocked_by: unknown component 'web-gs' (did you mean 'web'?)",
+    "cloud_explain_unknown_from.yaml": "10: explain[0].from: unknown instance or internet host 'wbe' (did you mean 'web'?)",
+    "cloud_internet_host_in_vpc.yaml": "9: internet.hosts.ext: ext: ip: 10.0.1.50 is inside VPC main (10.0.0.0/16); internet hosts live outside every VPC",
+    "cloud_name_clash.yaml": "9: vpcs.main.instances.web: instance 'web' has the name of node 'web' (node names are shared)",
+    "cloud_overlapping_subnets.yaml": "7: vpcs.main.subnets.public-b.cidr: public-b: cidr: 10.0.1.128/25 overlaps subnet public-a (10.0.1.0/24)",
+    "cloud_peering_unknown_vpc.yaml": "8: peerings.pcx-ab.vpcs[1]: unknown VPC 'other' (expected one of: main)",
+    "cloud_public_ip_taken.yaml": "9: vpcs.main.instances.api.public_ip: api: public_ip: 198.51.100.10 is already the public address of web",
+    "cloud_reserved_address.yaml": "8: vpcs.main.instances.web.ip: web: ip: 10.0.1.1 is reserved by AWS in subnet public-a: the VPC router (the first four addresses and the last one of every subnet are)",
+    "cloud_route_inside_vpc.yaml": "9: vpcs.main.route_tables.public[0]: public: routes[10.0.1.0/25]: a route more specific than the local route 10.0.0.0/16 must match a subnet's block exactly and point at a NAT gateway or an instance",
+    "cloud_sg_port_on_icmp.yaml": "9: vpcs.main.security_groups.web-sg.ingress[0].port: 'port' is for proto tcp or udp, not icmp (icmp takes icmp_type and icmp_code)",
+    "cloud_sg_rule_two_peers.yaml": "10: vpcs.main.security_groups.web-sg.ingress[0]: a rule needs 'from' (a CIDR block) or 'from_sg' (a security group), not both",
+    "cloud_subnet_outside_vpc.yaml": "7: vpcs.main.subnets.outside.cidr: outside: cidr: 10.1.0.0/24 is not inside VPC main (10.0.0.0/16)",
+    "cloud_traffic_unknown_destination.yaml": "10: traffic[0].ping: 'nat-b' is neither an address nor a node (nodes: web)",
+    "cloud_unknown_group.yaml": "11: vpcs.main.instances.web.security_groups[0]: unknown security group 'web-gs' (did you mean 'web-sg'?)",
+    "cloud_unknown_route_target.yaml": "9: vpcs.main.route_tables.public[0].target: VPC main has no internet gateway, NAT gateway, instance or peering connection named 'igw-mian'; did you mean 'igw-main'?",
+    "cloud_unknown_subnet.yaml": "8: vpcs.main.instances.web.subnet: unknown subnet 'publc-a' (did you mean 'public-a'?)",
+    "cloud_unknown_vpc_key.yaml": "7: vpcs.main.subnet: unknown key 'subnet' (did you mean 'subnets'?)",
+    "cloud_vpc_too_big.yaml": "3: vpcs.main.cidr: main: cidr: 10.0.0.0/8: AWS blocks are /16 to /28, not /8",
     "count_on_traceroute.yaml": "5: traffic[0].count: 'count' does not apply to a traceroute item (it takes: id, at, from, expect, traceroute, max_hops, queries, wait, first_ttl)",
     "duplicate_id.yaml": "6: traffic[1]: duplicate id 'p' (also traffic[0], line 5)",
     "duplicate_mac.yaml": "10: nodes.h2.interfaces.eth0.mac: h2.eth0: mac: 02:00:00:00:00:01 is already used by another interface",
     "duplicate_node.yaml": "5: duplicate key 'h1' (first given on line 3)",
     "duration_without_unit.yaml": "5: traffic[0].at: a duration needs a unit (ns, us, ms, s): write 5s or 5ms, not 5",
     "empty.yaml": "1: the file is empty: a scenario needs at least a name and nodes",
-    "explain.yaml": f"4: explain: {NOT_YET}",
+    "explain.yaml": "5: explain: explain answers questions about the cloud: add vpcs (and internet hosts) to ask them",
     "gateway_off_subnet.yaml": "7: nodes.h1.gateway: h1: route 0.0.0.0/0 via 10.0.2.1: gateway 10.0.2.1 is not on a connected subnet of h1 (Linux: 'Nexthop has invalid gateway')",
     "host_without_interface_in_link.yaml": "6: links[0]: h1 is a host: name one of its interfaces (h1.eth0)",
     "interfaces_as_list.yaml": "5: nodes.h1.interfaces: expected a mapping of interface names to {ip, mac, mtu}, got a list",
-    "internet.yaml": f"4: internet: {NOT_YET}",
     "linked_twice.yaml": "8: links[1]: h1.eth0 is already linked by links[0] (line 7)",
     "listen_tcp_and_udp.yaml": "6: traffic[0].listen: listen on one of udp or tcp, not both (use two listen items)",
     "listen_twice.yaml": "6: traffic[1]: h1 already listens on UDP 9000 (traffic[0], line 5)",
@@ -65,7 +84,6 @@ EXPECTED = {
     "unknown_node_in_link.yaml": "6: links[0]: unknown node 'h3' (expected one of: h1, h2)",
     "unknown_node_key.yaml": "5: nodes.h1.intefaces: unknown key 'intefaces' (did you mean 'interfaces'?)",
     "unknown_top_key.yaml": "2: nodez: unknown key 'nodez' (did you mean 'nodes'?)",
-    "vpcs.yaml": f"4: vpcs: {NOT_YET}",
     "yaml_syntax.yaml": "4: YAML syntax: expected ',' or '}', but got ':' (while parsing a flow mapping from line 3)",
 }
 
@@ -214,7 +232,7 @@ links:
   - {<<: *fast, a: h1.eth0, b: h2.eth0, delay: 2us}
 """
     # `defaults` is not a field: the anchor has to live somewhere known, so use a link instead.
-    assert error_of(text) == "inline.yaml:3: defaults: unknown key 'defaults' (expected one of: name, description, seed, until, nodes, links, traffic, capture)"
+    assert error_of(text) == "inline.yaml:3: defaults: unknown key 'defaults' (expected one of: name, description, seed, until, nodes, links, vpcs, peerings, internet, traffic, explain, capture)"
     text = """
 name: merge
 nodes:
