@@ -8,6 +8,7 @@
 #include "libnet/node/tcp_apps.h"
 #include "libnet/node/tcp_sockets.h"
 #include "libnet/node/udp_apps.h"
+#include "libnet/node/udp_flows.h"
 #include "libnet/node/udp_socket.h"
 #include "libnet/wire/frame_pool.h"
 
@@ -123,6 +124,14 @@ void bind_node(py::module_& m) {
       .def("__repr__", [](const node::IcmpErrorReport& e) {
         return "<IcmpError from " + e.from.to_string() + ": " + node::icmp_error_text(e.type, e.code) + ">";
       });
+  py::class_<node::UdpFlows, node::Application>(m, "UdpFlows",
+                                                "Many UDP flows to one destination, one ephemeral port (and datagram) each.")
+      .def_property_readonly("destination", [](const node::UdpFlows& f) { return f.config().destination; })
+      .def_property_readonly("port", [](const node::UdpFlows& f) { return f.config().dst_port; })
+      .def_property_readonly("flows", [](const node::UdpFlows& f) { return f.config().flows; })
+      .def_property_readonly("sent", &node::UdpFlows::sent)
+      .def_property_readonly("answered", &node::UdpFlows::answered, "Flows that got at least one datagram back.")
+      .def_property_readonly("errors", &node::UdpFlows::errors, "ICMP errors received.");
   py::class_<node::UdpClient, node::Application> udp(m, "UdpClient", "Sends UDP datagrams and waits for answers.");
   udp.def_property_readonly("destination", [](const node::UdpClient& c) { return c.config().destination; })
       .def_property_readonly("port", [](const node::UdpClient& c) { return c.config().dst_port; })
@@ -347,6 +356,21 @@ void bind_node(py::module_& m) {
            },
            py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
            py::arg("start") = 0, py::arg("first_ttl") = 1, kRef)
+      .def("udp_flows",
+           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, std::uint32_t flows,
+              py::bytes data, const py::object& start, const py::object& gap) -> node::UdpFlows& {
+             node::UdpFlowsConfig c;
+             c.destination = value_of(destination);
+             c.dst_port = port;
+             c.flows = flows;
+             c.data = data;
+             c.start = to_time(start, "start");
+             c.gap = to_time(gap, "gap");
+             return n.udp_flows(c);
+           },
+           py::arg("destination"), py::arg("port"), py::arg("flows"), py::arg("data") = py::bytes(""),
+           py::arg("start") = 0, py::arg("gap") = "20us", kRef,
+           "`flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.")
       .def("udp_send",
            [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
               std::uint16_t source_port, const py::object& start, std::uint32_t count,

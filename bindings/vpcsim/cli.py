@@ -191,7 +191,9 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
         for item in explained:
             met = item["expect_met"]
             expect = " ".join(x for x in (item["expect"], item["expect_blocked_by"] and f"by {item['expect_blocked_by']}") if x)
-            blocked = "" if item["reachable"] else f"{item['blocked_kind']} {item['blocked_by']} ({item['direction']})"
+            where = "the internet" if item["blocked_kind"] == "internet" else \
+                f"{item['blocked_kind'].replace('_', ' ')} {item['blocked_by']}"
+            blocked = "" if item["reachable"] else f"{where} ({item['direction']})"
             rows.append(
                 [
                     str(item["index"]),

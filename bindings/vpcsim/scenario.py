@@ -606,6 +606,9 @@ class Scenario:
     # ("node" or "node.iface") with where they are, and whether `capture: all` takes them all.
     capture_cloud: List[Tuple[str, _At]] = field(default_factory=list)
     capture_all: bool = False
+    # `trace: drops` keeps drops and notable events only (no per-packet sent/forwarded/received):
+    # for scenarios of many thousands of packets, whose trace.jsonl would be hundreds of megabytes.
+    trace_packets: bool = True
     # The network load() built to check the file, never run: the first build() with the same seed
     # (and nothing to capture) returns it instead of building the same network again.
     _validated: Optional["Run"] = field(default=None, repr=False, compare=False)
@@ -671,8 +674,9 @@ class Scenario:
 
 _TOP_KEYS = (
     "name", "description", "seed", "until", "nodes", "links", "vpcs", "peerings", "internet", "traffic", "explain",
-    "capture",
+    "capture", "trace",
 )
+_TRACE_LEVELS = ("packets", "drops")
 _NODE_KINDS = ("host", "switch", "router", "nat")
 _IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
@@ -700,7 +704,9 @@ _TRAFFIC_KEYS = {
     "traceroute": _TRAFFIC_COMMON + ("traceroute", "max_hops", "queries", "wait", "first_ttl"),
     "listen": ("id", "on", "listen", "expect"),
 }
-_UDP_KEYS = ("to", "from_port", "data", "count", "interval")
+# Linux's ephemeral range 32768-60999 holds this many ports: the most flows one node can open.
+_MAX_UDP_FLOWS = 60999 - 32768 + 1
+_UDP_KEYS = ("to", "from_port", "data", "count", "interval", "flows", "gap")
 _TCP_KEYS = ("to", "from_port", "data")
 _LISTEN_KEYS = ("udp", "tcp", "reply")
 
@@ -756,6 +762,11 @@ class _Validator:
         sc = Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at, cloud=self.cloud)
         if data.get("capture") is not None:
             self.capture(sc, self.top.key(data, "capture"), data["capture"], nodes, links)
+        if data.get("trace") is not None:
+            level = _text(self.top.key(data, "trace"), data["trace"])
+            if level not in _TRACE_LEVELS:
+                raise self.top.key(data, "trace").error(_unknown("trace", level, _TRACE_LEVELS))
+            sc.trace_packets = level == "packets"
         return sc
 
     # -- nodes -----------------------------------------------------------------------------------
@@ -1206,6 +1217,16 @@ class _Validator:
             if kind == "udp":
                 params["count"] = self.opt_int(uat, udata, "count", 1, 1, 2**32 - 1)
                 params["interval"] = self.opt_duration(uat, udata, "interval", 10**9, positive=False)
+                # flows: N datagrams, each from its own ephemeral port (N new connections to a NAT)
+                params["flows"] = self.opt_int(uat, udata, "flows", 0, 1, _MAX_UDP_FLOWS)
+                params["gap"] = self.opt_duration(uat, udata, "gap", 20_000, positive=True)
+                if params["flows"]:
+                    for clash in ("from_port", "count", "interval"):
+                        if udata.get(clash) is not None:
+                            raise uat.key(udata, clash).error(
+                                f"'{clash}' does not go with 'flows' (each flow is one datagram from its own port)")
+                elif udata.get("gap") is not None:
+                    raise uat.key(udata, "gap").error("'gap' is the time between flows: it needs 'flows'")
         return TrafficSpec(index, kind, item_id, node, start, expect, destination, params, at, dest_at)
 
     @staticmethod
@@ -1310,6 +1331,7 @@ class _Builder:
     def build(self) -> "Run":
         sc = self.sc
         net = _core.Network(seed=self.seed)
+        net.trace.record_packets = sc.trace_packets
         add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat}
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.
@@ -1473,6 +1495,8 @@ def _start(node: Any, item: TrafficSpec, address: Optional[str]) -> Any:
         return node.traceroute(
             address, max_hops=p["max_hops"], queries=p["queries"], wait=p["wait"], start=item.start, first_ttl=p["first_ttl"]
         )
+    if p.get("flows"):
+        return node.udp_flows(address, p["port"], p["flows"], data=p["data"].encode(), start=item.start, gap=p["gap"])
     return node.udp_send(
         address,
         p["port"],
@@ -1634,6 +1658,13 @@ class Run:
         elif item.kind == "ping":
             sent, received, rtts = app.sent, app.received, list(app.rtt_ms)
             errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
+        elif item.kind == "udp" and item.params.get("flows"):
+            result["port"] = item.params["port"]
+            result["flows"] = app.flows
+            sent, received, rtts = app.sent, app.answered, []
+            errors = []
+            if app.errors:
+                errors.append({"from": None, "type": None, "code": None, "text": f"{app.errors} ICMP errors"})
         elif item.kind == "udp":
             result["port"] = item.params["port"]
             result["from_port"] = app.source_port

@@ -37,6 +37,11 @@ class NatGateway final : public node::NatRouter {
   bool prerouting(link::Interface& in, wire::Frame& frame) override;
   bool postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded) override;
   bool admit_new_flow(link::Interface& out, const stack::FlowTuple& tuple, std::uint64_t packet_id) override;
+  /// AWS fails a connection only at its documented limits, so every port of 1024-65535 is searched,
+  /// from where the last search for the same destination stopped.
+  std::uint32_t* port_cursor(const stack::FlowTuple& tuple) override {
+    return &port_cursors_[destination_key(tuple.dst, tuple.dst_port, tuple.protocol)];
+  }
 
  private:
   static std::uint64_t destination_key(wire::Ipv4Address address, std::uint16_t port, std::uint8_t protocol) {
@@ -51,6 +56,7 @@ class NatGateway final : public node::NatRouter {
   wire::Ipv4Address public_ip_;
   bool deleted_ = false;
   core::FlatHashMap<std::uint64_t, std::uint32_t> per_destination_;
+  core::FlatHashMap<std::uint64_t, std::uint32_t> port_cursors_;  ///< by destination
   stack::FlowTuple before_;  ///< between the hooks: the packet's tuple as it arrived
   bool before_known_ = false;
 };

@@ -272,7 +272,7 @@ bool NatRouter::finish_new_flow(link::Interface& out, wire::Ipv4Address next_hop
   std::optional<FlowTuple> chosen = wanted;
   // Even without a rule, a reply tuple already in use forces a new source port (Linux's null binding).
   if (snat || conntrack_.in_use(wanted.inverse()))
-    chosen = stack::unique_source_tuple(conntrack_, wanted, range, context().sim.rng());
+    chosen = stack::unique_source_tuple(conntrack_, wanted, range, context().sim.rng(), port_cursor(wanted));
   // (flight_.original needs no lookup: PREROUTING found no entry for it, and nothing runs between
   // the two hooks. ConnTrack::insert asserts it.)
   if (!chosen) {

@@ -6,8 +6,8 @@
 //
 // Where it differs from Linux, on purpose (docs/faithfulness.md): the box's own flows (pings from it,
 // packets to it) are not tracked; a TCP flow starts an entry only with a SYN (nf_conntrack_tcp_loose=1
-// would pick up a flow mid-stream); and port allocation scans the whole range (see
-// stack/nat_port_allocator.h).
+// would pick up a flow mid-stream). Port allocation is Linux's bounded search
+// (stack/nat_port_allocator.h).
 //
 // Inbound packets for the outside address with no mapping reach the box itself, as on Linux: it answers
 // them as any host would (ICMP port unreachable, TCP RST, echo reply); the trace says that no mapping
@@ -75,6 +75,12 @@ class NatRouter : public IpNode {
   virtual bool admit_new_flow(link::Interface& out, const stack::FlowTuple& tuple, std::uint64_t packet_id) {
     (void)out, (void)tuple, (void)packet_id;
     return true;
+  }
+  /// Where to search for a free port for `tuple` (the flow after source NAT): nullptr for Linux's
+  /// bounded random search; a cursor for an exhaustive one (stack/nat_port_allocator.h).
+  virtual std::uint32_t* port_cursor(const stack::FlowTuple& tuple) {
+    (void)tuple;
+    return nullptr;
   }
 
  private:

@@ -3,9 +3,12 @@
 // tuple is still unique (so most flows keep their port, which is what makes masquerade look
 // transparent); otherwise try the ports of the range from a random offset on.
 //
-// Linux tries at most 128 ports per round and halves the attempts in later rounds, so it can give up
-// while a few ports are still free; vpcsim scans the whole range, so it fails only when every port is
-// taken. That difference only shows within a few ports of exhaustion.
+// Like Linux, the search is bounded: 128 consecutive ports from a random offset, then 64, 32, 16 and
+// 8 from new random offsets (a range smaller than 128 is searched once, whole). So a nearly full
+// range can refuse a flow while ports are still free, and a new flow never costs more than 248
+// lookups. A caller that must find any free port (an AWS NAT gateway, which fails only at its
+// documented limits) passes a cursor instead: the whole range is searched from the cursor on, and
+// the cursor moves past the port found, so a run of flows to one destination costs O(1) each.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,6 @@ PortRange default_port_range(std::uint8_t protocol, std::uint16_t port);
 /// with a source port (both ports for ICMP) such that its inverse is not in `conntrack`, or nullopt
 /// when the range is exhausted.
 std::optional<FlowTuple> unique_source_tuple(const ConnTrack& conntrack, FlowTuple translated, PortRange range,
-                                             core::Rng& rng);
+                                             core::Rng& rng, std::uint32_t* cursor = nullptr);
 
 }  // namespace vpcsim::stack

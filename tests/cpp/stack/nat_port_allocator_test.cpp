@@ -89,5 +89,44 @@ TEST_F(PortAllocatorTest, SameSeedSameChoice) {
             unique_source_tuple(ct2, outgoing(5000), {}, other.rng())->src_port);
 }
 
+TEST_F(PortAllocatorTest, LinuxSearchIsBoundedSoANearlyFullRangeCanRefuse) {
+  // 1000 ports, all taken but the last: Linux's search (at most 248 ports from random offsets) finds
+  // it only when a window happens to cover it; asked many times, it does both.
+  const PortRange range{2000, 2999};
+  for (std::uint16_t port = 2000; port < 2999; ++port) {
+    FlowTuple taken = outgoing(5000);
+    taken.src_port = port;
+    take(taken);
+  }
+  int found = 0, refused = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto chosen = unique_source_tuple(ct, outgoing(5000), range, sim.rng());
+    if (chosen) {
+      EXPECT_EQ(chosen->src_port, 2999);
+      ++found;
+    } else {
+      ++refused;
+    }
+  }
+  EXPECT_GT(found, 0);
+  EXPECT_GT(refused, 0);
+}
+
+TEST_F(PortAllocatorTest, ACursorSearchesTheWholeRangeAndMovesOn) {
+  const PortRange range{2000, 2999};
+  for (std::uint16_t port = 2000; port < 2999; ++port) {
+    FlowTuple taken = outgoing(5000);
+    taken.src_port = port;
+    take(taken);
+  }
+  std::uint32_t cursor = 0;
+  const auto chosen = unique_source_tuple(ct, outgoing(5000), range, sim.rng(), &cursor);
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen->src_port, 2999);
+  EXPECT_EQ(cursor, 0u);  // past the last port: back to the start
+  take(*chosen);
+  EXPECT_FALSE(unique_source_tuple(ct, outgoing(5000), range, sim.rng(), &cursor));
+}
+
 }  // namespace
 }  // namespace vpcsim::stack
