@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -473,6 +473,32 @@ class IcmpErrorReport:
     @property
     def type(self) -> int:
         ...
+class UdpFlows(Application):
+    """
+    Many UDP flows to one destination, one ephemeral port (and datagram) each.
+    """
+    @property
+    def answered(self) -> int:
+        """
+        Flows that got at least one datagram back.
+        """
+    @property
+    def destination(self) -> Ipv4Address:
+        ...
+    @property
+    def errors(self) -> int:
+        """
+        ICMP errors received.
+        """
+    @property
+    def flows(self) -> int:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def sent(self) -> int:
+        ...
 class UdpClient(Application):
     """
     Sends UDP datagrams and waits for answers.
@@ -786,6 +812,10 @@ class IpNode(Node):
         ...
     def traceroute(self, destination: Ipv4Address | str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> Traceroute:
         ...
+    def udp_flows(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
+        """
+        `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
+        """
     def udp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> UdpResponder:
         ...
     def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
