@@ -191,9 +191,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
         for item in explained:
             met = item["expect_met"]
             expect = " ".join(x for x in (item["expect"], item["expect_blocked_by"] and f"by {item['expect_blocked_by']}") if x)
-            where = "the internet" if item["blocked_kind"] == "internet" else \
-                f"{item['blocked_kind'].replace('_', ' ')} {item['blocked_by']}"
-            blocked = "" if item["reachable"] else f"{where} ({item['direction']})"
+            blocked = "" if item["reachable"] else f"{_blocker(item)} ({item['direction']})"
             rows.append(
                 [
                     str(item["index"]),
@@ -222,6 +220,13 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
     if written is not None:
         pcaps = len(run.captured)
         out.write(f"wrote {written}/: results.json, trace.jsonl, {pcaps} pcap{'s' if pcaps != 1 else ''}\n")
+
+
+def _blocker(answer: Dict[str, Any]) -> str:
+    """'security group web-sg', 'the internet': who stopped an explain probe."""
+    if answer["blocked_kind"] == "internet":
+        return "the internet"
+    return f"{str(answer['blocked_kind']).replace('_', ' ')} {answer['blocked_by']}"
 
 
 def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
