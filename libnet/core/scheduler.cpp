@@ -13,6 +13,51 @@ inline unsigned __int128 key_of(const Event& e) {
 
 void Scheduler::push(Event event) {
   event.seq = next_seq_++;
+  ++size_;
+  if (event.at != last_push_at_) {
+    open_run_ = kNoRun;
+    last_push_at_ = event.at;
+    heap_push(event);
+    return;
+  }
+  if (open_run_ == kNoRun) {
+    // The second push in a row for this time: a run starts here, with its stand-in in the heap.
+    if (free_runs_.empty()) {
+      free_runs_.push_back(static_cast<std::uint32_t>(runs_.size()));
+      runs_.emplace_back();
+    }
+    open_run_ = free_runs_.back();
+    free_runs_.pop_back();
+    heap_push(Event{event.at, event.seq, &run_marker_, 0, open_run_, 0});
+  }
+  runs_[open_run_].events.push_back(event);
+}
+
+Event Scheduler::pop() {
+  --size_;
+  if (!is_run(heap_[0])) {
+    Event result = heap_[0];
+    heap_pop();
+    return result;
+  }
+  const std::uint32_t r = heap_[0].aux;
+  Run& run = runs_[r];
+  Event result = run.events[run.head++];
+  if (run.head < run.events.size()) {
+    // The run's events have consecutive sequence numbers, so its next one directly follows the one
+    // just popped in (time, sequence) order: the stand-in stays the earliest, at the root.
+    heap_[0].seq = run.front().seq;
+    return result;
+  }
+  run.events.clear();  // keeps its capacity for the next run
+  run.head = 0;
+  free_runs_.push_back(r);
+  if (open_run_ == r) open_run_ = kNoRun;
+  heap_pop();
+  return result;
+}
+
+void Scheduler::heap_push(const Event& event) {
   std::size_t i = heap_.size();
   heap_.push_back(event);
   const unsigned __int128 key = key_of(event);
@@ -25,12 +70,11 @@ void Scheduler::push(Event event) {
   heap_[i] = event;
 }
 
-Event Scheduler::pop() {
-  Event result = heap_[0];
-  Event last = heap_.back();
+void Scheduler::heap_pop() {
+  const Event last = heap_.back();
   heap_.pop_back();
   const std::size_t n = heap_.size();
-  if (n == 0) return result;
+  if (n == 0) return;
   const unsigned __int128 last_key = key_of(last);
   Event* const h = heap_.data();
   std::size_t i = 0;
@@ -61,7 +105,6 @@ Event Scheduler::pop() {
     i = best;
   }
   h[i] = last;
-  return result;
 }
 
 }  // namespace vpcsim::core
