@@ -9,15 +9,25 @@ inline unsigned __int128 key_of(const Event& e) {
   const auto at = static_cast<std::uint64_t>(e.at) ^ (std::uint64_t{1} << 63);  // order-preserving for signed
   return (static_cast<unsigned __int128>(at) << 64) | e.seq;
 }
+// Field by field, from registers: see push().
+inline void fill(Event& e, Time at, std::uint64_t seq, EventHandler* target, std::uint32_t kind, std::uint32_t aux,
+                 std::uint64_t arg) {
+  e.at = at;
+  e.seq = seq;
+  e.target = target;
+  e.kind = kind;
+  e.aux = aux;
+  e.arg = arg;
+}
 }  // namespace
 
-void Scheduler::push(Event event) {
-  event.seq = next_seq_++;
+void Scheduler::push(Time at, EventHandler* target, std::uint32_t kind, std::uint32_t aux, std::uint64_t arg) {
+  const std::uint64_t seq = next_seq_++;
   ++size_;
-  if (event.at != last_push_at_) {
+  if (at != last_push_at_) {
     open_run_ = kNoRun;
-    last_push_at_ = event.at;
-    heap_push(event);
+    last_push_at_ = at;
+    fill(heap_slot_for(at, seq), at, seq, target, kind, aux, arg);
     return;
   }
   if (open_run_ == kNoRun) {
@@ -28,9 +38,9 @@ void Scheduler::push(Event event) {
     }
     open_run_ = free_runs_.back();
     free_runs_.pop_back();
-    heap_push(Event{event.at, event.seq, &run_marker_, 0, open_run_, 0});
+    fill(heap_slot_for(at, seq), at, seq, &run_marker_, 0, open_run_, 0);
   }
-  runs_[open_run_].events.push_back(event);
+  fill(runs_[open_run_].events.emplace_back(), at, seq, target, kind, aux, arg);
 }
 
 Event Scheduler::pop() {
@@ -57,17 +67,17 @@ Event Scheduler::pop() {
   return result;
 }
 
-void Scheduler::heap_push(const Event& event) {
+Event& Scheduler::heap_slot_for(Time at, std::uint64_t seq) {
   std::size_t i = heap_.size();
-  heap_.push_back(event);
-  const unsigned __int128 key = key_of(event);
+  heap_.emplace_back();
+  const unsigned __int128 key = key_of(Event{at, seq, nullptr, 0, 0, 0});
   while (i > 0) {
     std::size_t parent = (i - 1) / 4;
     if (key >= key_of(heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
   }
-  heap_[i] = event;
+  return heap_[i];
 }
 
 void Scheduler::heap_pop() {

@@ -30,8 +30,11 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
+  /// Adds an event for `target` at `at`. The fields come as scalars, not as an Event on the stack:
+  /// copying a freshly built 40-byte struct with 16-byte loads stalls on store forwarding.
+  void push(Time at, EventHandler* target, std::uint32_t kind, std::uint32_t aux, std::uint64_t arg);
   /// Adds an event; `event.seq` is overwritten with the next insertion number.
-  void push(Event event);
+  void push(const Event& event) { push(event.at, event.target, event.kind, event.aux, event.arg); }
   /// Removes and returns the earliest event. Precondition: !empty().
   Event pop();
   /// The earliest event. Precondition: !empty().
@@ -56,16 +59,19 @@ class Scheduler {
   };
 
   bool is_run(const Event& e) const { return e.target == &run_marker_; }
-  void heap_push(const Event& event);
+  /// Makes room in the heap for an event keyed (at, seq) and returns its slot, to be filled.
+  Event& heap_slot_for(Time at, std::uint64_t seq);
   void heap_pop();
 
   std::vector<Event> heap_;
   std::vector<Run> runs_;
   std::vector<std::uint32_t> free_runs_;
   RunMarker run_marker_;
+  // size_ and next_seq_ are not neighbours: g++ would add 1 to both with one 16-byte load, which
+  // stalls after pop() has stored size_ alone.
   std::size_t size_ = 0;
-  std::uint64_t next_seq_ = 0;
   Time last_push_at_ = 0;
+  std::uint64_t next_seq_ = 0;
   std::uint32_t open_run_ = kNoRun;  ///< the run the previous push went to
 };
 
