@@ -21,6 +21,19 @@ inline void fill(Event& e, Time at, std::uint64_t seq, EventHandler* target, std
 }
 }  // namespace
 
+inline Event& Scheduler::heap_slot_for(Time at, std::uint64_t seq) {
+  std::size_t i = heap_.size();
+  heap_.emplace_back();
+  const unsigned __int128 key = key_of(Event{at, seq, nullptr, 0, 0, 0});
+  while (i > 0) {
+    std::size_t parent = (i - 1) / 4;
+    if (key >= key_of(heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  return heap_[i];
+}
+
 void Scheduler::push(Time at, EventHandler* target, std::uint32_t kind, std::uint32_t aux, std::uint64_t arg) {
   const std::uint64_t seq = next_seq_++;
   ++size_;
@@ -43,44 +56,7 @@ void Scheduler::push(Time at, EventHandler* target, std::uint32_t kind, std::uin
   fill(runs_[open_run_].events.emplace_back(), at, seq, target, kind, aux, arg);
 }
 
-Event Scheduler::pop() {
-  --size_;
-  if (!is_run(heap_[0])) {
-    Event result = heap_[0];
-    heap_pop();
-    return result;
-  }
-  const std::uint32_t r = heap_[0].aux;
-  Run& run = runs_[r];
-  Event result = run.events[run.head++];
-  if (run.head < run.events.size()) {
-    // The run's events have consecutive sequence numbers, so its next one directly follows the one
-    // just popped in (time, sequence) order: the stand-in stays the earliest, at the root.
-    heap_[0].seq = run.front().seq;
-    return result;
-  }
-  run.events.clear();  // keeps its capacity for the next run
-  run.head = 0;
-  free_runs_.push_back(r);
-  if (open_run_ == r) open_run_ = kNoRun;
-  heap_pop();
-  return result;
-}
-
-Event& Scheduler::heap_slot_for(Time at, std::uint64_t seq) {
-  std::size_t i = heap_.size();
-  heap_.emplace_back();
-  const unsigned __int128 key = key_of(Event{at, seq, nullptr, 0, 0, 0});
-  while (i > 0) {
-    std::size_t parent = (i - 1) / 4;
-    if (key >= key_of(heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  return heap_[i];
-}
-
-void Scheduler::heap_pop() {
+inline void Scheduler::heap_pop() {
   const Event last = heap_.back();
   heap_.pop_back();
   const std::size_t n = heap_.size();
@@ -115,6 +91,32 @@ void Scheduler::heap_pop() {
     i = best;
   }
   h[i] = last;
+}
+
+Event Scheduler::pop() {
+  --size_;
+  if (is_run(heap_[0])) return pop_from_run();
+  Event result = heap_[0];
+  heap_pop();
+  return result;
+}
+
+Event Scheduler::pop_from_run() {
+  const std::uint32_t r = heap_[0].aux;
+  Run& run = runs_[r];
+  Event result = run.events[run.head++];
+  if (run.head < run.events.size()) {
+    // The run's events have consecutive sequence numbers, so its next one directly follows the one
+    // just popped in (time, sequence) order: the stand-in stays the earliest, at the root.
+    heap_[0].seq = run.front().seq;
+    return result;
+  }
+  run.events.clear();  // keeps its capacity for the next run
+  run.head = 0;
+  free_runs_.push_back(r);
+  if (open_run_ == r) open_run_ = kNoRun;
+  heap_pop();
+  return result;
 }
 
 }  // namespace vpcsim::core

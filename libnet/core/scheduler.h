@@ -62,6 +62,7 @@ class Scheduler {
   /// Makes room in the heap for an event keyed (at, seq) and returns its slot, to be filled.
   Event& heap_slot_for(Time at, std::uint64_t seq);
   void heap_pop();
+  Event pop_from_run();
 
   std::vector<Event> heap_;
   std::vector<Run> runs_;
