@@ -2,11 +2,17 @@
 //
 // Links and ARP queues push at the back and pop at the front millions of times; std::deque would
 // allocate and free a block every few dozen elements as the queue moves through memory.
+//
+// Slots are raw storage: an element is constructed by push_back and destroyed by pop_front, so a push
+// writes its slot without first reading it. (Move-assigning into a moved-from Frame read the old
+// handle to see whether it held a slab: a cache miss on every link transmit, since a link's ring
+// slot was last touched a frame earlier.)
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <utility>
 
@@ -22,25 +28,31 @@ class RingBuffer {
   RingBuffer(RingBuffer&& other) noexcept { take(other); }
   /// A moved-from buffer is empty and usable.
   RingBuffer& operator=(RingBuffer&& other) noexcept {
-    if (this != &other) take(other);
+    if (this != &other) {
+      clear();
+      take(other);
+    }
     return *this;
   }
+  ~RingBuffer() { clear(); }
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
-  T& front() { return slots_[head_]; }
-  const T& front() const { return slots_[head_]; }
-  T& back() { return slots_[(head_ + size_ - 1) & mask()]; }
-  T& operator[](std::size_t i) { return slots_[(head_ + i) & mask()]; }
-  const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask()]; }
+  T& front() { return slots_[head_].value; }
+  const T& front() const { return slots_[head_].value; }
+  T& back() { return slots_[(head_ + size_ - 1) & mask()].value; }
+  T& operator[](std::size_t i) { return slots_[(head_ + i) & mask()].value; }
+  const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask()].value; }
 
   void push_back(T value) {
     if (size_ == capacity()) grow();
-    slots_[(head_ + size_) & mask()] = std::move(value);
+    std::construct_at(&slots_[(head_ + size_) & mask()].value, std::move(value));
     ++size_;
   }
   T pop_front() {
-    T value = std::move(slots_[head_]);
+    T& slot = slots_[head_].value;
+    T value = std::move(slot);
+    std::destroy_at(&slot);
     head_ = (head_ + 1) & mask();
     --size_;
     return value;
@@ -50,13 +62,24 @@ class RingBuffer {
   }
 
  private:
+  /// Storage for one element, constructed and destroyed by the ring, not by the array.
+  union Slot {
+    Slot() {}
+    ~Slot() {}
+    T value;
+  };
+
   std::uint32_t capacity() const { return slots_ ? std::uint32_t{1} << log2_capacity_ : 0; }
   std::uint32_t mask() const { return (std::uint32_t{1} << log2_capacity_) - 1; }
   void grow() {
     if (size_ == kMaxSize) throw std::length_error("RingBuffer: more than 2^27 - 1 elements");
     const std::uint32_t log2_capacity = slots_ ? log2_capacity_ + 1 : 2;  // 4 slots first, then doubling
-    auto slots = std::make_unique<T[]>(std::size_t{1} << log2_capacity);
-    for (std::uint32_t i = 0; i < size_; ++i) slots[i] = std::move(slots_[(head_ + i) & mask()]);
+    auto slots = std::make_unique<Slot[]>(std::size_t{1} << log2_capacity);
+    for (std::uint32_t i = 0; i < size_; ++i) {
+      T& old = slots_[(head_ + i) & mask()].value;
+      std::construct_at(&slots[i].value, std::move(old));
+      std::destroy_at(&old);
+    }
     slots_ = std::move(slots);
     log2_capacity_ = log2_capacity;
     head_ = 0;
@@ -72,7 +95,7 @@ class RingBuffer {
 
   // 16 bytes: every link lane, ARP entry and node holds rings, so the capacity is kept as its log2
   // beside a 27-bit size instead of in a third 32-bit count (24 bytes with padding).
-  std::unique_ptr<T[]> slots_;
+  std::unique_ptr<Slot[]> slots_;
   std::uint32_t head_ = 0;
   std::uint32_t size_ : 27 = 0;
   std::uint32_t log2_capacity_ : 5 = 0;  ///< capacity is 1 << this while slots_ is set, else 0

@@ -26,7 +26,7 @@ class Simulation {
 
   /// Schedules `target.handle_event` at absolute time `at` (not before now).
   void schedule_at(Time at, EventHandler& target, std::uint32_t kind, std::uint64_t arg = 0, std::uint32_t aux = 0) {
-    scheduler_.push(Event{at < now_ ? now_ : at, 0, &target, kind, aux, arg});
+    scheduler_.push(at < now_ ? now_ : at, &target, kind, aux, arg);
   }
   void schedule_in(Time delay, EventHandler& target, std::uint32_t kind, std::uint64_t arg = 0, std::uint32_t aux = 0) {
     schedule_at(now_ + delay, target, kind, arg, aux);

@@ -31,9 +31,14 @@ void Link::prune_started(Lane& lane, core::Time now) {
 
 core::Time Link::serialisation_time(std::size_t frame_len) const {
   if (config_.bandwidth_bps == 0) return 0;
-  auto bits = static_cast<unsigned __int128>(std::max(frame_len, kEthernetMinFrame) + kEthernetWireOverhead) * 8;
-  auto bps = static_cast<unsigned __int128>(config_.bandwidth_bps);
-  return static_cast<core::Time>((bits * core::kSecond + bps - 1) / bps);
+  const std::uint64_t bits = (std::max(frame_len, kEthernetMinFrame) + kEthernetWireOverhead) * 8;
+  const auto bps = static_cast<std::uint64_t>(config_.bandwidth_bps);
+  // Every transmit asks: in 64 bits when bits * 1e9 + bps cannot overflow (any real frame and link),
+  // since a 128-bit division is a libgcc call; the same rounded-up result either way.
+  if (bits < (std::uint64_t{1} << 33) && bps <= (std::uint64_t{1} << 62))
+    return static_cast<core::Time>((bits * core::kSecond + bps - 1) / bps);
+  const auto wide_bits = static_cast<unsigned __int128>(bits);
+  return static_cast<core::Time>((wide_bits * core::kSecond + bps - 1) / bps);
 }
 
 bool Link::transmit(std::uint8_t side, wire::Frame frame) {

@@ -3,12 +3,6 @@
 
 namespace vpcsim::wire {
 
-Parsed<ArpRepr> ArpRepr::parse(const ArpView& view) {
-  const ArpOperation op = view.operation();
-  if (op != ArpOperation::request && op != ArpOperation::reply) return WireError::unsupported;
-  return ArpRepr{op, view.sender_mac(), view.sender_ip(), view.target_mac(), view.target_ip()};
-}
-
 void ArpRepr::emit(std::span<std::uint8_t> buf) const {
   assert(buf.size() >= kArpLen);
   std::uint8_t* p = buf.data();

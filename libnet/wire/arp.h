@@ -125,8 +125,13 @@ struct ArpRepr {
   MacAddress target_mac{};
   Ipv4Address target_ip{};
 
-  /// unsupported for operations other than request and reply.
-  static Parsed<ArpRepr> parse(const ArpView& view);
+  /// unsupported for operations other than request and reply. Inline and built in place: every host
+  /// parses each flooded request, and copying a just-built repr stalled on store forwarding.
+  static Parsed<ArpRepr> parse(const ArpView& view) {
+    const ArpOperation op = view.operation();
+    if (op != ArpOperation::request && op != ArpOperation::reply) return WireError::unsupported;
+    return Parsed<ArpRepr>(std::in_place, op, view.sender_mac(), view.sender_ip(), view.target_mac(), view.target_ip());
+  }
   std::size_t header_len() const { return kArpLen; }
   /// Always 28.
   std::size_t wire_len() const { return kArpLen; }

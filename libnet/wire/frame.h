@@ -36,7 +36,9 @@ class Frame {
   }
   Frame(const Frame&) = delete;
   Frame& operator=(const Frame&) = delete;
-  ~Frame() { reset(); }
+  ~Frame() {
+    if (slab_ != nullptr) reset();  // inline: most frames destroyed are moved-from handles
+  }
 
   explicit operator bool() const { return slab_ != nullptr; }
   std::uint8_t* data() { return slab_ + offset_; }

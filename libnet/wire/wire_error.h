@@ -52,6 +52,9 @@ class Parsed {
  public:
   Parsed(T value) : value_(std::move(value)) {}                   // NOLINT(google-explicit-constructor)
   Parsed(WireError error) : error_(error) {}                      // NOLINT(google-explicit-constructor)
+  /// Builds the T in place: no copy of a struct just written field by field (a store-forwarding stall).
+  template <class... Args>
+  explicit Parsed(std::in_place_t, Args&&... args) : value_(std::in_place, std::forward<Args>(args)...) {}
 
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }

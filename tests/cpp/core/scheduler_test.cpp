@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/rng.h"
@@ -64,6 +66,74 @@ TEST(Scheduler, MatchesAStableSortOnRandomInput) {
   }
   std::vector<std::pair<Time, std::uint64_t>> rest(popped.begin() + static_cast<long>(k), popped.end());
   EXPECT_TRUE(std::is_sorted(rest.begin(), rest.end()));
+}
+
+// A reference for the total order: the pending (time, insertion number) pairs in a std::set.
+class ReferenceQueue {
+ public:
+  void push(Time at, std::uint64_t id) { pending_.emplace(at, id); }
+  std::pair<Time, std::uint64_t> pop() {
+    auto first = *pending_.begin();
+    pending_.erase(pending_.begin());
+    return first;
+  }
+
+ private:
+  std::set<std::pair<Time, std::uint64_t>> pending_;
+};
+
+TEST(Scheduler, RunsOfEqualTimesKeepTheTotalOrder) {
+  // Floods: bursts of pushes sharing one time, many bursts pending at once, single pushes in between
+  // and at the bursts' times, and pops interleaved, as a simulation does; some pushes are earlier than
+  // the last pop (the scheduler allows it, though a simulation never does it).
+  Rng rng(7);
+  Scheduler s;
+  ReferenceQueue reference;
+  std::uint64_t id = 0;
+  Time now = 0;
+  auto push = [&](Time at) {
+    s.push(Event{at, 0, nullptr, 0, 0, id});
+    reference.push(at, id++);
+  };
+  int mismatches = 0;
+  auto pop_and_check = [&] {
+    const std::uint64_t top = s.top().arg;
+    const Event e = s.pop();
+    const auto expected = reference.pop();
+    if (e.at != expected.first || e.arg != expected.second || e.arg != top) ++mismatches;
+    now = e.at;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    const std::uint64_t action = rng.below(10);
+    if (action < 2) {
+      const Time at = now + static_cast<Time>(rng.below(50)) - 5;
+      const std::uint64_t burst = 2 + rng.below(40);
+      for (std::uint64_t i = 0; i < burst; ++i) {
+        push(at);
+        if (rng.below(8) == 0) pop_and_check();  // a pop in the middle of a burst does not end it
+      }
+    } else if (action < 5) {
+      push(now + static_cast<Time>(rng.below(50)) - 5);
+    } else if (!s.empty()) {
+      pop_and_check();
+    }
+  }
+  while (!s.empty()) pop_and_check();
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST(Scheduler, TopAndSizeCountRunsAndHeap) {
+  Scheduler s;
+  s.push(Event{20, 0, nullptr, 0, 0, 0});
+  s.push(Event{10, 0, nullptr, 0, 0, 1});
+  s.push(Event{10, 0, nullptr, 0, 0, 2});  // second push at 10 in a row: starts a run
+  s.push(Event{5, 0, nullptr, 0, 0, 3});
+  EXPECT_EQ(s.size(), 4u);
+  EXPECT_EQ(s.top().arg, 3u);
+  std::vector<std::uint64_t> order;
+  while (!s.empty()) order.push_back(s.pop().arg);
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{3, 1, 2, 0}));
+  EXPECT_EQ(s.size(), 0u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -119,6 +120,16 @@ TEST_F(LinkTest, SerialisationScalesWithBandwidthAndRoundsUp) {
   // 12304 bits at 3 Gb/s = 4101.33 ns: rounded up, a frame never takes less than its bits.
   EXPECT_EQ(odd.serialisation_time(1514), 4102);
   EXPECT_EQ(odd.serialisation_time(60), 224);  // 672 / 3, exact
+}
+
+TEST_F(LinkTest, SerialisationOfHugeFramesAndBandwidthsDoesNotOverflow) {
+  // Beyond what 64-bit arithmetic holds (bits * 1e9 + bandwidth), the result is still rounded up exactly.
+  Link& fast = *links.emplace_back(std::make_unique<Link>(
+      context, extra("f0"), extra("f1"), LinkConfig{0, std::numeric_limits<std::int64_t>::max(), 1000}));
+  EXPECT_EQ(fast.serialisation_time(1514), 1);  // 12,304 bits in far less than 1 ns: rounded up to 1
+  Link& link = connect();                       // 1 Gb/s: 1 ns per bit
+  const std::size_t huge = std::size_t{1} << 31;  // 2^34 bits, past the 64-bit path
+  EXPECT_EQ(link.serialisation_time(huge), static_cast<Time>((huge + 24) * 8));
 }
 
 TEST_F(LinkTest, MinimumSizeFrameRateAtOneGigabitIsLineRate) {
