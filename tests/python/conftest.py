@@ -10,7 +10,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, List, Sequence
 
 import pytest
 
@@ -77,10 +77,11 @@ def _tshark_checksum_options() -> List[str]:
     return options
 
 
-def tshark_problems(path: Path) -> List[str]:
-    """Every line of `tshark -V` (checksum validation on) that shows a problem; empty when clean."""
+def tshark_problems(path: Path, options: Sequence[str] = ()) -> List[str]:
+    """Every line of `tshark -V` (checksum validation on, plus `options`) that shows a problem; empty
+    when clean."""
     result = subprocess.run(
-        ["tshark", "-n", *_tshark_checksum_options(), "-r", str(path), "-V"],
+        ["tshark", "-n", *_tshark_checksum_options(), *options, "-r", str(path), "-V"],
         capture_output=True,
         text=True,
     )

@@ -54,9 +54,9 @@ def test_scenario_meets_every_expectation(path: Path, tmp_path: Path) -> None:
 def test_scenario_writes_the_documented_files(path: Path, tmp_path: Path) -> None:
     run = run_into(path, tmp_path)
     names = {p.name for p in tmp_path.iterdir()}
-    expected = {"results.json", "trace.jsonl"} | {f"{e.replace('.', '-', 1)}.pcap" for e in run.scenario.capture}
+    expected = {"results.json", "trace.jsonl"} | {f"{e.replace('.', '-', 1)}.pcap" for e in run.captured}
     assert names == expected
-    assert run.scenario.capture, "every seed scenario captures"
+    assert run.captured, "every seed scenario captures"
     results = json.loads((tmp_path / "results.json").read_text())
     check_results_schema(results, run.scenario)
     lines = (tmp_path / "trace.jsonl").read_text().splitlines()
@@ -92,6 +92,12 @@ def test_another_seed_changes_the_bytes_not_the_story(path: Path, tmp_path: Path
     assert (tmp_path / "one" / "results.json").read_bytes() != (tmp_path / "other" / "results.json").read_bytes()
 
 
+# Scenarios whose UDP flows use every port: tshark would hand the one-byte payloads to whatever
+# protocol is registered on each port (HCrt, Manolito, ...) and call them malformed. Their payloads
+# are decoded as plain data; Ethernet, IP and UDP are checked as everywhere else.
+_OPAQUE_UDP = {"nat_gateway_many_connections": ("-d", "udp.port==1-65535,data")}
+
+
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=SCENARIO_IDS)
 def test_tshark_decodes_every_capture_cleanly(path: Path, tmp_path: Path, tshark) -> None:
     run = run_into(path, tmp_path)
@@ -99,7 +105,7 @@ def test_tshark_decodes_every_capture_cleanly(path: Path, tmp_path: Path, tshark
     for pcap in run.pcap_paths(tmp_path):
         assert pcap.stat().st_size >= 24  # the pcap header; an idle interface has no frame
         frames += (pcap.stat().st_size - 24) > 0
-        assert tshark(pcap) == [], pcap.name
+        assert tshark(pcap, _OPAQUE_UDP.get(path.stem, ())) == [], pcap.name
     assert frames > 0
 
 
@@ -131,7 +137,7 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         extra = set(item) - set(TRAFFIC_KEYS)
         allowed_extra = {
             "ping": set(),
-            "udp": {"port", "from_port"},
+            "udp": {"port", "flows"} if "flows" in item else {"port", "from_port"},
             "listen": {"port", "protocol", "connections"} if item.get("protocol") == "tcp" else {"port"},
             "traceroute": {"hops", "reached"},
             "tcp": {"port", "from_port", "state", "error", "segments_sent", "segments_received", "retransmissions", "reply"},
