@@ -279,3 +279,25 @@ def test_nat_plain_router_carries_the_same_flows_without_conntrack() -> None:
 def test_nat_refuses_flows_that_would_exhaust_one_destinations_ports() -> None:
     result = run("bench_nat", "--flows", "70000", "--inside-hosts", "10", "--servers", "1", expect_code=2)
     assert "raise --servers" in result.stderr
+
+
+# ------------------------------------------------------------------------------ bench_vpc
+
+VPC_FIELDS = {"variant", "hosts", "rounds", "acl_rules", "wall_s", "cpu_s", "forwarded", "forwarded_per_s",
+              "ns_per_forwarded", "replies", "expected", "drops"}
+
+
+def test_vpc_json_both_variants_answer_every_datagram_and_explain_is_timed() -> None:
+    rows = parse_json_lines(run("bench_vpc", "--hosts", "5", "--rounds", "3", "--acl-rules", "4", "--json").stdout)
+    assert [r.get("variant") for r in rows[:2]] == ["vpc", "plain"]
+    for row in rows[:2]:
+        assert VPC_FIELDS <= row.keys()
+        assert row["replies"] == row["expected"] == 5 * 3
+        assert row["forwarded"] == 2 * 5 * 3 and row["drops"] == 0
+    assert rows[2]["explain_median_us"] > 0
+
+
+def test_vpc_text_output_and_a_bad_option() -> None:
+    text = run("bench_vpc", "--hosts", "2", "--rounds", "1").stdout
+    assert "vpc/plain wall per forwarded packet" in text
+    assert "needs a count" in run("bench_vpc", "--acl-rules", "41", expect_code=2).stderr
