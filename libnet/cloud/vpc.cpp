@@ -262,6 +262,8 @@ void Vpc::terminate_instance(const std::string& name) {
   Instance* instance = find_instance(name);
   if (instance == nullptr) throw core::ConfigError(name_, "instances", "no instance named '" + name + "'");
   instance->terminate();
+  // A terminated instance's address no longer matches rules that name its groups.
+  for (SecurityGroup* group : instance->security_groups()) group->remove_member(instance->private_ip());
   changed();
 }
 

@@ -127,3 +127,20 @@ TEST(Vpc, BuildsTheDocumentedNodesAndInterfaces) {
 
 }  // namespace
 }  // namespace vpcsim::cloud
+
+namespace vpcsim::cloud {
+namespace {
+
+TEST(Vpc, ATerminatedInstanceLeavesItsGroupsAndItsRoutesBecomeBlackholes) {
+  testing::ClassicVpc c;
+  c.public_routes.add_route(testing::P("10.0.2.0/24"), {TargetKind::instance, "web"});
+  EXPECT_TRUE(c.web_sg.has_member(testing::A("10.0.1.10")));
+  c.vpc.terminate_instance("web");
+  EXPECT_FALSE(c.web->alive());
+  EXPECT_FALSE(c.web_sg.has_member(testing::A("10.0.1.10")));
+  EXPECT_EQ(c.public_routes.state_of(c.public_routes.extra_routes()[1]), "blackhole");
+  EXPECT_THROW(c.vpc.terminate_instance("nobody"), core::ConfigError);
+}
+
+}  // namespace
+}  // namespace vpcsim::cloud
