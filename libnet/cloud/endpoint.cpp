@@ -14,6 +14,7 @@ Endpoint::Endpoint(node::Network& network, std::uint32_t id, std::string name, C
 
 bool Endpoint::prerouting(link::Interface& in, wire::Frame& frame) {
   (void)in;
+  if (!filters() && !cloud_->decisions().active()) return true;  // an internet host, not explaining
   const wire::Ipv4View ip = ipv4_of(frame);
   const auto packet = PacketSummary::of(ip);
   if (!packet) return true;  // a fragment or a truncated header: nothing for rules to read
@@ -27,6 +28,7 @@ bool Endpoint::prerouting(link::Interface& in, wire::Frame& frame) {
 
 bool Endpoint::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded) {
   (void)out, (void)next_hop;
+  if (!filters() && !cloud_->decisions().active()) return true;
   const wire::Ipv4View ip = ipv4_of(frame);
   const auto packet = PacketSummary::of(ip);
   if (!packet) return true;

@@ -20,6 +20,9 @@ class Endpoint : public node::IpNode {
   Cloud& cloud() const { return *cloud_; }
   /// How explain names this endpoint's hops.
   virtual ComponentKind component_kind() const { return ComponentKind::internet_host; }
+  /// Whether admit_inbound/admit_outbound may refuse anything: when not, and nobody is explaining,
+  /// the hooks do not even read the packet.
+  virtual bool filters() const { return false; }
   /// Whether the endpoint is still there (a terminated instance is not).
   virtual bool alive() const { return true; }
 

@@ -38,6 +38,7 @@ class Instance final : public Endpoint {
   void set_source_dest_check(bool on) { source_dest_check_ = on; }
 
   ComponentKind component_kind() const override { return ComponentKind::instance; }
+  bool filters() const override { return true; }
   bool alive() const override { return !terminated_; }
   void terminate() { terminated_ = true; }
 

@@ -23,6 +23,7 @@ void InternetGateway::map(wire::Ipv4Address private_address, wire::Ipv4Address p
   for (const auto& rule : one_to_one_rules())
     if (rule.private_address == private_address && rule.public_address == public_address) return;
   add_one_to_one(stack::OneToOneRule{private_address, public_address});
+  mapped_.insert(private_address.to_u32());
 }
 
 wire::Ipv4Address InternetGateway::vpc_side_address() const { return first_address(*this, "vpc"); }
@@ -39,11 +40,9 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
   if (!forwarded) return NatRouter::postrouting(out, next_hop, frame, forwarded);
   const std::uint64_t id = frame.meta().packet_id;
   DecisionLog& log = vpc_->cloud().decisions();
-  if (out.name() == "internet" && vpc_->cidr().contains(ipv4_of(frame).src())) {
-    const wire::Ipv4Address src = ipv4_of(frame).src();
-    bool mapped = false;
-    for (const auto& rule : one_to_one_rules()) mapped = mapped || rule.private_address == src;
-    if (!mapped) {
+  const wire::Ipv4Address src = ipv4_of(frame).src();
+  if (out.name() == "internet" && vpc_->cidr().contains(src)) {
+    if (!mapped_.contains(src.to_u32())) {
       std::string who = src.to_string();
       for (const Instance* i : vpc_->instances())
         if (i->private_ip() == src) who = "instance " + i->name() + " (" + who + ")";

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "libnet/cloud/decision.h"
+#include "libnet/core/flat_hash_set.h"
 #include "libnet/node/nat_router.h"
 
 namespace vpcsim::cloud {
@@ -30,6 +31,7 @@ class InternetGateway final : public node::NatRouter {
 
  private:
   Vpc* vpc_;
+  core::FlatHashSet mapped_;  ///< private addresses with a public one: what may leave for the internet
   wire::Ipv4Address before_src_;  ///< between the hooks: the packet's addresses as it arrived
   wire::Ipv4Address before_dst_;
 };

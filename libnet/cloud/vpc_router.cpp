@@ -135,6 +135,41 @@ void VpcRouter::record(std::uint64_t packet_id, ComponentKind kind, std::string 
                                             std::move(detail), code, std::move(suggestion)});
 }
 
+std::string VpcRouter::table_label(const RouteTable* table, const link::Interface& in) {
+  return table != nullptr ? table->name() : "local routes (from " + in.name() + ")";
+}
+
+void VpcRouter::refuse_unroutable(link::Interface& in, wire::Ipv4Address dst, const RouteTable* table,
+                                  const stack::Route* route, std::uint64_t id) {
+  const std::string table_name = table_label(table, in);
+  // A route the user added whose target is gone; else no route, or the block of the VPC outside its subnets.
+  if (route != nullptr && route->origin == stack::RouteOrigin::static_route) {
+    const CloudRoute& chosen = *model_route(table, route->destination);
+    const std::string why = "route " + chosen.to_string() + " is a blackhole: " + std::string(to_string(chosen.target.kind)) +
+                            " " + chosen.target.name + " is gone";
+    drop(&in, trace::DropReason::blackhole_route, id, why + " (route table " + table_name + ")");
+    record(id, ComponentKind::route_table, table_name, "dropped", why, ReasonCode::route_blackhole,
+           "point " + chosen.destination.to_string() + " in route table " + table_name + " at a target that exists");
+    return;
+  }
+  std::string why = route == nullptr ? "no route to " + dst.to_string() + " in route table " + table_name
+                                     : dst.to_string() + " is in VPC " + vpc_->name() + "'s block but in none of its subnets";
+  std::string fix = "add a route for " + dst.to_string() + " to route table " + table_name;
+  const bool from_igw = table == nullptr && in.name() == "igw";
+  const bool from_peering = table == nullptr && !from_igw;
+  if (from_igw) {
+    why += ": traffic from the internet gateway is routed by the local route only";
+    fix = "the destination must be in VPC " + vpc_->name() + "'s subnets";
+  } else if (from_peering) {
+    why += ": traffic from peering connection " + in.name() + " is routed by the local route only (VPC peering is not transitive)";
+    fix = "peer the two VPCs directly (peering is not transitive)";
+  }
+  drop(&in, route == nullptr ? trace::DropReason::no_route : trace::DropReason::blackhole_route, id, why);
+  record(id, from_peering ? ComponentKind::peering_connection : ComponentKind::route_table,
+         from_peering ? in.name() : table_name, "dropped", why,
+         from_peering ? ReasonCode::pcx_requires_address_in_vpc_cidr : ReasonCode::no_route_to_destination, fix);
+}
+
 bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   if (stale_) rebuild();
   from_subnet_ = nullptr;
@@ -152,40 +187,15 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   const std::uint32_t index = index_of(in);
   const RouteTable* table = table_for(index);
   const stack::Route* route = by_interface_[index]->lookup(ip.dst());
-  const CloudRoute* chosen = route != nullptr && table != nullptr ? model_route(table, route->destination) : nullptr;
-  const auto table_label = [&] { return table != nullptr ? table->name() : "local routes (from " + in.name() + ")"; };
-  if (route == nullptr || (route->type == stack::RouteType::blackhole && chosen == nullptr)) {
-    const std::string table_name = table_label();
-    std::string why = "no route to " + ip.dst().to_string() + " in route table " + table_name;
-    if (route != nullptr) why = ip.dst().to_string() + " is in VPC " + vpc_->name() + "'s block but in none of its subnets";
-    std::string fix = "add a route for " + ip.dst().to_string() + " to route table " + table_name;
-    if (table == nullptr) {
-      why += in.name() == "igw" ? ": traffic from the internet gateway is routed by the local route only"
-                                : ": traffic from peering connection " + in.name() +
-                                      " is routed by the local route only (VPC peering is not transitive)";
-      fix = table == nullptr && in.name() != "igw"
-                ? "peer the two VPCs directly (peering is not transitive)"
-                : "the destination must be in VPC " + vpc_->name() + "'s subnets";
-    }
-    drop(&in, route == nullptr ? trace::DropReason::no_route : trace::DropReason::blackhole_route, id, why);
-    const bool from_peering = table == nullptr && in.name() != "igw";
-    record(id, from_peering ? ComponentKind::peering_connection : ComponentKind::route_table,
-           from_peering ? in.name() : table_name, "dropped", why,
-           from_peering ? ReasonCode::pcx_requires_address_in_vpc_cidr : ReasonCode::no_route_to_destination, fix);
+  if (route == nullptr || route->type == stack::RouteType::blackhole) {
+    refuse_unroutable(in, ip.dst(), table, route, id);
     return false;
   }
-  if (route->type == stack::RouteType::blackhole) {
-    const std::string table_name = table_label();
-    const std::string why = "route " + chosen->to_string() + " is a blackhole: " + std::string(to_string(chosen->target.kind)) +
-                            " " + chosen->target.name + " is gone";
-    drop(&in, trace::DropReason::blackhole_route, id, why + " (route table " + table_name + ")");
-    record(id, ComponentKind::route_table, table_name, "dropped", why, ReasonCode::route_blackhole,
-           "point " + chosen->destination.to_string() + " in route table " + table_name + " at a target that exists");
-    return false;
-  }
-  if (explaining)
-    record(id, ComponentKind::route_table, table_label(), "routed",
+  if (explaining) {
+    const CloudRoute* chosen = model_route(table, route->destination);
+    record(id, ComponentKind::route_table, table_label(table, in), "routed",
            chosen != nullptr ? chosen->to_string() : vpc_->cidr().to_string() + " -> local");
+  }
   from_subnet_ = subnet_on(index);
   const Subnet* to_subnet = subnet_on(route->interface);
   if (from_subnet_ != nullptr && from_subnet_ != to_subnet && !check_acl(*from_subnet_, false, *packet, id, in))

@@ -52,6 +52,10 @@ class VpcRouter final : public node::IpNode {
   }
   void record(std::uint64_t packet_id, ComponentKind kind, std::string component, std::string action,
               std::string detail, ReasonCode code = ReasonCode::none, std::string suggestion = {});
+  static std::string table_label(const RouteTable* table, const link::Interface& in);
+  /// Drops and explains a packet with no route, or whose route is a blackhole.
+  void refuse_unroutable(link::Interface& in, wire::Ipv4Address dst, const RouteTable* table, const stack::Route* route,
+                         std::uint64_t id);
   bool check_acl(const Subnet& subnet, bool inbound, const PacketSummary& packet, std::uint64_t packet_id,
                  const link::Interface& interface);
 
