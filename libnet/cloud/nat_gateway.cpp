@@ -7,6 +7,7 @@
 #include "libnet/node/network.h"
 #include "libnet/stack/flow_tuple.h"
 #include "libnet/stack/tcp_connection.h"
+#include "libnet/wire/icmp.h"
 #include "libnet/wire/tcp.h"
 
 namespace vpcsim::cloud {
@@ -43,52 +44,55 @@ void NatGateway::reset_stale(const wire::Ipv4View& ip) {
 }
 
 bool NatGateway::prerouting(link::Interface& in, wire::Frame& frame) {
-  const wire::Ipv4View ip = ipv4_of(frame);
-  const std::uint64_t id = frame.meta().packet_id;
   if (deleted_) {
+    const std::uint64_t id = frame.meta().packet_id;
     drop(&in, trace::DropReason::nat_gateway_refused, id, "NAT gateway " + name() + " was deleted");
     record(id, "dropped", "the NAT gateway was deleted", ReasonCode::route_blackhole);
     return false;
   }
-  const auto tuple = stack::flow_tuple_of(ip);
-  before_known_ = tuple.has_value();
-  if (tuple) before_ = *tuple;
-  bool tracked = tuple && conntrack().find(*tuple).has_value();
-  // An ICMP error about a flow we translated is addressed to us too, but belongs to that flow: it is
-  // translated back inside (as NatRouter does), not refused as an inbound connection.
-  if (!tuple)
-    if (const auto quoted = stack::quoted_flow_tuple_of(ip)) tracked = conntrack().find(quoted->inverse()).has_value();
-  if (is_local_address(ip.dst()) && !tracked) {
-    const bool ping = ip.protocol() == wire::kIpProtoIcmp && !ip.payload().empty() && ip.payload()[0] == 8;
+  if (subnet_->vpc().cloud().decisions().active()) {  // explain shows the flow before and after
+    const auto tuple = stack::flow_tuple_of(ipv4_of(frame));
+    before_known_ = tuple.has_value();
+    if (tuple) before_ = *tuple;
+  }
+  return NatRouter::prerouting(in, frame);
+}
+
+bool NatGateway::untracked(link::Interface& in, const stack::FlowTuple& tuple, const wire::Ipv4View& ip, bool local,
+                           std::uint64_t packet_id) {
+  if (local) {
+    const bool ping = tuple.protocol == wire::kIpProtoIcmp && ip.payload()[0] == wire::kIcmpEchoRequest;
     const std::string why = ping ? "a NAT gateway does not answer ping" : "a NAT gateway accepts no inbound connection";
-    drop(&in, trace::DropReason::nat_gateway_refused, id, why + " (" + name() + ")");
-    record(id, "dropped", why, ReasonCode::nat_gateway_no_inbound,
+    drop(&in, trace::DropReason::nat_gateway_refused, packet_id, why + " (" + name() + ")");
+    record(packet_id, "dropped", why, ReasonCode::nat_gateway_no_inbound,
            "reach the instance through a public IP, a load balancer or a bastion host instead");
     return false;
   }
-  if (tuple && !tracked && tuple->protocol == wire::kIpProtoTcp && (ip.payload()[13] & wire::kTcpSyn) == 0 &&
-      (ip.payload()[13] & wire::kTcpRst) == 0) {
+  if (tuple.protocol == wire::kIpProtoTcp && (ip.payload()[13] & wire::kTcpRst) == 0) {
     reset_stale(ip);
-    drop(&in, trace::DropReason::nat_gateway_refused, id,
-         tuple->to_string() + " has no connection at " + name() + " (idle for 350 s or never opened): answered with RST");
-    record(id, "dropped", "no connection for " + tuple->to_string() + " (idle for 350 s, or never opened): RST sent",
+    drop(&in, trace::DropReason::nat_gateway_refused, packet_id,
+         tuple.to_string() + " has no connection at " + name() + " (idle for 350 s or never opened): answered with RST");
+    record(packet_id, "dropped", "no connection for " + tuple.to_string() + " (idle for 350 s, or never opened): RST sent",
            ReasonCode::packet_dropped, "keep the connection alive (TCP keepalive under 350 s)");
     return false;
   }
-  return NatRouter::prerouting(in, frame);
+  return true;
 }
 
 bool NatGateway::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded) {
   if (!forwarded) return NatRouter::postrouting(out, next_hop, frame, forwarded);
   const std::uint64_t created = conntrack().created_count();
   if (!NatRouter::postrouting(out, next_hop, frame, forwarded)) return false;
-  if (conntrack().created_count() != created && before_known_)
-    ++per_destination_[destination_key(before_.dst, before_.dst_port, before_.protocol)];
-  if (subnet_->vpc().cloud().decisions().active() && before_known_) {
-    const auto after = stack::flow_tuple_of(ipv4_of(frame));
+  const bool explaining = subnet_->vpc().cloud().decisions().active();
+  if (conntrack().created_count() == created && !explaining) return true;
+  const auto after = stack::flow_tuple_of(ipv4_of(frame));
+  // Source NAT leaves the destination as it was: the new connection counts against it.
+  if (conntrack().created_count() != created && after)
+    ++per_destination_[destination_key(after->dst, after->dst_port, after->protocol)];
+  if (explaining && before_known_)
     record(frame.meta().packet_id, after && !(*after == before_) ? "translated" : "forwarded",
            after ? before_.to_string() + " as " + after->to_string() : before_.to_string());
-  }
+  before_known_ = false;
   return true;
 }
 

@@ -37,6 +37,10 @@ class NatGateway final : public node::NatRouter {
   bool prerouting(link::Interface& in, wire::Frame& frame) override;
   bool postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded) override;
   bool admit_new_flow(link::Interface& out, const stack::FlowTuple& tuple, std::uint64_t packet_id) override;
+  /// Inbound connections and pings to the gateway are refused; a TCP segment from inside with no
+  /// connection (idle past 350 s, or never opened) is answered with RST.
+  bool untracked(link::Interface& in, const stack::FlowTuple& tuple, const wire::Ipv4View& ip, bool local,
+                 std::uint64_t packet_id) override;
   /// AWS fails a connection only at its documented limits, so every port of 1024-65535 is searched,
   /// from where the last search for the same destination stopped.
   std::uint32_t* port_cursor(const stack::FlowTuple& tuple) override {
@@ -44,7 +48,9 @@ class NatGateway final : public node::NatRouter {
   }
 
  private:
+  /// ICMP has no port: its "port" in a tuple is the echo id, which the translation changes.
   static std::uint64_t destination_key(wire::Ipv4Address address, std::uint16_t port, std::uint8_t protocol) {
+    if (protocol == wire::kIpProtoIcmp) port = 0;
     return (std::uint64_t{address.to_u32()} << 24) | (std::uint64_t{port} << 8) | protocol;
   }
   void record(std::uint64_t packet_id, std::string action, std::string detail, ReasonCode code = ReasonCode::none,
@@ -57,7 +63,7 @@ class NatGateway final : public node::NatRouter {
   bool deleted_ = false;
   core::FlatHashMap<std::uint64_t, std::uint32_t> per_destination_;
   core::FlatHashMap<std::uint64_t, std::uint32_t> port_cursors_;  ///< by destination
-  stack::FlowTuple before_;  ///< between the hooks: the packet's tuple as it arrived
+  stack::FlowTuple before_;  ///< between the hooks, while explaining: the packet's tuple as it arrived
   bool before_known_ = false;
 };
 

@@ -234,11 +234,16 @@ bool NatRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   if (creates && destination_nat(in, translated)) {
     stack::rewrite_packet(ip, translated, Manip::destination);
     ++nat_counters_.packets_translated;
-  } else if (is_local_address(tuple->dst)) {
-    note_unmapped(in, *tuple, frame.meta().packet_id);  // the box's own flows are not tracked
-    return true;
+  } else if (const bool local = is_local_address(tuple->dst); local || !creates) {
+    return untracked(in, *tuple, ip, local, frame.meta().packet_id);
   }
   if (creates) flight_ = InFlight{false, true, false, 0, FlowDirection::original, *tuple, translated, flags};
+  return true;
+}
+
+bool NatRouter::untracked(link::Interface& in, const FlowTuple& tuple, const wire::Ipv4View&, bool local,
+                          std::uint64_t packet_id) {
+  if (local) note_unmapped(in, tuple, packet_id);  // the box's own flows are not tracked
   return true;
 }
 

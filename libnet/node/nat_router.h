@@ -76,6 +76,12 @@ class NatRouter : public IpNode {
     (void)out, (void)tuple, (void)packet_id;
     return true;
   }
+  /// A packet that belongs to no tracked flow and gets no destination NAT: one for the box itself
+  /// (`local`), or one that cannot start a flow (a TCP segment without SYN, an echo reply). Linux lets
+  /// both through untranslated (the first to the box's own stack); return false to drop instead,
+  /// after recording why.
+  virtual bool untracked(link::Interface& in, const stack::FlowTuple& tuple, const wire::Ipv4View& ip, bool local,
+                         std::uint64_t packet_id);
   /// Where to search for a free port for `tuple` (the flow after source NAT): nullptr for Linux's
   /// bounded random search; a cursor for an exhaustive one (stack/nat_port_allocator.h).
   virtual std::uint32_t* port_cursor(const stack::FlowTuple& tuple) {
