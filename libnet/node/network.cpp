@@ -28,7 +28,7 @@ std::uint32_t Network::register_node(const std::string& name) {
   return trace_.register_node(name);
 }
 
-void Network::adopt(std::unique_ptr<Node> node) {
+void Network::adopt(core::Arena::Ptr<Node> node) {
   const Node& ref = *node;
   nodes_.push_back(std::move(node));
   by_name_.insert(ref.name(), static_cast<std::uint32_t>(nodes_.size() - 1));
@@ -74,7 +74,7 @@ link::Interface& Network::interface(std::string_view endpoint) const {
 }
 
 link::Link& Network::connect(link::Interface& a, link::Interface& b, link::LinkConfig config) {
-  links_.push_back(std::make_unique<link::Link>(context(), a, b, config));
+  links_.push_back(arena_.make<link::Link>(context(), a, b, config));
   return *links_.back();
 }
 

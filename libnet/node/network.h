@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libnet/core/arena.h"
 #include "libnet/core/flat_hash_set.h"
 #include "libnet/core/name_index.h"
 #include "libnet/core/simulation.h"
@@ -50,7 +51,7 @@ class Network {
   template <class T, class... Args>
   T& add_node(std::string name, Args&&... args) {
     const std::uint32_t id = register_node(name);
-    auto node = std::make_unique<T>(*this, id, std::move(name), std::forward<Args>(args)...);
+    auto node = arena_.make<T>(*this, id, std::move(name), std::forward<Args>(args)...);
     T& ref = *node;
     adopt(std::move(node));
     return ref;
@@ -66,8 +67,8 @@ class Network {
   Node* find_node(std::string_view name) const;
   /// "r1.eth0" -> the interface. Throws core::ConfigError.
   link::Interface& interface(std::string_view endpoint) const;
-  const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
-  const std::vector<std::unique_ptr<link::Link>>& links() const { return links_; }
+  const std::vector<core::Arena::Ptr<Node>>& nodes() const { return nodes_; }
+  const std::vector<core::Arena::Ptr<link::Link>>& links() const { return links_; }
 
   /// Runs until nothing is left to do; returns the number of events handled.
   std::uint64_t run() { return sim_.run(); }
@@ -80,6 +81,9 @@ class Network {
 
   core::Simulation& simulation() { return sim_; }
   wire::FramePool& pool() { return pool_; }
+  /// Where the topology's objects live (see core/arena.h).
+  core::Arena& arena() { return arena_; }
+  const core::Arena& arena() const { return arena_; }
   trace::TraceLog& trace() { return trace_; }
   const trace::TraceLog& trace() const { return trace_; }
   /// What every interface, link, node and ARP cache of this network refers to (by reference: one per
@@ -98,8 +102,10 @@ class Network {
  private:
   /// Checks a new node's name and gives it a trace id.
   std::uint32_t register_node(const std::string& name);
-  void adopt(std::unique_ptr<Node> node);
+  void adopt(core::Arena::Ptr<Node> node);
 
+  // First, so it goes last: it holds the memory of the nodes, interfaces, links and neighbour tables.
+  core::Arena arena_;
   core::Simulation sim_;
   wire::FramePool pool_;
   trace::TraceLog trace_;
@@ -108,8 +114,8 @@ class Network {
   core::Rng mac_rng_;
   core::FlatHashSet macs_;   ///< every MAC in use, as 48 bits
   core::NameIndex by_name_;  ///< positions in nodes_
-  std::vector<std::unique_ptr<link::Link>> links_;
-  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<core::Arena::Ptr<link::Link>> links_;
+  std::vector<core::Arena::Ptr<Node>> nodes_;
   std::vector<std::shared_ptr<void>> kept_;
 };
 

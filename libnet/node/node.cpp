@@ -69,7 +69,7 @@ link::Interface& Node::create_interface(std::string name, std::optional<wire::Ma
   }
   std::uint32_t id = context_.trace.register_interface(id_, name);
   const auto index = static_cast<std::uint32_t>(interfaces_.size());
-  interfaces_.push_back(std::make_unique<link::Interface>(context_, *this, id, id_, std::move(name), address, index));
+  interfaces_.push_back(network_.arena().make<link::Interface>(context_, *this, id, id_, std::move(name), address, index));
   link::Interface& created = *interfaces_.back();
   if (by_name_) {
     by_name_->insert(created.name(), index);

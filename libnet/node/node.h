@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libnet/core/arena.h"
 #include "libnet/core/name_index.h"
 #include "libnet/core/small_vector.h"
 #include "libnet/link/context.h"
@@ -34,7 +35,7 @@ class Node : public link::FrameReceiver {
   std::string name() const { return context_.trace.node_name(id_); }
   NodeKind kind() const { return kind_; }
 
-  const core::SmallVector<std::unique_ptr<link::Interface>>& interfaces() const { return interfaces_; }
+  const core::SmallVector<core::Arena::Ptr<link::Interface>>& interfaces() const { return interfaces_; }
   /// Throws core::ConfigError naming the node and the interface if there is none by that name.
   link::Interface& interface(std::string_view name) const;
   link::Interface* find_interface(std::string_view name) const;
@@ -54,7 +55,7 @@ class Node : public link::FrameReceiver {
   link::Context& context_;
   std::uint32_t id_;
   NodeKind kind_;  // next to id_: no padding
-  core::SmallVector<std::unique_ptr<link::Interface>> interfaces_;
+  core::SmallVector<core::Arena::Ptr<link::Interface>> interfaces_;  ///< in the network's arena
   /// Interface names are looked up by scanning while a node has few (a host has one or two); past
   /// kScanLimit (a switch may have 10,000s of ports) a hash index is built and kept.
   static constexpr std::size_t kScanLimit = 8;

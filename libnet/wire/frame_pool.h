@@ -8,7 +8,8 @@
 // can grow at the back only within its slab (Frame::tailroom()), which no hop needs: headers are
 // pushed into the headroom. Released slabs go on a free list and are reused, so a
 // simulation in steady state allocates no memory per packet. Single-threaded by design: a simulation
-// runs on one thread, so there are no locks or reference counts (gVisor's lesson).
+// runs on one thread, so there are no locks, and the only count of references is that of a shared
+// frame's handles (Frame::share), kept in its slab. Chunks of slabs grow to 2 MiB huge-page blocks.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,7 @@
 #include <span>
 #include <vector>
 
+#include "libnet/core/memory_block.h"
 #include "libnet/wire/frame.h"
 
 namespace vpcsim::wire {
@@ -49,7 +51,7 @@ class FramePool {
   struct SizeClass {
     std::size_t slab_size;
     std::vector<std::uint8_t*> free;
-    std::vector<std::unique_ptr<std::uint8_t[]>> chunks;
+    std::vector<core::MemoryBlock> chunks;
     std::size_t created = 0;
     std::size_t in_use = 0;
   };

@@ -33,18 +33,23 @@ TEST(FramePool, AllocateGivesTheRequestedLengthAfterTheHeadroom) {
   EXPECT_EQ(f.meta().ingress_interface, kNoInterface);
 }
 
-TEST(FramePool, SlabsComeInChunksOf64KiB) {
+TEST(FramePool, SlabChunksStartAt64KiBAndDoubleUpToHugePageBlocks) {
   FramePool pool;
   std::vector<Frame> frames;
   for (int i = 0; i < 32; ++i) frames.push_back(pool.allocate(1000));
-  EXPECT_EQ(pool.slabs_created(), 32u);
+  EXPECT_EQ(pool.slabs_created(), 32u);  // 64 KiB of 2 KiB slabs
   EXPECT_EQ(pool.bytes_reserved(), 32 * FramePool::kStandardSlab);
   frames.push_back(pool.allocate(1000));
-  EXPECT_EQ(pool.slabs_created(), 64u);
+  EXPECT_EQ(pool.slabs_created(), 32u + 64u);  // then 128 KiB
   EXPECT_EQ(pool.slabs_in_use(), 33u);
-  frames.push_back(pool.allocate(60));  // a small slab: a chunk of 256 of them
-  EXPECT_EQ(pool.slabs_created(), 64u + 256u);
-  EXPECT_EQ(pool.bytes_reserved(), 64 * FramePool::kStandardSlab + 256 * FramePool::kSmallSlab);
+  frames.push_back(pool.allocate(60));  // a small slab: a first chunk of 256 of them
+  EXPECT_EQ(pool.slabs_created(), 96u + 256u);
+  EXPECT_EQ(pool.bytes_reserved(), 96 * FramePool::kStandardSlab + 256 * FramePool::kSmallSlab);
+  // 64 + 128 + 256 + 512 KiB + 1 MiB of standard slabs, then 2 MiB chunks, and no larger.
+  while (pool.slabs_in_use() < 992 + 1 + 1) frames.push_back(pool.allocate(1000));
+  EXPECT_EQ(pool.slabs_created(), 256u + 992u + 1024u);
+  while (pool.slabs_in_use() < 992 + 1024 + 1 + 1) frames.push_back(pool.allocate(1000));
+  EXPECT_EQ(pool.slabs_created(), 256u + 992u + 2 * 1024u);
 }
 
 TEST(FramePool, LargestStandardFrameFitsAStandardSlab) {
