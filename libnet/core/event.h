@@ -4,6 +4,7 @@
 // and its arrival event only says "the next frame in direction d has arrived".
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -27,7 +28,22 @@ static_assert(sizeof(Event) == 40);
 /// Anything that receives events: links, nodes, applications.
 class EventHandler {
  public:
+  /// The first bytes of a handler the scheduler prefetches before asking it to prefetch(): what
+  /// prefetch() reads should lie in them.
+  static constexpr std::size_t kPrefetchedBytes = 192;
+  /// Stages of prefetch(), 0 to kPrefetchStages - 1.
+  static constexpr unsigned kPrefetchStages = 4;
+
   virtual void handle_event(const Event& event) = 0;
+  /// Prefetches what handle_event(event) will touch (core/prefetch.h), reading but changing nothing.
+  /// The scheduler calls it for events it knows come soon (the rest of a run of equal-time events: a
+  /// flood's copies): stage 0 first, when the handler's first kPrefetchedBytes have been prefetched,
+  /// then each later stage closer to the event, so that stage k may read what stage k - 1
+  /// prefetched and prefetch one pointer further. The default prefetches nothing more.
+  virtual void prefetch(const Event& event, unsigned stage) const {
+    (void)event;
+    (void)stage;
+  }
 
  protected:
   ~EventHandler() = default;

@@ -46,6 +46,10 @@ class FlatHashMap {
     }
   }
   const Value* find(Key key) const { return const_cast<FlatHashMap*>(this)->find(key); }
+  /// Prefetches the slot a lookup of `key` probes first.
+  void prefetch(Key key) const {
+    if (size_ != 0) __builtin_prefetch(&slots_[home(key)]);
+  }
   bool contains(Key key) const { return find(key) != nullptr; }
 
   /// The value for `key`, default-constructed and inserted if absent; `.second` says whether it was.

@@ -1,5 +1,7 @@
 #include "libnet/core/scheduler.h"
 
+#include "libnet/core/prefetch.h"
+
 namespace vpcsim::core {
 namespace {
 // (at, seq) as one unsigned 128-bit number, so "earlier" is one comparison the compiler can turn into
@@ -101,10 +103,23 @@ Event Scheduler::pop() {
   return result;
 }
 
+void Scheduler::prefetch_ahead(const Run& run, std::size_t next) {
+  constexpr unsigned kStages = EventHandler::kPrefetchStages;
+  const std::size_t end = run.events.size();
+  // (A target may be null where the scheduler is used on its own, as in its tests.)
+  if (const std::size_t i = next + (kStages + 1) * kPrefetchSpacing; i < end && run.events[i].target != nullptr)
+    prefetch_bytes(run.events[i].target, EventHandler::kPrefetchedBytes);
+  for (unsigned stage = 0; stage < kStages; ++stage) {
+    const std::size_t i = next + (kStages - stage) * kPrefetchSpacing;
+    if (i < end && run.events[i].target != nullptr) run.events[i].target->prefetch(run.events[i], stage);
+  }
+}
+
 Event Scheduler::pop_from_run() {
   const std::uint32_t r = heap_[0].aux;
   Run& run = runs_[r];
   Event result = run.events[run.head++];
+  prefetch_ahead(run, run.head);
   if (run.head < run.events.size()) {
     // The run's events have consecutive sequence numbers, so its next one directly follows the one
     // just popped in (time, sequence) order: the stand-in stays the earliest, at the root.

@@ -13,6 +13,10 @@
 // so its sequence numbers are consecutive: when the stand-in pops, the run's next event is the next
 // in (time, sequence) order, and the stand-in stays at the root with that event's key. A flood copy
 // costs an append and a read, and the pop order is exactly the heap-only order.
+//
+// A run also tells what comes next, which the heap does not: as each of its events pops, the
+// handlers of events further down the run are asked to prefetch the state they will touch (see
+// EventHandler::prefetch and core/prefetch.h), so the cache misses of a flood's copies overlap.
 #pragma once
 
 #include <cstddef>
@@ -63,6 +67,12 @@ class Scheduler {
   Event& heap_slot_for(Time at, std::uint64_t seq);
   void heap_pop();
   Event pop_from_run();
+  /// Asks the handlers of the run's coming events to prefetch, each stage kPrefetchSpacing events
+  /// nearer than the one before; `next` is the index of the event to be handled next.
+  static void prefetch_ahead(const Run& run, std::size_t next);
+  /// Events between prefetch stages: enough for a stage's misses to arrive before the next stage
+  /// reads them, few enough that what they load is still cached when its event comes.
+  static constexpr std::size_t kPrefetchSpacing = 6;
 
   std::vector<Event> heap_;
   std::vector<Run> runs_;

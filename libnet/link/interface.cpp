@@ -1,6 +1,7 @@
 #include "libnet/link/interface.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "libnet/core/error.h"
 #include "libnet/link/link.h"
@@ -89,7 +90,7 @@ void Interface::deliver(wire::Frame frame) {
   }
   ++counters_.rx_packets;
   counters_.rx_bytes += frame.size();
-  show_taps(Direction::rx, frame.bytes());
+  show_taps(Direction::rx, std::as_const(frame).bytes());  // const: a shared frame stays shared
   frame.meta().ingress_interface = id_;
   owner_.receive_frame(*this, std::move(frame));
 }

@@ -6,6 +6,7 @@
 // arrive (rx, before the node filters on the destination MAC).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,7 +28,18 @@ class Link;
 /// Implemented by nodes: a frame arrived on one of their interfaces.
 class FrameReceiver {
  public:
+  /// The first bytes of a receiver that a link prefetches before calling prefetch_receive().
+  static constexpr std::size_t kPrefetchedBytes = 256;
+
   virtual void receive_frame(Interface& interface, wire::Frame frame) = 0;
+  /// Prefetches what receive_frame(interface, frame) will touch beyond the receiver's first
+  /// kPrefetchedBytes and the frame's first bytes, in two stages (0, 1), the second reading what the
+  /// first prefetched (see core::EventHandler::prefetch). Reads only.
+  virtual void prefetch_receive(const Interface& interface, const wire::Frame& frame, unsigned stage) const {
+    (void)interface;
+    (void)frame;
+    (void)stage;
+  }
 
  protected:
   ~FrameReceiver() = default;
@@ -87,6 +99,9 @@ class Interface {
 
   /// Hands a complete Ethernet frame to the link.
   void send(wire::Frame frame);
+
+  /// The link's lane this interface sends into (see Link::prefetch_transmit). Precondition: connected.
+  void prefetch_transmit(unsigned stage) const;
 
   void add_tap(CaptureTap& tap);
   bool has_taps() const { return taps_ != nullptr; }

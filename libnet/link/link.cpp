@@ -1,8 +1,10 @@
 #include "libnet/link/link.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "libnet/core/error.h"
+#include "libnet/core/prefetch.h"
 
 namespace vpcsim::link {
 namespace {
@@ -61,7 +63,7 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
     d.pending_starts.push_back(PendingStart{start, shown});
     if (shown) context().sim.schedule_at(start, *this, kTransmissionStart + side);
   } else {
-    ends_[side]->show_taps(Direction::tx, frame.bytes());
+    ends_[side]->show_taps(Direction::tx, std::as_const(frame).bytes());  // const: no copy of a shared frame
   }
   d.busy_until = start + serialisation_time(frame.size());
   ++d.stats.frames;
@@ -69,6 +71,34 @@ bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   d.in_flight.push_back(std::move(frame));
   context().sim.schedule_at(d.busy_until + config_.delay, *this, side);
   return true;
+}
+
+void Link::prefetch(const core::Event& event, unsigned stage) const {
+  if (event.kind >= kTransmissionStart) return;  // a transmission start touches only this lane
+  const Lane& d = lanes_[event.kind];
+  if (d.in_flight.empty()) return;
+  const Interface& receiver = *ends_[event.kind ^ 1];
+  switch (stage) {
+    case 0:
+      core::prefetch(&d.in_flight.front());
+      core::prefetch_bytes(&receiver, sizeof(Interface));
+      return;
+    case 1:
+      core::prefetch(d.in_flight.front().data());
+      core::prefetch_bytes(&receiver.owner(), FrameReceiver::kPrefetchedBytes);
+      return;
+    default:
+      receiver.owner().prefetch_receive(receiver, d.in_flight.front(), stage - 2);
+  }
+}
+
+void Link::prefetch_transmit(std::uint8_t side, unsigned stage) const {
+  const Lane& d = lanes_[side];
+  if (stage == 0) {
+    core::prefetch_bytes(&d, sizeof(Lane));
+  } else {
+    d.in_flight.prefetch_back_slot();
+  }
 }
 
 void Link::handle_event(const core::Event& event) {

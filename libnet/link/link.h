@@ -58,6 +58,12 @@ class Link final : public core::EventHandler {
   bool transmit(std::uint8_t side, wire::Frame frame);
 
   void handle_event(const core::Event& event) override;
+  /// For an arrival: the frame's slot, the far interface (stage 0); the frame's bytes and the
+  /// receiving node (1); then what the node's FrameReceiver::prefetch_receive asks for (2, 3).
+  void prefetch(const core::Event& event, unsigned stage) const override;
+  /// For a flood sending through one port after another: the lane leaving `side` (stage 0), then the
+  /// slot the next frame will take (stage 1).
+  void prefetch_transmit(std::uint8_t side, unsigned stage) const;
 
  private:
   static constexpr std::uint32_t kTransmissionStart = 2;  ///< event kinds 0, 1: arrival; 2, 3: start
@@ -82,5 +88,7 @@ class Link final : public core::EventHandler {
   LinkConfig config_;
   std::array<Lane, 2> lanes_;
 };
+
+inline void Interface::prefetch_transmit(unsigned stage) const { link_->prefetch_transmit(link_side_, stage); }
 
 }  // namespace vpcsim::link

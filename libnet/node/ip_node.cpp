@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "libnet/core/error.h"
+#include "libnet/core/prefetch.h"
 #include "libnet/node/network.h"
 #include "libnet/node/ping.h"
 #include "libnet/node/traceroute.h"
@@ -98,7 +100,7 @@ link::Interface& IpNode::add_interface(std::string name, std::optional<wire::Ipv
                                        std::optional<wire::MacAddress> mac) {
   if (address) check_new_address(this->name() + "." + name, nullptr, *address);  // nothing is created on error
   link::Interface& interface = create_interface(std::move(name), mac);
-  arp_caches_.push_back(std::make_unique<stack::ArpCache>(context(), interface, *this, arp_config_));
+  arp_caches_.push_back(network().arena().make<stack::ArpCache>(context(), interface, *this, arp_config_));
   if (address) add_address(interface.name(), *address);
   return interface;
 }
@@ -372,8 +374,25 @@ void IpNode::drop(const link::Interface* interface, trace::DropReason reason, st
                        std::move(detail));
 }
 
+void IpNode::prefetch_receive(const link::Interface& interface, const wire::Frame& frame, unsigned stage) const {
+  // What an ARP broadcast costs a host it is not for: its neighbour table, probed for the sender
+  // (stage 0: the cache, which this node's first bytes point to; 1: the sender's slot in it).
+  if (frame.size() < wire::kEthernetHeaderLen + wire::kArpLen) return;
+  const std::uint8_t* bytes = frame.data();
+  if (wire::load_be16(bytes + 12) != wire::kEthertypeArp) return;
+  const std::uint32_t index = interface.index_in_node();
+  if (index >= arp_caches_.size()) return;
+  const stack::ArpCache& cache = *arp_caches_[index];
+  if (stage == 0) {
+    core::prefetch_bytes(&cache, sizeof(stack::ArpCache));
+  } else {
+    cache.prefetch_entry(wire::Ipv4Address(wire::load_be32(bytes + wire::kEthernetHeaderLen + 14)));
+  }
+}
+
 void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {
-  auto eth = wire::EthernetView::parse(frame.bytes());
+  // Read through const: an ARP broadcast flooded to every host shares one copy of its bytes.
+  auto eth = wire::EthernetView::parse(std::as_const(frame).bytes());
   if (!eth) {
     drop(&interface, trace::DropReason::malformed, frame.meta().packet_id,
          "Ethernet frame of " + std::to_string(frame.size()) + " bytes is truncated");

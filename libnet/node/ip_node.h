@@ -164,6 +164,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
 
   // --- frame processing --------------------------------------------------------------------------
   void receive_frame(link::Interface& interface, wire::Frame frame) override;
+  void prefetch_receive(const link::Interface& interface, const wire::Frame& frame, unsigned stage) const override;
   void neighbour_unreachable(link::Interface& interface, wire::Ipv4Address next_hop, std::uint32_t requests,
                              wire::Frame frame) override;
   void handle_event(const core::Event& event) override;
@@ -237,7 +238,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   std::uint16_t next_ip_id_;
   stack::RoutingTable routes_;
   std::shared_ptr<const stack::ArpConfig> arp_config_ = stack::share({});  ///< shared with the caches
-  core::SmallVector<std::unique_ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces()
+  core::SmallVector<core::Arena::Ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces(); in the network's arena
   core::FlatHashMap<std::uint16_t, UdpHandler*> udp_ports_;
   struct RateBucket {
     core::Time tokens = 0;

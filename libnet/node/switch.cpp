@@ -1,8 +1,11 @@
 #include "libnet/node/switch.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "libnet/core/error.h"
+#include "libnet/core/prefetch.h"
+#include "libnet/link/link.h"
 #include "libnet/wire/ethernet.h"
 
 namespace vpcsim::node {
@@ -31,7 +34,8 @@ void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
   }
   const core::Time now = context().now();
   const std::uint32_t in_port = index_of(ingress);
-  const wire::MacAddress src = wire::MacAddress::from_bytes(frame.data() + 6);
+  const std::uint8_t* bytes = std::as_const(frame).data();  // read only: a flooded frame stays shared
+  const wire::MacAddress src = wire::MacAddress::from_bytes(bytes + 6);
   if (!src.is_unicast() || src.is_zero()) {
     // br_handle_frame: !is_valid_ether_addr(source) -> drop.
     context().trace.drop(now, trace::DropReason::malformed, id(), ingress.id(), frame.meta().packet_id,
@@ -40,8 +44,8 @@ void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
   }
   table_[src.to_u64()] = Learned{in_port, now};
 
-  const wire::MacAddress dst = wire::MacAddress::from_bytes(frame.data());
-  if (is_reserved_group(dst) && frame.data()[5] != 0x00) {
+  const wire::MacAddress dst = wire::MacAddress::from_bytes(bytes);
+  if (is_reserved_group(dst) && bytes[5] != 0x00) {
     // 01:80:c2:00:00:0X is link-local: a bridge never forwards it (PAUSE is dropped, LACP, 802.1X,
     // LLDP... are for the bridge itself); only the STP group 00 is forwarded when STP is off.
     ++counters_.filtered;
@@ -74,16 +78,32 @@ void Switch::flood(std::uint32_t ingress, wire::Frame frame) {
   ++counters_.flooded;
   context().trace.packet(context().now(), trace::TraceKind::flooded, id(), interfaces()[ingress]->id(),
                          frame.meta().packet_id);
-  // Every other connected port gets a copy; the last one gets the original.
+  // Every other connected port gets a handle on the same bytes (Frame::share: copied only if a
+  // receiver writes to them); the last one gets the original.
   std::uint32_t last = static_cast<std::uint32_t>(interfaces().size());
   for (std::uint32_t i = static_cast<std::uint32_t>(interfaces().size()); i-- > 0;)
     if (i != ingress && interfaces()[i]->is_connected()) {
       last = i;
       break;
     }
-  for (std::uint32_t i = 0; i < last; ++i)
-    if (i != ingress && interfaces()[i]->is_connected()) interfaces()[i]->send(frame.clone());
+  for (std::uint32_t i = 0; i < last; ++i) {
+    prefetch_flood_port(i + 2 * kFloodPrefetchSpacing, 0);
+    prefetch_flood_port(i + kFloodPrefetchSpacing, 1);
+    if (i != ingress && interfaces()[i]->is_connected()) interfaces()[i]->send(frame.share());
+  }
   if (last < interfaces().size()) interfaces()[last]->send(std::move(frame));
+}
+
+void Switch::prefetch_flood_port(std::uint32_t port, unsigned stage) const {
+  // Port `port` gets a copy a few iterations later: its interface (stage 0), then its link's lane
+  // (1), each port's state being one more cache miss in a switch with thousands of ports.
+  if (port >= interfaces().size()) return;
+  const link::Interface& interface = *interfaces()[port];
+  if (stage == 0) {
+    core::prefetch_bytes(&interface, sizeof(link::Interface));
+  } else if (interface.is_connected()) {
+    interface.prefetch_transmit(0);
+  }
 }
 
 std::vector<MacTableEntry> Switch::mac_table() const {

@@ -55,6 +55,9 @@ class Switch final : public Node {
     core::Time last_seen = 0;
   };
   void flood(std::uint32_t ingress, wire::Frame frame);
+  /// Ports ahead of the one a flood is sending to: far enough for the misses to arrive in time.
+  static constexpr std::uint32_t kFloodPrefetchSpacing = 8;
+  void prefetch_flood_port(std::uint32_t port, unsigned stage) const;
   static bool is_reserved_group(wire::MacAddress mac);
 
   core::Time ageing_time_ = kDefaultAgeingTime;

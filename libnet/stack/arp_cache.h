@@ -96,6 +96,8 @@ class ArpCache final : public core::EventHandler {
   std::size_t size() const { return entries_.size(); }
 
   void handle_event(const core::Event& event) override;
+  /// Prefetches the slot receive() or send() will probe first for `ip` (see core/prefetch.h).
+  void prefetch_entry(wire::Ipv4Address ip) const { entries_.prefetch(ip.to_u32()); }
 
  private:
   struct Entry {

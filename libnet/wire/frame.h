@@ -2,9 +2,12 @@
 // from the simulation's FramePool, with headroom in front for pushing an encapsulation.
 //
 // Frame is a move-only handle: a frame travels hop to hop by std::move and returns its slab to the
-// pool when the last hop drops or delivers it. The only copy is an explicit clone() (a switch flooding
-// a broadcast, a tap that must outlive the hop). Its metadata is a small fixed struct, not a bag of
-// flags that grows with every feature.
+// pool when the last hop drops or delivers it. Copies are explicit: clone() copies the bytes (a tap
+// that must outlive the hop); share() makes a second handle on the same bytes (a switch flooding a
+// broadcast to thousands of ports), as Linux's skb_clone shares the data until skb_cow: the first
+// write through a shared handle (the non-const data() or bytes()) copies the bytes into a slab of its
+// own, unless it is the last handle left. Reading through a const Frame never copies. Its metadata is
+// a small fixed struct, per handle, not a bag of flags that grows with every feature.
 #pragma once
 
 #include <cstddef>
@@ -41,11 +44,17 @@ class Frame {
   }
 
   explicit operator bool() const { return slab_ != nullptr; }
-  std::uint8_t* data() { return slab_ + offset_; }
+  /// Writable bytes: a shared frame gets its own copy first (see share()).
+  std::uint8_t* data() {
+    if (shared_) [[unlikely]] unshare();
+    return slab_ + offset_;
+  }
   const std::uint8_t* data() const { return slab_ + offset_; }
   std::size_t size() const { return len_; }
   std::span<std::uint8_t> bytes() { return {data(), len_}; }
   std::span<const std::uint8_t> bytes() const { return {data(), len_}; }
+  /// Whether other handles may hold the same bytes.
+  bool is_shared() const { return shared_; }
   std::size_t headroom() const { return offset_; }
   std::size_t tailroom() const { return capacity_ - offset_ - len_; }
 
@@ -75,6 +84,9 @@ class Frame {
 
   /// A new frame from the same pool with the same bytes and metadata.
   Frame clone() const;
+  /// A second handle on the same bytes, with the same metadata; both are shared from then on. (A
+  /// frame whose headroom is all used, which leaves no room for the count of handles, is cloned.)
+  Frame share();
   /// Returns the slab to the pool now; the handle becomes empty.
   void reset();
 
@@ -88,14 +100,21 @@ class Frame {
     capacity_ = std::exchange(other.capacity_, 0);
     offset_ = std::exchange(other.offset_, 0);
     len_ = std::exchange(other.len_, 0);
+    shared_ = std::exchange(other.shared_, false);
     meta_ = other.meta_;
   }
+  /// The number of handles on a shared slab, kept in its first bytes: the headroom, which only
+  /// push_front() uses and which a shared frame is never written through.
+  std::uint32_t& handles() const { return *reinterpret_cast<std::uint32_t*>(slab_); }
+  /// Gives this handle bytes of its own: the slab if it is the last handle, else a copy.
+  void unshare();
 
   FramePool* pool_ = nullptr;
   std::uint8_t* slab_ = nullptr;
   std::uint32_t capacity_ = 0;
   std::uint32_t offset_ = 0;
   std::uint32_t len_ = 0;
+  bool shared_ = false;  ///< in the padding before meta_: the handle stays 48 bytes
   FrameMeta meta_;
 };
 

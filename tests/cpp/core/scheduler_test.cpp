@@ -136,5 +136,69 @@ TEST(Scheduler, TopAndSizeCountRunsAndHeap) {
   EXPECT_EQ(s.size(), 0u);
 }
 
+/// Records, in order, the prefetch stages each event is asked for and when it is handled.
+class PrefetchRecorder final : public EventHandler {
+ public:
+  struct Call {
+    std::uint64_t event;
+    int stage;  ///< -1: handled
+  };
+  void handle_event(const Event& event) override { calls.push_back({event.arg, -1}); }
+  void prefetch(const Event& event, unsigned stage) const override {
+    calls.push_back({event.arg, static_cast<int>(stage)});
+  }
+  mutable std::vector<Call> calls;
+};
+
+TEST(Scheduler, AsksARunsComingEventsToPrefetchEveryStageInOrderBeforeTheirTurn) {
+  // A flood: 200 events for one time. Every event far enough behind the run's first gets each
+  // prefetch stage once, in order, before it is handled, and none after; the order of handling is
+  // unchanged.
+  constexpr std::uint64_t kEvents = 200;
+  PrefetchRecorder recorder;
+  Scheduler s;
+  s.push(Event{5, 0, &recorder, 0, 0, 999});  // an earlier event: the run is not at the root at first
+  for (std::uint64_t i = 0; i < kEvents; ++i) s.push(Event{10, 0, &recorder, 0, 0, i});
+  while (!s.empty()) {
+    Event e = s.pop();
+    e.target->handle_event(e);
+  }
+  std::vector<std::uint64_t> handled;
+  for (const auto& call : recorder.calls)
+    if (call.stage < 0) handled.push_back(call.event);
+  ASSERT_EQ(handled.size(), kEvents + 1);
+  EXPECT_EQ(handled.front(), 999u);
+  for (std::uint64_t i = 0; i < kEvents; ++i) EXPECT_EQ(handled[i + 1], i);
+
+  std::uint64_t fully_prefetched = 0;
+  for (std::uint64_t event = 0; event < kEvents; ++event) {
+    std::vector<int> stages;
+    for (const auto& call : recorder.calls) {
+      if (call.event != event) continue;
+      if (call.stage < 0) break;
+      stages.push_back(call.stage);
+    }
+    std::size_t after_handling = 0;
+    bool seen_handle = false;
+    for (const auto& call : recorder.calls)
+      if (call.event == event) {
+        if (call.stage < 0) seen_handle = true;
+        else if (seen_handle) ++after_handling;
+      }
+    EXPECT_EQ(after_handling, 0u) << "event " << event << " was asked to prefetch after it was handled";
+    EXPECT_TRUE(std::is_sorted(stages.begin(), stages.end())) << "event " << event;
+    EXPECT_EQ(std::set<int>(stages.begin(), stages.end()).size(), stages.size()) << "event " << event;
+    if (stages.size() == EventHandler::kPrefetchStages) ++fully_prefetched;
+  }
+  // All but the first few (popped before the pipeline filled) get every stage.
+  EXPECT_GE(fully_prefetched, kEvents - 40);
+}
+
+TEST(Scheduler, RunsOfNullTargetsNeedNoPrefetch) {
+  Scheduler s;
+  for (std::uint64_t i = 0; i < 100; ++i) s.push(Event{3, 0, nullptr, 0, 0, i});
+  for (std::uint64_t i = 0; i < 100; ++i) EXPECT_EQ(s.pop().arg, i);
+}
+
 }  // namespace
 }  // namespace vpcsim::core

@@ -132,6 +132,36 @@ TEST_F(LinkTest, SerialisationOfHugeFramesAndBandwidthsDoesNotOverflow) {
   EXPECT_EQ(link.serialisation_time(huge), static_cast<Time>((huge + 24) * 8));
 }
 
+// --- prefetching (core/prefetch.h) -------------------------------------------------------------
+
+TEST_F(LinkTest, PrefetchingAnyEventAtAnyStageChangesNothing) {
+  // Asked ahead of its events, a link only reads: with frames in flight or none, for arrivals and
+  // for transmission starts, every stage leaves deliveries, times and taps as they would have been.
+  Tap tap;
+  a.add_tap(tap);
+  Link& link = connect();
+  auto prefetch_everything = [&] {
+    for (std::uint32_t kind = 0; kind < 4; ++kind)
+      for (unsigned stage = 0; stage < core::EventHandler::kPrefetchStages; ++stage)
+        link.prefetch(core::Event{sim.now(), 0, &link, kind, 0, 0}, stage);
+    for (std::uint8_t side = 0; side < 2; ++side)
+      for (unsigned stage = 0; stage < 2; ++stage) link.prefetch_transmit(side, stage);
+  };
+  prefetch_everything();  // nothing in flight yet
+  a.send(frame(100, 1));
+  a.send(frame(100, 2));  // waits behind the first: a transmission-start event
+  b.send(frame(60, 3));
+  prefetch_everything();
+  sim.run();
+  prefetch_everything();  // all delivered again
+  ASSERT_EQ(recorder.arrivals.size(), 3u);
+  EXPECT_EQ(recorder.arrivals[0].marker, 3);  // the shorter frame, the other way
+  EXPECT_EQ(recorder.arrivals[1].marker, 1);
+  EXPECT_EQ(recorder.arrivals[2].marker, 2);
+  EXPECT_EQ(recorder.arrivals[2].at, 2 * link.serialisation_time(100) + link.config().delay);
+  EXPECT_EQ(tap.records.size(), 3u);  // a's two sends as they start, and the frame it received
+}
+
 TEST_F(LinkTest, MinimumSizeFrameRateAtOneGigabitIsLineRate) {
   Link& link = connect();
   // 1,488,095 minimum frames per second: 672 ns each.

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/error.h"
@@ -42,9 +43,10 @@ class Station final : public link::FrameReceiver {
         mac_(mac),
         interface(net.context(), *this, net.trace().register_interface(node_, "eth0"), node_, "eth0", mac) {}
   void receive_frame(link::Interface&, wire::Frame frame) override {
-    const std::uint8_t marker = frame.size() > 14 ? frame.data()[14] : std::uint8_t{0};
-    const MacAddress dst = MacAddress::from_bytes(frame.data());
-    const MacAddress src = MacAddress::from_bytes(frame.data() + 6);
+    const std::uint8_t* bytes = std::as_const(frame).data();  // reads only: a flooded copy stays shared
+    const std::uint8_t marker = frame.size() > 14 ? bytes[14] : std::uint8_t{0};
+    const MacAddress dst = MacAddress::from_bytes(bytes);
+    const MacAddress src = MacAddress::from_bytes(bytes + 6);
     received.push_back(Received{net_.now(), dst, src, marker, frame.meta().packet_id});
   }
   /// Sends a 60-byte frame; the source is this station's MAC unless given.
@@ -67,6 +69,26 @@ class Station final : public link::FrameReceiver {
  public:
   link::Interface interface;
   std::vector<Received> received;
+};
+
+/// A station that writes into every frame it receives (as a router decrementing a TTL would).
+class Scribbler final : public link::FrameReceiver {
+ public:
+  explicit Scribbler(Network& net)
+      : node_(net.trace().register_node("scribbler")),
+        interface(net.context(), *this, net.trace().register_interface(node_, "eth0"), node_, "eth0",
+                  MacAddress::from_u64(0x0200000001ffULL)) {}
+  void receive_frame(link::Interface&, wire::Frame frame) override {
+    seen.push_back(frame.data()[14]);
+    frame.data()[14] = 0xee;
+  }
+
+ private:
+  std::uint32_t node_;
+
+ public:
+  link::Interface interface;
+  std::vector<std::uint8_t> seen;
 };
 
 class SwitchTest : public ::testing::Test {
@@ -104,6 +126,24 @@ TEST_F(SwitchTest, UnknownUnicastFloodsToEveryOtherPort) {
   EXPECT_EQ(s(2).received[0].src, s(0).mac());
   EXPECT_EQ(sw.counters().flooded, 1u);
   EXPECT_EQ(sw.counters().forwarded, 0u);
+}
+
+TEST_F(SwitchTest, FloodedCopiesShareTheirBytesUntilOneReceiverWritesToThem) {
+  // The copies of a flood share one slab (Frame::share). A receiver that writes to its copy gets its
+  // own first, so the receivers after it still see what was sent.
+  Scribbler scribbler(net);
+  net.connect(scribbler.interface, sw.add_port(), link::LinkConfig{core::kMicrosecond, 0, 1000});
+  for (int i = 0; i < 3; ++i) add_station();  // after the scribbler's port: they get their copies later
+  const std::size_t slabs_before = net.pool().slabs_in_use();
+  s(0).send(MacAddress::broadcast(), 0x42);
+  settle();
+  ASSERT_EQ(scribbler.seen.size(), 1u);
+  EXPECT_EQ(scribbler.seen[0], 0x42);
+  for (std::size_t i = 1; i < stations.size(); ++i) {
+    ASSERT_EQ(s(i).received.size(), 1u) << "station " << i;
+    EXPECT_EQ(s(i).received[0].marker, 0x42) << "station " << i << " saw the scribbler's write";
+  }
+  EXPECT_EQ(net.pool().slabs_in_use(), slabs_before) << "every copy's slab went back to the pool";
 }
 
 TEST_F(SwitchTest, BroadcastFloodsToEveryOtherPortEvenWhenAllAreLearned) {
