@@ -7,6 +7,10 @@
 // writes its slot without first reading it. (Move-assigning into a moved-from Frame read the old
 // handle to see whether it held a slab: a cache miss on every link transmit, since a link's ring
 // slot was last touched a frame earlier.)
+//
+// With InArena = true a ring can take its slots from a core::Arena (set_arena, while it has none), as
+// a link's rings do: they are made on a link's first frame, while the network runs, and would
+// otherwise land in scattered 4 KiB pages (see core/flat_hash_map.h).
 #pragma once
 
 #include <cstddef>
@@ -16,9 +20,11 @@
 #include <stdexcept>
 #include <utility>
 
+#include "libnet/core/arena.h"
+
 namespace vpcsim::core {
 
-template <class T>
+template <class T, bool InArena = false>
 class RingBuffer {
  public:
   /// The most elements a ring holds (size_ has 27 bits); more throws std::length_error.
@@ -30,11 +36,24 @@ class RingBuffer {
   RingBuffer& operator=(RingBuffer&& other) noexcept {
     if (this != &other) {
       clear();
+      free_slots(slots_);
       take(other);
     }
     return *this;
   }
-  ~RingBuffer() { clear(); }
+  ~RingBuffer() {
+    clear();
+    free_slots(slots_);
+  }
+  RingBuffer(const RingBuffer&) = delete;
+  RingBuffer& operator=(const RingBuffer&) = delete;
+
+  /// Takes slots from `arena` (null: the heap) from now on. Precondition: the ring holds no slots.
+  void set_arena(Arena* arena)
+    requires InArena
+  {
+    arena_ = arena;
+  }
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -78,18 +97,35 @@ class RingBuffer {
   void grow() {
     if (size_ == kMaxSize) throw std::length_error("RingBuffer: more than 2^27 - 1 elements");
     const std::uint32_t log2_capacity = slots_ ? log2_capacity_ + 1 : 2;  // 4 slots first, then doubling
-    auto slots = std::make_unique<Slot[]>(std::size_t{1} << log2_capacity);
+    Slot* const slots = allocate_slots(std::size_t{1} << log2_capacity);
     for (std::uint32_t i = 0; i < size_; ++i) {
       T& old = slots_[(head_ + i) & mask()].value;
       std::construct_at(&slots[i].value, std::move(old));
       std::destroy_at(&old);
     }
-    slots_ = std::move(slots);
+    free_slots(std::exchange(slots_, slots));
     log2_capacity_ = log2_capacity;
     head_ = 0;
   }
+  Slot* allocate_slots(std::size_t n) {
+    static_assert(alignof(Slot) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    void* raw = nullptr;
+    if constexpr (InArena) raw = arena_ != nullptr ? arena_->allocate(n * sizeof(Slot), alignof(Slot)) : nullptr;
+    Slot* slots = static_cast<Slot*>(raw != nullptr ? raw : ::operator new(n * sizeof(Slot)));
+    std::uninitialized_default_construct_n(slots, n);  // no-op: storage whose elements the ring manages
+    return slots;
+  }
+  /// Slots hold no live element here: the ring constructs and destroys elements itself.
+  void free_slots(Slot* slots) {
+    if (slots == nullptr) return;
+    if constexpr (InArena)
+      if (arena_ != nullptr) return;  // the arena keeps the memory
+    ::operator delete(slots);
+  }
+
   void take(RingBuffer& other) {
-    slots_ = std::move(other.slots_);
+    slots_ = std::exchange(other.slots_, nullptr);
+    arena_ = other.arena_;
     head_ = std::exchange(other.head_, 0);
     size_ = other.size_;
     log2_capacity_ = other.log2_capacity_;
@@ -99,10 +135,13 @@ class RingBuffer {
 
   // 16 bytes: every link lane, ARP entry and node holds rings, so the capacity is kept as its log2
   // beside a 27-bit size instead of in a third 32-bit count (24 bytes with padding).
-  std::unique_ptr<Slot[]> slots_;
+  struct NoArena {};
+
+  Slot* slots_ = nullptr;
   std::uint32_t head_ = 0;
   std::uint32_t size_ : 27 = 0;
   std::uint32_t log2_capacity_ : 5 = 0;  ///< capacity is 1 << this while slots_ is set, else 0
+  [[no_unique_address]] std::conditional_t<InArena, Arena*, NoArena> arena_{};
 };
 
 }  // namespace vpcsim::core

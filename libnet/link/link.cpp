@@ -13,7 +13,6 @@ constexpr std::size_t kEthernetWireOverhead = 4 + 8 + 12;  // FCS, preamble+SFD,
 }  // namespace
 
 Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config) : ends_{&a, &b}, config_(config) {
-  (void)context;  // the same as each end's: kept in the signature for the callers
   std::string name = a.full_name() + " <-> " + b.full_name();
   if (&a == &b) throw core::ConfigError("link " + name, "ends", "cannot link an interface to itself");
   for (Interface* end : ends_)
@@ -22,6 +21,10 @@ Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config) : en
   if (config.delay < 0) throw core::ConfigError("link " + name, "delay", "must not be negative");
   if (config.bandwidth_bps < 0) throw core::ConfigError("link " + name, "bandwidth", "must not be negative");
   if (config.queue_packets == 0) throw core::ConfigError("link " + name, "queue", "must hold at least one frame");
+  for (Lane& lane : lanes_) {
+    lane.in_flight.set_arena(context.arena);
+    lane.pending_starts.set_arena(context.arena);
+  }
   a.attach(*this, 0);
   b.attach(*this, 1);
 }

@@ -72,8 +72,8 @@ class Link final : public core::EventHandler {
     bool shown;  ///< an event will show it to taps (and pop it) at `at`
   };
   struct Lane {
-    core::RingBuffer<wire::Frame> in_flight;
-    core::RingBuffer<PendingStart> pending_starts;  ///< frames not yet on the wire, in order
+    core::RingBuffer<wire::Frame, true> in_flight;  // in the context's arena
+    core::RingBuffer<PendingStart, true> pending_starts;  ///< frames not yet on the wire, in order
     core::Time busy_until = 0;
     LinkDirectionStats stats;
   };

@@ -110,7 +110,7 @@ class Network {
   wire::FramePool pool_;
   trace::TraceLog trace_;
   std::uint64_t next_packet_id_ = 0;
-  link::Context context_{sim_, pool_, trace_, next_packet_id_};
+  link::Context context_{sim_, pool_, trace_, next_packet_id_, &arena_};
   core::Rng mac_rng_;
   core::FlatHashSet macs_;   ///< every MAC in use, as 48 bits
   core::NameIndex by_name_;  ///< positions in nodes_

@@ -34,6 +34,7 @@ ArpCache::ArpCache(link::Context& context, link::Interface& interface, ArpCacheO
 ArpCache::ArpCache(link::Context& context, link::Interface& interface, ArpCacheOwner& owner,
                    std::shared_ptr<const ArpConfig> config)
     : context_(context), interface_(interface), owner_(owner), config_(std::move(config)) {
+  entries_.set_arena(context_.arena);
   const core::Time base = config_->base_reachable_time;
   reachable_time_ = base <= 1 ? base : context_.sim.rng().between(base / 2, base + base / 2);
 }

@@ -137,7 +137,7 @@ class ArpCache final : public core::EventHandler {
   core::Time reachable_time_;
   // Inline entries (FlatHashMap): an Entry& is valid only until the next insertion, so no code holds one
   // across a call that can send to another neighbour (fail() moves its queue out before reporting).
-  core::FlatHashMap<std::uint32_t, Entry> entries_;
+  core::FlatHashMap<std::uint32_t, Entry, true> entries_;  ///< slots in the context's arena
 };
 
 }  // namespace vpcsim::stack

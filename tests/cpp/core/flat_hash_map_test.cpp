@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 #include <memory>
 #include <unordered_map>
 
@@ -85,6 +86,31 @@ TEST(FlatHashMap, ClearForgetsEverything) {
   EXPECT_EQ(map.find(1), nullptr);
   map[3] = 3;
   EXPECT_EQ(*map.find(3), 3);
+}
+
+TEST(FlatHashMap, TakesItsSlotsFromAnArenaWhenGivenOne) {
+  Arena arena;
+  FlatHashMap<std::uint32_t, std::string, true> map;
+  map.set_arena(&arena);
+  for (std::uint32_t k = 0; k < 1000; ++k) map[k] = std::to_string(k * 7);
+  for (std::uint32_t k = 0; k < 1000; ++k) ASSERT_EQ(*map.find(k), std::to_string(k * 7));
+  // Every capacity from 2 to 2,048 slots came from the arena; outgrown ones stay there.
+  const std::size_t slot = sizeof(FlatHashMap<std::uint32_t, std::string, true>::Slot);
+  EXPECT_EQ(arena.bytes_allocated(), (2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024 + 2048) * slot);
+  EXPECT_TRUE(map.erase(5));
+  map.clear();  // destroys the strings (ASan/valgrind would see a leak otherwise)
+  EXPECT_EQ(map.size(), 0u);
+  map[1] = "again";
+  EXPECT_EQ(*map.find(1), "again");
+}
+
+TEST(FlatHashMap, WithoutAnArenaAnArenaMapUsesTheHeap) {
+  FlatHashMap<std::uint32_t, int, true> map;  // no set_arena: as a plain map
+  for (std::uint32_t k = 0; k < 100; ++k) map[k] = static_cast<int>(k);
+  FlatHashMap<std::uint32_t, int, true> moved(std::move(map));
+  EXPECT_EQ(map.size(), 0u);
+  EXPECT_EQ(moved.size(), 100u);
+  EXPECT_EQ(*moved.find(99), 99);
 }
 
 }  // namespace

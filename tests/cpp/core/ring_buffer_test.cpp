@@ -139,5 +139,17 @@ TEST(RingBuffer, MovedFromBufferIsEmptyAndUsable) {
   EXPECT_TRUE(c.empty());  // NOLINT(bugprone-use-after-move)
 }
 
+TEST(RingBuffer, TakesItsSlotsFromAnArenaWhenGivenOne) {
+  Arena arena;
+  RingBuffer<std::unique_ptr<int>, true> q;
+  q.set_arena(&arena);
+  for (int i = 0; i < 100; ++i) q.push_back(std::make_unique<int>(i));
+  EXPECT_GE(arena.bytes_allocated(), 128 * sizeof(std::unique_ptr<int>));  // 4, 8, ... 128 slots
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(*q.pop_front(), i);
+  RingBuffer<std::unique_ptr<int>, true> moved(std::move(q));
+  EXPECT_TRUE(q.empty());
+  for (int i = 50; i < 100; ++i) EXPECT_EQ(*moved.pop_front(), i);
+}
+
 }  // namespace
 }  // namespace vpcsim::core
