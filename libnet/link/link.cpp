@@ -21,10 +21,7 @@ Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config) : en
   if (config.delay < 0) throw core::ConfigError("link " + name, "delay", "must not be negative");
   if (config.bandwidth_bps < 0) throw core::ConfigError("link " + name, "bandwidth", "must not be negative");
   if (config.queue_packets == 0) throw core::ConfigError("link " + name, "queue", "must hold at least one frame");
-  for (Lane& lane : lanes_) {
-    lane.in_flight.set_arena(context.arena);
-    lane.pending_starts.set_arena(context.arena);
-  }
+  for (Lane& lane : lanes_) lane.in_flight.set_arena(context.arena);
   a.attach(*this, 0);
   b.attach(*this, 1);
 }
