@@ -36,10 +36,11 @@ class EventHandler {
 
   virtual void handle_event(const Event& event) = 0;
   /// Prefetches what handle_event(event) will touch (core/prefetch.h), reading but changing nothing.
-  /// The scheduler calls it for events it knows come soon (the rest of a run of equal-time events: a
-  /// flood's copies): stage 0 first, when the handler's first kPrefetchedBytes have been prefetched,
+  /// The scheduler calls it for events it knows come soon. For the rest of a run of equal-time events
+  /// (a flood's copies): stage 0 first, after the handler's first kPrefetchedBytes were prefetched,
   /// then each later stage closer to the event, so that stage k may read what stage k - 1
-  /// prefetched and prefetch one pointer further. The default prefetches nothing more.
+  /// prefetched and prefetch one pointer further. For the event at the heap's root, the next one
+  /// unless another is pushed before it: stage 0 only. The default prefetches nothing more.
   virtual void prefetch(const Event& event, unsigned stage) const {
     (void)event;
     (void)stage;

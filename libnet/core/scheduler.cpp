@@ -100,6 +100,12 @@ Event Scheduler::pop() {
   if (is_run(heap_[0])) return pop_from_run();
   Event result = heap_[0];
   heap_pop();
+  // The new root is the next event unless one is pushed before it: its handler can start loading
+  // while this one runs (one stage only: there is no further look-ahead in a heap).
+  if (!heap_.empty() && heap_[0].target != nullptr && !is_run(heap_[0])) {
+    prefetch_bytes(heap_[0].target, EventHandler::kPrefetchedBytes);
+    heap_[0].target->prefetch(heap_[0], 0);
+  }
   return result;
 }
 

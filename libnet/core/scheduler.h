@@ -16,7 +16,8 @@
 //
 // A run also tells what comes next, which the heap does not: as each of its events pops, the
 // handlers of events further down the run are asked to prefetch the state they will touch (see
-// EventHandler::prefetch and core/prefetch.h), so the cache misses of a flood's copies overlap.
+// EventHandler::prefetch and core/prefetch.h), so the cache misses of a flood's copies overlap. From
+// the heap, only the next event is known: its handler gets the first stage as the previous event pops.
 #pragma once
 
 #include <cstddef>

@@ -194,6 +194,23 @@ TEST(Scheduler, AsksARunsComingEventsToPrefetchEveryStageInOrderBeforeTheirTurn)
   EXPECT_GE(fully_prefetched, kEvents - 40);
 }
 
+TEST(Scheduler, TheHeapsNextEventIsAskedForTheFirstStageBeforeItsTurn) {
+  PrefetchRecorder recorder;
+  Scheduler s;
+  for (std::uint64_t i = 0; i < 5; ++i) s.push(Event{static_cast<Time>(10 * (5 - i)), 0, &recorder, 0, 0, i});
+  while (!s.empty()) {
+    Event e = s.pop();
+    e.target->handle_event(e);
+  }
+  // Handled latest-pushed first (times 10, 20, ... 50); each but the first was asked for stage 0 just
+  // before, as the event ahead of it popped.
+  std::vector<std::pair<std::uint64_t, int>> calls;
+  for (const auto& call : recorder.calls) calls.emplace_back(call.event, call.stage);
+  const std::vector<std::pair<std::uint64_t, int>> expected{{3, 0}, {4, -1}, {2, 0}, {3, -1}, {1, 0},
+                                                            {2, -1}, {0, 0}, {1, -1}, {0, -1}};
+  EXPECT_EQ(calls, expected);
+}
+
 TEST(Scheduler, RunsOfNullTargetsNeedNoPrefetch) {
   Scheduler s;
   for (std::uint64_t i = 0; i < 100; ++i) s.push(Event{3, 0, nullptr, 0, 0, i});
