@@ -17,8 +17,6 @@ inline constexpr std::size_t kCacheLine = 64;
 
 /// Starts loading the cache line holding `address` (for reading).
 inline void prefetch(const void* address) { __builtin_prefetch(address, 0); }
-/// Starts loading the cache line holding `address`, to be written.
-inline void prefetch_for_write(const void* address) { __builtin_prefetch(address, 1); }
 /// Starts loading every cache line of [address, address + bytes).
 inline void prefetch_bytes(const void* address, std::size_t bytes) {
   const char* p = static_cast<const char*>(address);

@@ -63,10 +63,6 @@ class RingBuffer {
   T& operator[](std::size_t i) { return slots_[(head_ + i) & mask()].value; }
   const T& operator[](std::size_t i) const { return slots_[(head_ + i) & mask()].value; }
 
-  /// Prefetches, for writing, the slot the next push_back() fills (if it need not grow).
-  void prefetch_back_slot() const {
-    if (size_ < capacity()) __builtin_prefetch(&slots_[(head_ + size_) & mask()], 1);
-  }
   void push_back(T value) {
     if (size_ == capacity()) grow();
     std::construct_at(&slots_[(head_ + size_) & mask()].value, std::move(value));

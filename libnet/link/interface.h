@@ -101,7 +101,7 @@ class Interface {
   void send(wire::Frame frame);
 
   /// The link's lane this interface sends into (see Link::prefetch_transmit). Precondition: connected.
-  void prefetch_transmit(unsigned stage) const;
+  void prefetch_transmit() const;
 
   void add_tap(CaptureTap& tap);
   bool has_taps() const { return taps_ != nullptr; }

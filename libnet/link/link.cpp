@@ -92,14 +92,7 @@ void Link::prefetch(const core::Event& event, unsigned stage) const {
   }
 }
 
-void Link::prefetch_transmit(std::uint8_t side, unsigned stage) const {
-  const Lane& d = lanes_[side];
-  if (stage == 0) {
-    core::prefetch_bytes(&d, sizeof(Lane));
-  } else {
-    d.in_flight.prefetch_back_slot();
-  }
-}
+void Link::prefetch_transmit(std::uint8_t side) const { core::prefetch_bytes(&lanes_[side], sizeof(Lane)); }
 
 void Link::handle_event(const core::Event& event) {
   if (event.kind >= kTransmissionStart) {

@@ -61,9 +61,8 @@ class Link final : public core::EventHandler {
   /// For an arrival: the frame's slot, the far interface (stage 0); the frame's bytes and the
   /// receiving node (1); then what the node's FrameReceiver::prefetch_receive asks for (2, 3).
   void prefetch(const core::Event& event, unsigned stage) const override;
-  /// For a flood sending through one port after another: the lane leaving `side` (stage 0), then the
-  /// slot the next frame will take (stage 1).
-  void prefetch_transmit(std::uint8_t side, unsigned stage) const;
+  /// For a flood sending through one port after another: the lane leaving `side`.
+  void prefetch_transmit(std::uint8_t side) const;
 
  private:
   static constexpr std::uint32_t kTransmissionStart = 2;  ///< event kinds 0, 1: arrival; 2, 3: start
@@ -91,6 +90,6 @@ class Link final : public core::EventHandler {
   std::array<Lane, 2> lanes_;
 };
 
-inline void Interface::prefetch_transmit(unsigned stage) const { link_->prefetch_transmit(link_side_, stage); }
+inline void Interface::prefetch_transmit() const { link_->prefetch_transmit(link_side_); }
 
 }  // namespace vpcsim::link

@@ -377,17 +377,16 @@ void IpNode::drop(const link::Interface* interface, trace::DropReason reason, st
 void IpNode::prefetch_receive(const link::Interface& interface, const wire::Frame& frame, unsigned stage) const {
   // What an ARP broadcast costs a host it is not for: its neighbour table, probed for the sender
   // (stage 0: the cache, which this node's first bytes point to; 1: the sender's slot in it).
-  if (frame.size() < wire::kEthernetHeaderLen + wire::kArpLen) return;
-  const std::uint8_t* bytes = frame.data();
-  if (wire::load_be16(bytes + 12) != wire::kEthertypeArp) return;
   const std::uint32_t index = interface.index_in_node();
   if (index >= arp_caches_.size()) return;
   const stack::ArpCache& cache = *arp_caches_[index];
   if (stage == 0) {
     core::prefetch_bytes(&cache, sizeof(stack::ArpCache));
-  } else {
-    cache.prefetch_entry(wire::Ipv4Address(wire::load_be32(bytes + wire::kEthernetHeaderLen + 14)));
+    return;
   }
+  const auto eth = wire::EthernetView::parse(frame.bytes());
+  if (!eth || eth->ethertype() != wire::kEthertypeArp) return;
+  if (const auto arp = wire::ArpView::parse(eth->payload())) cache.prefetch_entry(arp->sender_ip());
 }
 
 void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {

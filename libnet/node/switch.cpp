@@ -102,7 +102,7 @@ void Switch::prefetch_flood_port(std::uint32_t port, unsigned stage) const {
   if (stage == 0) {
     core::prefetch_bytes(&interface, sizeof(link::Interface));
   } else if (interface.is_connected()) {
-    interface.prefetch_transmit(0);
+    interface.prefetch_transmit();
   }
 }
 

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "libnet/core/error.h"
-#include "libnet/core/prefetch.h"
 
 namespace vpcsim::wire {
 namespace {
@@ -32,8 +31,6 @@ Frame FramePool::allocate(std::size_t len) {
     sc.created += slabs;
   }
   std::uint8_t* slab = sc.free.back();
-  // The slab a flood will take a few copies from now: the free list hands slabs out in no useful order.
-  if (sc.free.size() > 8) core::prefetch_for_write(sc.free[sc.free.size() - 8] + kHeadroom);
   sc.free.pop_back();
   ++sc.in_use;
   return Frame(this, slab, static_cast<std::uint32_t>(sc.slab_size), kHeadroom, static_cast<std::uint32_t>(len));

@@ -144,8 +144,7 @@ TEST_F(LinkTest, PrefetchingAnyEventAtAnyStageChangesNothing) {
     for (std::uint32_t kind = 0; kind < 4; ++kind)
       for (unsigned stage = 0; stage < core::EventHandler::kPrefetchStages; ++stage)
         link.prefetch(core::Event{sim.now(), 0, &link, kind, 0, 0}, stage);
-    for (std::uint8_t side = 0; side < 2; ++side)
-      for (unsigned stage = 0; stage < 2; ++stage) link.prefetch_transmit(side, stage);
+    for (std::uint8_t side = 0; side < 2; ++side) link.prefetch_transmit(side);
   };
   prefetch_everything();  // nothing in flight yet
   a.send(frame(100, 1));
