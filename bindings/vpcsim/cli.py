@@ -123,11 +123,46 @@ def _traffic_detail(item: Dict[str, Any]) -> str:
         more = len(item["errors"]) - 1
         return text + (f" (+{more} more)" if more else "")
     if item["kind"] == "listen":
-        return f"{item['received']} received, {item['sent']} replied"
+        probes = item.get("explain_probes", 0)
+        reached = f"; explain's probe{'s' if probes != 1 else ''} reached it ({probes})" if probes else ""
+        return f"{item['received']} received, {item['sent']} replied{reached}"
     if item["rtt_ms"]:
         rtts = item["rtt_ms"]
         return f"rtt {min(rtts):.3f}/{sum(rtts) / len(rtts):.3f}/{max(rtts):.3f} ms"
     return ""
+
+
+_SINGULAR = {"packets": "packet", "datagrams": "datagram", "bytes": "byte", "probes": "probe", "flows": "flow",
+             "replies": "reply"}
+
+
+def _count(number: int, unit: str) -> str:
+    """'2 packets', '1 byte': a sent/recv cell, which says what it counts."""
+    return f"{number} {_SINGULAR.get(unit, unit) if number == 1 else unit}"
+
+
+def _print_drops(title: str, drops: List[Dict[str, Any]], out: IO[str]) -> None:
+    out.write(f"\n{title}: {len(drops)}\n")
+    if not drops:
+        return
+    rows = [["at", "node", "interface", "reason", "detail"]]
+    for drop in drops[:MAX_DROPS_SHOWN]:
+        rows.append(
+            [
+                _core.format_duration(drop["at_ns"]),
+                drop["node"] or "",
+                drop["interface"] or "",
+                drop["reason"] or "",
+                drop["detail"] or "",
+            ]
+        )
+    _table(rows, out)
+    if len(drops) > MAX_DROPS_SHOWN:
+        counts: Dict[str, int] = {}
+        for drop in drops:
+            counts[drop["reason"]] = counts.get(drop["reason"], 0) + 1
+        by_reason = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+        out.write(f"  ... and {len(drops) - MAX_DROPS_SHOWN} more (all drops by reason: {by_reason})\n")
 
 
 def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path]) -> None:
@@ -141,7 +176,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
         rows = [["#", "id", "kind", "from", "to", "outcome", "sent", "recv", "expect", "result", "detail"]]
         for item in traffic:
             to = item["to"] or ""
-            if item["kind"] == "udp":
+            if item["kind"] in ("udp", "tcp"):
                 to = f"{to}:{item['port']}"
             elif item["kind"] == "listen":
                 to = f"{item.get('protocol', 'udp')} {item['port']}"
@@ -154,8 +189,8 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
                     item["from"],
                     to,
                     item["outcome"],
-                    str(item["sent"]),
-                    str(item["received"]),
+                    _count(item["sent"], item["sent_unit"]),
+                    _count(item["received"], item["received_unit"]),
                     item["expect"] or "-",
                     "" if met is None else ("met" if met else "FAILED"),
                     _traffic_detail(item),
@@ -163,27 +198,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
             )
         out.write("\ntraffic:\n")
         _table(rows, out)
-    drops = results["drops"]
-    out.write(f"\ndrops: {len(drops)}\n")
-    if drops:
-        rows = [["at", "node", "interface", "reason", "detail"]]
-        for drop in drops[:MAX_DROPS_SHOWN]:
-            rows.append(
-                [
-                    _core.format_duration(drop["at_ns"]),
-                    drop["node"] or "",
-                    drop["interface"] or "",
-                    drop["reason"] or "",
-                    drop["detail"] or "",
-                ]
-            )
-        _table(rows, out)
-        if len(drops) > MAX_DROPS_SHOWN:
-            counts: Dict[str, int] = {}
-            for drop in drops:
-                counts[drop["reason"]] = counts.get(drop["reason"], 0) + 1
-            by_reason = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
-            out.write(f"  ... and {len(drops) - MAX_DROPS_SHOWN} more (all drops by reason: {by_reason})\n")
+    _print_drops("drops", results["drops"], out)
     explained = results["explain"]
     if explained:
         out.write("\nexplain:\n")
@@ -206,6 +221,11 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
                 ]
             )
         _table(rows, out)
+    if results["explain_drops"]:
+        # Explain's probes run after the traffic; what they draw is no failure of it: a probe's
+        # answer reaches a prober with no socket for it (and is reset), an unreachable address
+        # answers with an ICMP error.
+        _print_drops("drops during explain's probes (after the traffic; not its failures)", results["explain_drops"], out)
     expected = [t for t in traffic if t["expect"] is not None]
     expected += [e for e in explained if e["expect_met"] is not None]
     failed = [t for t in expected if not t["expect_met"]]

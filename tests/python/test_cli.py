@@ -119,12 +119,28 @@ def test_run_summary_lists_traffic_and_drops(tmp_path: Path) -> None:
     header = next(line for line in lines if line.strip().startswith("#"))
     assert header.split() == ["#", "id", "kind", "from", "to", "outcome", "sent", "recv", "expect", "result", "detail"]
     public = next(line for line in lines if "public-address" in line)
-    assert public.split()[:10] == ["0", "public-address", "ping", "h1", "203.0.113.9", "unreachable", "1", "0", "unreachable", "met"]
+    assert public.split()[:12] == ["0", "public-address", "ping", "h1", "203.0.113.9", "unreachable", "1", "packet", "0",
+                                   "packets", "unreachable", "met"]
     assert "Destination Net Unreachable from 10.0.1.1" in public
     assert "drops: 3" in out
     assert any("no_route" in line and "no route to 203.0.113.9 at r1" in line for line in lines)
     assert "blackhole_route" in out
     assert "wrote" not in out  # no --out: nothing written
+
+
+def test_run_summary_says_what_sent_and_recv_count_and_shows_tcp_ports() -> None:
+    status, out, _ = main("run", SCENARIOS / "public_private_vpc.yaml")
+    assert status == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ") and line.split()[0].isdigit()]
+    cells = {(row[0], row[1]): row[2:11] for row in rows if row[2] in ("listen", "ping", "tcp")}
+    # kind, from, to, outcome, sent, recv (each a number and its unit)
+    assert cells[("0", "-")] == ["listen", "web", "tcp", "80", "reply", "1", "reply", "18", "bytes"]
+    assert cells[("2", "ext-ping-web")] == ["ping", "ext", "198.51.100.10", "reply", "2", "packets", "2", "packets", "reply"]
+    assert cells[("3", "ext-fetch-web")] == ["tcp", "ext", "198.51.100.10:80", "reply", "18", "bytes", "33", "bytes", "reply"]
+    assert cells[("6", "ext-to-db")] == ["tcp", "ext", "10.0.2.10:5432", "unreachable", "0", "bytes", "0", "bytes", "unreachable"]
+    status, out, _ = main("run", SCENARIOS / "two_subnets.yaml")
+    udp = next(line.split() for line in out.splitlines() if "udp-closed" in line)
+    assert udp[4:10] == ["10.0.2.20:9999", "unreachable", "1", "datagram", "0", "datagrams"]
 
 
 def test_run_traceroute_summary_names_the_hops() -> None:

@@ -142,6 +142,59 @@ def test_an_unmet_explain_expectation_fails_the_run(tmp_path: Path, item: str, m
 # --- the command line --------------------------------------------------------------------------------
 
 
+def test_drops_during_explains_probes_are_listed_apart_from_the_traffics() -> None:
+    run = scenario.run(CLASSIC)
+    assert run.results["drops"] == []  # the traffic all went through
+    # What the probes drew: the internet's no route to a private address, and answers reaching
+    # probers with no socket for them (a TCP SYN-ACK is reset, an echo reply or ICMP error is dropped).
+    assert [(d["node"], d["reason"]) for d in run.results["explain_drops"]] == [
+        ("internet", "no_route"), ("ext", "no_socket"), ("web", "port_unreachable"), ("web", "security_group_denied"),
+        ("db", "no_socket")]
+    assert min(d["at_ns"] for d in run.results["explain_drops"]) >= run.scenario.until  # after the traffic's run
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["run", str(CLASSIC)], stdout=out, stderr=err) == 0
+    text = out.getvalue()
+    assert "\ndrops: 0\n" in text
+    title = "drops during explain's probes (after the traffic; not its failures): 5"
+    assert text.index("explain:") < text.index(title)
+    assert "no route to 10.0.2.10 at internet" in text[text.index(title):]
+
+
+LISTENERS = """traffic:
+  - {id: db-listens, on: db, listen: {tcp: 5432}, expect: timeout}
+  - {id: web-listens, on: web, listen: {tcp: 8080}, expect: timeout}
+"""
+
+
+def test_a_listeners_row_counts_the_explain_probes_that_reached_it(tmp_path: Path) -> None:
+    cloud = CLASSIC.read_text().split("traffic:")[0]
+    alone = tmp_path / "alone.yaml"
+    alone.write_text(cloud + LISTENERS)
+    probed = tmp_path / "probed.yaml"
+    probed.write_text(cloud + LISTENERS + "explain:\n  - {from: web, to: db, proto: tcp, port: 5432, expect: reachable}\n")
+    # Nothing reaches db's listener: it times out.
+    db = scenario.run(alone).traffic[0]
+    assert (db["outcome"], db["received"], db["explain_probes"], db["expect_met"]) == ("timeout", 0, 0, True)
+    # Explain's SYN reaches it; the prober resets the answer, so no connection is accepted and the
+    # outcome stays the traffic's, but the row, summarised after explain ran, says the probe arrived.
+    run = scenario.run(probed)
+    db, web = run.traffic
+    assert (db["outcome"], db["received"], db["connections"], db["explain_probes"], db["expect_met"]) == (
+        "timeout", 0, 0, 1, True)
+    assert (web["outcome"], web["explain_probes"], web["expect_met"]) == ("timeout", 0, True)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["run", str(probed)], stdout=out, stderr=err) == 0
+    row = next(line for line in out.getvalue().splitlines() if "db-listens" in line)
+    assert row.endswith("0 received, 0 replied; explain's probe reached it (1)")
+    # A UDP probe is a datagram like any other: counted as received, and answered.
+    udp = tmp_path / "udp.yaml"
+    udp.write_text(cloud.replace("{proto: icmp, from: 0.0.0.0/0}", "{proto: icmp, from: 0.0.0.0/0}, {proto: udp, port: 53, from: 0.0.0.0/0}")
+                   + "traffic:\n  - {id: dns, on: web, listen: {udp: 53, reply: ok}}\n"
+                   + "explain:\n  - {from: ext, to: web, proto: udp, port: 53, expect: reachable}\n")
+    dns = scenario.run(udp).traffic[0]
+    assert (dns["outcome"], dns["received"], dns["sent"], dns["explain_probes"]) == ("reply", 1, 1, 1)
+
+
 def explain_cli(*args: str) -> Tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = cli.main(["explain", str(CLASSIC), *args], stdout=out, stderr=err)

@@ -111,7 +111,10 @@ def test_tshark_decodes_every_capture_cleanly(path: Path, tmp_path: Path, tshark
 
 # --- results.json and trace.jsonl schema ------------------------------------------------------------
 
-TRAFFIC_KEYS = ["index", "id", "kind", "from", "to", "outcome", "sent", "received", "rtt_ms", "errors", "expect", "expect_met"]
+TRAFFIC_KEYS = ["index", "id", "kind", "from", "to", "outcome", "sent", "sent_unit", "received", "received_unit", "rtt_ms",
+                "errors", "expect", "expect_met"]
+UNITS = {"ping": ("packets", "packets"), "udp": ("datagrams", "datagrams"), "tcp": ("bytes", "bytes"),
+         "traceroute": ("probes", "probes"), "udp listen": ("datagrams", "datagrams"), "tcp listen": ("replies", "bytes")}
 EXPLAIN_KEYS = ["from", "to", "proto", "port", "destination", "reachable", "code", "blocked_by", "blocked_kind",
                 "direction", "reason", "suggestion", "hops"]
 DROP_KEYS = ["at_ns", "node", "interface", "packet_id", "reason", "detail"]
@@ -119,7 +122,7 @@ TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivere
 
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
-    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "drops", "explain"]
+    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "drops", "explain", "explain_drops"]
     assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"])
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)
@@ -138,17 +141,22 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         allowed_extra = {
             "ping": set(),
             "udp": {"port", "flows"} if "flows" in item else {"port", "from_port"},
-            "listen": {"port", "protocol", "connections"} if item.get("protocol") == "tcp" else {"port"},
+            "listen": {"port", "explain_probes", *({"protocol", "connections"} if item.get("protocol") == "tcp" else ())},
             "traceroute": {"hops", "reached"},
             "tcp": {"port", "from_port", "state", "error", "segments_sent", "segments_received", "retransmissions", "reply"},
         }
         assert extra == allowed_extra[item["kind"]]
         assert item["outcome"] in ("reply", "unreachable", "timeout", "pending")
         assert isinstance(item["sent"], int) and isinstance(item["received"], int)
+        kind = f"{item.get('protocol', 'udp')} listen" if item["kind"] == "listen" else item["kind"]
+        sent_unit, received_unit = UNITS[kind]
+        assert (item["sent_unit"], item["received_unit"]) == (sent_unit, "flows" if "flows" in item else received_unit)
         assert all(isinstance(r, float) for r in item["rtt_ms"])
         for error in item["errors"]:
             assert list(error) == ["from", "type", "code", "text"]
         assert item["expect_met"] == (None if item["expect"] is None else item["outcome"] == item["expect"])
+        if item["kind"] == "listen":
+            assert 0 <= item["explain_probes"] <= len(results["explain"])
         for hop in item.get("hops", []):
             assert list(hop) == ["ttl", "probe", "from", "rtt_ms"]
             assert (hop["from"] is None) == (hop["rtt_ms"] is None)
@@ -170,9 +178,10 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
                 assert list(entry) == ["ip", "mac", "state", "interface"]
                 assert entry["state"] in ("incomplete", "reachable", "stale", "delay", "probe", "failed")
             assert all(isinstance(r, str) for r in table["routes"])
-    times = [d["at_ns"] for d in results["drops"]]
-    assert times == sorted(times)
-    for drop in results["drops"]:
+    times = [d["at_ns"] for d in results["drops"] + results["explain_drops"]]
+    assert times == sorted(times)  # explain's probes go out after the traffic
+    assert results["explain_drops"] == [] or results["explain"]
+    for drop in results["drops"] + results["explain_drops"]:
         assert list(drop) == DROP_KEYS
         assert drop["reason"] and drop["detail"]
 
@@ -546,4 +555,4 @@ def test_trace_jsonl_is_json_dumps_of_each_record(path: Path, tmp_path: Path) ->
     expected = [json.dumps(r, separators=(",", ":"), ensure_ascii=False) for r in run.trace_records()]
     assert (tmp_path / "trace.jsonl").read_text().splitlines() == expected
     drops = [{k: v for k, v in r.items() if k != "kind"} for r in run.trace_records() if r["kind"] == "dropped"]
-    assert run.results["drops"] == drops
+    assert run.results["drops"] + run.results["explain_drops"] == drops

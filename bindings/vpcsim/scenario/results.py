@@ -48,6 +48,9 @@ class Run:
         self._captures = captures
         self.results: Dict[str, Any] = {}
         self.wall_seconds = 0.0
+        # How many drops the scenario's own traffic made: the trace's drops after these were recorded
+        # while explain's probes ran (they come after the traffic), and are listed apart.
+        self._traffic_drops: Optional[int] = None
 
     def execute(self, until: Optional[int], progress: Optional[ProgressFn] = None) -> None:
         """Runs the simulation to `until` (ns) or until no event is left, then collects the results.
@@ -76,6 +79,7 @@ class Run:
                 elif spent > 0.2:
                     step = max(step // 2, 1)
         # Explain's probes go out once the traffic is done (or the run reached `until`), one by one.
+        self._traffic_drops = net.trace.total_drops
         self.answers = [
             self.cloud.explain(e.source, e.to, e.proto, e.port) for e in self.scenario.cloud.explain
         ]
@@ -108,7 +112,11 @@ class Run:
 
     def _collect(self) -> Dict[str, Any]:
         net = self.network
+        explained = [explain_result(e, a) for e, a in zip(self.scenario.cloud.explain, self.answers)]
         traffic = [self._traffic_result(item, app, dest) for item, app, dest in zip(self.scenario.traffic, self.apps, self.destinations)]
+        for item, result in zip(self.scenario.traffic, traffic):
+            if item.kind == "listen":
+                _add_explain_probes(result, item, explained)
         tables: Dict[str, Any] = {}
         # The file's nodes, then (with a cloud) every node it made, in creation order.
         nodes = [net.node(name) for name in self.scenario.nodes]
@@ -136,8 +144,9 @@ class Run:
             "simulated_seconds": net.now_ns / 1e9,
             "traffic": traffic,
             "tables": tables,
-            "drops": drops,
-            "explain": [explain_result(e, a) for e, a in zip(self.scenario.cloud.explain, self.answers)],
+            "drops": drops[: self._traffic_drops],
+            "explain": explained,
+            "explain_drops": drops[self._traffic_drops :] if self._traffic_drops is not None else [],
         }
         if self.cloud is not None:
             results["vpcs"] = {
@@ -222,7 +231,11 @@ class Run:
         if outcome == "unreachable" and not errors:
             # The node could not send at all (no route from it): no ICMP error exists to report.
             errors.append({"from": None, "type": None, "code": None, "text": _send_failure_text(app)})
-        result.update({"outcome": outcome, "sent": sent, "received": received, "rtt_ms": rtts, "errors": errors})
+        sent_unit, received_unit = _UNITS[f"{item.params['protocol']}_listen" if item.kind == "listen" else item.kind]
+        if item.kind == "udp" and item.params.get("flows"):
+            received_unit = "flows"  # the flows answered
+        result.update({"outcome": outcome, "sent": sent, "sent_unit": sent_unit, "received": received,
+                       "received_unit": received_unit, "rtt_ms": rtts, "errors": errors})
         if hops is not None:
             result["hops"] = hops
             result["reached"] = app.reached
@@ -288,6 +301,33 @@ class Run:
 
     def pcap_paths(self, out: Union[str, "os.PathLike[str]"]) -> List[Path]:
         return [Path(out) / _pcap_name(e) for e in self.captured]
+
+
+# What a traffic item's `sent` and `received` count, by kind (listeners by protocol).
+_UNITS = {
+    "ping": ("packets", "packets"),  # echo requests, echo replies
+    "udp": ("datagrams", "datagrams"),
+    "tcp": ("bytes", "bytes"),  # payload bytes, first transmissions
+    "traceroute": ("probes", "probes"),  # sent, answered
+    "udp_listen": ("datagrams", "datagrams"),  # replies sent, datagrams received
+    "tcp_listen": ("replies", "bytes"),  # one reply per connection, payload bytes received
+}
+
+
+def _add_explain_probes(result: Dict[str, Any], item: TrafficSpec, explained: List[Dict[str, Any]]) -> None:
+    """Counts in a listener's result the explain probes delivered to it (to its node, protocol and
+    port). A UDP probe is a datagram the listener counts (and answers) like any other. A TCP probe is a
+    SYN whose answer the prober resets: no connection, so the outcome stays what the traffic made it
+    (a listener's `reply` means a connection), but without this count its row would read "timeout,
+    0 received" as if nothing had reached it."""
+    probes = sum(
+        1
+        for e in explained
+        if e["proto"] == item.params["protocol"] and e["port"] == item.params["port"]
+        and any(h["direction"] == "request" and h["action"] == "delivered" and h["component"] == item.node
+                for h in e["hops"])
+    )
+    result["explain_probes"] = probes
 
 
 def _error(source: Any, icmp_type: int, code: int, text: str) -> Dict[str, Any]:
