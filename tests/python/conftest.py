@@ -22,8 +22,14 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def build_dir() -> Path:
-    """The C++ build directory the tests use: $VPCSIM_BUILD_DIR, else <repository>/build."""
-    return Path(os.environ.get("VPCSIM_BUILD_DIR") or REPO_ROOT / "build")
+    """The C++ build directory the tests use (its test and benchmark programs): $VPCSIM_BUILD_DIR
+    (relative to the repository when relative), else <repository>/build."""
+    return REPO_ROOT / os.environ.get("VPCSIM_BUILD_DIR", "build")  # an absolute setting replaces REPO_ROOT
+
+
+# Real captures from other projects (tcpdump, libpcap, zeek, Wireshark, ...), kept in the repository
+# with their sources and licences (tests/data/pcaps/README.md).
+PCAP_CORPUS = REPO_ROOT / "tests" / "data" / "pcaps"
 
 
 def unavailable(what: str) -> NoReturn:
@@ -113,9 +119,9 @@ def tshark_problems(path: Path, options: Sequence[str] = ()) -> List[str]:
 
 @pytest.fixture(scope="session")
 def tshark() -> Callable[[Path], List[str]]:
-    """tshark_problems(path); skips the test when tshark is not installed."""
+    """tshark_problems(path); without tshark skips the test (fails under CI)."""
     if shutil.which("tshark") is None:
-        pytest.skip("tshark is not installed")
+        unavailable("tshark is not installed (apt-get install tshark)")
     return tshark_problems
 
 

@@ -14,6 +14,8 @@ import pytest
 import vpcsim
 from vpcsim import craft
 
+from conftest import unavailable
+
 MAC1 = "02:00:00:00:00:01"
 MAC2 = "02:00:00:00:00:02"
 IP1 = "10.0.1.10"
@@ -228,8 +230,9 @@ def tshark_problems(path: Path) -> List[str]:
     return problems
 
 
-@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark not installed")
 def test_tshark_finds_no_bad_checksum(tmp_path):
+    if shutil.which("tshark") is None:
+        unavailable("tshark is not installed (apt-get install tshark)")
     common = dict(src_mac=MAC1, dst_mac=MAC2, src_ip=IP1, dst_ip=IP2)
     frames = [
         craft.arp_request(src_mac=MAC1, src_ip=IP1, dst_ip=IP2),

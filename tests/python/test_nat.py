@@ -12,6 +12,8 @@ import pytest
 import vpcsim
 from vpcsim import scenario, tables
 
+from conftest import unavailable
+
 try:
     import pandas as pd
 except ImportError:  # pragma: no cover
@@ -61,8 +63,9 @@ def test_masquerade_from_python_and_the_translation_table() -> None:
     assert "expires in" in repr(t)
 
 
-@pytest.mark.skipif(pd is None, reason="pandas not installed")
 def test_nat_translations_dataframe_has_the_columns_even_when_empty() -> None:
+    if pd is None:
+        unavailable("pandas is not installed (pip install vpcsim[pandas])")
     net, *_rest = home()
     nat = net.node("nat1")
     frame = tables.nat_translations(nat)

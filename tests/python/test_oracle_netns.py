@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_dir, unavailable
+
 ORACLE_DIR = Path(__file__).resolve().parents[1] / "oracle"
 sys.path.insert(0, str(ORACLE_DIR))
 
@@ -31,7 +33,7 @@ import netns  # noqa: E402
 import topologies  # noqa: E402
 
 NAMES = sorted(topologies.TOPOLOGIES)
-BUILD_DIR = Path(os.environ.get("VPCSIM_BUILD_DIR", "/work/main/build"))
+BUILD_DIR = build_dir()
 SCENARIO_BIN = BUILD_DIR / "tests" / "cpp" / "scenario_tests"
 EXPECTED_DIR = ORACLE_DIR / "expected"
 
@@ -88,7 +90,7 @@ def kernel_capture(name: str, base: Path) -> Path:
 def sim_capture(name: str, base: Path) -> Path:
     topo = topologies.get(name)
     if not SCENARIO_BIN.exists():
-        pytest.skip(f"simulator scenario binary not built: {SCENARIO_BIN} "
+        unavailable(f"simulator scenario binary not built: {SCENARIO_BIN} "
                     f"(set VPCSIM_BUILD_DIR or build target scenario_tests)")
     if name not in _sim_dirs:
         listed = subprocess.run([str(SCENARIO_BIN), "--gtest_list_tests",
