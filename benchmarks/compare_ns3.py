@@ -40,9 +40,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1, help="seed passed to both programs (default 1)")
     p.add_argument("--only", choices=("both", "vpcsim", "ns3"), default="both",
                    help="run one simulator only (no ratios); default both")
-    p.add_argument("--build-dir", type=Path, default=REPO.parent / "build-bench",
+    p.add_argument("--build-dir", type=Path, default=REPO / "build-bench",
                    help="CMake build directory for vpcsim (default %(default)s)")
-    p.add_argument("--ns3-build-dir", type=Path, default=Path("/work/build-ns3"),
+    p.add_argument("--ns3-build-dir", type=Path, default=REPO / "build-ns3",
                    help="output directory of benchmarks/ns3/build.sh (default %(default)s)")
     p.add_argument("--no-build", action="store_true", help="use the programs already built")
     p.add_argument("--jobs", type=int, default=2, help="parallel build jobs for vpcsim (default 2)")

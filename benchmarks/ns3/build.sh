@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds bench_forwarding_ns3 against Debian's libns3-dev (ns-3 3.37) into a directory:
 #
-#   benchmarks/ns3/build.sh [OUTPUT_DIR]        (default /work/build-ns3)
+#   benchmarks/ns3/build.sh [OUTPUT_DIR]        (default build-ns3 in the repository)
 #
 # Release flags (-O3 -DNDEBUG). -DNS3_LOG_ENABLE because Debian's ns-3 is built with logging compiled in
 # and some classes (UdpClient) change layout with it. The libraries are listed by hand: Debian's ns3-*.pc
@@ -9,7 +9,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-/work/build-ns3}
+out=${1:-$here/../../build-ns3}
 cxx=${CXX:-g++}
 libdir=/usr/lib/x86_64-linux-gnu
 libs="core network csma bridge internet applications traffic-control"
