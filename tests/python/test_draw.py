@@ -181,15 +181,20 @@ def test_bad_sources_are_named() -> None:
 def arp_story() -> draw.Recording:
     """Two pings a minute apart: the entry goes incomplete -> reachable -> stale, then, used again,
     delay -> probe -> reachable (Linux's neighbour states)."""
-    net = vpcsim.Network(seed=1)
-    h1, h2 = net.add_host("h1"), net.add_host("h2")
-    net.add_switch("sw1")
-    h1.add_interface("eth0", "10.0.1.10/24")
-    h2.add_interface("eth0", "10.0.1.20/24")
-    net.connect("h1.eth0", "sw1")
-    net.connect("h2.eth0", "sw1")
-    h1.ping("10.0.1.20", count=2)
-    h1.ping("10.0.1.20", count=1, start="60s")
+    sc = scenario.loads(
+        """
+name: arp-story
+nodes:
+  h1: {kind: host, interfaces: {eth0: {ip: 10.0.1.10/24}}}
+  h2: {kind: host, interfaces: {eth0: {ip: 10.0.1.20/24}}}
+  sw1: {kind: switch}
+links: [[h1.eth0, sw1], [h2.eth0, sw1]]
+traffic:
+  - {from: h1, ping: h2, count: 2}
+  - {from: h1, ping: h2, at: 60s}
+"""
+    )
+    net = sc.build().network
     rec = draw.record(net)
     rec.run(until="120s")
     return rec
