@@ -17,6 +17,7 @@ from vpcsim.draw.address_space import AWS_RESERVED, address_levels, address_spac
 from vpcsim.draw.figure import save
 from vpcsim.draw.frames import DROP_COLUMNS, FRAME_COLUMNS, drop_records, frame_records, frame_table
 from vpcsim.draw.ladder import ladder
+from vpcsim.draw.outputs import record_scenario, write_diagrams
 from vpcsim.draw.recording import Recording, TableChange, record
 from vpcsim.draw.timelines import (
     arp_timeline,
@@ -46,10 +47,12 @@ __all__ = [
     "mac_timeline",
     "nat_timeline",
     "record",
+    "record_scenario",
     "save",
     "table_intervals",
     "table_intervals_frame",
     "table_timeline",
     "topology",
     "topology_model",
+    "write_diagrams",
 ]

@@ -160,25 +160,29 @@ def draw_model(model: TopologyModel, ax: Optional[Axes] = None, *, title: str = 
     """Draws a :class:`TopologyModel` (what topology() does once it has one)."""
     xy = layout_xy(model)
     count = len(xy)
+    boxes = group_boxes(model, xy)
     xs = [p[0] for p in xy.values()] or [0.0]
     ys = [p[1] for p in xy.values()] or [0.0]
-    span_x = max(xs) - min(xs) + 2 * X_STEP * 0.8
-    span_y = max(ys) - min(ys) + 2 * Y_STEP * 0.9
-    width, height = span_x * 1.05, span_y * 1.05 + 0.6
-    shrink = min(1.0, MAX_INCHES / max(width, height))
-    fig, ax = new_axes(ax, (max(width * shrink, 5.0), max(height * shrink, 3.2)))
+    all_x = xs + [b[0] for b in boxes.values()] + [b[2] for b in boxes.values()]
+    all_y = ys + [b[1] for b in boxes.values()] + [b[3] for b in boxes.values()]
+    x0, x1 = min(all_x) - 0.9, max(all_x) + 0.9
+    y0, y1 = min(all_y) - 1.5, max(all_y) + 0.9  # room below for the legend, above for the title
+    # One data unit is as long across as down (the shapes are not stretched): the figure takes the
+    # drawing's proportions, and when a minimum size widens one side, the limits widen with it.
+    inches_per_unit = min(0.95, MAX_INCHES / max(x1 - x0, y1 - y0))
+    width, height = max((x1 - x0) * inches_per_unit, 5.0), max((y1 - y0) * inches_per_unit, 3.2)
+    grow_x, grow_y = width / inches_per_unit - (x1 - x0), height / inches_per_unit - (y1 - y0)
+    x0, x1, y0, y1 = x0 - grow_x / 2, x1 + grow_x / 2, y0 - grow_y / 2, y1 + grow_y / 2
+    fig, ax = new_axes(ax, (width, height))
+    shrink = inches_per_unit / 0.95
     font = max(4.0, 10.0 * shrink ** 0.5)
     scale = max(0.15, shrink)
     show_labels = count <= DETAIL_LIMIT if labels is None else labels
-    boxes = group_boxes(model, xy)
     _draw_groups(ax, model, boxes, font)
     _draw_links(ax, model, xy, show_labels, font)
     kinds = _draw_nodes(ax, model, xy, scale, font, names=count <= 600)
-    all_x = xs + [b[0] for b in boxes.values()] + [b[2] for b in boxes.values()]
-    all_y = ys + [b[1] for b in boxes.values()] + [b[3] for b in boxes.values()]
-    ax.set_xlim(min(all_x) - 0.9, max(all_x) + 0.9)
-    ax.set_ylim(min(all_y) - 1.5, max(all_y) + 0.7)  # room below for the legend
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.axis("off")
     ax.set_title(title, loc="left", fontsize=font * 1.3, fontweight="bold", y=0.995, pad=-14)
     handles = [Line2D([], [], linestyle="none", marker=_marker(k), markersize=9, markerfacecolor=KINDS[k].face,
