@@ -165,3 +165,44 @@ def _screenshot_is_not_blank(driver: Any, path: Path) -> None:
     colours = len(numpy.unique((pixels * 255).astype(numpy.uint8).reshape(-1, 3), axis=0))
     assert not_white > 0.05, f"only {not_white:.1%} of the screenshot is not white"
     assert colours > 50, f"the screenshot has {colours} colours"
+
+
+# --- vpcsim run --diagram / --report ---------------------------------------------------------------
+
+
+def test_cli_run_writes_diagrams_and_report(run_cli: Any, scenarios_dir: Path, tmp_path: Path) -> None:
+    result = run_cli("run", scenarios_dir / "home_nat.yaml", "--out", tmp_path / "out", "--diagram", tmp_path / "pics",
+                     "--report", tmp_path / "report.html")
+    assert result.returncode == 0, result.stderr
+    for name in ("topology", "ladder", "arp-timeline", "mac-timeline", "nat-timeline"):
+        assert (tmp_path / "pics" / f"{name}.svg").stat().st_size > 1000
+        assert (tmp_path / "pics" / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+    assert f"report: {tmp_path / 'report.html'}" in result.stdout
+    data = _embedded((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert data["name"] == "home-nat" and len(data["frames"]) == data["frames_total"] > 100
+    assert (tmp_path / "out" / "results.json").is_file()
+
+
+def test_recorded_run_writes_the_same_pcaps(run_cli: Any, scenarios_dir: Path, tmp_path: Path) -> None:
+    """Recording steps the simulation between events: the scenario's pcaps stay byte-identical."""
+    plain = run_cli("run", scenarios_dir / "home_nat.yaml", "--out", tmp_path / "plain")
+    pictured = run_cli("run", scenarios_dir / "home_nat.yaml", "--out", tmp_path / "pictured", "--report",
+                       tmp_path / "r.html")
+    assert plain.returncode == pictured.returncode == 0
+    pcaps = sorted(p.name for p in (tmp_path / "plain").glob("*.pcap"))
+    assert len(pcaps) == 10
+    for name in pcaps:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "pictured" / name).read_bytes(), name
+    plain_results = json.loads((tmp_path / "plain" / "results.json").read_text())
+    pictured_results = json.loads((tmp_path / "pictured" / "results.json").read_text())
+    assert plain_results == pictured_results
+
+
+def test_cli_report_to_a_bad_place_is_an_input_error(run_cli: Any, scenarios_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli("run", scenarios_dir / "two_subnets.yaml", "--report", blocker / "r.html")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("--report: cannot write")
+    result = run_cli("run", scenarios_dir / "two_subnets.yaml", "--diagram", blocker)
+    assert result.returncode == 2 and result.stderr.startswith("--diagram: cannot write")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
@@ -125,6 +126,7 @@ class Recording:
         """Runs to `until` ('4s' or ns; a scenario's own `until` by default) or until no event is
         left, sampling the tables at every event time (and on a grid when there is an end time)."""
         net = self.network
+        started = time.monotonic()
         end = _core.parse_duration(until) if isinstance(until, str) else until
         if end is None and self.run_of is not None:
             end = self.run_of.scenario.until
@@ -144,6 +146,7 @@ class Recording:
             self.truncated = True
         if self.run_of is not None:
             self.run_of.execute(end)  # the rest (if any), the explain probes, results
+            self.run_of.wall_seconds = time.monotonic() - started  # the whole run, stepping included
         elif end is not None:
             net.run(until=end)
         elif net.pending_events:
