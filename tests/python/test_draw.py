@@ -247,3 +247,20 @@ def test_address_space_levels_and_aws_reserved() -> None:
         draw.address_space("10.0.0.0/16", splits=["10.1.0.0/24"])
     with pytest.raises(ValueError, match="steps of at most 12 bits"):
         draw.address_space("10.0.0.0/8", splits=[24])
+
+
+def test_benchmark_runs_and_checks_its_pictures(repo_root: Path) -> None:
+    """benchmarks/python/bench_draw.py at a small size: it exits 1 when a picture misses a frame or a node."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(repo_root / "benchmarks" / "python" / "bench_draw.py"), "--frames", "40", "--labelled", "12",
+         "--nodes", "30", "--switches", "3", "--runs", "1", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {r["picture"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert rows["ladder"]["size"] == 40 and rows["ladder (labelled)"]["size"] == 12 and rows["topology"]["size"] == 30
+    assert 0 < rows["report"]["size"] < 2_000_000
