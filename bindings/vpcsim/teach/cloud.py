@@ -10,15 +10,14 @@ from vpcsim.teach.exercise import Exercise, Verdict, as_name, as_yes_no, registe
 
 
 class _Explained(Exercise):
-    """An exercise about one explain query; the answer is asked for once, when first needed."""
+    """An exercise about one explain query, asked when the exercise is made: the question is about
+    the VPC as it is then, even if the notebook fixes a rule before looking at the solution."""
 
     def __init__(self, cloud: Cloud, from_: str, to: str, protocol: str = "tcp", port: int = 0) -> None:
         self.cloud, self.from_, self.to, self.protocol, self.port = cloud, from_, to, protocol, port
-        self._answer: "ExplainAnswer | None" = None
+        self._answer: ExplainAnswer = cloud.explain(from_, to, protocol, port)
 
     def answer(self) -> ExplainAnswer:
-        if self._answer is None:
-            self._answer = self.cloud.explain(self.from_, self.to, self.protocol, self.port)
         return self._answer
 
     def traffic(self) -> str:

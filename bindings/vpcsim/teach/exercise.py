@@ -109,6 +109,8 @@ def exercises() -> List[str]:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         return ", ".join(_show(v) for v in value)
     return str(value)
