@@ -1,9 +1,14 @@
 """The notebooks in notebooks/ run headless, top to bottom, in a real Jupyter kernel (nbclient), as
-"Restart and run all" would: any error fails, each shows at least one picture, and the stories they
-tell (and the answers their exercises check against) come out as the text says.
+"Restart and run all" would: any error fails, each shows at least one picture, the stories they
+tell (and the answers their exercises check against) come out as the text says, and the outputs
+they are committed with (which the docs site shows) are what they produce now.
 
 The kernel gets this checkout's vpcsim through PYTHONPATH (set it to bindings/ for an in-tree
-build), so what runs is the code under test, not an older install."""
+build), so what runs is the code under test, not an older install. After changing a notebook, or
+code whose output one shows, re-execute and save them all:
+
+    PYTHONPATH=bindings python3 tests/python/test_notebooks.py --write
+"""
 from __future__ import annotations
 
 import os
@@ -16,6 +21,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIMEOUT_S = 120  # per cell; a notebook takes a few seconds
+# The kernel starts in notebooks/: a relative PYTHONPATH (bindings) must not change meaning there.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        str(Path(p).resolve()) for p in os.environ["PYTHONPATH"].split(os.pathsep) if p)
 
 
 def _jupyter() -> Any:
@@ -32,22 +41,44 @@ def _jupyter() -> Any:
 _EXECUTED: Dict[Path, Any] = {}
 
 
+def execute(path: Path) -> Any:
+    """The notebook at `path`, executed in a fresh kernel started in its folder."""
+    nbclient, nbformat = _jupyter()
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:  # what the kernel writes, not what was committed
+        if cell.cell_type == "code":
+            cell.outputs = []
+    client = nbclient.NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3",
+                                     record_timing=False,  # a re-run leaves the file as it was
+                                     resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    return notebook
+
+
 def executed(path: Path) -> Any:
-    """The notebook, executed once per test session in a fresh kernel started in notebooks/."""
+    """The notebook, executed once per test session."""
     if path not in _EXECUTED:
-        nbclient, nbformat = _jupyter()
-        notebook = nbformat.read(path, as_version=4)
-        for cell in notebook.cells:  # what the kernel writes, not what was committed
-            if cell.cell_type == "code":
-                cell.outputs = []
-        client = nbclient.NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3",
-                                         resources={"metadata": {"path": str(path.parent)}})
+        nbclient, _ = _jupyter()
         try:
-            client.execute()
+            _EXECUTED[path] = execute(path)
         except nbclient.exceptions.CellExecutionError as error:
             pytest.fail(f"{path.name}: {error}")
-        _EXECUTED[path] = notebook
     return _EXECUTED[path]
+
+
+def shown(cell: Any) -> List[str]:
+    """What a code cell shows, as comparable text: its printed and returned text (spaces collapsed,
+    so a pandas release that pads a column differently does not count), and one mark per picture."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif "data" in output:
+            if "image/png" in output.data:
+                parts.append("<picture>")
+            elif "text/plain" in output.data:
+                parts.append(output.data["text/plain"])
+    return [" ".join(part.split()) for part in parts]
 
 
 def outputs(notebook: Any) -> List[Dict[str, Any]]:
@@ -96,6 +127,18 @@ def test_exercises_are_checked_and_solved(path: Path) -> None:
         assert re.search(rf"^{re.escape(key)}: \S", shown, re.M), f"{path.name}: no solution for {key}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_outputs_are_what_the_notebook_produces(path: Path) -> None:
+    _, nbformat = _jupyter()
+    committed = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    fresh = [c for c in executed(path).cells if c.cell_type == "code"]
+    assert [c.source for c in committed] == [c.source for c in fresh]
+    for number, (old, new) in enumerate(zip(committed, fresh)):
+        assert shown(old) == shown(new), (
+            f"{path.name}, code cell {number}: the committed output is stale; re-execute with "
+            f"PYTHONPATH=bindings python3 tests/python/test_notebooks.py --write\n{new.source}")
+
+
 def test_the_stories_come_out_as_told() -> None:
     """The facts the notebooks' prose states, from their own outputs."""
     by_number = {p.stem[:2]: executed(p) for p in NOTEBOOKS}
@@ -113,3 +156,14 @@ def test_the_stories_come_out_as_told() -> None:
     assert "NO_ROUTE_TO_DESTINATION" in s["06"] and "False ENI_SG_RULES_MISMATCH web-sg" in s["06"]
     assert "06.blocked-by: web-sg" in s["06"]
 
+
+
+if __name__ == "__main__":  # re-execute every notebook and save it with its outputs
+    import sys
+
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: PYTHONPATH=bindings python3 tests/python/test_notebooks.py --write")
+    _, nbformat_module = _jupyter()
+    for notebook_path in NOTEBOOKS:
+        nbformat_module.write(execute(notebook_path), notebook_path)
+        print("wrote", notebook_path.relative_to(ROOT))
