@@ -1,5 +1,6 @@
-"""The documentation says what is: the README's Python snippets print what their comments show, and
-no page points at a path of one machine.
+"""The documentation says what is: the README's Python snippets print what their comments show, no
+page points at a path of one machine, and the one list of explain's reason codes (docs/cloud.md) is
+the list the C++ emits.
 
 A line of a README ```python block written ``EXPRESSION  # VALUE``, where VALUE is a repr (it starts
 with ``(``, ``[``, ``'`` or ``<``), must give exactly that repr once the block has run: the README
@@ -54,3 +55,42 @@ def test_no_page_points_at_a_machine_path() -> None:
              for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1)
              if _MACHINE_PATH.search(line)]
     assert found == []
+
+
+# --- explain's reason codes ------------------------------------------------------------------------
+
+_CODE_TEXT = re.compile(r'case ReasonCode::(\w+): return "([A-Z_]+)";')
+_CODE_ROW = re.compile(r"^\| `([A-Z][A-Z_]+)` \|", re.M)
+
+
+def emitted_codes() -> Dict[str, str]:
+    """Code text by enumerator, for every ReasonCode the cloud layer sets somewhere (`none` is the
+    REACHABLE of an answer that was not blocked), read from libnet/cloud's sources."""
+    cloud = REPO_ROOT / "libnet" / "cloud"
+    names = dict(_CODE_TEXT.findall((cloud / "decision.cpp").read_text(encoding="utf-8")))
+    assert len(names) >= 10, "to_string(ReasonCode) in libnet/cloud/decision.cpp changed shape: update this reader"
+    setters = "".join(path.read_text(encoding="utf-8") for path in sorted(cloud.glob("*.cpp")) + sorted(cloud.glob("*.h"))
+                      if path.stem != "decision")
+    return {name: text for name, text in names.items() if name == "none" or f"ReasonCode::{name}" in setters}
+
+
+def documented_codes(page: str) -> List[str]:
+    """The first cells of the table under "## Explain: reason codes"."""
+    text = (REPO_ROOT / "docs" / page).read_text(encoding="utf-8")
+    section = text.split("## Explain: reason codes", 1)[1].split("\n## ", 1)[0]
+    return _CODE_ROW.findall(section)
+
+
+def test_the_reason_codes_listed_are_those_the_code_emits() -> None:
+    listed = documented_codes("cloud.md")
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(emitted_codes().values())
+
+
+def test_no_other_page_keeps_its_own_list_of_reason_codes() -> None:
+    codes = set(emitted_codes().values())
+    for page in sorted((REPO_ROOT / "docs").glob("*.md")):
+        if page.name == "cloud.md":
+            continue
+        listed = [code for code in _CODE_ROW.findall(page.read_text(encoding="utf-8")) if code in codes]
+        assert listed == [], f"{page.name} lists reason codes: link to docs/cloud.md instead"
