@@ -95,7 +95,8 @@ class RouteTarget(Exercise):
         return route
 
     def expected(self) -> str:
-        return self.route().target
+        target: str = self.route().target
+        return target
 
     def why(self) -> str:
         route = self.route()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from vpcsim._core import Ipv4Address, MacAddress, Network, PcapReader, Switch, decode
+from vpcsim._core import IpNode, Ipv4Address, MacAddress, Network, PcapReader, Switch, decode
 from vpcsim.teach.exercise import (
     Exercise,
     NotAnAnswer,
@@ -193,7 +193,10 @@ class GatewayMac(Exercise):
     hint = "answer a MAC address such as 02:aa:bb:cc:dd:ee (net.interface('x.eth0').mac)"
 
     def __init__(self, net: Network, source: str = "h1", destination: str = "10.0.2.20") -> None:
-        self.net, self.source, self.destination = net, net.node(source), Ipv4Address(destination)
+        node = net.node(source)
+        if not isinstance(node, IpNode):
+            raise ValueError(f"{source} is a {type(node).__name__}: it sends no pings")
+        self.net, self.source, self.destination = net, node, Ipv4Address(destination)
 
     @property
     def question(self) -> str:
@@ -207,7 +210,8 @@ class GatewayMac(Exercise):
         return route.gateway if route.gateway is not None else self.destination
 
     def expected(self) -> MacAddress:
-        return interface_with_address(self.net, self.next_hop()).mac
+        mac: MacAddress = interface_with_address(self.net, self.next_hop()).mac
+        return mac
 
     def why(self) -> str:
         hop = self.next_hop()
@@ -265,6 +269,7 @@ def _run_wrong_mask(mask: int) -> Tuple[str, List[Any]]:
     """h1 pings h2 with its mask set to /mask: the ping's outcome and h1's ARP table."""
     net = two_subnets(mask)
     h1 = net.node("h1")
+    assert isinstance(h1, IpNode)
     ping = h1.ping("10.0.2.20", count=1)
     net.run(until="10s")
     return ping.outcome, h1.arp_table()
