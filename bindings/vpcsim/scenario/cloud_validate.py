@@ -8,7 +8,7 @@ blocks, reserved addresses, routes AWS refuses) at the field that caused them.""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from vpcsim import _core
 from vpcsim.scenario.cloud_specs import (
@@ -40,7 +40,7 @@ from vpcsim.scenario.fields import (
     _unknown,
 )
 from vpcsim.scenario.location import _At
-from vpcsim.scenario.yaml_lines import _Map
+from vpcsim.scenario.yaml_lines import _Map, _Seq
 
 
 EXPLAIN_EXPECT_VALUES = ("reachable", "unreachable")
@@ -101,6 +101,18 @@ def _name_in(at: _At, value: Any, known: List[str], what: str) -> str:
     if name not in known:
         raise at.error(_unknown(what, name, known))
     return name
+
+
+def _rule_lists(at: _At, value: Any, example: str, directions: Tuple[str, str]) -> Iterator[Tuple[str, _At, _Seq]]:
+    """The rule lists given of a security group (ingress, egress) or a network ACL (inbound,
+    outbound): each direction present, where it is, and its rules (an empty key: no rules)."""
+    data = _mapping(at, value, example)
+    _check_keys(at, data, directions)
+    for direction in directions:
+        if direction in data:
+            dat = at.key(data, direction)
+            yield direction, dat, _sequence(dat, [] if data[direction] is None else data[direction],
+                                            f"a list of {direction} rules")
 
 
 class CloudValidator:
@@ -273,13 +285,8 @@ class CloudValidator:
         spec = SecurityGroupSpec(name, None, None, at)
         if value is None:
             return spec
-        data = _mapping(at, value, "a security group such as {ingress: [{proto: tcp, port: 80, from: 0.0.0.0/0}]}")
-        _check_keys(at, data, _SG_KEYS)
-        for direction in _SG_KEYS:
-            if direction not in data:
-                continue
-            dat = at.key(data, direction)
-            seq = _sequence(dat, [] if data[direction] is None else data[direction], f"a list of {direction} rules")
+        example = "a security group such as {ingress: [{proto: tcp, port: 80, from: 0.0.0.0/0}]}"
+        for direction, dat, seq in _rule_lists(at, value, example, _SG_KEYS):
             peer, peer_sg = ("from", "from_sg") if direction == "ingress" else ("to", "to_sg")
             rules = []
             for index, item in enumerate(seq):
@@ -311,13 +318,8 @@ class CloudValidator:
         spec = NetworkAclSpec(name, None, None, at)
         if value is None:
             return spec
-        data = _mapping(at, value, "a network ACL such as {inbound: [{rule: 100, proto: all, from: 0.0.0.0/0, action: allow}]}")
-        _check_keys(at, data, _ACL_KEYS)
-        for direction in _ACL_KEYS:
-            if direction not in data:
-                continue
-            dat = at.key(data, direction)
-            seq = _sequence(dat, [] if data[direction] is None else data[direction], f"a list of {direction} rules")
+        example = "a network ACL such as {inbound: [{rule: 100, proto: all, from: 0.0.0.0/0, action: allow}]}"
+        for direction, dat, seq in _rule_lists(at, value, example, _ACL_KEYS):
             peer = "from" if direction == "inbound" else "to"
             other = "to" if peer == "from" else "from"
             rules = []
