@@ -5,6 +5,7 @@
 // which keeps the Cloud's, which keeps the Network's. Rules and routes come back as small rows copied
 // out of the tables (with the direction or state that reading them needs), never as references into
 // vectors that a later add_* could move.
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -154,9 +155,55 @@ std::string text_of(const T& value) {
   return std::string(cloud::to_string(value));
 }
 
+/// What AWS does with one subnet block, for `vpcsim subnet --aws`: the addresses it reserves (with
+/// what for) and those left for instances.
+struct AwsSubnetRules {
+  wire::Ipv4Prefix cidr;
+  std::vector<std::pair<wire::Ipv4Address, std::string>> reserved;
+  wire::Ipv4Address first_usable;
+  wire::Ipv4Address last_usable;
+  std::uint64_t usable = 0;
+};
+
+/// Asks the cloud layer itself, so that the command line repeats none of its rules: a scratch VPC
+/// of exactly `cidr` and a subnet filling it (which raises ConfigError where AWS refuses the block),
+/// then Subnet::reserved_role of every address and Subnet::usable_addresses.
+AwsSubnetRules aws_subnet_rules(const wire::Ipv4Prefix& cidr) {
+  node::Network network;
+  cloud::Cloud cloud(network);
+  const cloud::Subnet& subnet = cloud.add_vpc("vpc", cidr).add_subnet("subnet", cidr);
+  AwsSubnetRules rules{cidr, {}, cidr.network(), cidr.network(), subnet.usable_addresses()};
+  bool any_usable = false;
+  for (std::uint64_t i = 0; i < cidr.num_addresses(); ++i) {
+    const wire::Ipv4Address address = cidr.address_at(i);
+    if (auto role = subnet.reserved_role(address)) {
+      rules.reserved.emplace_back(address, std::move(*role));
+    } else {
+      if (!any_usable) rules.first_usable = address;
+      rules.last_usable = address;
+      any_usable = true;
+    }
+  }
+  return rules;
+}
+
 }  // namespace
 
 void bind_cloud(py::module_& m) {
+  // --- AWS's rules for a subnet block, for the command line ---------------------------------------
+  py::class_<AwsSubnetRules>(m, "AwsSubnetRules", "What AWS reserves in one subnet block, and what it leaves usable.")
+      .def_readonly("cidr", &AwsSubnetRules::cidr)
+      .def_readonly("reserved", &AwsSubnetRules::reserved, "(address, what AWS reserves it for), in address order.")
+      .def_readonly("first_usable", &AwsSubnetRules::first_usable)
+      .def_readonly("last_usable", &AwsSubnetRules::last_usable)
+      .def_readonly("usable", &AwsSubnetRules::usable, "How many addresses instances can have.");
+  m.def(
+      "aws_subnet_rules", [](Arg<wire::Ipv4Prefix> cidr) { return aws_subnet_rules(value_of(cidr)); }, py::arg("cidr"),
+      "AWS's rules for a subnet of exactly `cidr`, from the cloud layer (vpcsim.Subnet.reserved_role, usable_addresses). "
+      "Raises ConfigError for a block AWS refuses.");
+  m.attr("AWS_MIN_PREFIX_LENGTH") = cloud::Vpc::kMinPrefixLength;
+  m.attr("AWS_MAX_PREFIX_LENGTH") = cloud::Vpc::kMaxPrefixLength;
+
   // --- rules and routes, as rows -----------------------------------------------------------------
   py::class_<RouteRow>(m, "CloudRoute", "A route of a VPC route table: destination, target and state.")
       .def_property_readonly("destination", [](const RouteRow& r) { return r.route.destination; })

@@ -1,14 +1,16 @@
 // The scenario loader's fast YAML reader: libyaml's event stream turned straight into the Python
-// objects vpcsim.scenario builds (its _Map and _Seq, which remember the line of every key, value and
-// item), without PyYAML's per-event Python objects. A scenario of 20,000 hosts is 380,000 events:
-// reading them one by one through PyYAML took 0.7 s, this takes a tenth of that.
+// objects vpcsim.scenario builds (its _Map and _Seq, in scenario/yaml_lines.py, which remember the
+// line of every key, value and item), without PyYAML's per-event Python objects. A scenario of
+// 20,000 hosts is 380,000 events: reading them one by one through PyYAML took 0.7 s, this takes a
+// tenth of that.
 //
 // It reads only what scenario files use: one document of mappings, sequences and scalars, plain or
 // quoted. Anything else — an anchor's alias, a tag, a merge key (<<), a key that is a collection, a
 // duplicate key, a second document, a tab character, and every syntax error — raises
-// _core.YamlFallback, and scenario.py hands the text to PyYAML's full loader, so that results and
-// error messages are exactly the full loader's. Plain scalars are resolved as scenario._Resolver
-// does (YAML 1.2 core schema): true/false in three spellings, decimal integers, floats, null.
+// _core.YamlFallback, and scenario/yaml_fast.py hands the text to PyYAML's full loader, so that
+// results and error messages are exactly the full loader's. Plain scalars are resolved as
+// scenario._Resolver (scenario/yaml_lines.py) does (YAML 1.2 core schema): true/false in three
+// spellings, decimal integers, floats, null.
 //
 // This is Python-facing by nature (it builds Python objects as it reads, which is where the time
 // was), so it lives in bindings/, and libyaml is a dependency of the extension only.

@@ -5,6 +5,9 @@
 PYBIND11_MODULE(_core, m) {
   namespace b = vpcsim::bindings;
   m.doc() = "vpcsim core: a deterministic network simulator whose packets are real Ethernet frames";
+  // The one version: CMake's project(VERSION), which pyproject.toml also reads (scikit-build-core's
+  // regex provider); vpcsim.__version__ is this.
+  m.attr("__version__") = VPCSIM_VERSION;
   b::bind_errors(m);
   b::bind_core(m);
   b::bind_wire(m);

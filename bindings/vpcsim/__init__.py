@@ -13,7 +13,10 @@
 """
 
 from vpcsim._core import (
+    AWS_MAX_PREFIX_LENGTH,
+    AWS_MIN_PREFIX_LENGTH,
     Application,
+    AwsSubnetRules,
     Cloud,
     CloudRoute,
     ElasticIp,
@@ -75,6 +78,7 @@ from vpcsim._core import (
     Vpc,
     VpcPeering,
     VpcRouter,
+    aws_subnet_rules,
     capture,
     decode,
     describe,
@@ -88,10 +92,14 @@ from vpcsim.errors import ConfigError, Error, ParseError
 # Pure-Python companions; `tables` imports pandas only when a DataFrame is asked for.
 from vpcsim import craft, tables  # noqa: E402  (after _core, which they use)
 
-__version__ = "0.1.0"
+# Written once, in CMakeLists.txt's project(VERSION), and compiled into the extension.
+from vpcsim._core import __version__ as __version__  # noqa: E402
 
 __all__ = [
+    "AWS_MAX_PREFIX_LENGTH",
+    "AWS_MIN_PREFIX_LENGTH",
     "Application",
+    "AwsSubnetRules",
     "Cloud",
     "CloudRoute",
     "ConfigError",
@@ -156,6 +164,7 @@ __all__ = [
     "Vpc",
     "VpcPeering",
     "VpcRouter",
+    "aws_subnet_rules",
     "capture",
     "craft",
     "decode",

@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -1030,6 +1030,29 @@ class NatRouter(IpNode):
     @property
     def timeouts_ns(self) -> dict[str, int]:
         ...
+class AwsSubnetRules:
+    """
+    What AWS reserves in one subnet block, and what it leaves usable.
+    """
+    @property
+    def cidr(self) -> Ipv4Prefix:
+        ...
+    @property
+    def first_usable(self) -> Ipv4Address:
+        ...
+    @property
+    def last_usable(self) -> Ipv4Address:
+        ...
+    @property
+    def reserved(self) -> list[tuple[Ipv4Address, str]]:
+        """
+        (address, what AWS reserves it for), in address order.
+        """
+    @property
+    def usable(self) -> int:
+        """
+        How many addresses instances can have.
+        """
 class CloudRoute:
     """
     A route of a VPC route table: destination, target and state.
@@ -1659,6 +1682,10 @@ def add_nodes(network: Network, items: list[tuple[str, str]]) -> None:
     """
     For each (kind, name), kind host, router or switch: network.add_host(name) (add_router, add_switch), without a Python object for each node. A failure raises that call's error with .index, the item's position.
     """
+def aws_subnet_rules(cidr: Ipv4Prefix | str) -> AwsSubnetRules:
+    """
+    AWS's rules for a subnet of exactly `cidr`, from the cloud layer (vpcsim.Subnet.reserved_role, usable_addresses). Raises ConfigError for a block AWS refuses.
+    """
 def capture(network: Network, endpoint: str, path: str) -> InterfaceCapture:
     """
     Captures the interface 'node.iface' of `network` to a nanosecond pcap at `path`.
@@ -1729,3 +1756,6 @@ def tcp_flags_to_string(flags: typing.SupportsInt | typing.SupportsIndex) -> str
     """
     0x12 -> 'SYN, ACK'.
     """
+AWS_MAX_PREFIX_LENGTH: int = 28
+AWS_MIN_PREFIX_LENGTH: int = 16
+__version__: str

@@ -342,13 +342,8 @@ def _cmd_explain(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 # --- subnet ---------------------------------------------------------------------------------------
 
-_AWS_RESERVED = (
-    (0, "network address"),
-    (1, "VPC router"),
-    (2, "DNS server (Amazon-provided DNS)"),
-    (3, "reserved for future use"),
-    (-1, "network broadcast address (a VPC has no broadcast; AWS reserves it)"),
-)
+# AWS's rules (which addresses a subnet reserves, which lengths it may have) are the cloud layer's:
+# _core.aws_subnet_rules and AWS_MIN/MAX_PREFIX_LENGTH ask it, so they are written once, in libnet/cloud.
 
 
 def _parse_cidr(text: str) -> "tuple[Any, Optional[str]]":
@@ -357,35 +352,34 @@ def _parse_cidr(text: str) -> "tuple[Any, Optional[str]]":
         raise _InputError(f"'{text}' is not a CIDR block: write an address and a length, such as 10.0.1.0/24")
     try:
         return _core.Ipv4Prefix(text), None
-    except Error as error:
-        if "host bits are set" not in str(error):
-            raise _InputError(str(error)) from None
-    try:
-        address = _core.Ipv4InterfaceAddress(text)
-    except Error as error:
-        raise _InputError(str(error)) from None
+    except Error as prefix_error:
+        try:  # not a block, but maybe an address in one (10.0.1.77/24: host bits set)
+            address = _core.Ipv4InterfaceAddress(text)
+        except Error:
+            raise _InputError(str(prefix_error)) from None
     return address.subnet, str(address.address)
 
 
 def _usable(prefix: Any, aws: bool) -> "tuple[Optional[str], Optional[str], int]":
     size = prefix.num_addresses
     if aws:
-        if size < 16:
-            return None, None, 0
-        return str(prefix.address_at(4)), str(prefix.address_at(size - 2)), size - 5
+        rules = _core.aws_subnet_rules(prefix)
+        return str(rules.first_usable), str(rules.last_usable), rules.usable
     count = size if prefix.length >= 31 else size - 2
     return str(prefix.first_host), str(prefix.last_host), count
 
 
 def _check_aws_length(length: int, what: str) -> None:
-    if not 16 <= length <= 28:
-        raise _InputError(f"{what} is a /{length}: an AWS subnet is between /16 and /28")
+    low, high = _core.AWS_MIN_PREFIX_LENGTH, _core.AWS_MAX_PREFIX_LENGTH
+    if not low <= length <= high:
+        raise _InputError(f"{what} is a /{length}: an AWS subnet is between /{low} and /{high}")
 
 
-def _usable_capacity(length: int, aws: bool) -> int:
-    size = 1 << (32 - length)
+def _usable_capacity(prefix: Any, length: int, aws: bool) -> int:
+    """How many hosts a /length subnet of `prefix` holds."""
     if aws:
-        return size - 5
+        return int(_core.aws_subnet_rules(_core.Ipv4Prefix.containing(prefix.network, length)).usable)
+    size = 1 << (32 - length)
     return size if length >= 31 else size - 2
 
 
@@ -410,7 +404,7 @@ def _cmd_subnet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     first, last, count = _usable(prefix, aws)
     if aws:
         rows.append(["usable", f"{first} - {last} (in AWS)"])
-        rows.append(["addresses", f"{size} ({count} usable: AWS reserves 5)"])
+        rows.append(["addresses", f"{size} ({count} usable: AWS reserves {size - count})"])
     else:
         note = " (point-to-point, RFC 3021)" if prefix.length == 31 else (" (a single host)" if prefix.length == 32 else "")
         rows.append(["usable", f"{first} - {last}{note}"])
@@ -419,9 +413,8 @@ def _cmd_subnet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if aws:
         out.write("\nreserved by AWS in every subnet:\n")
         reserved = []
-        for offset, meaning in _AWS_RESERVED:
-            address = prefix.address_at(size - 1 if offset < 0 else offset)
-            label = "last" if offset < 0 else f"+{offset}"
+        for address, meaning in _core.aws_subnet_rules(prefix).reserved:
+            label = "last" if address == prefix.broadcast else f"+{int(address) - int(prefix.network)}"
             reserved.append([str(address), label, meaning])
         _table(reserved, out)
     return EXIT_OK
@@ -436,7 +429,7 @@ def _subnet_split(prefix: Any, length: int, aws: bool, out: IO[str]) -> int:
     step = 1 << (32 - length)
     base = int(prefix.network)
     out.write(f"{prefix} splits into {count} /{length} subnet{'s' if count != 1 else ''}"
-              f" of {step} addresses ({_usable_capacity(length, aws)} usable{' in AWS' if aws else ''} each):\n")
+              f" of {step} addresses ({_usable_capacity(prefix, length, aws)} usable{' in AWS' if aws else ''} each):\n")
     rows = []
     for index in range(min(count, MAX_SUBNETS_SHOWN)):
         sub = _core.Ipv4Prefix.containing(_core.Ipv4Address(base + index * step), length)
@@ -452,18 +445,17 @@ def _subnet_split(prefix: Any, length: int, aws: bool, out: IO[str]) -> int:
 def _subnet_hosts(prefix: Any, hosts: int, aws: bool, out: IO[str]) -> int:
     if hosts < 1:
         raise _InputError(f"--hosts {hosts}: ask for at least 1 host")
-    longest = 28 if aws else 32
+    longest = _core.AWS_MAX_PREFIX_LENGTH if aws else 32
+    shortest = max(prefix.length, _core.AWS_MIN_PREFIX_LENGTH) if aws else prefix.length
     chosen = None
-    for length in range(longest, prefix.length - 1, -1):
-        if aws and length < 16:
-            break
-        if _usable_capacity(length, aws) >= hosts:
+    for length in range(longest, shortest - 1, -1):
+        if _usable_capacity(prefix, length, aws) >= hosts:
             chosen = length
             break
     if chosen is None:
-        if aws and prefix.length > 28:
-            raise _InputError(f"{prefix} is smaller than the smallest AWS subnet (/28)")
-        most = _usable_capacity(max(prefix.length, 16) if aws else prefix.length, aws)
+        if aws and prefix.length > _core.AWS_MAX_PREFIX_LENGTH:
+            raise _InputError(f"{prefix} is smaller than the smallest AWS subnet (/{_core.AWS_MAX_PREFIX_LENGTH})")
+        most = _usable_capacity(prefix, shortest, aws)
         raise _InputError(
             f"{prefix} cannot hold {hosts} hosts in one subnet: at most {most}{' in AWS' if aws else ''}"
         )
@@ -471,7 +463,7 @@ def _subnet_hosts(prefix: Any, hosts: int, aws: bool, out: IO[str]) -> int:
     count = 1 << (chosen - prefix.length)
     first_sub = _core.Ipv4Prefix.containing(prefix.network, chosen)
     first, last, usable = _usable(first_sub, aws)
-    where = " in AWS (5 reserved per subnet)" if aws else ""
+    where = f" in AWS ({size - usable} reserved per subnet)" if aws else ""
     out.write(f"{hosts} host{'s' if hosts != 1 else ''} need a /{chosen}{where}: {size} addresses, {usable} usable\n")
     out.write(f"netmask {first_sub.netmask}\n")
     out.write(f"{prefix} holds {count} of them; the first is {first_sub} ({first} - {last})\n")

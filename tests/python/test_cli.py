@@ -12,6 +12,7 @@ from typing import List, Tuple
 
 import pytest
 
+import vpcsim
 from vpcsim import cli
 
 from conftest import PCAP_CORPUS, REPO_ROOT, unavailable
@@ -280,6 +281,13 @@ def test_subnet_aws_reserves_five_addresses() -> None:
     reserved = out.split("reserved by AWS in every subnet:\n")[1].splitlines()
     assert [line.split()[0] for line in reserved] == ["10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.15"]
     assert "VPC router" in reserved[1] and "DNS" in reserved[2] and "future use" in reserved[3] and "broadcast" in reserved[4]
+    # Every figure is the cloud layer's (Subnet.reserved_role, usable_addresses), not the command's own.
+    rules = vpcsim.aws_subnet_rules("10.0.0.0/28")
+    assert [line.split(None, 2) for line in reserved] == [
+        [str(address), "last" if address == rules.cidr.broadcast else f"+{int(address) - int(rules.cidr.network)}", role]
+        for address, role in rules.reserved
+    ]
+    assert (str(rules.first_usable), str(rules.last_usable), rules.usable) == ("10.0.0.4", "10.0.0.14", 11)
 
 
 def test_subnet_aws_refuses_sizes_aws_does_not_allow() -> None:

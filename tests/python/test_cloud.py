@@ -316,3 +316,18 @@ def test_argument_mistakes_are_python_errors() -> None:
         c.vpc.security_group("web-sg").add_ingress("tcp", 80.5, cidr="0.0.0.0/0")
     with pytest.raises(vpcsim.ParseError):
         c.vpc.add_subnet("x", "10.0.300.0/24")
+
+
+def test_aws_subnet_rules_are_those_of_a_real_subnet() -> None:
+    # What `vpcsim subnet --aws` prints comes from here: the same answers a subnet built in a VPC gives.
+    cloud = vpcsim.Cloud(vpcsim.Network(seed=1))
+    subnet = cloud.add_vpc("main", "10.0.0.0/16").add_subnet("a", "10.0.5.0/26")
+    rules = vpcsim.aws_subnet_rules("10.0.5.0/26")
+    every = [subnet.cidr.address_at(i) for i in range(subnet.cidr.num_addresses)]
+    assert rules.reserved == [(a, subnet.reserved_role(a)) for a in every if subnet.reserved_role(a) is not None]
+    assert [str(a) for a, _ in rules.reserved] == ["10.0.5.0", "10.0.5.1", "10.0.5.2", "10.0.5.3", "10.0.5.63"]
+    assert (str(rules.first_usable), str(rules.last_usable), rules.usable) == ("10.0.5.4", "10.0.5.62", subnet.usable_addresses)
+    assert (vpcsim.AWS_MIN_PREFIX_LENGTH, vpcsim.AWS_MAX_PREFIX_LENGTH) == (16, 28)
+    for refused in ("10.0.0.0/29", "10.0.0.0/15"):
+        with pytest.raises(vpcsim.ConfigError, match="AWS blocks are /16 to /28"):
+            vpcsim.aws_subnet_rules(refused)
