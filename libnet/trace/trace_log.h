@@ -3,18 +3,33 @@
 // Drops, ARP outcomes and ICMP errors are always recorded: they are rare and they are the answers
 // users look for. Per-packet events (sent, received, forwarded, switched) are recorded only when
 // `set_record_packets(true)`: on by default for learning and debugging, off in benchmarks.
+//
+// A TraceSink (set_sink) sees every event as it is recorded. Per-packet events then go to the sink
+// only and are not kept: a run of millions of hops streams its trace to a file (JsonlStream) in
+// constant memory instead of holding every event until the end. Drops and notes are kept as well.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/flat_hash_map.h"
 #include "libnet/trace/trace_event.h"
 
 namespace vpcsim::trace {
+
+class TraceLog;
+
+/// Receives every event as it is recorded (see TraceLog::set_sink).
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void on_event(const TraceLog& log, const TraceEvent& event) = 0;
+};
 
 class TraceLog {
  public:
@@ -33,9 +48,15 @@ class TraceLog {
   bool record_packets() const { return record_packets_; }
   void set_record_packets(bool on) { record_packets_ = on; }
 
-  /// A per-packet event; ignored unless record_packets().
+  /// A per-packet event; ignored unless record_packets(). With a sink, given to it and not kept.
   void packet(core::Time at, TraceKind kind, std::uint32_t node, std::uint32_t interface, std::uint64_t packet_id) {
-    if (record_packets_) events_.push_back(TraceEvent{at, kind, DropReason::none, node, interface, packet_id, {}});
+    if (record_packets_) {
+      if (sink_ != nullptr) {
+        sink_->on_event(*this, TraceEvent{at, kind, DropReason::none, node, interface, packet_id, {}});
+      } else {
+        events_.push_back(TraceEvent{at, kind, DropReason::none, node, interface, packet_id, {}});
+      }
+    }
   }
   /// A drop: always recorded and counted against the node.
   void drop(core::Time at, DropReason reason, std::uint32_t node, std::uint32_t interface, std::uint64_t packet_id,
@@ -44,7 +65,17 @@ class TraceLog {
   void note(core::Time at, TraceKind kind, std::uint32_t node, std::uint32_t interface, std::uint64_t packet_id,
             std::string detail);
 
+  /// Every event from now on also goes to `sink` (which the log owns from now on; nullptr: none).
+  /// The events already kept are given to it first, so that it sees the whole trace in order.
+  void set_sink(std::unique_ptr<TraceSink> sink);
+  /// Stops giving events to the sink and hands it back (to close it), or nullptr.
+  std::unique_ptr<TraceSink> take_sink() { return std::move(sink_); }
+  TraceSink* sink() const { return sink_.get(); }
+
+  /// The events kept: all of them, or without a sink's per-packet events.
   const std::vector<TraceEvent>& events() const { return events_; }
+  /// The drops kept, in order (a copy: results need them without the per-packet events).
+  std::vector<TraceEvent> drops() const;
   void clear_events() { events_.clear(); }
   /// Every event about one packet, in order: its path through the network.
   std::vector<TraceEvent> path_of(std::uint64_t packet_id) const;
@@ -56,7 +87,13 @@ class TraceLog {
   std::string to_string(const TraceEvent& event) const;
 
  private:
+  void keep(TraceEvent event) {
+    if (sink_ != nullptr) sink_->on_event(*this, event);
+    events_.push_back(std::move(event));
+  }
+
   bool record_packets_ = true;
+  std::unique_ptr<TraceSink> sink_;
   std::vector<TraceEvent> events_;
   // Names are kept back to back in one string (a few bytes each) rather than as a std::string per node
   // and per interface (32 bytes each, three per host): full interface names are composed when asked
