@@ -70,8 +70,8 @@ def parse_args() -> argparse.Namespace:
                      help="time `vpcsim run` on the workload as a scenario file, whole process, against the whole "
                           "ns-3 process")
     cli.add_argument("--vpcsim-command", default=f"{sys.executable} -m vpcsim", metavar="CMD",
-                     help="how to start vpcsim (default '%(default)s', with this checkout's bindings/ on PYTHONPATH "
-                          "when the extension is built there)")
+                     help="how to start vpcsim (default '%(default)s'), with this checkout's Python package and "
+                          "the Release extension built in --build-dir first on PYTHONPATH")
     cli.add_argument("--run-args", default="", metavar="ARGS",
                      help="more arguments for `vpcsim run`, such as '--trace all' (default none)")
     cli.add_argument("--work-dir", type=Path, metavar="DIR",
@@ -185,12 +185,54 @@ def run_cli(command: list[str], run_args: list[str], scenario: Path, out_dir: Pa
     return row
 
 
-def cli_environment() -> dict[str, str]:
-    """This checkout's bindings/ first on PYTHONPATH when its extension is built there (wt-build.sh
-    links it), so that the vpcsim timed is the one beside this script."""
+def build_core(build_dir: Path, jobs: int) -> Path:
+    """The Python extension in Release, as `pip install .` builds it (pyproject: cmake.build-type)."""
+    say(f"# building the Python extension _core (Release) in {build_dir}")
+    subprocess.run(["cmake", "-S", str(REPO), "-B", str(build_dir), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+                    "-DVPCSIM_PYTHON=ON", "-DVPCSIM_BENCHMARKS=OFF", "-DVPCSIM_TESTS=OFF", "-DVPCSIM_EXAMPLES=OFF",
+                    f"-Dpybind11_DIR={pybind11_cmake_dir()}"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", str(build_dir), "-j", str(jobs), "--target", "_core"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return find_core(build_dir)
+
+
+def pybind11_cmake_dir() -> str:
+    return subprocess.run([sys.executable, "-m", "pybind11", "--cmakedir"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def find_core(build_dir: Path) -> Path:
+    found = sorted(build_dir.glob("_core*.so"))
+    if not found:
+        sys.exit(f"compare_ns3: no _core*.so in {build_dir} (build it, or drop --no-build)")
+    return found[0]
+
+
+def stage_package(core: Path, stage: Path) -> Path:
+    """STAGE/vpcsim: this checkout's Python files (symlinked) with the Release extension `core`, so
+    that the vpcsim timed is the one beside this script, built as users get it. Python writes the
+    bytecode cache under STAGE, as an installed package has it."""
+    package = stage / "vpcsim"
+    source = REPO / "bindings" / "vpcsim"
+    package.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if entry.name.startswith("_core") and entry.suffix == ".so" or entry.name == "__pycache__":
+            continue
+        link = package / entry.name
+        if not link.is_symlink():
+            link.symlink_to(entry.resolve())
+    link = package / core.name
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(core.resolve())
+    return stage
+
+
+def cli_environment(stage: Path) -> dict[str, str]:
     env = dict(os.environ)
-    if any((REPO / "bindings" / "vpcsim").glob("_core*.so")):
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "bindings"), env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(stage), env.get("PYTHONPATH")) if p)
+    # An installed package has its bytecode compiled; some environments forbid writing it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -271,14 +313,18 @@ def main() -> int:
     programs: dict[str, Path] = {}
     if "vpcsim" in want and not args.cli:
         programs["vpcsim"] = find_vpcsim(args.build_dir) if args.no_build else build_vpcsim(args.build_dir, args.jobs)
+    if "vpcsim" in want and args.cli:
+        programs["vpcsim"] = find_core(args.build_dir) if args.no_build else build_core(args.build_dir, args.jobs)
     if "ns3" in want:
         programs["ns3"] = find_ns3(args.ns3_build_dir) if args.no_build else build_ns3(args.ns3_build_dir)
     vpcsim_cli = shlex.split(args.vpcsim_command)
-    env = cli_environment()
     work = None
+    env = dict(os.environ)
     if args.cli:
         work = args.work_dir or Path(tempfile.mkdtemp(prefix="compare_ns3_cli_"))
         work.mkdir(parents=True, exist_ok=True)
+        if "vpcsim" in programs:
+            env = cli_environment(stage_package(programs["vpcsim"], work / "package"))
 
     raw = args.raw.open("a") if args.raw else None
     print(f"# compare_ns3{' --cli' if args.cli else ''}: M = {args.datagrams} datagrams per host, seed {args.seed}, "
@@ -286,7 +332,7 @@ def main() -> int:
     for name, path in programs.items():
         print(f"#   {name}: {path}")
     if args.cli and "vpcsim" in want:
-        print(f"#   vpcsim: {args.vpcsim_command} run FILE --out DIR {args.run_args}".rstrip()
+        print(f"#   vpcsim command: {args.vpcsim_command} run FILE --out DIR {args.run_args}".rstrip()
               + f"  (PYTHONPATH={env.get('PYTHONPATH', '')})")
     failed = False
     for hosts in args.hosts:
@@ -298,7 +344,7 @@ def main() -> int:
                     "--scheduler", args.ns3_scheduler],
         }
         scenario = None
-        if work is not None:
+        if work is not None and "vpcsim" in want:
             scenario = work / f"forwarding_{hosts}x{args.datagrams}.yaml"
             scenario.write_text(forwarding_yaml.scenario(hosts, args.datagrams, args.seed))
         rows: dict[str, list[dict]] = {s: [] for s in want}

@@ -461,6 +461,7 @@ void bind_node(py::module_& m) {
                throw core::ConfigError("Network", "trace", "'" + trace + "' is not a trace level (all, drops)");
              auto net = std::make_unique<node::Network>(seed);
              net->trace().set_record_packets(trace == "all");
+             net->trace().set_record_translations(true);
              return net;
            }),
            py::arg("seed") = 1, py::arg("trace") = "all")

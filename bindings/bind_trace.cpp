@@ -24,6 +24,9 @@ void bind_trace(py::module_& m) {
 
   py::class_<trace::TraceLog>(m, "TraceLog", "The record of one simulation: events and per-node drop counters.")
       .def_property("record_packets", &trace::TraceLog::record_packets, &trace::TraceLog::set_record_packets)
+      .def_property("record_translations", &trace::TraceLog::record_translations,
+                    &trace::TraceLog::set_record_translations,
+                    "NATs note each translation they create (always when record_packets is on)")
       .def_property_readonly("events", &trace::TraceLog::events, py::return_value_policy::reference_internal)
       .def("clear_events", &trace::TraceLog::clear_events)
       .def("write_jsonl", py::overload_cast<const trace::TraceLog&, const std::string&>(&trace::write_jsonl),

@@ -1,7 +1,8 @@
 """The `vpcsim` command line (also `python -m vpcsim`).
 
-    vpcsim run FILE [--out DIR] [--until T] [--seed N] [--progress]
-    vpcsim validate FILE
+    vpcsim run FILE [--out DIR] [--until T] [--seed N] [--trace all|drops|none] [--tables auto|all|summary]
+                    [--progress]
+    vpcsim validate FILE [--progress]
     vpcsim explain FILE --from A --to B [--proto tcp|udp|icmp] [--port N] [--json]
     vpcsim subnet CIDR [--split N | --hosts N] [--aws]
     vpcsim decode FILE.pcap [--verbose]
@@ -14,17 +15,16 @@ message on stderr and no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-import threading
-import time
 from pathlib import Path
-from typing import IO, Any, Dict, List, Optional, Sequence
+from typing import IO, Any, Dict, Iterator, List, Optional, Sequence
 
 from vpcsim import _core
+from vpcsim import progress as progress_mod
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
-from vpcsim import tables as tables_mod
 
 __all__ = ["main"]
 
@@ -33,8 +33,8 @@ EXIT_EXPECT_FAILED = 1
 EXIT_INPUT = 2
 
 MAX_DROPS_SHOWN = 20
+MAX_TRAFFIC_SHOWN = 50  # rows of the traffic table; failed expectations are always shown
 MAX_SUBNETS_SHOWN = 256
-PROGRESS_DELAY = 1.0  # seconds of wall time before a progress bar appears
 
 
 class _InputError(Exception):
@@ -42,57 +42,6 @@ class _InputError(Exception):
 
 
 # --- run / validate -------------------------------------------------------------------------------
-
-
-class _Progress:
-    """A progress bar on a stream, drawn only once the run has taken `delay` seconds of wall time."""
-
-    def __init__(self, stream: IO[str], delay: Optional[float] = None, width: int = 30) -> None:
-        self.stream = stream
-        self.delay = PROGRESS_DELAY if delay is None else delay
-        self.width = width
-        self.started = time.monotonic()
-        self.drawn = False
-
-    def __call__(self, now_ns: int, end_ns: int) -> None:
-        elapsed = time.monotonic() - self.started
-        if elapsed < self.delay:
-            return
-        fraction = 1.0 if end_ns <= 0 else min(now_ns / end_ns, 1.0)
-        filled = int(round(fraction * self.width))
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(
-            f"\r[{bar}] {fraction * 100:5.1f}%  {_core.format_duration(now_ns)} of "
-            f"{_core.format_duration(end_ns)} simulated  ({elapsed:.1f}s)"
-        )
-        self.stream.flush()
-        self.drawn = True
-
-    def finish(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-class _Heartbeat:
-    """Without an end time there is no bar to draw: after `delay` seconds, say once that the run
-    goes on (the simulation runs in one call; this thread only writes to the stream)."""
-
-    def __init__(self, stream: IO[str], delay: Optional[float] = None) -> None:
-        self.stream = stream
-        self.timer = threading.Timer(PROGRESS_DELAY if delay is None else delay, self._say)
-        self.timer.daemon = True
-
-    def _say(self) -> None:
-        self.stream.write("running until no event is left (no `until`, so no progress bar)...\n")
-        self.stream.flush()
-
-    def __enter__(self) -> "_Heartbeat":
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.timer.cancel()
 
 
 def _parse_until(text: Optional[str]) -> Optional[int]:
@@ -139,7 +88,8 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
     traffic = results["traffic"]
     if traffic:
         rows = [["#", "id", "kind", "from", "to", "outcome", "sent", "recv", "expect", "result", "detail"]]
-        for item in traffic:
+        shown = [t for i, t in enumerate(traffic) if i < MAX_TRAFFIC_SHOWN or t["expect_met"] is False]
+        for item in shown:
             to = item["to"] or ""
             if item["kind"] == "udp":
                 to = f"{to}:{item['port']}"
@@ -163,6 +113,13 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
             )
         out.write("\ntraffic:\n")
         _table(rows, out)
+        if len(shown) < len(traffic):
+            counts: Dict[str, int] = {}
+            for item in traffic:
+                key = f"{item['kind']} {item['outcome']}"
+                counts[key] = counts.get(key, 0) + 1
+            by_outcome = ", ".join(f"{key} {count}" for key, count in sorted(counts.items()))
+            out.write(f"  ... and {len(traffic) - len(shown)} more (all items by kind and outcome: {by_outcome})\n")
     drops = results["drops"]
     out.write(f"\ndrops: {len(drops)}\n")
     if drops:
@@ -179,10 +136,10 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
             )
         _table(rows, out)
         if len(drops) > MAX_DROPS_SHOWN:
-            counts: Dict[str, int] = {}
+            reasons: Dict[str, int] = {}
             for drop in drops:
-                counts[drop["reason"]] = counts.get(drop["reason"], 0) + 1
-            by_reason = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+                reasons[drop["reason"]] = reasons.get(drop["reason"], 0) + 1
+            by_reason = ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items()))
             out.write(f"  ... and {len(drops) - MAX_DROPS_SHOWN} more (all drops by reason: {by_reason})\n")
     explained = results["explain"]
     if explained:
@@ -219,7 +176,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
         out.write(f"{len(expected)} of {len(expected)} expectations met\n")
     if written is not None:
         pcaps = len(run.captured)
-        out.write(f"wrote {written}/: results.json, trace.jsonl, {pcaps} pcap{'s' if pcaps != 1 else ''}\n")
+        out.write(f"wrote {written}/: {', '.join(run.wrote)}, {pcaps} pcap{'s' if pcaps != 1 else ''}\n")
 
 
 def _blocker(answer: Dict[str, Any]) -> str:
@@ -229,27 +186,44 @@ def _blocker(answer: Dict[str, Any]) -> str:
     return f"{str(answer['blocked_kind']).replace('_', ' ')} {answer['blocked_by']}"
 
 
+@contextlib.contextmanager
+def _status(err: IO[str], show: bool, label: str) -> Iterator[None]:
+    """A status line on `err` while the body runs, once it has taken a second (when `show`)."""
+    if not show:
+        yield
+        return
+    with progress_mod.Status(err, label):
+        yield
+
+
+def _load(args: argparse.Namespace, err: IO[str], show: bool) -> scenario_mod.Scenario:
+    # A file of tens of thousands of hosts takes seconds to read, check and build.
+    with _status(err, show, f"loading {args.file}"):
+        return scenario_mod.load(args.file)
+
+
 def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     until = _parse_until(args.until)
-    sc = scenario_mod.load(args.file)
-    show = args.progress or (hasattr(err, "isatty") and err.isatty())
+    show = progress_mod.wanted(err, args.progress)
+    sc = _load(args, err, show)
     has_end = until is not None or sc.until is not None
-    progress = _Progress(err) if show and has_end else None
+    bar = progress_mod.SimulatedTime(err) if show and has_end else None
+    levels = {"trace": args.trace, "tables": args.tables}
     if show and not has_end:
-        with _Heartbeat(err):
-            run = sc.run(args.out, seed=args.seed, until=until)
+        with progress_mod.Status(err, "running until no event is left (no `until`, so no bar)"):
+            run = sc.run(args.out, seed=args.seed, until=until, **levels)
     else:
         try:
-            run = sc.run(args.out, seed=args.seed, until=until, progress=progress)
+            run = sc.run(args.out, seed=args.seed, until=until, progress=bar, **levels)
         finally:
-            if progress is not None:
-                progress.finish()
+            if bar is not None:
+                bar.finish()
     _print_summary(run, out, None if args.out is None else Path(args.out))
     return EXIT_OK if run.all_met else EXIT_EXPECT_FAILED
 
 
 def _cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    sc = scenario_mod.load(args.file)
+    sc = _load(args, err, progress_mod.wanted(err, args.progress))
     out.write(f"{args.file}: ok: {sc.summary()}\n")
     return EXIT_OK
 
@@ -259,7 +233,7 @@ def _cmd_explain(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         raise _InputError(f"--port: a {args.proto} probe needs a destination port")
     if args.proto == "icmp" and args.port is not None:
         raise _InputError("--port: an icmp probe (echo request) has no port")
-    sc = scenario_mod.load(args.file)
+    sc = _load(args, err, progress_mod.wanted(err, False))
     if sc.cloud.empty:
         raise _InputError(f"{args.file}: has no vpcs or internet hosts: explain answers questions about the cloud")
     run = sc.run(until=_parse_until(args.until))  # the scenario's own traffic first, as `vpcsim run` does
@@ -268,6 +242,8 @@ def _cmd_explain(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     except Error as error:
         raise _InputError(f"explain: {error}") from None
     if args.json:
+        from vpcsim import tables as tables_mod
+
         json.dump(tables_mod.explain_record(answer), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
@@ -466,13 +442,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="DIR", help="write results.json, trace.jsonl and the pcaps here")
     run.add_argument("--until", metavar="T", help="simulated time to run, such as 5s (overrides the file's)")
     run.add_argument("--seed", metavar="N", type=_seed, help="random seed (overrides the file's)")
+    run.add_argument("--trace", choices=scenario_mod.TRACE_LEVELS,
+                     help="what trace.jsonl holds: every event (all), what explains the outcomes: drops, ARP "
+                          "outcomes, ICMP errors, translations (drops, the default), or no file (none); "
+                          "overrides the file's `trace`")
+    run.add_argument("--tables", choices=scenario_mod.TABLES_LEVELS,
+                     help="per-node tables in results.json: in full (all), as counts (summary), or auto, the "
+                          "default: in full up to 100 nodes; overrides the file's `tables`")
     run.add_argument("--progress", action="store_true",
-                     help="draw a progress bar on stderr even when it is not a terminal")
+                     help="draw progress on stderr even when it is not a terminal (on a terminal it is automatic)")
     run.set_defaults(handler=_cmd_run)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it",
                                    description="Check every field of a scenario and build its network once.")
     validate.add_argument("file", metavar="FILE")
+    validate.add_argument("--progress", action="store_true",
+                          help="say what is going on when loading takes more than a second, even when stderr "
+                               "is not a terminal (on a terminal it is automatic)")
     validate.set_defaults(handler=_cmd_validate)
 
     explain = commands.add_parser(

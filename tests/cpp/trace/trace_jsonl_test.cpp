@@ -80,6 +80,33 @@ TEST(TraceJsonl, StreamWritesTheSameBytesAsWriteJsonlAndKeepsOnlyRareEvents) {
   std::filesystem::remove(whole);
 }
 
+TEST(TraceJsonl, KeepPacketsKeepsThemWhileStreaming) {
+  const std::string path = ::testing::TempDir() + "/kept.jsonl";
+  TraceLog log;
+  auto r1 = log.register_node("r1");
+  log.set_sink(std::make_unique<JsonlStream>(path));
+  log.packet(1, TraceKind::sent, r1, kNoId, 1);
+  log.set_keep_packets(true);  // what explain does while its probe runs
+  log.packet(2, TraceKind::received, r1, kNoId, 1);
+  log.set_keep_packets(false);
+  log.packet(3, TraceKind::sent, r1, kNoId, 2);
+  auto sink = log.take_sink();
+  dynamic_cast<JsonlStream&>(*sink).close();
+  EXPECT_EQ(dynamic_cast<JsonlStream&>(*sink).lines(), 3u);
+  ASSERT_EQ(log.events().size(), 1u);
+  EXPECT_EQ(log.events()[0].at, 2);
+  std::filesystem::remove(path);
+}
+
+TEST(TraceJsonl, TranslationsAreRecordedWithPacketsOrOnTheirOwn) {
+  TraceLog log;
+  EXPECT_TRUE(log.record_translations());  // record_packets is on by default
+  log.set_record_packets(false);
+  EXPECT_FALSE(log.record_translations());
+  log.set_record_translations(true);
+  EXPECT_TRUE(log.record_translations());
+}
+
 TEST(TraceJsonl, StreamToAnUnwritablePathIsAConfigError) {
   EXPECT_THROW(JsonlStream("/nonexistent-dir/trace.jsonl"), core::ConfigError);
 }
