@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shlex
 import signal
 import statistics
@@ -133,6 +134,7 @@ SPAWN = ["/bin/sh", "-c", '"$0" "$@"; exit $?']
 def spawn(simulator: str, command: list[str], timeout: float | None, env: dict[str, str] | None = None) -> dict:
     """Runs one program to its end; its output, and the whole process's wall time."""
     load_before = os.getloadavg()[0]
+    cpu_before = children_cpu_s()
     started = time.monotonic()
     # Its own process group, so that a timeout ends the program and not only the shell.
     process = subprocess.Popen([*SPAWN, *command], text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -144,11 +146,18 @@ def spawn(simulator: str, command: list[str], timeout: float | None, env: dict[s
         process.communicate()
         sys.exit(f"compare_ns3: {simulator} timed out after {timeout} s: {' '.join(command)}")
     wall = time.monotonic() - started
+    cpu = children_cpu_s() - cpu_before  # reaped by communicate(): this program (and its ~1 ms shell)
     if process.returncode != 0:
         sys.exit(f"compare_ns3: {simulator} failed (exit {process.returncode}): {' '.join(command)}\n"
                  f"{stdout}{stderr}")
     return {"stdout": stdout, "simulator": simulator, "command": " ".join(command), "process_wall_s": round(wall, 3),
-            "loadavg_1min_before": load_before, "loadavg_1min_after": os.getloadavg()[0]}
+            "process_cpu_s": round(cpu, 3), "loadavg_1min_before": load_before,
+            "loadavg_1min_after": os.getloadavg()[0]}
+
+
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_one(simulator: str, command: list[str], timeout: float | None) -> dict:
@@ -160,7 +169,7 @@ def run_one(simulator: str, command: list[str], timeout: float | None) -> dict:
         sys.exit(f"compare_ns3: {simulator} printed {len(lines)} JSON lines, expected 1:\n{stdout}")
     row = json.loads(lines[0])
     row.update(spawned)
-    row["process_delivered_per_s"] = row["delivered"] / max(row["process_wall_s"], 1e-9)
+    per_second(row)
     return row
 
 
@@ -181,7 +190,7 @@ def run_cli(command: list[str], run_args: list[str], scenario: Path, out_dir: Pa
         "trace_mib": trace_path.stat().st_size / 2**20 if trace_path else 0.0,
         **spawned,
     }
-    row["process_delivered_per_s"] = row["delivered"] / max(row["process_wall_s"], 1e-9)
+    per_second(row)
     return row
 
 
@@ -226,6 +235,12 @@ def stage_package(core: Path, stage: Path) -> Path:
         link.unlink()
     link.symlink_to(core.resolve())
     return stage
+
+
+def per_second(row: dict) -> None:
+    """Datagrams per second of the whole process: wall time, and CPU time (steadier on a busy machine)."""
+    row["process_delivered_per_s"] = row["delivered"] / max(row["process_wall_s"], 1e-9)
+    row["process_delivered_per_cpu_s"] = row["delivered"] / max(row["process_cpu_s"], 1e-9)
 
 
 def cli_environment(stage: Path) -> dict[str, str]:
@@ -274,11 +289,13 @@ METRICS = [
 CLI_METRICS = [
     ("process_wall_s", "whole process (wall s)", "ns-3/vpcsim time"),
     ("process_delivered_per_s", "datagrams per wall s, whole process", "vpcsim/ns-3 throughput"),
+    ("process_cpu_s", "whole process (CPU s, user + system)", "ns-3/vpcsim CPU"),
+    ("process_delivered_per_cpu_s", "datagrams per CPU s, whole process", "vpcsim/ns-3 per CPU s"),
     ("simulation_s", "of which the simulation loop (wall s)", None),
     ("trace_mib", "trace file written (MiB)", None),
     ("results_kib", "results.json written (KiB)", None),
 ]
-INVERTED = {"run_s", "cpu_ns_per_hop", "build_s", "process_wall_s"}  # ratios printed as ns-3 / vpcsim (how many times faster)
+INVERTED = {"run_s", "cpu_ns_per_hop", "build_s", "process_wall_s", "process_cpu_s"}  # ratios printed as ns-3 / vpcsim (how many times faster)
 
 
 def report(hosts: int, rows: dict[str, list[dict]], metrics: list[tuple[str, str, str | None]]) -> None:
@@ -292,7 +309,8 @@ def report(hosts: int, rows: dict[str, list[dict]], metrics: list[tuple[str, str
         if not any(field in r for s in sims for r in rows[s]):
             continue
         values = {s: [float(r.get(field, 0) or 0) for r in rows[s]] for s in sims}
-        line = f"  {label:38s}" + "".join(f"{spread(values[s]):>32s}" for s in sims)
+        line = f"  {label:38s}" + "".join(
+            f"{spread(values[s]) if any(field in r for r in rows[s]) else '-':>32s}" for s in sims)
         if len(sims) == 2 and ratio_label:
             v, n = statistics.median(values["vpcsim"]), statistics.median(values["ns3"])
             num, den = (n, v) if field in INVERTED else (v, n)

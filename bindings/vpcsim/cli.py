@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any, Dict, Iterator, List, Optional, Sequence
@@ -26,7 +27,7 @@ from vpcsim import progress as progress_mod
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
 
-__all__ = ["main"]
+__all__ = ["entry", "main"]
 
 EXIT_OK = 0
 EXIT_EXPECT_FAILED = 1
@@ -543,5 +544,29 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[IO[str]] = No
         return EXIT_INPUT
 
 
+def entry() -> None:
+    """The `vpcsim` command and `python -m vpcsim`: main(), then the process ends at once.
+
+    Every file a command writes is closed by then (results.json, the trace stream, the pcaps), so
+    what interpreter shutdown would still do is free memory and run a last garbage collection over
+    every object the scenario made: profiled at N = 100 hosts per LAN, 17% of a whole `vpcsim run`.
+    os._exit skips it, after flushing what was printed."""
+    try:
+        status: Any = main()
+    except SystemExit as exit_:  # --help, --version, argument mistakes (argparse)
+        status = exit_.code
+    if status is None:
+        status = EXIT_OK
+    elif not isinstance(status, int):
+        sys.stderr.write(f"{status}\n")
+        status = EXIT_INPUT
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `vpcsim decode big.pcap | head`
+        pass
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -24,6 +24,7 @@ from typing import Any
 # each other (no module imports one below it):
 #   errors        ScenarioError
 #   yaml_lines    YAML with line numbers: _Map, _Seq
+#   record        @record, the specs' stand-in for @dataclass (a faster start)
 #   yaml_full     PyYAML's full loader (_Loader), imported only when the fast path hands over
 #   yaml_fast     the libyaml fast path, and _parse_yaml (fast, else full)
 #   location      _At: where a value is (file, field path, line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from vpcsim.scenario.record import field, record
 from typing import Dict, List, Optional, Tuple, Union
 
 from vpcsim import _core
@@ -32,7 +32,7 @@ def _level(what: str, value: Optional[str], choices: Tuple[str, ...], default: s
     return value
 
 
-@dataclass
+@record
 class Scenario:
     """A validated scenario file, ready to run any number of times (each run builds a new Network)."""
 
