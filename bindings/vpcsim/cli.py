@@ -1,7 +1,7 @@
 """The `vpcsim` command line (also `python -m vpcsim`).
 
     vpcsim run FILE [--out DIR] [--until T] [--seed N] [--trace all|drops|none] [--tables auto|all|summary]
-                    [--progress]
+                    [--progress] [--diagram DIR] [--report FILE.html]
     vpcsim validate FILE [--progress]
     vpcsim explain FILE --from A --to B [--proto tcp|udp|icmp] [--port N] [--json]
     vpcsim subnet CIDR [--split N | --hosts N] [--aws]
@@ -203,10 +203,54 @@ def _load(args: argparse.Namespace, err: IO[str], show: bool) -> scenario_mod.Sc
         return scenario_mod.load(args.file)
 
 
+def _pictures_module(flag: str) -> Any:
+    """vpcsim.draw, imported only when a picture is asked for (it needs matplotlib)."""
+    try:
+        from vpcsim import draw
+    except ImportError as error:
+        raise _InputError(f"{flag} draws with matplotlib, which is not installed: pip install matplotlib ({error})") from None
+    return draw
+
+
+@contextlib.contextmanager
+def _writing(flag: str) -> Iterator[None]:
+    """A file that cannot be written is the user's path to fix, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise _InputError(f"{flag}: cannot write {error.filename or ''}: {error.strerror or error}") from None
+
+
+def _cmd_run_pictured(args: argparse.Namespace, sc: Any, until: Optional[int], out: IO[str], err: IO[str]) -> int:
+    """`run` with --diagram and/or --report: the run is recorded (every interface captured, the
+    tables read at each event time) so that the pictures and the report can show every frame."""
+    draw = _pictures_module("--diagram" if args.diagram else "--report")
+    with _status(err, progress_mod.wanted(err, args.progress), "running and recording every frame"):
+        rec = draw.record_scenario(sc, args.out, seed=args.seed, until=until)
+    run = rec.run_of
+    _print_summary(run, out, None if args.out is None else Path(args.out))
+    try:
+        if args.diagram:
+            with _writing("--diagram"):
+                files = draw.write_diagrams(rec, args.diagram)
+            out.write(f"diagrams: {', '.join(str(f) for f in files if f.suffix == '.svg')} (and .png)\n")
+        if args.report:
+            from vpcsim import report
+
+            with _writing("--report"):
+                page = report.write(rec, args.report)
+            out.write(f"report: {page} ({page.stat().st_size / 1e6:.2f} MB)\n")
+    finally:
+        rec.close()
+    return EXIT_OK if run.all_met else EXIT_EXPECT_FAILED
+
+
 def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     until = _parse_until(args.until)
     show = progress_mod.wanted(err, args.progress)
     sc = _load(args, err, show)
+    if args.diagram or args.report:
+        return _cmd_run_pictured(args, sc, until, out, err)
     has_end = until is not None or sc.until is not None
     bar = progress_mod.SimulatedTime(err) if show and has_end else None
     levels = {"trace": args.trace, "tables": args.tables}
@@ -452,6 +496,11 @@ def _parser() -> argparse.ArgumentParser:
                           "default: in full up to 100 nodes; overrides the file's `tables`")
     run.add_argument("--progress", action="store_true",
                      help="draw progress on stderr even when it is not a terminal (on a terminal it is automatic)")
+    run.add_argument("--diagram", metavar="DIR",
+                     help="draw the topology, the ladder of every frame and the tables over time into DIR (SVG and PNG)")
+    run.add_argument("--report", metavar="FILE",
+                     help="write a self-contained HTML report of the run to FILE: topology, step-through of every "
+                          "frame, ladder, outcomes, drops, explain, tables")
     run.set_defaults(handler=_cmd_run)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it",
