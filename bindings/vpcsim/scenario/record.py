@@ -11,7 +11,15 @@ use none of them.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, TypeVar
+
+if TYPE_CHECKING:  # type checkers see records as dataclasses (PEP 681); at run time it is a no-op
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Any:
+        return lambda function: function
+
 
 __all__ = ["field", "record"]
 
@@ -43,6 +51,7 @@ def field(*, default: Any = _MISSING, default_factory: Any = _MISSING, repr: boo
     return _Field(default, default_factory, repr, compare)
 
 
+@dataclass_transform(field_specifiers=(field,))
 def record(cls: T) -> T:
     """Adds __init__, __repr__ and __eq__ over the class's annotated fields, in order."""
     names = list(cls.__dict__.get("__annotations__", {}))
