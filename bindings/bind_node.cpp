@@ -454,7 +454,17 @@ void bind_node(py::module_& m) {
       .def_property("ageing_time_ns", &node::Switch::ageing_time, &node::Switch::set_ageing_time);
 
   py::class_<node::Network>(m, "Network", "One simulation: its clock, RNG, nodes, links and trace.")
-      .def(py::init<std::uint64_t>(), py::arg("seed") = 1)
+      .def(py::init([](std::uint64_t seed, const std::string& trace) {
+             // What the trace keeps: "all" (every per-packet event: paths, learning) or "drops"
+             // (drops and notable events only, for large runs). Writing it is trace.write_jsonl().
+             if (trace != "all" && trace != "drops")
+               throw core::ConfigError("Network", "trace", "'" + trace + "' is not a trace level (all, drops)");
+             auto net = std::make_unique<node::Network>(seed);
+             net->trace().set_record_packets(trace == "all");
+             net->trace().set_record_translations(true);
+             return net;
+           }),
+           py::arg("seed") = 1, py::arg("trace") = "all")
       .def_property_readonly("seed", &node::Network::seed)
       .def("__repr__", [](const node::Network& net) {
         return "<Network seed=" + std::to_string(net.seed()) + " at " + core::format_duration(net.now()) + ", " +

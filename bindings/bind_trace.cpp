@@ -24,10 +24,30 @@ void bind_trace(py::module_& m) {
 
   py::class_<trace::TraceLog>(m, "TraceLog", "The record of one simulation: events and per-node drop counters.")
       .def_property("record_packets", &trace::TraceLog::record_packets, &trace::TraceLog::set_record_packets)
+      .def_property("record_translations", &trace::TraceLog::record_translations,
+                    &trace::TraceLog::set_record_translations,
+                    "NATs note each translation they create (always when record_packets is on)")
       .def_property_readonly("events", &trace::TraceLog::events, py::return_value_policy::reference_internal)
       .def("clear_events", &trace::TraceLog::clear_events)
       .def("write_jsonl", py::overload_cast<const trace::TraceLog&, const std::string&>(&trace::write_jsonl),
            py::arg("path"), "Writes one JSON object per event (trace.jsonl).")
+      .def("stream_jsonl",
+           [](trace::TraceLog& log, const std::string& path) { log.set_sink(std::make_unique<trace::JsonlStream>(path)); },
+           py::arg("path"),
+           "From now on writes every event to `path` as it is recorded (the events already kept first), "
+           "in the format of write_jsonl; per-packet events are then not kept in `events`. end_stream() "
+           "closes the file.")
+      .def("end_stream",
+           [](trace::TraceLog& log) -> std::uint64_t {
+             std::unique_ptr<trace::TraceSink> sink = log.take_sink();
+             auto* stream = dynamic_cast<trace::JsonlStream*>(sink.get());
+             if (stream == nullptr) return 0;
+             stream->close();  // raises ConfigError on a failed write
+             return stream->lines();
+           },
+           "Closes the file stream_jsonl() opened; returns the lines written (0 without a stream).")
+      .def_property_readonly("streaming", [](const trace::TraceLog& log) { return log.sink() != nullptr; })
+      .def_property_readonly("drops", &trace::TraceLog::drops, "The drops kept, in order.")
       .def("path_of", &trace::TraceLog::path_of, py::arg("packet_id"))
       .def("node_name", &trace::TraceLog::node_name, py::arg("node_id"))
       .def("interface_name", &trace::TraceLog::interface_name, py::arg("interface_id"))

@@ -1,7 +1,5 @@
 """`python -m vpcsim ...`: the same as the `vpcsim` command."""
 
-import sys
+from vpcsim.cli import entry
 
-from vpcsim.cli import main
-
-sys.exit(main())
+entry()

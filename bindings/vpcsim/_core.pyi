@@ -175,6 +175,10 @@ class TraceLog:
         ...
     def drop_count(self, node_id: typing.SupportsInt | typing.SupportsIndex, reason: str) -> int:
         ...
+    def end_stream(self) -> int:
+        """
+        Closes the file stream_jsonl() opened; returns the lines written (0 without a stream).
+        """
     def format(self, event: TraceEvent) -> str:
         ...
     def interface_name(self, interface_id: typing.SupportsInt | typing.SupportsIndex) -> str:
@@ -183,12 +187,32 @@ class TraceLog:
         ...
     def path_of(self, packet_id: typing.SupportsInt | typing.SupportsIndex) -> list[TraceEvent]:
         ...
+    def stream_jsonl(self, path: str) -> None:
+        """
+        From now on writes every event to `path` as it is recorded (the events already kept first), in the format of write_jsonl; per-packet events are then not kept in `events`. end_stream() closes the file.
+        """
     def write_jsonl(self, path: str) -> None:
         """
         Writes one JSON object per event (trace.jsonl).
         """
     @property
+    def drops(self) -> list[TraceEvent]:
+        """
+        The drops kept, in order.
+        """
+    @property
     def events(self) -> list[TraceEvent]:
+        ...
+    @property
+    def record_translations(self) -> bool:
+        """
+        NATs note each translation they create (always when record_packets is on)
+        """
+    @record_translations.setter
+    def record_translations(self, arg1: bool) -> None:
+        ...
+    @property
+    def streaming(self) -> bool:
         ...
     @property
     def total_drops(self) -> int:
@@ -871,7 +895,7 @@ class Network:
     """
     One simulation: its clock, RNG, nodes, links and trace.
     """
-    def __init__(self, seed: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+    def __init__(self, seed: typing.SupportsInt | typing.SupportsIndex = 1, trace: str = 'all') -> None:
         ...
     def __repr__(self) -> str:
         ...

@@ -93,7 +93,9 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
 
   trace::TraceLog& trace = network_->trace();
   const bool recorded = trace.record_packets();
+  const bool kept = trace.keep_packets();
   trace.set_record_packets(true);
+  trace.set_keep_packets(true);  // a sink streaming the trace to a file gets them too
   const std::size_t first_event = trace.events().size();
   decisions_.start();
   const std::uint64_t request = network_->context().next_packet_id + 1;  // the probe is the next packet made
@@ -125,6 +127,7 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
   }
   decisions_.stop();
   trace.set_record_packets(recorded);
+  trace.set_keep_packets(kept);
 
   // The hops: the cloud's decisions and the internet router's forwarding, in time order.
   struct Timed {

@@ -297,7 +297,7 @@ bool NatRouter::finish_new_flow(link::Interface& out, wire::Ipv4Address next_hop
   }
   if (source_changed || !(before == flight_.original)) {
     ++nat_counters_.flows_translated;
-    if (context().trace.record_packets())
+    if (context().trace.record_translations())
       context().trace.note(context().now(), trace::TraceKind::translated, id(), out.id(), packet_id,
                            flight_.original.to_string() + " as " + chosen->to_string());
   }

@@ -34,12 +34,25 @@ void TraceLog::drop(core::Time at, DropReason reason, std::uint32_t node, std::u
                     std::uint64_t packet_id, std::string detail) {
   ++drop_counts_[(std::uint64_t{node} << 8) | static_cast<std::uint64_t>(reason)];
   ++total_drops_;
-  events_.push_back(TraceEvent{at, TraceKind::dropped, reason, node, interface, packet_id, std::move(detail)});
+  keep(TraceEvent{at, TraceKind::dropped, reason, node, interface, packet_id, std::move(detail)});
 }
 
 void TraceLog::note(core::Time at, TraceKind kind, std::uint32_t node, std::uint32_t interface,
                     std::uint64_t packet_id, std::string detail) {
-  events_.push_back(TraceEvent{at, kind, DropReason::none, node, interface, packet_id, std::move(detail)});
+  keep(TraceEvent{at, kind, DropReason::none, node, interface, packet_id, std::move(detail)});
+}
+
+void TraceLog::set_sink(std::unique_ptr<TraceSink> sink) {
+  sink_ = std::move(sink);
+  if (sink_ == nullptr) return;
+  for (const TraceEvent& e : events_) sink_->on_event(*this, e);
+}
+
+std::vector<TraceEvent> TraceLog::drops() const {
+  std::vector<TraceEvent> drops;
+  for (const TraceEvent& e : events_)
+    if (e.kind == TraceKind::dropped) drops.push_back(e);
+  return drops;
 }
 
 std::vector<TraceEvent> TraceLog::path_of(std::uint64_t packet_id) const {

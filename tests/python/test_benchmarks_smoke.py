@@ -302,3 +302,29 @@ def test_vpc_text_output_and_a_bad_option() -> None:
     text = run("bench_vpc", "--hosts", "2", "--rounds", "1").stdout
     assert "vpc/plain wall per forwarded packet" in text
     assert "needs a count" in run("bench_vpc", "--acl-rules", "41", expect_code=2).stderr
+
+
+# ------------------------------------------------------------------------------ compare_ns3.py --cli
+
+COMPARE_SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "compare_ns3.py"
+
+
+def test_compare_ns3_cli_mode_times_vpcsim_run_and_counts_every_datagram(tmp_path: Path) -> None:
+    # --cli writes the forwarding workload as a scenario file and times `vpcsim run` as a process; with
+    # --only vpcsim and --no-build it uses the extension in the build directory.
+    if not list(BUILD_DIR.glob("_core*.so")):
+        pytest.skip(f"the Python extension _core is not built in {BUILD_DIR} (set VPCSIM_BUILD_DIR)")
+    raw = tmp_path / "raw.jsonl"
+    result = subprocess.run(
+        [sys.executable, str(COMPARE_SCRIPT), "--cli", "--only", "vpcsim", "--no-build", "--build-dir", str(BUILD_DIR),
+         "--hosts", "2", "--hosts", "3", "--datagrams", "4", "--runs", "1", "--work-dir", str(tmp_path / "work"),
+         "--run-args", "--trace all", "--raw", str(raw)],
+        capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+    )
+    assert result.returncode == 0, f"compare_ns3.py --cli exited {result.returncode}\n{result.stdout}{result.stderr}"
+    rows = parse_json_lines(raw.read_text())
+    assert [(row["simulator"], row["mode"], row["delivered"]) for row in rows] == [("vpcsim", "cli", 8), ("vpcsim", "cli", 12)]
+    assert all(row["process_wall_s"] > 0 and row["trace_file"] == "trace.jsonl" and row["trace_mib"] > 0 for row in rows)
+    assert "datagrams per wall s, whole process" in result.stdout
+    text = (tmp_path / "work" / "forwarding_3x4.yaml").read_text()
+    assert "b2: {kind: host, interfaces: {eth0: 10.2.0.4/16}, gateway: 10.2.0.1}" in text

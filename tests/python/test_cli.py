@@ -13,7 +13,7 @@ from typing import List, Tuple
 import pytest
 
 import vpcsim
-from vpcsim import cli
+from vpcsim import cli, progress
 
 from conftest import PCAP_CORPUS, REPO_ROOT, unavailable
 
@@ -208,41 +208,15 @@ def test_validate_prints_a_summary() -> None:
 
 
 def test_progress_bar_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
     status, out, err = main("run", SCENARIOS / "same_subnet_arp.yaml", "--out", tmp_path / "bar", "--progress")
     assert status == 0
-    assert err.startswith("\r[") and err.endswith("\n")
+    assert err.startswith("\rloading ") and "\r[" in err and err.endswith("\n")  # loading, then the bar
     assert "100.0%  7s of 7s simulated" in err
     # the bar does not change the results
     main("run", SCENARIOS / "same_subnet_arp.yaml", "--out", tmp_path / "plain")
     for name in ("results.json", "trace.jsonl", "h1-eth0.pcap", "sw1-p2.pcap"):
         assert (tmp_path / "bar" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
-
-
-def test_progress_waits_a_second_of_wall_time() -> None:
-    stream = io.StringIO()
-    bar = cli._Progress(stream)
-    bar(500, 1000)
-    bar.finish()
-    assert stream.getvalue() == ""  # a quick run draws nothing
-    bar = cli._Progress(stream, delay=0.0, width=10)
-    bar(250, 1000)
-    bar.finish()
-    assert stream.getvalue().startswith("\r[##........]  25.0%  250ns of 1us simulated")
-
-
-def test_heartbeat_without_an_end_time() -> None:
-    stream = io.StringIO()
-    with cli._Heartbeat(stream, delay=0.0):
-        time.sleep(0.3)
-    assert "no progress bar" in stream.getvalue()
-    stream = io.StringIO()
-    with cli._Heartbeat(stream, delay=5.0):
-        pass
-    assert stream.getvalue() == ""
-
-
-# --- subnet ---------------------------------------------------------------------------------------------
 
 
 def test_subnet_basics() -> None:

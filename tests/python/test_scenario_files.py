@@ -124,7 +124,7 @@ TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivere
 
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
-    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "drops", "explain", "explain_drops"]
+    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
     assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"])
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)

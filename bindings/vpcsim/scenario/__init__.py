@@ -18,10 +18,14 @@ MAC used twice) are reported by ``load`` too, with the line of the field that ca
 
 from __future__ import annotations
 
+from typing import Any
+
 # The package's modules, each one section of the format's reading, in the order they depend on
 # each other (no module imports one below it):
 #   errors        ScenarioError
-#   yaml_lines    YAML with line numbers (_Map, _Seq, the full loader)
+#   yaml_lines    YAML with line numbers: _Map, _Seq
+#   record        @record, the specs' stand-in for @dataclass (a faster start)
+#   yaml_full     PyYAML's full loader (_Loader), imported only when the fast path hands over
 #   yaml_fast     the libyaml fast path, and _parse_yaml (fast, else full)
 #   location      _At: where a value is (file, field path, line)
 #   fields        field checkers (_text, _integer, _duration, _address, ...)
@@ -39,16 +43,26 @@ from vpcsim.scenario.entry import load, loads, run
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.results import ProgressFn, Run
 from vpcsim.scenario.validate import EXPECT_VALUES
-from vpcsim.scenario.validated import Scenario
+from vpcsim.scenario.validated import TABLES_LEVELS, TRACE_LEVELS, Scenario
 
 # Internals the tests and benchmarks reach by their old names (vpcsim.scenario._parse_yaml, ...).
 from vpcsim.scenario.validate import _Validator as _Validator
 from vpcsim.scenario.yaml_fast import _Fallback as _Fallback
 from vpcsim.scenario.yaml_fast import _parse_yaml as _parse_yaml
 from vpcsim.scenario.yaml_fast import _parse_yaml_fast as _parse_yaml_fast
-from vpcsim.scenario.yaml_lines import _Loader as _Loader
 from vpcsim.scenario.yaml_lines import _Map as _Map
 from vpcsim.scenario.yaml_lines import _Seq as _Seq
+
+
+
+def __getattr__(name: str) -> Any:
+    # scenario._Loader, PyYAML's full loader, without importing PyYAML for every `vpcsim run`.
+    if name == "_Loader":
+        from vpcsim.scenario.yaml_full import _Loader
+
+        return _Loader
+    raise AttributeError(f"module 'vpcsim.scenario' has no attribute '{name}'")
+
 
 __all__ = [
     "EXPECT_VALUES",
@@ -57,6 +71,8 @@ __all__ = [
     "Run",
     "Scenario",
     "ScenarioError",
+    "TABLES_LEVELS",
+    "TRACE_LEVELS",
     "load",
     "loads",
     "run",

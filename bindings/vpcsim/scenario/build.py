@@ -37,7 +37,7 @@ class _Builder:
     def build(self) -> "Run":
         sc = self.sc
         net = _core.Network(seed=self.seed)
-        net.trace.record_packets = sc.trace_packets
+        net.trace.record_packets = sc.trace == "all"  # Run.set_levels changes it for run(trace=...)
         add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat}
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.

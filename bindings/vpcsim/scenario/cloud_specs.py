@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from vpcsim.scenario.record import field, record
 from typing import Dict, List, Optional, Tuple
 
 from vpcsim.scenario.location import _At
 
 
-@dataclass
+@record
 class SubnetSpec:
     name: str
     cidr: str
@@ -18,7 +18,7 @@ class SubnetSpec:
     fields: Dict[str, _At]
 
 
-@dataclass
+@record
 class RouteSpec:
     to: str
     target: str
@@ -26,7 +26,7 @@ class RouteSpec:
     fields: Dict[str, _At]
 
 
-@dataclass
+@record
 class RuleSpec:
     """A security-group or network-ACL rule, in the terms of the bindings' add_* calls."""
 
@@ -42,7 +42,7 @@ class RuleSpec:
     description: str = ""
 
 
-@dataclass
+@record
 class SecurityGroupSpec:
     name: str
     ingress: Optional[List[RuleSpec]]  # None: as AWS creates the group
@@ -50,7 +50,7 @@ class SecurityGroupSpec:
     at: _At
 
 
-@dataclass
+@record
 class NetworkAclSpec:
     name: str
     inbound: Optional[List[RuleSpec]]  # None: as AWS creates the ACL
@@ -58,7 +58,7 @@ class NetworkAclSpec:
     at: _At
 
 
-@dataclass
+@record
 class NatGatewaySpec:
     name: str
     subnet: str
@@ -67,7 +67,7 @@ class NatGatewaySpec:
     fields: Dict[str, _At]
 
 
-@dataclass
+@record
 class InstanceSpec:
     name: str
     subnet: str
@@ -80,7 +80,7 @@ class InstanceSpec:
     fields: Dict[str, _At]
 
 
-@dataclass
+@record
 class VpcSpec:
     name: str
     cidr: str
@@ -96,21 +96,21 @@ class VpcSpec:
     fields: Dict[str, _At]
 
 
-@dataclass
+@record
 class PeeringSpec:
     name: str
     vpcs: Tuple[str, str]
     at: _At
 
 
-@dataclass
+@record
 class InternetHostSpec:
     name: str
     ip: str
     at: _At
 
 
-@dataclass
+@record
 class ExplainSpec:
     index: int
     id: Optional[str]
@@ -124,7 +124,7 @@ class ExplainSpec:
     fields: Dict[str, _At]
 
 
-@dataclass
+@record
 class CloudSpec:
     vpcs: Dict[str, VpcSpec] = field(default_factory=dict)
     peerings: Dict[str, PeeringSpec] = field(default_factory=dict)

@@ -59,6 +59,8 @@ def run(
     seed: Optional[int] = None,
     until: Union[str, int, None] = None,
     progress: Optional[ProgressFn] = None,
+    trace: Optional[str] = None,
+    tables: Optional[str] = None,
 ) -> Run:
     """load(path).run(...): the whole `vpcsim run` in one call."""
-    return load(path).run(out, seed=seed, until=until, progress=progress)
+    return load(path).run(out, seed=seed, until=until, progress=progress, trace=trace, tables=tables)

@@ -13,6 +13,8 @@ from vpcsim import tables as _tables
 from vpcsim.scenario.cloud_build import explain_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
 
+TABLES_AUTO_MAX_NODES = 100  # `tables: auto`: full tables up to this many nodes, their sizes above
+
 if TYPE_CHECKING:  # only as a type: Scenario runs with this module
     from vpcsim.scenario.validated import Scenario
 
@@ -53,6 +55,29 @@ class Run:
         # How many drops the scenario's own traffic made: the trace's drops after these were recorded
         # while explain's probes ran (they come after the traffic), and are listed apart.
         self._traffic_drops: Optional[int] = None
+        self.trace_level = scenario.trace  # all, drops or none (set_levels)
+        self.tables_level = scenario.tables  # auto, all or summary
+        self.trace_path: Optional[Path] = None  # where the trace is being (or was) streamed
+
+    def set_levels(self, trace: str, tables: str) -> None:
+        """What the trace keeps and writes, and how results.json shows tables (Scenario.run's levels)."""
+        self.trace_level, self.tables_level = trace, tables
+        self.network.trace.record_packets = trace == "all"
+        self.network.trace.record_translations = True  # they explain outcomes: kept at every level
+
+    def open_trace(self, out: Union[str, "os.PathLike[str]"]) -> None:
+        """Streams the trace to OUT/trace.jsonl from now on, as the C++ layer records it (per-packet
+        events are then written, not kept); at level `none`, removes a trace an earlier run left
+        there, which would read as this run's."""
+        directory = Path(out)
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "trace.jsonl"
+        if self.trace_level == "none":
+            if path.is_file():
+                path.unlink()
+            return
+        self.network.trace.stream_jsonl(str(path))
+        self.trace_path = path
 
     def execute(self, until: Optional[int], progress: Optional[ProgressFn] = None) -> None:
         """Runs the simulation to `until` (ns) or until no event is left, then collects the results.
@@ -124,8 +149,13 @@ class Run:
         nodes = [net.node(name) for name in self.scenario.nodes]
         if self.cloud is not None:
             nodes += [node for node in net.nodes if node.name not in self.scenario.nodes]
+        detail = self.tables_level
+        if detail == "auto":
+            detail = "all" if len(nodes) <= TABLES_AUTO_MAX_NODES else "summary"
         for node in nodes:
-            if isinstance(node, _core.IpNode):
+            if detail == "summary":
+                tables[node.name] = _table_counts(node)
+            elif isinstance(node, _core.IpNode):
                 tables[node.name] = {
                     "arp": [
                         {"ip": str(e.ip), "mac": str(e.mac), "state": e.state, "interface": e.interface}
@@ -146,6 +176,7 @@ class Run:
             "simulated_seconds": net.now_ns / 1e9,
             "traffic": traffic,
             "tables": tables,
+            "tables_detail": detail,
             "drops": drops[: self._traffic_drops],
             "explain": explained,
             "explain_drops": drops[self._traffic_drops :] if self._traffic_drops is not None else [],
@@ -276,7 +307,13 @@ class Run:
         }
 
     def trace_records(self) -> Iterator[Dict[str, Any]]:
-        """One dict per trace event, as written to trace.jsonl."""
+        """One dict per trace event, as written to trace.jsonl: read back from the file when the run
+        streamed its trace there (its per-packet events were not kept), else from the events kept."""
+        if self.trace_path is not None and not self.network.trace.streaming:
+            with open(self.trace_path, encoding="utf-8") as f:
+                for line in f:
+                    yield json.loads(line)
+            return
         node, iface = self._names()
         for event in self.network.trace.events:
             yield self._record(event, node, iface)
@@ -284,22 +321,32 @@ class Run:
     def _drop_records(self) -> List[Dict[str, Any]]:
         node, iface = self._names()
         drops = []
-        for event in self.network.trace.events:
-            if event.kind == "dropped":
-                record = self._record(event, node, iface)
-                del record["kind"]
-                drops.append(record)
+        for event in self.network.trace.drops:  # only the drops cross into Python, not every event
+            record = self._record(event, node, iface)
+            del record["kind"]
+            drops.append(record)
         return drops
 
     def write(self, out: Union[str, "os.PathLike[str]"]) -> None:
-        """Writes OUT/results.json and OUT/trace.jsonl (the pcaps were written during the run)."""
+        """Writes OUT/results.json and OUT/trace.jsonl, at the run's trace level (the pcaps were written
+        during the run; a trace streamed there since open_trace is closed)."""
         directory = Path(out)
         directory.mkdir(parents=True, exist_ok=True)
         with open(directory / "results.json", "w", encoding="utf-8", newline="\n") as f:
             json.dump(self.results, f, indent=2, ensure_ascii=False)
             f.write("\n")
-        # Written by the C++ trace layer: the same objects as trace_records(), millions per second.
-        self.network.trace.write_jsonl(str(directory / "trace.jsonl"))
+        trace = self.network.trace
+        if trace.streaming:
+            trace.end_stream()
+        elif self.trace_level != "none" and self.trace_path != directory / "trace.jsonl":
+            # Written by the C++ trace layer: the same objects as trace_records(), millions per second.
+            self.trace_path = directory / "trace.jsonl"
+            trace.write_jsonl(str(self.trace_path))
+
+    @property
+    def wrote(self) -> List[str]:
+        """The names of the files write() writes besides the pcaps."""
+        return ["results.json"] + ([] if self.trace_level == "none" else ["trace.jsonl"])
 
     def pcap_paths(self, out: Union[str, "os.PathLike[str]"]) -> List[Path]:
         return [Path(out) / _pcap_name(e) for e in self.captured]
@@ -330,6 +377,16 @@ def _add_explain_probes(result: Dict[str, Any], item: TrafficSpec, explained: Li
                 for h in e["hops"])
     )
     result["explain_probes"] = probes
+
+
+def _table_counts(node: Any) -> Dict[str, int]:
+    """A node's tables as their sizes: results.json's `tables` on large runs."""
+    if not isinstance(node, _core.IpNode):
+        return {"macs": len(node.mac_table())}
+    counts = {"arp": len(node.arp_table()), "routes": len(node.routes())}
+    if isinstance(node, _core.NatRouter):
+        counts["translations"] = len(node.translations())
+    return counts
 
 
 def _error(source: Any, icmp_type: int, code: int, text: str) -> Dict[str, Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from vpcsim.scenario.record import record
 from typing import Any, Dict, List, Optional, Tuple
 
 from vpcsim.scenario.location import _At
 
 
-@dataclass
+@record
 class InterfaceSpec:
     name: str
     ip: Optional[str]
@@ -20,7 +20,7 @@ class InterfaceSpec:
     mtu_at: _At
 
 
-@dataclass
+@record
 class RouteSpec:
     to: str
     type: str  # gateway | dev | unreachable | blackhole | prohibit
@@ -29,7 +29,7 @@ class RouteSpec:
     at: _At
 
 
-@dataclass
+@record
 class SnatSpec:
     source: str  # a prefix
     out: str  # an interface of the nat node
@@ -38,7 +38,7 @@ class SnatSpec:
     at: _At
 
 
-@dataclass
+@record
 class DnatSpec:
     proto: str  # tcp | udp
     port: int
@@ -48,14 +48,14 @@ class DnatSpec:
     at: _At
 
 
-@dataclass
+@record
 class OneToOneSpec:
     private: str
     public: str
     at: _At
 
 
-@dataclass
+@record
 class NatSpec:
     snat: List[SnatSpec]
     dnat: List[DnatSpec]
@@ -64,7 +64,7 @@ class NatSpec:
     timeouts_at: Optional[_At] = None
 
 
-@dataclass
+@record
 class NodeSpec:
     name: str
     kind: str  # host | router | switch | nat
@@ -83,7 +83,7 @@ class NodeSpec:
         return [i.name for i in self.interfaces]
 
 
-@dataclass
+@record
 class LinkSpec:
     index: int
     a: str
@@ -97,7 +97,7 @@ class LinkSpec:
     ends: Tuple[str, str] = ("", "")  # "node.iface" of both ends once known (switch ports: sw1.p1)
 
 
-@dataclass
+@record
 class TrafficSpec:
     index: int
     kind: str  # ping | udp | tcp | traceroute | listen

@@ -36,7 +36,7 @@ from vpcsim.scenario.specs import (
     TrafficSpec,
     _pcap_name,
 )
-from vpcsim.scenario.validated import Scenario
+from vpcsim.scenario.validated import TABLES_LEVELS, Scenario
 from vpcsim.scenario.yaml_lines import _Map, _Seq
 
 
@@ -47,9 +47,9 @@ _MAX_U64 = 2**64 - 1
 
 _TOP_KEYS = (
     "name", "description", "seed", "until", "nodes", "links", "vpcs", "peerings", "internet", "traffic", "explain",
-    "capture", "trace",
+    "capture", "trace", "tables",
 )
-_TRACE_LEVELS = ("packets", "drops")
+_TRACE_LEVELS = ("all", "drops", "none", "packets")  # `packets` is the old name of `all`
 _NODE_KINDS = ("host", "switch", "router", "nat")
 _IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
@@ -139,7 +139,12 @@ class _Validator:
             level = _text(self.top.key(data, "trace"), data["trace"])
             if level not in _TRACE_LEVELS:
                 raise self.top.key(data, "trace").error(_unknown("trace", level, _TRACE_LEVELS))
-            sc.trace_packets = level == "packets"
+            sc.trace = "all" if level == "packets" else level
+        if data.get("tables") is not None:
+            level = _text(self.top.key(data, "tables"), data["tables"])
+            if level not in TABLES_LEVELS:
+                raise self.top.key(data, "tables").error(_unknown("tables", level, TABLES_LEVELS))
+            sc.tables = level
         return sc
 
     # -- nodes -----------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from vpcsim.scenario.record import field, record
 from typing import Dict, List, Optional, Tuple, Union
 
 from vpcsim import _core
+from vpcsim.errors import ConfigError
 from vpcsim.scenario.build import _Builder
 from vpcsim.scenario.cloud_specs import CloudSpec
 from vpcsim.scenario.location import _At
@@ -14,7 +15,24 @@ from vpcsim.scenario.results import ProgressFn, Run
 from vpcsim.scenario.specs import LinkSpec, NodeSpec, TrafficSpec
 
 
-@dataclass
+# What trace.jsonl holds (docs/scenario-format.md, "trace.jsonl"): every event, what explains the
+# outcomes (drops, ARP outcomes, ICMP errors, translations: the default), or no file at all.
+TRACE_LEVELS = ("all", "drops", "none")
+# How results.json shows per-node tables: in full, as counts, or `auto`: in full up to 100 nodes
+# (results.TABLES_AUTO_MAX_NODES), as counts above (a run of 2,000 hosts has 2,000 ARP tables that
+# nobody reads one by one).
+TABLES_LEVELS = ("auto", "all", "summary")
+
+
+def _level(what: str, value: Optional[str], choices: Tuple[str, ...], default: str) -> str:
+    if value is None:
+        return default
+    if value not in choices:
+        raise ConfigError(f"{what}: '{value}' is not a {what} level ({', '.join(choices)})")
+    return value
+
+
+@record
 class Scenario:
     """A validated scenario file, ready to run any number of times (each run builds a new Network)."""
 
@@ -33,12 +51,18 @@ class Scenario:
     # ("node" or "node.iface") with where they are, and whether `capture: all` takes them all.
     capture_cloud: List[Tuple[str, _At]] = field(default_factory=list)
     capture_all: bool = False
-    # `trace: drops` keeps drops and notable events only (no per-packet sent/forwarded/received):
-    # for scenarios of many thousands of packets, whose trace.jsonl would be hundreds of megabytes.
-    trace_packets: bool = True
+    # `trace: drops` (the default) keeps drops and notable events only, no per-packet sent/forwarded/
+    # received: a run of a million hops would otherwise write hundreds of megabytes nobody asked for.
+    trace: str = "drops"
+    tables: str = "auto"
     # The network load() built to check the file, never run: the first build() with the same seed
     # (and nothing to capture) returns it instead of building the same network again.
     _validated: Optional["Run"] = field(default=None, repr=False, compare=False)
+
+    @property
+    def trace_packets(self) -> bool:
+        """Whether runs keep per-packet events (`trace: all`)."""
+        return self.trace == "all"
 
     # -- building --------------------------------------------------------------------------------
 
@@ -58,12 +82,17 @@ class Scenario:
         seed: Optional[int] = None,
         until: Union[str, int, None] = None,
         progress: Optional[ProgressFn] = None,
+        trace: Optional[str] = None,
+        tables: Optional[str] = None,
     ) -> "Run":
         """Builds, runs and collects the results; with `out`, writes results.json, trace.jsonl and the
-        pcaps into that directory. `seed` and `until` ('5s' or ns) override the file's.
+        pcaps into that directory. `seed` and `until` ('5s' or ns) override the file's, and so do
+        `trace` (all, drops, none) and `tables` (auto, all, summary).
 
         `progress(now_ns, end_ns)` is called between slices of simulated time when there is an end
         time (the file's or the argument's `until`); the results do not depend on it."""
+        trace_level = _level("trace", trace, TRACE_LEVELS, self.trace)
+        tables_level = _level("tables", tables, TABLES_LEVELS, self.tables)
         until_ns = self.until
         if isinstance(until, str):
             until_ns = _core.parse_duration(until)  # raises vpcsim.ParseError
@@ -72,6 +101,9 @@ class Scenario:
                 raise TypeError(f"until: expected a duration such as '5s' or nanoseconds, got {until!r}")
             until_ns = until
         result = self.build(seed=seed, out=out)
+        result.set_levels(trace_level, tables_level)
+        if out is not None:
+            result.open_trace(out)  # streamed as the run goes: no per-packet event is kept
         result.execute(until_ns, progress)
         if out is not None:
             result.write(out)

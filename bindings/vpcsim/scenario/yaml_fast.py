@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim import _core
-from vpcsim.scenario.yaml_lines import _Map, _Seq, _parse_yaml_full
+from vpcsim.scenario.yaml_lines import _Map, _Seq
 
 
-# The full loader (yaml_lines) is PyYAML's pure-Python scanner and parser: about 1.5 ms per host of a large
+# The full loader (yaml_full) is PyYAML's pure-Python scanner and parser: about 1.5 ms per host of a large
 # scenario (30 s for 20,000 hosts). The fast path, _core.read_yaml (bindings/bind_yaml.cpp), reads
 # the same text with libyaml and builds the same _Map / _Seq objects with the same lines, resolving
 # plain scalars as _Resolver does, without a Python object per event. It covers what scenario files
@@ -37,4 +37,6 @@ def _parse_yaml(text: str, filename: str) -> Any:
         return _parse_yaml_fast(text)
     except _Fallback:
         pass
+    from vpcsim.scenario.yaml_full import _parse_yaml_full  # PyYAML, only when needed
+
     return _parse_yaml_full(text, filename)
