@@ -14,7 +14,7 @@ question or answer, the ICMP message, UDP/TCP ports and TCP flags. Header layout
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from vpcsim import _core
 
@@ -86,7 +86,7 @@ def facts(data: bytes) -> FrameFacts:
     """Decodes one Ethernet frame into :class:`FrameFacts`. Never raises for any bytes."""
     fields = layer_fields(_core.decode(data))
     eth = fields.get("Ethernet", {})
-    base = {"src_mac": eth.get("src"), "dst_mac": eth.get("dst")}
+    base: Dict[str, Any] = {"src_mac": eth.get("src"), "dst_mac": eth.get("dst")}
     if "ARP" in fields:
         arp = fields["ARP"]
         if _number(arp.get("operation")) == 2:
@@ -98,7 +98,7 @@ def facts(data: bytes) -> FrameFacts:
     if ip is None:
         kind = _meaning(eth.get("type")) or "frame"
         return FrameFacts("other", f"{kind} ({len(data)} bytes)", **base)
-    common = dict(
+    common: Dict[str, Any] = dict(
         src_ip=ip.get("src"),
         dst_ip=ip.get("dst"),
         ip_id=_number(ip.get("id")),
@@ -117,7 +117,7 @@ def facts(data: bytes) -> FrameFacts:
         if quoted is not None:
             proto = "udp" if "UDP (quoted)" in fields else "tcp"
             label += f" (about {proto} {quoted.get('dst_port')})"
-        return FrameFacts("icmp", label, icmp=message, payload_len=payload, **common)  # type: ignore[arg-type]
+        return FrameFacts("icmp", label, icmp=message, payload_len=payload, **common)
     for proto in ("UDP", "TCP"):
         if proto in fields:
             l4 = fields[proto]
@@ -130,10 +130,10 @@ def facts(data: bytes) -> FrameFacts:
             if payload or proto == "UDP":
                 label += f" len {payload}"
             return FrameFacts(
-                proto.lower(), label, src_port=sport, dst_port=dport, flags=flags, payload_len=payload, **common  # type: ignore[arg-type]
+                proto.lower(), label, src_port=sport, dst_port=dport, flags=flags, payload_len=payload, **common
             )
     proto_name = _meaning(ip.get("protocol")) or "IPv4"
-    return FrameFacts("ipv4", f"{proto_name} {common['src_ip']} > {common['dst_ip']}", **common)  # type: ignore[arg-type]
+    return FrameFacts("ipv4", f"{proto_name} {common['src_ip']} > {common['dst_ip']}", **common)
 
 
 def short_flags(flags: Optional[str]) -> str:

@@ -77,19 +77,20 @@ def ladder(source: Any, window: Window = None, *, nodes: Optional[Sequence[str]]
     # The column heads and the title sit above the rows, in a fixed band of the figure.
     fig, ax = new_axes(ax, (width, height), (0.0, 0.15 / height, 1.0, 1 - 0.95 / height))
     name = title or (f"{v.name}: frames" if v.name else "frames")
-    _draw(ax, columns, col, rows, show, name)
+    _draw(fig, ax, columns, col, rows, show, name)
     return fig
 
 
-def _draw(ax: Axes, columns: List[str], col: Dict[str, int], rows: List[Dict[str, Any]], show: bool, title: str) -> None:
+def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: List[Dict[str, Any]], show: bool,
+          title: str) -> None:
     n = max(len(rows), 1)
     last = max(len(columns) - 1, 1)
     # Lifelines and the column heads.
     ax.add_collection(LineCollection([((i, 0.4), (i, n + 0.2)) for i in range(len(columns))], colors="#b0b0b0",
                                      linewidths=1.0, linestyles="--", zorder=0))
-    heads = blended_transform_factory(ax.transData, ax.transAxes)
+    above = blended_transform_factory(ax.transData, ax.transAxes)  # x in data, y in axes fractions
     for i, name in enumerate(columns):
-        ax.text(i, 1.0, name, ha="center", va="bottom", fontsize=10, fontweight="bold", transform=heads, clip_on=False,
+        ax.text(i, 1.0, name, ha="center", va="bottom", fontsize=10, fontweight="bold", transform=above, clip_on=False,
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "#eef2f7", "edgecolor": "#7a8ca3"})
     shafts: Dict[str, List[Tuple[Tuple[float, float], Tuple[float, float]]]] = {}
     heads: Dict[Tuple[str, str], Tuple[List[float], List[float]]] = {}
@@ -141,7 +142,7 @@ def _draw(ax: Axes, columns: List[str], col: Dict[str, int], rows: List[Dict[str
     ax.set_xlim(-1.25, last + (2.3 if show else 0.4))
     ax.set_ylim(n + 0.8, 0.2)
     ax.axis("off")
-    ax.figure.text(0.005, 1 - 0.08 / ax.figure.get_figheight(), title, ha="left", va="top", fontsize=12, fontweight="bold")
+    fig.text(0.005, 1 - 0.08 / fig.get_figheight(), title, ha="left", va="top", fontsize=12, fontweight="bold")
     if not show:
         ax.text(0.0, 0.0, f"{len(rows)} rows: labels are shown for at most {LABEL_LIMIT} (choose a window)",
                 fontsize=8, color="#555555", va="top", transform=ax.transAxes)

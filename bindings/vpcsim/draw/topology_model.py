@@ -86,7 +86,7 @@ def _kind(node: Any, internet: Set[str]) -> str:
 
 def _iface_label(iface: Any) -> str:
     addresses = [str(a) for a in iface.addresses]
-    return iface.name + ("\n" + "\n".join(addresses) if addresses else "")
+    return str(iface.name) + ("\n" + "\n".join(addresses) if addresses else "")
 
 
 def _cloud_groups(cloud: Any, adjacency: Dict[str, List[str]]) -> Tuple[List[Group], Set[str]]:
