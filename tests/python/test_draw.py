@@ -264,3 +264,23 @@ def test_benchmark_runs_and_checks_its_pictures(repo_root: Path) -> None:
     rows = {r["picture"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert rows["ladder"]["size"] == 40 and rows["ladder (labelled)"]["size"] == 12 and rows["topology"]["size"] == 30
     assert 0 < rows["report"]["size"] < 2_000_000
+
+
+def test_figures_show_inline_in_ipython_without_pyplot() -> None:
+    """Jupyter shows a returned Figure as an image only once something registered how; pyplot's inline
+    backend does, and so does vpcsim.draw, for notebooks that never import pyplot."""
+    import os
+
+    try:
+        from IPython.core.interactiveshell import InteractiveShell
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("IPython is needed to test inline display (installed with Jupyter for the notebooks)")
+        pytest.skip("IPython is not installed")
+    shell = InteractiveShell.instance()
+    try:
+        assert draw.show_inline()
+        data, _ = shell.display_formatter.format(draw.address_space("10.0.0.0/16", splits=[20]))
+        assert data["image/png"][:4] == b"\x89PNG"
+    finally:
+        InteractiveShell.clear_instance()
