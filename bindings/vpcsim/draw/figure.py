@@ -106,7 +106,7 @@ def show_inline() -> bool:
     """In IPython or Jupyter, has a returned Figure shown as a PNG (as pyplot's inline backend would
     arrange); elsewhere does nothing. Returns whether it registered. Called when vpcsim.draw loads."""
     ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
     formatter = shell.display_formatter.formatters.get("image/png")
