@@ -67,8 +67,31 @@ def test_report_data_holds_the_run(vpc_recording: draw.Recording, vpc_report: Pa
 def test_report_without_a_recording_has_no_timeline(tmp_path: Path, scenarios_dir: Path) -> None:
     out = tmp_path / "out"
     run = scenario.run(scenarios_dir / "two_subnets.yaml", out)
-    data = report.report_data(draw.source.view(run, out))
+    data = report.report_data(run)  # its pcaps are found in run.out
     assert data["intervals"] is None and len(data["frames"]) == 16
+    assert data["name"] == "two-subnets" and len(data["traffic"]) == 4
+
+
+def test_report_of_a_plain_network(tmp_path: Path) -> None:
+    sc = scenario.loads("""
+name: lan
+nodes:
+  a: {kind: host, interfaces: {eth0: {ip: 10.0.0.1/24}}}
+  b: {kind: host, interfaces: {eth0: {ip: 10.0.0.2/24}}}
+links: [[a.eth0, b.eth0]]
+""")
+    net = sc.build().network
+    net.node("a").ping("10.0.0.2")
+    rec = draw.record(net)
+    rec.run()
+    data = _embedded(report.write(rec, tmp_path / "lan.html").read_text(encoding="utf-8"))
+    fields = data["frame_fields"]
+    # ARP both ways, the echo and its reply, then b's entry for a (learnt from the request, so stale,
+    # then used: delay) is confirmed 5 s later by a unicast probe, as Linux does.
+    assert [(f[fields.index("src")], f[fields.index("protocol")]) for f in data["frames"]] == [
+        ("a", "arp"), ("b", "arp"), ("a", "icmp"), ("b", "icmp"), ("b", "arp"), ("a", "arp")]
+    assert data["traffic"] == []
+    assert {g["label"] for g in data["topology"]["groups"]} == {"10.0.0.0/24"}
 
 
 # --- in a browser --------------------------------------------------------------------------------

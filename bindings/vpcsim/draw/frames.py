@@ -335,7 +335,8 @@ _CACHE: Dict[int, Tuple[Any, Tuple[List[Record], List[Record]]]] = {}
 
 def _cached(v: View) -> Tuple[List[Record], List[Record]]:
     """Frames are read once per (network, set of pcaps and their sizes) and reused by each picture."""
-    key = (id(v.network), tuple(sorted((e, str(p), p.stat().st_size) for e, p in v.pcaps.items())), len(v.network.trace.events))
+    files = tuple(sorted((e, str(p), p.stat().st_size, p.stat().st_mtime_ns) for e, p in v.pcaps.items()))
+    key = (id(v.network), files, len(v.network.trace.events))
     hit = _CACHE.get(id(v.network))
     if hit is not None and hit[0] == key:
         return hit[1]
