@@ -177,6 +177,13 @@ def test_bad_sources_are_named() -> None:
         draw.frame_records(vpcsim.Network(seed=1), window="1s")
 
 
+def test_a_run_without_pcaps_says_how_to_get_them(scenarios_dir: Path) -> None:
+    run = scenario.run(scenarios_dir / "two_subnets.yaml")  # no out: no pcaps anywhere
+    with pytest.raises(ValueError, match="draw.record"):
+        draw.ladder(run)
+    draw.topology(run)  # needs no frames
+
+
 @pytest.fixture(scope="module")
 def arp_story() -> draw.Recording:
     """Two pings a minute apart: the entry goes incomplete -> reachable -> stale, then, used again,

@@ -229,3 +229,20 @@ def test_cli_report_to_a_bad_place_is_an_input_error(run_cli: Any, scenarios_dir
     assert result.stderr.startswith("--report: cannot write")
     result = run_cli("run", scenarios_dir / "two_subnets.yaml", "--diagram", blocker)
     assert result.returncode == 2 and result.stderr.startswith("--diagram: cannot write")
+
+
+def test_report_filter_skips_a_protocol(browser: Any, vpc_report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    data = _embedded(vpc_report.read_text(encoding="utf-8"))
+    protocols = [f[data["frame_fields"].index("protocol")] for f in data["frames"]]
+    browser.get(vpc_report.resolve().as_uri())
+    browser.find_element(By.CSS_SELECTOR, "input[data-protocol='arp']").click()  # untick ARP
+    visited = []
+    for _ in range(15):
+        browser.find_element(By.ID, "next").click()
+        visited.append(_state(browser)["current"])
+    assert all(protocols[i] != "arp" for i in visited)
+    assert visited == sorted(visited) and len(set(visited)) == 15
+    assert visited == [i for i, p in enumerate(protocols) if p != "arp" and i > 0][:15]
+    assert _errors(browser) == []
