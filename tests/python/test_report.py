@@ -246,3 +246,22 @@ def test_report_filter_skips_a_protocol(browser: Any, vpc_report: Path) -> None:
     assert visited == sorted(visited) and len(set(visited)) == 15
     assert visited == [i for i, p in enumerate(protocols) if p != "arp" and i > 0][:15]
     assert _errors(browser) == []
+
+
+def test_report_shows_an_explain_path_on_the_topology(browser: Any, vpc_report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(vpc_report.resolve().as_uri())
+    buttons = browser.find_elements(By.CSS_SELECTOR, "button.show-path")
+    assert len(buttons) == 4
+    browser.execute_script("arguments[0].click()", buttons[3])  # db -> web tcp/22: denied by web-sg
+    path = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.node.on-path')).map(n => n.id.slice(5)).sort()")
+    blocked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.node.blocked-here')).map(n => n.id.slice(5))")
+    assert path == ["db", "main-router"] and blocked == ["web"]
+    browser.execute_script("arguments[0].click()", buttons[0])  # ext -> db: the internet has no route
+    blocked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.node.blocked-here')).map(n => n.id.slice(5))")
+    assert blocked == ["internet"]
+    assert _errors(browser) == []

@@ -365,6 +365,9 @@
       if (e.expect_met !== null && e.expect_met !== undefined) { var m = el("div"); m.appendChild(el("span", null, "expected " + e.expect + ": ")); m.appendChild(yesNo(e.expect_met)); div.appendChild(m); }
       if (e.reason) div.appendChild(el("div", null, "why: " + e.reason));
       if (e.suggestion) div.appendChild(el("div", null, "to change it: " + e.suggestion));
+      var show = el("button", { "class": "show-path", type: "button" }, "show on the topology");
+      show.addEventListener("click", function () { showPath(e); });
+      div.appendChild(show);
       var ol = el("ol");
       (e.hops || []).forEach(function (h) {
         ol.appendChild(el("li", { "class": h.action }, h.direction + ": " + h.component + " (" + h.kind + ") " + h.action + (h.detail ? " \u2014 " + h.detail : "")));
@@ -372,6 +375,26 @@
       div.appendChild(ol);
       box.appendChild(div);
     });
+  }
+  // The nodes explain's probe met: those its hops name, and the VPC routers for its route-table
+  // hops; the node where it was stopped (or, for a security group or ACL, the node it guards) in red.
+  function showPath(e) {
+    Object.keys(nodeEls).forEach(function (n) { nodeEls[n].classList.remove("on-path", "blocked-here"); });
+    var kinds = {};
+    D.topology.nodes.forEach(function (n) { kinds[n.name] = n.kind; });
+    var last = null;
+    (e.hops || []).forEach(function (h) {
+      var names = nodeEls[h.component] ? [h.component] :
+        (h.kind === "route_table" ? Object.keys(kinds).filter(function (n) { return kinds[n] === "vpc_router"; }) : []);
+      names.forEach(function (n) { nodeEls[n].classList.add("on-path"); });
+      if (names.length) last = names[names.length - 1];
+      if (h.action === "dropped" || h.action === "denied") {
+        var at = names.length ? names[0] : (h.direction === "request" ? e.to : e.from);
+        if (nodeEls[at]) nodeEls[at].classList.add("blocked-here");
+        else if (last && nodeEls[last]) nodeEls[last].classList.add("blocked-here");
+      }
+    });
+    document.getElementById("sim").scrollIntoView();
   }
   function tables() {
     var box = document.getElementById("tables-body");
@@ -423,5 +446,5 @@
   header(); topology(); ladder(); controls(); filters(); outcomes(); drops(); explain(); tables(); legend();
   if (frames.length) select(0);
   else document.getElementById("frame").appendChild(empty("no frames were captured"));
-  window.vpcsimReport = { select: select, current: function () { return state.current; }, frames: frames.length };
+  window.vpcsimReport = { select: select, current: function () { return state.current; }, frames: frames.length, showPath: showPath };
 })();
