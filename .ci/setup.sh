@@ -35,6 +35,8 @@ py_missing=()
 for i in "${!PY_MODULES[@]}"; do
   "$PYTHON" -c "import ${PY_MODULES[$i]}" 2>/dev/null || py_missing+=("${PY_PACKAGES[$i]}")
 done
+# PyYAML's type stubs, for tests/python/test_types.py (mypy --strict over the scenario loader).
+"$PYTHON" -c "import importlib.metadata as m; m.version('types-PyYAML')" 2>/dev/null || py_missing+=(types-PyYAML)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "setup: installing ${py_missing[*]}"
   pip_install "${py_missing[@]}"

@@ -163,6 +163,7 @@ class Run:
         }
         errors: List[Dict[str, Any]] = []
         hops: Optional[List[Dict[str, Any]]] = None
+        rtts: List[float]
         if item.kind == "listen" and item.params["protocol"] == "tcp":
             result["protocol"] = "tcp"
             result["port"] = item.params["port"]
