@@ -134,27 +134,35 @@ def _segment_groups(net: Any, kinds: Dict[str, str], adjacency: Dict[str, List[s
     return groups
 
 
-def _root(names: List[str], adjacency: Dict[str, List[str]], prefer: List[str]) -> str:
-    """A node at the end of the component's longest path (the first preferred one if any)."""
+def _root(names: List[str], adjacency: Dict[str, List[str]], prefer: List[str], central: bool = False) -> str:
+    """A node at the end of the component's longest path (the first preferred one if any), or with
+    `central` the node in the middle of that path: a hub with many hosts is laid out from its core
+    outwards, a chain from one end to the other."""
     for p in prefer:
         if p in adjacency and p in names:
             return p
 
-    def farthest(start: str) -> Tuple[str, int]:
+    def farthest(start: str) -> Tuple[str, Dict[str, str]]:
+        parent = {start: start}
         dist = {start: 0}
         queue = deque([start])
         while queue:
             n = queue.popleft()
             for m in adjacency[n]:
                 if m not in dist:
-                    dist[m] = dist[n] + 1
+                    dist[m], parent[m] = dist[n] + 1, n
                     queue.append(m)
         best = max(dist.values())
-        return next(n for n in names if dist.get(n) == best), best
+        return next(n for n in names if dist.get(n) == best), parent
 
     end, _ = farthest(names[0])
-    other, _ = farthest(end)
-    return min(end, other, key=names.index)
+    other, parent = farthest(end)
+    if not central:
+        return min(end, other, key=names.index)
+    path = [other]
+    while path[-1] != end:
+        path.append(parent[path[-1]])
+    return path[len(path) // 2]
 
 
 def _tidy(root: str, adjacency: Dict[str, List[str]], rank: Dict[str, int], pos: Dict[str, Tuple[float, float]],
@@ -276,9 +284,9 @@ def topology_model(net: Any, cloud: Any = None) -> TopologyModel:
                     seen.add(k)
                     queue.append(k)
         component.sort(key=rank.__getitem__)
-        root = _root(component, adjacency, [p for p in prefer if p in seen][:1] if cloud is not None else [])
-        if cloud is None:
-            root = _root(component, adjacency, [])
+        # A network where some node has a grid of leaves is a hub: drawn from its middle.
+        hub = any(sum(1 for m in adjacency[n] if len(adjacency[m]) == 1) > GRID_LEAVES for n in component)
+        root = _root(component, adjacency, [p for p in prefer if p in seen][:1] if cloud is not None else [], hub)
         row = _tidy(root, adjacency, rank, pos, order, row, kinds, ladder_order) + 0.6
         placed.update(component)
     for name, (x, y) in pos.items():
