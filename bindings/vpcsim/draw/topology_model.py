@@ -19,6 +19,7 @@ from vpcsim import _core
 __all__ = ["Group", "LinkInfo", "NodeInfo", "TopologyModel", "topology_model"]
 
 GRID_LEAVES = 12  # a node with more leaves than this lays them out in a grid of columns
+GROUP_GAP = 0.6  # rows left free between sibling subtrees that sit in different groups
 
 
 @dataclass
@@ -166,7 +167,8 @@ def _root(names: List[str], adjacency: Dict[str, List[str]], prefer: List[str], 
 
 
 def _tidy(root: str, adjacency: Dict[str, List[str]], rank: Dict[str, int], pos: Dict[str, Tuple[float, float]],
-          order: List[str], y0: float, kinds_of: Dict[str, str], ladder_order: List[str]) -> float:
+          order: List[str], y0: float, kinds_of: Dict[str, str], ladder_order: List[str],
+          group_of: Dict[str, str]) -> float:
     """Places the tree under `root` from row `y0`; returns the next free row."""
     children: Dict[str, List[str]] = {}
     seen = {root}
@@ -198,7 +200,9 @@ def _tidy(root: str, adjacency: Dict[str, List[str]], rank: Dict[str, int], pos:
         # Past a switch's own hosts: its onward links go one level further, so the segment's box
         # (the switch and its hosts) holds no router.
         step = 2 if leaves and kinds_of.get(n) == "switch" else 1
-        for k in onward:
+        for i, k in enumerate(onward):
+            if i and group_of.get(k) != group_of.get(onward[i - 1]):
+                next_row[0] += GROUP_GAP  # room between two groups' boxes (and for the lower one's label)
             ys.append(place(k, depth + step))
         if len(leaves) > GRID_LEAVES:
             rows = int(len(leaves) ** 0.5 + 0.999)
@@ -262,6 +266,12 @@ def topology_model(net: Any, cloud: Any = None) -> TopologyModel:
         elif isinstance(node, _core.NatGateway):
             info.detail = f"EIP {node.public_ip}"
         nodes[node.name] = info
+    # The innermost group of each node (a subnet before its VPC): siblings in different groups get
+    # a gap between them.
+    group_of: Dict[str, str] = {}
+    for g in sorted(groups, key=lambda g: 0 if g.parent else 1):
+        for m in g.members + g.boundary:
+            group_of.setdefault(m, g.name)
     # Lay out each connected piece, one below the other.
     pos: Dict[str, Tuple[float, float]] = {}
     order: List[str] = []
@@ -287,7 +297,7 @@ def topology_model(net: Any, cloud: Any = None) -> TopologyModel:
         # A network where some node has a grid of leaves is a hub: drawn from its middle.
         hub = any(sum(1 for m in adjacency[n] if len(adjacency[m]) == 1) > GRID_LEAVES for n in component)
         root = _root(component, adjacency, [p for p in prefer if p in seen][:1] if cloud is not None else [], hub)
-        row = _tidy(root, adjacency, rank, pos, order, row, kinds, ladder_order) + 0.6
+        row = _tidy(root, adjacency, rank, pos, order, row, kinds, ladder_order, group_of) + 0.6
         placed.update(component)
     for name, (x, y) in pos.items():
         nodes[name].x, nodes[name].y = float(x), float(y)
