@@ -2,12 +2,13 @@
 """Pictures: how long vpcsim.draw takes for a large ladder and a large topology, and how big the
 HTML report of the flagship scenario is.
 
-  ladder     h1 pings h2 across router r1 (--frames / 4 echo requests, 1 ms apart), recorded with
-             vpcsim.draw.record; `frames_s` is draw.frame_records (reading the four pcaps, pairing
-             each link's frames, decoding each frame once); the time is draw.ladder plus rendering
-             the Figure to PNG in memory (matplotlib Agg): what a notebook cell showing it costs.
-             Past 400 rows a ladder draws arrows without labels; "ladder (labelled)" times
-             --labelled frames (300) with every label, the most a labelled ladder draws.
+  ladder     scenarios/two_subnets.yaml with h1 also pinging h2 across router r1 (--frames / 4 echo
+             requests, 300 us apart), recorded with vpcsim.draw.record; the first --frames frames
+             are drawn. `frames_s` is draw.frame_records (reading the four pcaps, pairing each
+             link's frames, decoding each frame once); the time is draw.ladder plus rendering the
+             Figure to PNG in memory (matplotlib Agg): what a notebook cell showing it costs. Past
+             400 rows a ladder draws arrows without labels; "ladder (labelled)" times --labelled
+             frames (300) with every label, the most a labelled ladder draws by default.
   topology   --nodes nodes: a core router, --switches switches on it, and hosts spread over the
              switches; `draw_s` is draw.topology(net) (layout included) plus rendering to PNG.
   report     vpcsim.report.write of scenarios/public_private_vpc.yaml, recorded: `bytes`, and the
@@ -60,23 +61,15 @@ def render(fig: Any) -> int:
     return buffer.tell()
 
 
-def ladder_network(frames: int) -> Any:
-    net = vpcsim.Network(seed=1)
-    h1, r1, h2 = net.add_host("h1"), net.add_router("r1"), net.add_host("h2")
-    h1.add_interface("eth0", "10.0.1.10/24")
-    r1.add_interface("eth0", "10.0.1.1/24")
-    r1.add_interface("eth1", "10.0.2.1/24")
-    h2.add_interface("eth0", "10.0.2.20/24")
-    h1.set_default_gateway("10.0.1.1")
-    h2.set_default_gateway("10.0.2.1")
-    net.connect("h1.eth0", "r1.eth0")
-    net.connect("r1.eth1", "h2.eth0")
-    h1.ping("10.0.2.20", count=max(frames // 4, 1), interval="1ms")
-    return net
+def ladder_run(frames: int) -> Any:
+    """scenarios/two_subnets.yaml (h1, r1, h2), its own traffic, and a ping that makes `frames` more."""
+    run = scenario.load(REPO / "scenarios" / "two_subnets.yaml").build()
+    run.network.node("h1").ping("10.0.2.20", count=max(frames // 4, 1), interval="300us")
+    return run
 
 
 def bench_ladder(frames: int, runs: int, labelled: bool = False) -> Dict[str, Any]:
-    rec = draw.record(ladder_network(frames))
+    rec = draw.record(ladder_run(frames))
     rec.run()
 
     def read() -> List[Dict[str, Any]]:

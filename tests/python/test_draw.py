@@ -177,6 +177,13 @@ def test_bad_sources_are_named() -> None:
         draw.frame_records(vpcsim.Network(seed=1), window="1s")
 
 
+def test_a_run_without_pcaps_says_how_to_get_them(scenarios_dir: Path) -> None:
+    run = scenario.run(scenarios_dir / "two_subnets.yaml")  # no out: no pcaps anywhere
+    with pytest.raises(ValueError, match="draw.record"):
+        draw.ladder(run)
+    draw.topology(run)  # needs no frames
+
+
 @pytest.fixture(scope="module")
 def arp_story() -> draw.Recording:
     """Two pings a minute apart: the entry goes incomplete -> reachable -> stale, then, used again,
@@ -264,3 +271,23 @@ def test_benchmark_runs_and_checks_its_pictures(repo_root: Path) -> None:
     rows = {r["picture"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert rows["ladder"]["size"] == 40 and rows["ladder (labelled)"]["size"] == 12 and rows["topology"]["size"] == 30
     assert 0 < rows["report"]["size"] < 2_000_000
+
+
+def test_figures_show_inline_in_ipython_without_pyplot() -> None:
+    """Jupyter shows a returned Figure as an image only once something registered how; pyplot's inline
+    backend does, and so does vpcsim.draw, for notebooks that never import pyplot."""
+    import os
+
+    try:
+        from IPython.core.interactiveshell import InteractiveShell
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("IPython is needed to test inline display (installed with Jupyter for the notebooks)")
+        pytest.skip("IPython is not installed")
+    shell = InteractiveShell.instance()
+    try:
+        assert draw.show_inline()
+        data, _ = shell.display_formatter.format(draw.address_space("10.0.0.0/16", splits=[20]))
+        assert data["image/png"][:4] == b"\x89PNG"
+    finally:
+        InteractiveShell.clear_instance()

@@ -70,10 +70,18 @@ def shown(cell: Any) -> List[str]:
     """What a code cell shows, as comparable text: its printed and returned text (spaces collapsed,
     so a pandas release that pads a column differently does not count), and one mark per picture."""
     parts = []
+    streamed = False
     for output in cell.get("outputs", []):
         if output.output_type == "stream":
-            parts.append(output.text)
-        elif "data" in output:
+            # Where the kernel cuts printed text into outputs depends on timing: join the pieces.
+            if streamed:
+                parts[-1] += output.text
+            else:
+                parts.append(output.text)
+            streamed = True
+            continue
+        streamed = False
+        if "data" in output:
             if "image/png" in output.data:
                 parts.append("<picture>")
             elif "text/plain" in output.data:

@@ -67,8 +67,31 @@ def test_report_data_holds_the_run(vpc_recording: draw.Recording, vpc_report: Pa
 def test_report_without_a_recording_has_no_timeline(tmp_path: Path, scenarios_dir: Path) -> None:
     out = tmp_path / "out"
     run = scenario.run(scenarios_dir / "two_subnets.yaml", out)
-    data = report.report_data(draw.source.view(run, out))
+    data = report.report_data(run)  # its pcaps are found in run.out
     assert data["intervals"] is None and len(data["frames"]) == 16
+    assert data["name"] == "two-subnets" and len(data["traffic"]) == 4
+
+
+def test_report_of_a_plain_network(tmp_path: Path) -> None:
+    sc = scenario.loads("""
+name: lan
+nodes:
+  a: {kind: host, interfaces: {eth0: {ip: 10.0.0.1/24}}}
+  b: {kind: host, interfaces: {eth0: {ip: 10.0.0.2/24}}}
+links: [[a.eth0, b.eth0]]
+""")
+    net = sc.build().network
+    net.node("a").ping("10.0.0.2")
+    rec = draw.record(net)
+    rec.run()
+    data = _embedded(report.write(rec, tmp_path / "lan.html").read_text(encoding="utf-8"))
+    fields = data["frame_fields"]
+    # ARP both ways, the echo and its reply, then b's entry for a (learnt from the request, so stale,
+    # then used: delay) is confirmed 5 s later by a unicast probe, as Linux does.
+    assert [(f[fields.index("src")], f[fields.index("protocol")]) for f in data["frames"]] == [
+        ("a", "arp"), ("b", "arp"), ("a", "icmp"), ("b", "icmp"), ("b", "arp"), ("a", "arp")]
+    assert data["traffic"] == []
+    assert {g["label"] for g in data["topology"]["groups"]} == {"10.0.0.0/24"}
 
 
 # --- in a browser --------------------------------------------------------------------------------
@@ -206,3 +229,39 @@ def test_cli_report_to_a_bad_place_is_an_input_error(run_cli: Any, scenarios_dir
     assert result.stderr.startswith("--report: cannot write")
     result = run_cli("run", scenarios_dir / "two_subnets.yaml", "--diagram", blocker)
     assert result.returncode == 2 and result.stderr.startswith("--diagram: cannot write")
+
+
+def test_report_filter_skips_a_protocol(browser: Any, vpc_report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    data = _embedded(vpc_report.read_text(encoding="utf-8"))
+    protocols = [f[data["frame_fields"].index("protocol")] for f in data["frames"]]
+    browser.get(vpc_report.resolve().as_uri())
+    browser.find_element(By.CSS_SELECTOR, "input[data-protocol='arp']").click()  # untick ARP
+    visited = []
+    for _ in range(15):
+        browser.find_element(By.ID, "next").click()
+        visited.append(_state(browser)["current"])
+    assert all(protocols[i] != "arp" for i in visited)
+    assert visited == sorted(visited) and len(set(visited)) == 15
+    assert visited == [i for i, p in enumerate(protocols) if p != "arp" and i > 0][:15]
+    assert _errors(browser) == []
+
+
+def test_report_shows_an_explain_path_on_the_topology(browser: Any, vpc_report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(vpc_report.resolve().as_uri())
+    buttons = browser.find_elements(By.CSS_SELECTOR, "button.show-path")
+    assert len(buttons) == 4
+    browser.execute_script("arguments[0].click()", buttons[3])  # db -> web tcp/22: denied by web-sg
+    path = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.node.on-path')).map(n => n.id.slice(5)).sort()")
+    blocked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.node.blocked-here')).map(n => n.id.slice(5))")
+    assert path == ["db", "main-router"] and blocked == ["web"]
+    browser.execute_script("arguments[0].click()", buttons[0])  # ext -> db: the internet has no route
+    blocked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.node.blocked-here')).map(n => n.id.slice(5))")
+    assert blocked == ["internet"]
+    assert _errors(browser) == []

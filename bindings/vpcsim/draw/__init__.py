@@ -14,7 +14,7 @@ state), takes ``ax=`` to draw into an existing Axes, and returns the Figure. One
 """
 
 from vpcsim.draw.address_space import AWS_RESERVED, address_levels, address_space
-from vpcsim.draw.figure import save
+from vpcsim.draw.figure import png_bytes, save, show_inline
 from vpcsim.draw.frames import DROP_COLUMNS, FRAME_COLUMNS, drop_records, frame_records, frame_table
 from vpcsim.draw.ladder import ladder
 from vpcsim.draw.outputs import record_scenario, write_diagrams
@@ -48,7 +48,9 @@ __all__ = [
     "nat_timeline",
     "record",
     "record_scenario",
+    "png_bytes",
     "save",
+    "show_inline",
     "table_intervals",
     "table_intervals_frame",
     "table_timeline",
@@ -56,3 +58,5 @@ __all__ = [
     "topology_model",
     "write_diagrams",
 ]
+
+show_inline()  # in Jupyter, a picture returned by a cell shows as an image even without pyplot

@@ -1,24 +1,26 @@
 """The pictures' common ground: a Figure without pyplot, the look of each kind of node, and saving.
 
 Pictures are made with matplotlib's object API (``matplotlib.figure.Figure``), never pyplot, so the
-library keeps no global state and nothing piles up in pyplot's list of open figures; Jupyter shows a
-returned Figure inline all the same. Saving is deterministic: an SVG carries no date and its ids come
-from a fixed salt, so the same run gives the same file.
+library keeps no global state and nothing piles up in pyplot's list of open figures. Jupyter shows a
+Figure inline only once its inline backend has registered how (which importing pyplot does), so
+inside IPython :func:`show_inline` tells IPython to show Figures as PNG itself. Saving is
+deterministic: an SVG carries no date and its ids come from a fixed salt, so the same run gives the
+same file.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)  # no display needed; Jupyter's inline backend still shows Figures
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-__all__ = ["KINDS", "Kind", "new_axes", "save", "PALETTE"]
+__all__ = ["KINDS", "Kind", "PALETTE", "new_axes", "png_bytes", "save", "show_inline"]
 
 
 class Kind(NamedTuple):
@@ -91,3 +93,24 @@ def save(fig: Figure, path: PathLike, formats: Sequence[str] = ("svg", "png"), d
             fig.savefig(target, format=kind, dpi=dpi, metadata=metadata, facecolor="white")
             written.append(target)
     return written
+
+
+def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    """The Figure as PNG bytes (what Jupyter shows)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buffer.getvalue()
+
+
+def show_inline() -> bool:
+    """In IPython or Jupyter, has a returned Figure shown as a PNG (as pyplot's inline backend would
+    arrange); elsewhere does nothing. Returns whether it registered. Called when vpcsim.draw loads."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    formatter = shell.display_formatter.formatters.get("image/png")
+    if formatter is None:
+        return False
+    formatter.for_type(Figure, png_bytes)
+    return True

@@ -335,7 +335,13 @@ _CACHE: Dict[int, Tuple[Any, Tuple[List[Record], List[Record]]]] = {}
 
 def _cached(v: View) -> Tuple[List[Record], List[Record]]:
     """Frames are read once per (network, set of pcaps and their sizes) and reused by each picture."""
-    key = (id(v.network), tuple(sorted((e, str(p), p.stat().st_size) for e, p in v.pcaps.items())), len(v.network.trace.events))
+    if not v.pcaps and v.network.links:
+        raise ValueError(
+            "no pcaps to read the frames from: record the run (rec = vpcsim.draw.record(net_or_run) before it "
+            "runs, then rec.run()), or run the scenario with out=DIR and capture, or pass pcaps=DIR"
+        )
+    files = tuple(sorted((e, str(p), p.stat().st_size, p.stat().st_mtime_ns) for e, p in v.pcaps.items()))
+    key = (id(v.network), files, len(v.network.trace.events))
     hit = _CACHE.get(id(v.network))
     if hit is not None and hit[0] == key:
         return hit[1]

@@ -98,7 +98,7 @@ def facts(data: bytes) -> FrameFacts:
     if ip is None:
         kind = _meaning(eth.get("type")) or "frame"
         return FrameFacts("other", f"{kind} ({len(data)} bytes)", **base)
-    common = dict(
+    common: Dict[str, Any] = dict(
         src_ip=ip.get("src"),
         dst_ip=ip.get("dst"),
         ip_id=_number(ip.get("id")),

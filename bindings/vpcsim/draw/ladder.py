@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
 
 from vpcsim import _core
 from vpcsim.draw.figure import PALETTE, new_axes
@@ -28,7 +29,8 @@ __all__ = ["human_duration", "ladder", "ladder_rows"]
 LABEL_LIMIT = 400  # more rows than this: arrows only (a label per row would not be readable)
 ROW_INCHES = 0.34
 COL_INCHES = 2.3
-MAX_INCHES = 60.0
+MAX_INCHES = 60.0  # a labelled ladder stops growing here (a PNG this tall is 6,600 pixels)
+SHAPE_INCHES = 30.0  # an arrows-only ladder shows the run's shape: it need not be taller than this
 PAUSE_NS = 1_000_000  # a gap this long between frames gets a dotted rule
 
 
@@ -68,23 +70,27 @@ def ladder(source: Any, window: Window = None, *, nodes: Optional[Sequence[str]]
     drops = [d for d in drops if d["node"] in col]
     rows = ladder_rows(frames, drops)
     show = len(rows) <= LABEL_LIMIT if labels is None else labels
-    row_in = ROW_INCHES if show else min(ROW_INCHES, MAX_INCHES / max(len(rows), 1))
+    tallest = MAX_INCHES if show else SHAPE_INCHES
+    row_in = ROW_INCHES if show else min(ROW_INCHES, tallest / max(len(rows), 1))
     width = 1.8 + COL_INCHES * max(len(columns) - 1, 1) + (3.6 if show else 0.6)
-    height = min(MAX_INCHES, 1.3 + row_in * max(len(rows), 1))
-    fig, ax = new_axes(ax, (width, height))
+    height = min(tallest, 1.3 + row_in * max(len(rows), 1))
+    # The column heads and the title sit above the rows, in a fixed band of the figure.
+    fig, ax = new_axes(ax, (width, height), (0.0, 0.15 / height, 1.0, 1 - 0.95 / height))
     name = title or (f"{v.name}: frames" if v.name else "frames")
-    _draw(ax, columns, col, rows, show, name)
+    _draw(fig, ax, columns, col, rows, show, name)
     return fig
 
 
-def _draw(ax: Axes, columns: List[str], col: Dict[str, int], rows: List[Dict[str, Any]], show: bool, title: str) -> None:
+def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: List[Dict[str, Any]], show: bool,
+          title: str) -> None:
     n = max(len(rows), 1)
     last = max(len(columns) - 1, 1)
     # Lifelines and the column heads.
     ax.add_collection(LineCollection([((i, 0.4), (i, n + 0.2)) for i in range(len(columns))], colors="#b0b0b0",
                                      linewidths=1.0, linestyles="--", zorder=0))
+    above = blended_transform_factory(ax.transData, ax.transAxes)  # x in data, y in axes fractions
     for i, name in enumerate(columns):
-        ax.text(i, -0.15, name, ha="center", va="bottom", fontsize=10, fontweight="bold",
+        ax.text(i, 1.0, name, ha="center", va="bottom", fontsize=10, fontweight="bold", transform=above, clip_on=False,
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "#eef2f7", "edgecolor": "#7a8ca3"})
     shafts: Dict[str, List[Tuple[Tuple[float, float], Tuple[float, float]]]] = {}
     heads: Dict[Tuple[str, str], Tuple[List[float], List[float]]] = {}
@@ -134,19 +140,20 @@ def _draw(ax: Axes, columns: List[str], col: Dict[str, int], rows: List[Dict[str
     if crosses[0]:
         ax.scatter(crosses[0], crosses[1], marker="X", s=90 if show else 20, c=PALETTE["drop"], zorder=4, linewidths=0)
     ax.set_xlim(-1.25, last + (2.3 if show else 0.4))
-    ax.set_ylim(n + 0.8, -1.5)
+    ax.set_ylim(n + 0.8, 0.2)
     ax.axis("off")
-    ax.text(-1.2, -1.1, title, ha="left", va="center", fontsize=12, fontweight="bold")
+    fig.text(0.005, 1 - 0.08 / fig.get_figheight(), title, ha="left", va="top", fontsize=12, fontweight="bold")
     if not show:
-        ax.text(-1.0, n + 0.6, f"{len(rows)} rows: labels are shown for at most {LABEL_LIMIT} (choose a window)",
-                fontsize=8, color="#555555", va="top")
+        ax.text(0.0, 0.0, f"{len(rows)} rows: labels are shown for at most {LABEL_LIMIT} (choose a window)",
+                fontsize=8, color="#555555", va="top", transform=ax.transAxes)
 
 
 def human_duration(ns: int) -> str:
-    """A duration to three significant figures in the unit that suits it: '1 s', '999.9 ms', '10.7 us'."""
+    """A duration to three significant figures in the unit that suits it: '1 s' (for 999.9 ms too),
+    '99.8 ms', '10.7 us'."""
     for unit, size in (("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)):
-        if ns >= size:
-            return f"{ns / size:.4g} {unit}"
+        if ns >= size * 0.9995:  # what rounds to 1000 of the smaller unit is 1 of this one
+            return f"{ns / size:.3g} {unit}"
     return f"{ns} ns"
 
 

@@ -19,6 +19,7 @@ from vpcsim import _core
 __all__ = ["Group", "LinkInfo", "NodeInfo", "TopologyModel", "topology_model"]
 
 GRID_LEAVES = 12  # a node with more leaves than this lays them out in a grid of columns
+GROUP_GAP = 0.6  # rows left free between sibling subtrees that sit in different groups
 
 
 @dataclass
@@ -134,31 +135,40 @@ def _segment_groups(net: Any, kinds: Dict[str, str], adjacency: Dict[str, List[s
     return groups
 
 
-def _root(names: List[str], adjacency: Dict[str, List[str]], prefer: List[str]) -> str:
-    """A node at the end of the component's longest path (the first preferred one if any)."""
+def _root(names: List[str], adjacency: Dict[str, List[str]], prefer: List[str], central: bool = False) -> str:
+    """A node at the end of the component's longest path (the first preferred one if any), or with
+    `central` the node in the middle of that path: a hub with many hosts is laid out from its core
+    outwards, a chain from one end to the other."""
     for p in prefer:
         if p in adjacency and p in names:
             return p
 
-    def farthest(start: str) -> Tuple[str, int]:
+    def farthest(start: str) -> Tuple[str, Dict[str, str]]:
+        parent = {start: start}
         dist = {start: 0}
         queue = deque([start])
         while queue:
             n = queue.popleft()
             for m in adjacency[n]:
                 if m not in dist:
-                    dist[m] = dist[n] + 1
+                    dist[m], parent[m] = dist[n] + 1, n
                     queue.append(m)
         best = max(dist.values())
-        return next(n for n in names if dist.get(n) == best), best
+        return next(n for n in names if dist.get(n) == best), parent
 
     end, _ = farthest(names[0])
-    other, _ = farthest(end)
-    return min(end, other, key=names.index)
+    other, parent = farthest(end)
+    if not central:
+        return min(end, other, key=names.index)
+    path = [other]
+    while path[-1] != end:
+        path.append(parent[path[-1]])
+    return path[len(path) // 2]
 
 
 def _tidy(root: str, adjacency: Dict[str, List[str]], rank: Dict[str, int], pos: Dict[str, Tuple[float, float]],
-          order: List[str], y0: float, kinds_of: Dict[str, str], ladder_order: List[str]) -> float:
+          order: List[str], y0: float, kinds_of: Dict[str, str], ladder_order: List[str],
+          group_of: Dict[str, str]) -> float:
     """Places the tree under `root` from row `y0`; returns the next free row."""
     children: Dict[str, List[str]] = {}
     seen = {root}
@@ -190,7 +200,9 @@ def _tidy(root: str, adjacency: Dict[str, List[str]], rank: Dict[str, int], pos:
         # Past a switch's own hosts: its onward links go one level further, so the segment's box
         # (the switch and its hosts) holds no router.
         step = 2 if leaves and kinds_of.get(n) == "switch" else 1
-        for k in onward:
+        for i, k in enumerate(onward):
+            if i and group_of.get(k) != group_of.get(onward[i - 1]):
+                next_row[0] += GROUP_GAP  # room between two groups' boxes (and for the lower one's label)
             ys.append(place(k, depth + step))
         if len(leaves) > GRID_LEAVES:
             rows = int(len(leaves) ** 0.5 + 0.999)
@@ -254,6 +266,12 @@ def topology_model(net: Any, cloud: Any = None) -> TopologyModel:
         elif isinstance(node, _core.NatGateway):
             info.detail = f"EIP {node.public_ip}"
         nodes[node.name] = info
+    # The innermost group of each node (a subnet before its VPC): siblings in different groups get
+    # a gap between them.
+    group_of: Dict[str, str] = {}
+    for g in sorted(groups, key=lambda g: 0 if g.parent else 1):
+        for m in g.members + g.boundary:
+            group_of.setdefault(m, g.name)
     # Lay out each connected piece, one below the other.
     pos: Dict[str, Tuple[float, float]] = {}
     order: List[str] = []
@@ -276,10 +294,10 @@ def topology_model(net: Any, cloud: Any = None) -> TopologyModel:
                     seen.add(k)
                     queue.append(k)
         component.sort(key=rank.__getitem__)
-        root = _root(component, adjacency, [p for p in prefer if p in seen][:1] if cloud is not None else [])
-        if cloud is None:
-            root = _root(component, adjacency, [])
-        row = _tidy(root, adjacency, rank, pos, order, row, kinds, ladder_order) + 0.6
+        # A network where some node has a grid of leaves is a hub: drawn from its middle.
+        hub = any(sum(1 for m in adjacency[n] if len(adjacency[m]) == 1) > GRID_LEAVES for n in component)
+        root = _root(component, adjacency, [p for p in prefer if p in seen][:1] if cloud is not None else [], hub)
+        row = _tidy(root, adjacency, rank, pos, order, row, kinds, ladder_order, group_of) + 0.6
         placed.update(component)
     for name, (x, y) in pos.items():
         nodes[name].x, nodes[name].y = float(x), float(y)

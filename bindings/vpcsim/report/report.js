@@ -7,7 +7,7 @@
   D.frame_fields.forEach(function (name, i) { F[name] = i; });
   var frames = D.frames;
   var SVGNS = "http://www.w3.org/2000/svg";
-  var state = { current: -1, playing: false, timer: null, speed: 1 };
+  var state = { current: -1, playing: false, timer: null, speed: 1, hidden: {} };
 
   // --- small helpers ---------------------------------------------------------------------------
   function el(tag, attrs, text) {
@@ -64,7 +64,7 @@
   }
 
   // --- topology --------------------------------------------------------------------------------
-  var nodeXY = {}, linkEls = [], nodeEls = {}, packet = null;
+  var nodeXY = {}, linkEls = [], nodeEls = {}, packet = null, dropMark = null;
   function shape(kind, x, y) {
     var st = D.styles[kind] || D.styles.host, g;
     var attrs = { "class": "node-shape", fill: st.face, stroke: st.edge };
@@ -128,6 +128,9 @@
     });
     packet = sv("circle", { id: "packet", r: 0.12, cx: -1000, cy: -1000, "vector-effect": "non-scaling-stroke" });
     svg.appendChild(packet);
+    dropMark = sv("text", { id: "dropmark", x: -1000, y: -1000, "text-anchor": "middle", fill: D.palette.drop,
+      "font-size": fs(30), "font-weight": 700, visibility: "hidden" }, "\u2716");
+    svg.appendChild(dropMark);
     box.appendChild(svg);
   }
 
@@ -145,7 +148,11 @@
       packet.setAttribute("cy", a[1] + (b[1] - a[1]) * k);
       packet.setAttribute("fill", colour(f[F.protocol]));
       if (k < 1) anim = requestAnimationFrame(stepAnim);
+      else if (f[F.dropped]) {  // the receiver dropped it: a red cross where it ended
+        dropMark.setAttribute("x", b[0]); dropMark.setAttribute("y", b[1] + 0.12); dropMark.setAttribute("visibility", "visible");
+      }
     }
+    dropMark.setAttribute("visibility", "hidden");
     anim = requestAnimationFrame(stepAnim);
   }
   function layerBox(layer) {
@@ -219,6 +226,30 @@
     document.getElementById("pos").textContent = "frame " + (i + 1) + " of " + frames.length;
     document.getElementById("jump").value = i + 1;
   }
+  function shown(i) { return !state.hidden[frames[i][F.protocol]]; }
+  function stepBy(direction) {
+    for (var i = state.current + direction; i >= 0 && i < frames.length; i += direction) {
+      if (shown(i)) { select(i); return true; }
+    }
+    return false;
+  }
+  function filters() {
+    var box = document.getElementById("filters"), seen = {};
+    frames.forEach(function (f) { seen[f[F.protocol]] = (seen[f[F.protocol]] || 0) + 1; });
+    Object.keys(seen).sort().forEach(function (p) {
+      var label = el("label", { "class": "filter" });
+      var input = el("input", { type: "checkbox", "data-protocol": p });
+      input.checked = true;
+      input.addEventListener("change", function () {
+        state.hidden[p] = !input.checked;
+        ladderRows.forEach(function (row, i) { row.classList.toggle("filtered", !shown(i)); });
+      });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + p.toUpperCase() + " (" + seen[p] + ")"));
+      label.style.color = colour(p);
+      box.appendChild(label);
+    });
+  }
   function play() {
     state.playing = !state.playing;
     var b = document.getElementById("play");
@@ -227,16 +258,15 @@
     if (state.playing) {
       if (state.current >= frames.length - 1) select(0);
       state.timer = setInterval(function () {
-        if (state.current >= frames.length - 1) { play(); return; }
-        select(state.current + 1);
+        if (!stepBy(1)) play();
       }, Math.max(150, 800 / state.speed));
     }
   }
   function controls() {
     document.getElementById("first").addEventListener("click", function () { select(0); });
-    document.getElementById("prev").addEventListener("click", function () { select(state.current - 1); });
+    document.getElementById("prev").addEventListener("click", function () { stepBy(-1); });
     document.getElementById("play").addEventListener("click", play);
-    document.getElementById("next").addEventListener("click", function () { select(state.current + 1); });
+    document.getElementById("next").addEventListener("click", function () { stepBy(1); });
     document.getElementById("last").addEventListener("click", function () { select(frames.length - 1); });
     document.getElementById("speed").addEventListener("change", function (e) {
       state.speed = parseFloat(e.target.value);
@@ -245,8 +275,8 @@
     document.getElementById("jump").addEventListener("change", function (e) { select(parseInt(e.target.value, 10) - 1); });
     document.addEventListener("keydown", function (e) {
       if (e.target && e.target.tagName === "INPUT") return;
-      if (e.key === "ArrowRight") { select(state.current + 1); e.preventDefault(); }
-      else if (e.key === "ArrowLeft") { select(state.current - 1); e.preventDefault(); }
+      if (e.key === "ArrowRight") { stepBy(1); e.preventDefault(); }
+      else if (e.key === "ArrowLeft") { stepBy(-1); e.preventDefault(); }
       else if (e.key === " ") { play(); e.preventDefault(); }
     });
     document.getElementById("jump").max = frames.length;
@@ -268,6 +298,11 @@
     var svg = sv("svg", { width: width, height: height, "font-size": 11 });
     frames.forEach(function (f, i) {
       var y = TOP + ROW * (i + 0.5);
+      if (i > 0 && f[F.time_ns] - frames[i - 1][F.time_ns] >= 1e6) {  // a pause: a dotted rule and how long
+        svg.appendChild(sv("line", { x1: LEFT - 30, y1: y - ROW / 2, x2: width - 20, y2: y - ROW / 2, stroke: "#999", "stroke-dasharray": "2 3" }));
+        svg.appendChild(sv("text", { x: width - 24, y: y - ROW / 2 - 3, "text-anchor": "end", fill: "#777", "font-style": "italic", "font-size": 10 },
+          fmtTime(f[F.time_ns] - frames[i - 1][F.time_ns]) + " later"));
+      }
       var g = sv("g", { "class": "lrow", "data-index": i });
       g.appendChild(sv("rect", { "class": "bg", x: 0, y: y - ROW / 2, width: width, height: ROW, fill: "transparent" }));
       g.appendChild(sv("text", { x: LEFT - 38, y: y + 4, "text-anchor": "end", fill: "#666", "font-family": "monospace", "font-size": 10 }, fmtTime(f[F.time_ns])));
@@ -330,6 +365,9 @@
       if (e.expect_met !== null && e.expect_met !== undefined) { var m = el("div"); m.appendChild(el("span", null, "expected " + e.expect + ": ")); m.appendChild(yesNo(e.expect_met)); div.appendChild(m); }
       if (e.reason) div.appendChild(el("div", null, "why: " + e.reason));
       if (e.suggestion) div.appendChild(el("div", null, "to change it: " + e.suggestion));
+      var show = el("button", { "class": "show-path", type: "button" }, "show on the topology");
+      show.addEventListener("click", function () { showPath(e); });
+      div.appendChild(show);
       var ol = el("ol");
       (e.hops || []).forEach(function (h) {
         ol.appendChild(el("li", { "class": h.action }, h.direction + ": " + h.component + " (" + h.kind + ") " + h.action + (h.detail ? " \u2014 " + h.detail : "")));
@@ -337,6 +375,26 @@
       div.appendChild(ol);
       box.appendChild(div);
     });
+  }
+  // The nodes explain's probe met: those its hops name, and the VPC routers for its route-table
+  // hops; the node where it was stopped (or, for a security group or ACL, the node it guards) in red.
+  function showPath(e) {
+    Object.keys(nodeEls).forEach(function (n) { nodeEls[n].classList.remove("on-path", "blocked-here"); });
+    var kinds = {};
+    D.topology.nodes.forEach(function (n) { kinds[n.name] = n.kind; });
+    var last = null;
+    (e.hops || []).forEach(function (h) {
+      var names = nodeEls[h.component] ? [h.component] :
+        (h.kind === "route_table" ? Object.keys(kinds).filter(function (n) { return kinds[n] === "vpc_router"; }) : []);
+      names.forEach(function (n) { nodeEls[n].classList.add("on-path"); });
+      if (names.length) last = names[names.length - 1];
+      if (h.action === "dropped" || h.action === "denied") {
+        var at = names.length ? names[0] : (h.direction === "request" ? e.to : e.from);
+        if (nodeEls[at]) nodeEls[at].classList.add("blocked-here");
+        else if (last && nodeEls[last]) nodeEls[last].classList.add("blocked-here");
+      }
+    });
+    document.getElementById("sim").scrollIntoView();
   }
   function tables() {
     var box = document.getElementById("tables-body");
@@ -385,8 +443,8 @@
     });
   }
 
-  header(); topology(); ladder(); controls(); outcomes(); drops(); explain(); tables(); legend();
+  header(); topology(); ladder(); controls(); filters(); outcomes(); drops(); explain(); tables(); legend();
   if (frames.length) select(0);
   else document.getElementById("frame").appendChild(empty("no frames were captured"));
-  window.vpcsimReport = { select: select, current: function () { return state.current; }, frames: frames.length };
+  window.vpcsimReport = { select: select, current: function () { return state.current; }, frames: frames.length, showPath: showPath };
 })();
