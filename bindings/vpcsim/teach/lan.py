@@ -62,6 +62,8 @@ def _list(names: Sequence[str]) -> str:
 
 @register
 class Flood(Exercise):
+    """Which hosts receive a broadcast ARP request (``pcaps={host: pcap}``, ``sender=``, ``target=``)."""
+
     key = "02.flood"
     hint = "answer a list of host names, such as ['h2']"
 
@@ -116,6 +118,8 @@ class Flood(Exercise):
 
 @register
 class MacTable(Exercise):
+    """Whose MACs a switch has learnt (``net=``, ``switch=``)."""
+
     key = "02.mac-table"
     hint = "answer a list of host names, such as ['h1']"
 
@@ -155,6 +159,8 @@ class MacTable(Exercise):
 
 @register
 class ArpRequests(Exercise):
+    """How many ARP requests a host sent for its pings (``pcap=``, ``ping=``, ``sender=``, ``sender_ip=``)."""
+
     key = "02.arp-requests"
     hint = "answer a number"
 
@@ -189,6 +195,8 @@ class ArpRequests(Exercise):
 
 @register
 class GatewayMac(Exercise):
+    """The destination MAC of a frame to another subnet (``net=``, ``source=``, ``destination=``)."""
+
     key = "03.gateway-mac"
     hint = "answer a MAC address such as 02:aa:bb:cc:dd:ee (net.interface('x.eth0').mac)"
 
@@ -272,7 +280,8 @@ def _run_wrong_mask(mask: int) -> Tuple[str, List[Any]]:
 
 @register
 class WrongMask(Exercise):
-    """Answered by building h1 with the wrong mask and running the ping."""
+    """What a wrong mask on h1 does to its ping across the router (``mask=16``). Answered by building
+    that network (:func:`two_subnets`) and running the ping."""
 
     key = "03.wrong-mask"
     hint = "answer a, b or c"
