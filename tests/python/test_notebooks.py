@@ -68,11 +68,13 @@ def executed(path: Path) -> Any:
 
 def shown(cell: Any) -> List[str]:
     """What a code cell shows, as comparable text: its printed and returned text (spaces collapsed,
-    so a pandas release that pads a column differently does not count), and one mark per picture."""
+    so a pandas release that pads a column differently does not count), and one mark per picture.
+    Not stderr: libraries' warnings come and go with their versions."""
     parts = []
     for output in cell.get("outputs", []):
         if output.output_type == "stream":
-            parts.append(output.text)
+            if output.name == "stdout":
+                parts.append(output.text)
         elif "data" in output:
             if "image/png" in output.data:
                 parts.append("<picture>")
