@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim._core import Cloud, ExplainAnswer, RouteTable
+from vpcsim._core import Cloud, CloudRoute, ExplainAnswer, RouteTable
 from vpcsim.teach.exercise import Exercise, Verdict, as_name, as_yes_no, register
 
 
@@ -94,7 +94,7 @@ class RouteTarget(Exercise):
     def question(self) -> str:
         return f"Route table {self.table.name}: where does a packet to {self.destination} go next?"
 
-    def route(self) -> Any:
+    def route(self) -> CloudRoute:
         route = self.table.lookup(self.destination)
         if route is None:
             raise ValueError(f"{self.table.name} has no route to {self.destination}")
