@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from conftest import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -31,10 +32,9 @@ def _jupyter() -> Any:
     try:
         import nbclient
         import nbformat
-    except ImportError as error:  # CI installs them (.ci/setup.sh); elsewhere say what is missing
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"notebooks need nbclient, nbformat and ipykernel: {error}")
+    except ImportError as error:  # CI installs them (.ci/setup.sh): there a skip would hide it
+        unavailable(f"notebooks need nbclient, nbformat and ipykernel (pip install nbclient ipykernel):"
+                    f" {error}")
     return nbclient, nbformat
 
 
@@ -67,26 +67,17 @@ def executed(path: Path) -> Any:
 
 
 def shown(cell: Any) -> List[str]:
-    """What a code cell shows, as comparable text: its printed and returned text (spaces collapsed,
-    so a pandas release that pads a column differently does not count), and one mark per picture."""
-    parts = []
-    streamed = False
+    """What a code cell shows, as comparable text: what it printed (all of it as one text, since
+    the kernel may cut it into chunks differently from run to run), then what it displayed, one
+    mark per picture; spaces collapsed, so a pandas release that pads a column differently does
+    not count. Not stderr: libraries' warnings come and go with their versions."""
+    printed, displayed = [], []
     for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            # Where the kernel cuts printed text into outputs depends on timing: join the pieces.
-            if streamed:
-                parts[-1] += output.text
-            else:
-                parts.append(output.text)
-            streamed = True
-            continue
-        streamed = False
-        if "data" in output:
-            if "image/png" in output.data:
-                parts.append("<picture>")
-            elif "text/plain" in output.data:
-                parts.append(output.data["text/plain"])
-    return [" ".join(part.split()) for part in parts]
+        if output.output_type == "stream" and output.name == "stdout":
+            printed.append(output.text)
+        elif "data" in output:
+            displayed.append("<picture>" if "image/png" in output.data else output.data.get("text/plain", ""))
+    return [" ".join(part.split()) for part in ["".join(printed)] + displayed]
 
 
 def outputs(notebook: Any) -> List[Dict[str, Any]]:

@@ -31,6 +31,8 @@ def _span(prefix: Ipv4Prefix) -> str:
 
 @register
 class Netmask(Exercise):
+    """The netmask of a /length, in dotted decimal (``length=20``)."""
+
     key = "01.netmask"
     hint = "write the mask in dotted decimal, such as 255.255.255.0"
 
@@ -64,6 +66,8 @@ class Netmask(Exercise):
 
 @register
 class UsableHosts(Exercise):
+    """How many hosts fit in a subnet, outside AWS (``cidr=``)."""
+
     key = "01.usable-hosts"
     hint = "count the addresses, then take away the two that no host may have"
 
@@ -103,6 +107,8 @@ class UsableHosts(Exercise):
 
 @register
 class WhichSubnet(Exercise):
+    """Which /length of ``parent`` holds ``address``."""
+
     key = "01.which-subnet"
     hint = "write a subnet such as 10.0.0.0/20"
 
@@ -144,8 +150,8 @@ class WhichSubnet(Exercise):
 
 @register
 class AwsFirstUsable(Exercise):
-    """Answered by an AWS subnet that vpcsim builds: its ``reserved_role`` says what each of the
-    reserved five is for."""
+    """The first address an instance can get in an AWS subnet (``cidr=``). Answered by an AWS subnet
+    that vpcsim builds: its ``reserved_role`` says what each of the reserved five is for."""
 
     key = "01.aws-first-usable"
     hint = "AWS keeps the first four addresses and the last one of every subnet"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim._core import Cloud, ExplainAnswer, RouteTable
+from vpcsim._core import Cloud, CloudRoute, ExplainAnswer, RouteTable
 from vpcsim.teach.exercise import Exercise, Verdict, as_name, as_yes_no, register
 
 
@@ -32,6 +32,8 @@ class _Explained(Exercise):
 
 @register
 class Reachable(_Explained):
+    """Whether ``from_`` reaches ``to`` on a protocol and port (``cloud=``, ``from_=``, ``to=``, ``protocol=``, ``port=``)."""
+
     key = "06.reachable"
     hint = "answer yes or no"
 
@@ -51,6 +53,8 @@ class Reachable(_Explained):
 
 @register
 class BlockedBy(_Explained):
+    """Which route table, network ACL or security group stops a flow (as ``Reachable``)."""
+
     key = "06.blocked-by"
     hint = "answer the name of the route table, network ACL or security group (such as web-sg)"
 
@@ -78,6 +82,8 @@ class BlockedBy(_Explained):
 
 @register
 class RouteTarget(Exercise):
+    """Where a VPC route table sends a destination (``table=``, ``destination=``)."""
+
     key = "06.route-target"
     hint = "answer the target's name, such as igw-main, or local"
 
@@ -88,7 +94,7 @@ class RouteTarget(Exercise):
     def question(self) -> str:
         return f"Route table {self.table.name}: where does a packet to {self.destination} go next?"
 
-    def route(self) -> Any:
+    def route(self) -> CloudRoute:
         route = self.table.lookup(self.destination)
         if route is None:
             raise ValueError(f"{self.table.name} has no route to {self.destination}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from vpcsim._core import IpNode, Ipv4Address, MacAddress, Network, PcapReader, Switch, decode
+from vpcsim._core import Interface, Ipv4Address, IpNode, MacAddress, Network, PcapReader, Switch, decode
 from vpcsim.teach.exercise import (
     Exercise,
     NotAnAnswer,
@@ -39,12 +39,28 @@ def owner_of_mac(net: Network, mac: MacAddress) -> Optional[str]:
     return None
 
 
-def interface_with_address(net: Network, address: Ipv4Address) -> Any:
+def find_interface(net: Network, address: Ipv4Address) -> Optional[Interface]:
+    """The interface that has `address`, or None."""
     for node in net.nodes:
         for interface in node.interfaces:
             if any(a.address == address for a in interface.addresses):
                 return interface
     return None
+
+
+def interface_with_address(net: Network, address: Ipv4Address) -> Interface:
+    interface = find_interface(net, address)
+    if interface is None:
+        raise ValueError(f"no interface of {net} has the address {address}")
+    return interface
+
+
+def ip_node(net: Network, name: str) -> IpNode:
+    """The node `name`, which must have an IP stack (a host, router or NAT box, not a switch)."""
+    node = net.node(name)
+    if not isinstance(node, IpNode):
+        raise ValueError(f"{name} is a {node.kind}: it has no IP stack")
+    return node
 
 
 def _names(answer: Any) -> List[str]:
@@ -62,6 +78,8 @@ def _list(names: Sequence[str]) -> str:
 
 @register
 class Flood(Exercise):
+    """Which hosts receive a broadcast ARP request (``pcaps={host: pcap}``, ``sender=``, ``target=``)."""
+
     key = "02.flood"
     hint = "answer a list of host names, such as ['h2']"
 
@@ -116,6 +134,8 @@ class Flood(Exercise):
 
 @register
 class MacTable(Exercise):
+    """Whose MACs a switch has learnt (``net=``, ``switch=``)."""
+
     key = "02.mac-table"
     hint = "answer a list of host names, such as ['h1']"
 
@@ -155,6 +175,8 @@ class MacTable(Exercise):
 
 @register
 class ArpRequests(Exercise):
+    """How many ARP requests a host sent for its pings (``pcap=``, ``ping=``, ``sender=``, ``sender_ip=``)."""
+
     key = "02.arp-requests"
     hint = "answer a number"
 
@@ -189,14 +211,13 @@ class ArpRequests(Exercise):
 
 @register
 class GatewayMac(Exercise):
+    """The destination MAC of a frame to another subnet (``net=``, ``source=``, ``destination=``)."""
+
     key = "03.gateway-mac"
     hint = "answer a MAC address such as 02:aa:bb:cc:dd:ee (net.interface('x.eth0').mac)"
 
     def __init__(self, net: Network, source: str = "h1", destination: str = "10.0.2.20") -> None:
-        node = net.node(source)
-        if not isinstance(node, IpNode):
-            raise ValueError(f"{source} is a {type(node).__name__}: it sends no pings")
-        self.net, self.source, self.destination = net, node, Ipv4Address(destination)
+        self.net, self.source, self.destination = net, ip_node(net, source), Ipv4Address(destination)
 
     @property
     def question(self) -> str:
@@ -233,7 +254,7 @@ class GatewayMac(Exercise):
     def judge(self, answer: MacAddress) -> Verdict:
         if answer == self.expected():
             return self.right()
-        target = interface_with_address(self.net, self.destination)
+        target = find_interface(self.net, self.destination)
         if target is not None and answer == target.mac:
             return self.wrong(f"{answer} is {target.full_name}'s own MAC; {self.source.name} never "
                               f"learns it (ARP only asks on its own link). {self.why()}")
@@ -268,8 +289,7 @@ def two_subnets(h1_mask: int = 24) -> Network:
 def _run_wrong_mask(mask: int) -> Tuple[str, List[Any]]:
     """h1 pings h2 with its mask set to /mask: the ping's outcome and h1's ARP table."""
     net = two_subnets(mask)
-    h1 = net.node("h1")
-    assert isinstance(h1, IpNode)
+    h1 = ip_node(net, "h1")
     ping = h1.ping("10.0.2.20", count=1)
     net.run(until="10s")
     return ping.outcome, h1.arp_table()
@@ -277,7 +297,8 @@ def _run_wrong_mask(mask: int) -> Tuple[str, List[Any]]:
 
 @register
 class WrongMask(Exercise):
-    """Answered by building h1 with the wrong mask and running the ping."""
+    """What a wrong mask on h1 does to its ping across the router (``mask=16``). Answered by building
+    that network (:func:`two_subnets`) and running the ping."""
 
     key = "03.wrong-mask"
     hint = "answer a, b or c"

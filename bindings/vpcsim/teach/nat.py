@@ -31,6 +31,8 @@ def _endpoint(answer: Any) -> Tuple[Ipv4Address, int]:
 
 @register
 class OutsideSource(Exercise):
+    """The address:port a server sees for a masqueraded flow (``nat=``, ``source=``, ``source_port=``)."""
+
     key = "05.outside-source"
     hint = "answer address:port, as the server sees it"
 
@@ -69,6 +71,8 @@ class OutsideSource(Exercise):
 
 @register
 class Inbound(Exercise):
+    """Whether an outside client's connection reached a host inside (``client=``, ``nat=``)."""
+
     key = "05.inbound"
     hint = "answer yes or no"
 
@@ -104,6 +108,8 @@ class Inbound(Exercise):
 
 @register
 class PortClash(Exercise):
+    """The outside source ports of flows from one port on several hosts (``nat=``, ``sources=``, ``source_port=``)."""
+
     key = "05.port-clash"
     hint = "answer two port numbers, such as [40000, 40001]"
 

@@ -19,6 +19,8 @@ def longest_match(node: IpNode, destination: Any) -> Optional[Route]:
 
 @register
 class LongestPrefix(Exercise):
+    """Which of a node's routes carries a packet (``node=``, ``destination=``)."""
+
     key = "04.longest-prefix"
     hint = "answer the route's destination, such as 10.0.0.0/8 (or 0.0.0.0/0 for the default route)"
 
@@ -64,6 +66,8 @@ class LongestPrefix(Exercise):
 
 @register
 class TtlHop(Exercise):
+    """Which address answers a traceroute probe of a given TTL (``traceroute=``, ``ttl=``)."""
+
     key = "04.ttl-hop"
     hint = "answer the IP address that replied, as traceroute prints it"
 
@@ -107,7 +111,8 @@ class TtlHop(Exercise):
 
 @register
 class MissingRoute(Exercise):
-    """Answered from the network's trace: the node that dropped the packet with ``no_route``."""
+    """Which router drops a packet for want of a route (``net=``, ``destination=``). Answered from
+    the network's trace: the node that dropped the packet with ``no_route``."""
 
     key = "04.missing-route"
     hint = "answer a router's name, such as r1"
