@@ -1,9 +1,9 @@
 #include "libnet/cloud/endpoint.h"
 
 #include "libnet/cloud/cloud.h"
-#include "libnet/cloud/frame_ipv4.h"
 #include "libnet/cloud/packet_summary.h"
 #include "libnet/node/network.h"
+#include "libnet/wire/node_frame.h"
 
 namespace vpcsim::cloud {
 
@@ -15,7 +15,7 @@ Endpoint::Endpoint(node::Network& network, std::uint32_t id, std::string name, C
 bool Endpoint::prerouting(link::Interface& in, wire::Frame& frame) {
   (void)in;
   if (!filters() && !cloud_->decisions().active()) return true;  // an internet host, not explaining
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
   if (!packet) return true;  // a fragment or a truncated header: nothing for rules to read
   const bool local = is_local_address(ip.dst());
@@ -29,7 +29,7 @@ bool Endpoint::prerouting(link::Interface& in, wire::Frame& frame) {
 bool Endpoint::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wire::Frame& frame, bool forwarded) {
   (void)out, (void)next_hop;
   if (!filters() && !cloud_->decisions().active()) return true;
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
   if (!packet) return true;
   const std::uint64_t id = frame.meta().packet_id;

@@ -101,7 +101,8 @@ bool Instance::pass_tracked(const wire::Ipv4View& ip, std::uint64_t packet_id, D
   std::uint8_t flags = 0;
   if (auto tuple = stack::flow_tuple_of(ip)) {
     match = tracking_->find(*tuple);
-    if (match && tuple->protocol == wire::kIpProtoTcp) flags = ip.payload()[13];
+    if (const auto tcp = wire::TcpView::parse(ip.payload()); match && tuple->protocol == wire::kIpProtoTcp && tcp)
+      flags = tcp->flags();
     if (match) tracking_->update(match->entry, match->direction, flags);
   } else if (auto quoted = stack::quoted_flow_tuple_of(ip)) {
     match = tracking_->find(*quoted);  // an ICMP error about a tracked flow is part of it

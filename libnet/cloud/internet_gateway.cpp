@@ -1,10 +1,10 @@
 #include "libnet/cloud/internet_gateway.h"
 
 #include "libnet/cloud/cloud.h"
-#include "libnet/cloud/frame_ipv4.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/vpc.h"
 #include "libnet/node/network.h"
+#include "libnet/wire/node_frame.h"
 
 namespace vpcsim::cloud {
 namespace {
@@ -30,7 +30,7 @@ wire::Ipv4Address InternetGateway::vpc_side_address() const { return first_addre
 wire::Ipv4Address InternetGateway::internet_side_address() const { return first_address(*this, "internet"); }
 
 bool InternetGateway::prerouting(link::Interface& in, wire::Frame& frame) {
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   before_src_ = ip.src();
   before_dst_ = ip.dst();
   return NatRouter::prerouting(in, frame);
@@ -40,7 +40,7 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
   if (!forwarded) return NatRouter::postrouting(out, next_hop, frame, forwarded);
   const std::uint64_t id = frame.meta().packet_id;
   DecisionLog& log = vpc_->cloud().decisions();
-  const wire::Ipv4Address src = ipv4_of(frame).src();
+  const wire::Ipv4Address src = wire::Ipv4View(*wire::ipv4_of_frame(frame)).src();
   if (out.name() == "internet" && vpc_->cidr().contains(src)) {
     if (!mapped_.contains(src.to_u32())) {
       std::string who = src.to_string();
@@ -56,7 +56,7 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
   }
   if (!NatRouter::postrouting(out, next_hop, frame, forwarded)) return false;
   if (log.active()) {
-    const wire::Ipv4View ip = ipv4_of(frame);
+    const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
     std::string detail;
     if (ip.src() != before_src_) detail = "source " + before_src_.to_string() + " -> " + ip.src().to_string();
     if (ip.dst() != before_dst_) detail = "destination " + before_dst_.to_string() + " -> " + ip.dst().to_string();

@@ -1,13 +1,13 @@
 #include "libnet/cloud/nat_gateway.h"
 
 #include "libnet/cloud/cloud.h"
-#include "libnet/cloud/frame_ipv4.h"
 #include "libnet/cloud/subnet.h"
 #include "libnet/cloud/vpc.h"
 #include "libnet/node/network.h"
 #include "libnet/stack/flow_tuple.h"
 #include "libnet/stack/tcp_connection.h"
 #include "libnet/wire/icmp.h"
+#include "libnet/wire/node_frame.h"
 #include "libnet/wire/tcp.h"
 
 namespace vpcsim::cloud {
@@ -51,7 +51,7 @@ bool NatGateway::prerouting(link::Interface& in, wire::Frame& frame) {
     return false;
   }
   if (subnet_->vpc().cloud().decisions().active()) {  // explain shows the flow before and after
-    const auto tuple = stack::flow_tuple_of(ipv4_of(frame));
+    const auto tuple = stack::flow_tuple_of(wire::Ipv4View(*wire::ipv4_of_frame(frame)));
     before_known_ = tuple.has_value();
     if (tuple) before_ = *tuple;
   }
@@ -61,14 +61,16 @@ bool NatGateway::prerouting(link::Interface& in, wire::Frame& frame) {
 bool NatGateway::untracked(link::Interface& in, const stack::FlowTuple& tuple, const wire::Ipv4View& ip, bool local,
                            std::uint64_t packet_id) {
   if (local) {
-    const bool ping = tuple.protocol == wire::kIpProtoIcmp && ip.payload()[0] == wire::kIcmpEchoRequest;
+    const auto icmp = wire::IcmpView::parse(ip.payload());
+    const bool ping = tuple.protocol == wire::kIpProtoIcmp && icmp && icmp->type() == wire::kIcmpEchoRequest;
     const std::string why = ping ? "a NAT gateway does not answer ping" : "a NAT gateway accepts no inbound connection";
     drop(&in, trace::DropReason::nat_gateway_refused, packet_id, why + " (" + name() + ")");
     record(packet_id, "dropped", why, ReasonCode::nat_gateway_no_inbound,
            "reach the instance through a public IP, a load balancer or a bastion host instead");
     return false;
   }
-  if (tuple.protocol == wire::kIpProtoTcp && (ip.payload()[13] & wire::kTcpRst) == 0) {
+  const auto tcp = wire::TcpView::parse(ip.payload());
+  if (tuple.protocol == wire::kIpProtoTcp && tcp && !tcp->has_flag(wire::kTcpRst)) {
     reset_stale(ip);
     drop(&in, trace::DropReason::nat_gateway_refused, packet_id,
          tuple.to_string() + " has no connection at " + name() + " (idle for 350 s or never opened): answered with RST");
@@ -85,7 +87,7 @@ bool NatGateway::postrouting(link::Interface& out, wire::Ipv4Address next_hop, w
   if (!NatRouter::postrouting(out, next_hop, frame, forwarded)) return false;
   const bool explaining = subnet_->vpc().cloud().decisions().active();
   if (conntrack().created_count() == created && !explaining) return true;
-  const auto after = stack::flow_tuple_of(ipv4_of(frame));
+  const auto after = stack::flow_tuple_of(wire::Ipv4View(*wire::ipv4_of_frame(frame)));
   // Source NAT leaves the destination as it was: the new connection counts against it.
   if (conntrack().created_count() != created && after)
     ++per_destination_[destination_key(after->dst, after->dst_port, after->protocol)];

@@ -1,7 +1,6 @@
 #include "libnet/cloud/vpc_router.h"
 
 #include "libnet/cloud/cloud.h"
-#include "libnet/cloud/frame_ipv4.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/internet_gateway.h"
 #include "libnet/cloud/nat_gateway.h"
@@ -10,6 +9,7 @@
 #include "libnet/cloud/vpc.h"
 #include "libnet/cloud/vpc_peering.h"
 #include "libnet/node/network.h"
+#include "libnet/wire/node_frame.h"
 
 namespace vpcsim::cloud {
 namespace {
@@ -173,7 +173,7 @@ void VpcRouter::refuse_unroutable(link::Interface& in, wire::Ipv4Address dst, co
 bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   if (stale_) rebuild();
   from_subnet_ = nullptr;
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
   if (!packet) return true;
   const std::uint64_t id = frame.meta().packet_id;
@@ -208,7 +208,7 @@ bool VpcRouter::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wi
   if (!forwarded) return true;
   const Subnet* to_subnet = subnet_on(index_of(out));
   if (to_subnet == nullptr || to_subnet == from_subnet_) return true;
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
   return !packet || check_acl(*to_subnet, true, *packet, frame.meta().packet_id, out);
 }

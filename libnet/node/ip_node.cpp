@@ -14,17 +14,16 @@
 #include "libnet/node/udp_apps.h"
 #include "libnet/node/udp_flows.h"
 #include "libnet/node/udp_socket.h"
-#include "libnet/wire/bytes.h"
-#include "libnet/wire/checksum.h"
 #include "libnet/wire/ethernet.h"
+#include "libnet/wire/node_frame.h"
 #include "libnet/wire/frame_pool.h"
 #include "libnet/wire/icmp.h"
+#include "libnet/wire/transport_prefix.h"
 #include "libnet/wire/udp.h"
 
 namespace vpcsim::node {
 namespace {
 
-constexpr std::size_t kL3Offset = wire::kEthernetHeaderLen;
 constexpr std::size_t kIcmpErrorMaxLen = 576;  // RFC 1812 4.3.2.3; Linux icmp_send
 constexpr std::uint8_t kTosMask = 0x1e;        // IPTOS_TOS_MASK
 constexpr std::uint8_t kTosInternetControl = 0xc0;
@@ -230,7 +229,7 @@ IpNode::RouteInfo IpNode::route_info(wire::Ipv4Address dst) const {
   const OutputRoute route = route_output(dst, {});
   RouteInfo info{route.status, route.source, 0};
   if (route.status == SendStatus::sent)
-    info.mtu = route.local ? static_cast<std::uint32_t>(wire::FramePool::kMaxFrameLen - kL3Offset) : route.egress->mtu();
+    info.mtu = route.local ? static_cast<std::uint32_t>(wire::FramePool::kMaxFrameLen - wire::kFrameL3Offset) : route.egress->mtu();
   return info;
 }
 
@@ -261,10 +260,10 @@ SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4
   if (route.status != SendStatus::sent) return route.status;
   ip.src = route.source;
   ip.id = next_ip_id();
-  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - kL3Offset : route.egress->mtu();
+  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - wire::kFrameL3Offset : route.egress->mtu();
   if (ip.wire_len() > limit) return SendStatus::message_too_long;
   wire::Frame frame = new_ipv4_frame(ip);
-  emit_l4(frame.bytes().subspan(kL3Offset + ip.header_len(), l4_len), ip.src, ip.dst);
+  emit_l4(frame.bytes().subspan(wire::kFrameL3Offset + ip.header_len(), l4_len), ip.src, ip.dst);
   ++counters_.originated;
   context().trace.packet(context().now(), trace::TraceKind::sent, id(),
                          route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id);
@@ -331,10 +330,10 @@ IpNode::OutputRoute IpNode::route_output(wire::Ipv4Address dst, wire::Ipv4Addres
 }
 
 wire::Frame IpNode::new_ipv4_frame(const wire::Ipv4Repr& ip) {
-  wire::Frame frame = context().pool.allocate(kL3Offset + ip.wire_len());
+  wire::Frame frame = context().pool.allocate(wire::kFrameL3Offset + ip.wire_len());
   frame.meta().packet_id = context().new_packet_id();
   wire::EthernetRepr{wire::MacAddress(), wire::MacAddress(), wire::kEthertypeIpv4, std::nullopt}.emit(frame.bytes());
-  ip.emit(frame.bytes().subspan(kL3Offset));
+  ip.emit(wire::frame_l3_bytes(frame));
   return frame;
 }
 
@@ -346,9 +345,9 @@ void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
   }
   link::Interface& egress = *route.egress;
   if (hooks_ && !postrouting(egress, route.next_hop, frame, false)) return;
-  egress.mac().write_to(frame.data() + 6);
+  wire::set_frame_src_mac(frame, egress.mac());
   if (route.broadcast) {
-    wire::MacAddress::broadcast().write_to(frame.data());
+    wire::set_frame_dst_mac(frame, wire::MacAddress::broadcast());
     egress.send(std::move(frame));
     return;
   }
@@ -428,7 +427,7 @@ void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {
 
 void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast) {
   const std::uint64_t packet_id = frame.meta().packet_id;
-  auto ip = wire::Ipv4View::parse(frame.bytes().subspan(kL3Offset));
+  auto ip = wire::Ipv4View::parse(wire::frame_l3_bytes(frame));
   if (!ip) {
     drop(&interface, trace::DropReason::malformed, packet_id,
          "IPv4 header: " + std::string(wire::to_string(ip.error())));
@@ -440,7 +439,7 @@ void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool li
     return;
   }
   ++counters_.received;
-  frame.resize(kL3Offset + ip->total_len());  // drop Ethernet padding
+  frame.resize(wire::kFrameL3Offset + ip->total_len());  // drop Ethernet padding
   if (hooks_ && !prerouting(interface, frame)) return;
   const wire::Ipv4Address dst = ip->dst();
   const LocalMatch local = match_local(dst);
@@ -464,7 +463,7 @@ void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool li
 
 void IpNode::forward(link::Interface& interface, wire::Frame frame) {
   const std::uint64_t packet_id = frame.meta().packet_id;
-  auto ip = wire::Ipv4ViewMut::parse(frame.bytes().subspan(kL3Offset));
+  auto ip = wire::ipv4_of_frame(frame);
   const wire::Ipv4Address dst = ip->dst();
   const stack::Route* route = (hooks_ ? forwarding_table(interface) : routes_).lookup(dst);
   if (route == nullptr) {
@@ -516,14 +515,14 @@ void IpNode::forward(link::Interface& interface, wire::Frame frame) {
   context().trace.packet(context().now(), trace::TraceKind::forwarded, id(), egress.id(), packet_id);
   const wire::Ipv4Address next_hop = route->has_gateway() ? route->gateway : dst;
   if (hooks_ && !postrouting(egress, next_hop, frame, true)) return;
-  egress.mac().write_to(frame.data() + 6);
+  wire::set_frame_src_mac(frame, egress.mac());
   arp_caches_[route->interface]->send(next_hop, std::move(frame));
 }
 
 void IpNode::deliver_locally(const link::Interface* interface, wire::Frame frame, bool link_broadcast) {
   ++counters_.delivered;
   const std::uint64_t packet_id = frame.meta().packet_id;
-  auto ip = wire::Ipv4View::parse(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset));
+  auto ip = wire::ipv4_of_frame(std::as_const(frame));
   if (ip->is_fragment()) {
     drop(interface, trace::DropReason::unsupported_protocol, packet_id,
          "IPv4 fragment from " + ip->src().to_string() + " (vpcsim does not reassemble)");
@@ -585,28 +584,30 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
     case wire::kIcmpDestUnreachable:
     case wire::kIcmpTimeExceeded: {
       auto quoted = wire::Ipv4View::parse_quoted(icmp->invoking_packet());
-      if (!quoted || quoted->payload().size() < 8) {
+      if (!quoted || quoted->payload().size() < wire::kTransportPrefixLen) {
         drop(interface, trace::DropReason::malformed, packet_id, "ICMP error quotes too little of the original packet");
         return;
       }
       IcmpErrorReport report{ip.src(), icmp->type(), icmp->code(),
                              icmp->code() == wire::kIcmpCodeFragNeeded ? icmp->next_hop_mtu() : std::uint16_t{0},
                              quoted->dst(), 0, 0};
-      const auto l4 = quoted->payload();
+      // The 8 bytes checked above are all a quote must carry (RFC 792): the ports and TCP's
+      // sequence number, or an echo's identifier and sequence number.
+      const auto ports = *wire::TransportPrefixView::parse(quoted->payload());
+      const auto echo = *wire::IcmpView::parse(quoted->payload());
       if (quoted->protocol() == wire::kIpProtoUdp) {
-        report.original_dst_port = wire::load_be16(l4.data() + 2);
-        if (UdpHandler* const* handler = udp_ports_.find(wire::load_be16(l4.data()))) {
+        report.original_dst_port = ports.dst_port();
+        if (UdpHandler* const* handler = udp_ports_.find(ports.src_port())) {
           (*handler)->on_icmp_error(*this, report);
           return;
         }
       } else if (quoted->protocol() == wire::kIpProtoTcp) {
-        report.original_dst_port = wire::load_be16(l4.data() + 2);
-        const stack::TcpEndpoints endpoints{quoted->src(), wire::load_be16(l4.data()), quoted->dst(),
-                                            report.original_dst_port};
-        if (tcp_ && tcp_->icmp_error(endpoints, wire::load_be32(l4.data() + 4), report)) return;
-      } else if (quoted->protocol() == wire::kIpProtoIcmp && l4[0] == wire::kIcmpEchoRequest) {
-        report.echo_seq = wire::load_be16(l4.data() + 6);
-        if (EchoHandler* const* handler = find_echo(wire::load_be16(l4.data() + 4))) {
+        report.original_dst_port = ports.dst_port();
+        const stack::TcpEndpoints endpoints{quoted->src(), ports.src_port(), quoted->dst(), report.original_dst_port};
+        if (tcp_ && tcp_->icmp_error(endpoints, ports.tcp_seq(), report)) return;
+      } else if (quoted->protocol() == wire::kIpProtoIcmp && echo.type() == wire::kIcmpEchoRequest) {
+        report.echo_seq = echo.echo_seq();
+        if (EchoHandler* const* handler = find_echo(echo.echo_id())) {
           (*handler)->on_icmp_error(*this, report);
           return;
         }
@@ -623,21 +624,16 @@ void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View
 
 void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
                          std::uint64_t packet_id) {
-  const auto l4 = ip.payload();
-  if (l4.size() < wire::kUdpHeaderLen || wire::load_be16(l4.data() + 4) < wire::kUdpHeaderLen ||
-      wire::load_be16(l4.data() + 4) > l4.size()) {
+  const auto udp = wire::UdpView::parse(ip.payload());
+  if (!udp) {
     drop(interface, trace::DropReason::malformed, packet_id, "UDP datagram from " + ip.src().to_string() + " is truncated");
     return;
   }
-  const std::uint16_t udp_len = wire::load_be16(l4.data() + 4);
-  const auto udp = l4.first(udp_len);
-  if (wire::load_be16(udp.data() + 6) != 0 &&
-      wire::checksum_fold(wire::checksum_add(udp, wire::pseudo_header_sum(ip.src(), ip.dst(), wire::kIpProtoUdp, udp_len))) !=
-          0xffff) {
+  if (!udp->verify_checksum(ip.src(), ip.dst())) {
     drop(interface, trace::DropReason::bad_checksum, packet_id, "UDP checksum from " + ip.src().to_string() + " is wrong");
     return;
   }
-  const std::uint16_t dst_port = wire::load_be16(udp.data() + 2);
+  const std::uint16_t dst_port = udp->dst_port();
   UdpHandler* const* handler = udp_ports_.find(dst_port);
   if (handler == nullptr) {
     if (!link_broadcast) send_icmp_error(ip.bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodePortUnreachable);
@@ -645,8 +641,8 @@ void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View&
          "UDP port " + std::to_string(dst_port) + " is closed on " + name());
     return;
   }
-  (*handler)->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
-                                                  udp.subspan(wire::kUdpHeaderLen)});
+  (*handler)->on_datagram(*this,
+                          ReceivedDatagram{ip.src(), ip.dst(), udp->src_port(), dst_port, ip.ttl(), udp->payload()});
 }
 
 void IpNode::deliver_tcp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
@@ -708,9 +704,10 @@ void IpNode::send_icmp_error(std::span<const std::uint8_t> offending, std::uint8
     return;
   if (original->frag_offset() != 0) return;
   if (original->protocol() == wire::kIpProtoIcmp) {
-    const auto l4 = original->payload();
-    if (l4.empty() || l4[0] > kIcmpMaxKnownType || wire::is_icmp_error(l4[0]))
-      return;  // never an error about an error, nor about an unknown type (icmp_send)
+    // Never an error about an error, nor about an unknown type (icmp_send; it reads the type only,
+    // so a quote too short for a full ICMP header counts as unknown too).
+    const auto icmp = wire::IcmpView::parse(original->payload());
+    if (!icmp || icmp->type() > kIcmpMaxKnownType || icmp->is_error()) return;
   }
   const bool to_self = is_local_address(to);
   if (!to_self && is_rate_limited_type(type, code) && !icmp_rate_allows(to)) {
@@ -733,7 +730,7 @@ void IpNode::send_icmp_error(std::span<const std::uint8_t> offending, std::uint8
   const wire::IcmpRepr icmp = type == wire::kIcmpTimeExceeded
                                   ? wire::IcmpRepr::time_exceeded(code, offending.first(quote_len))
                                   : wire::IcmpRepr::dest_unreachable(code, offending.first(quote_len), next_hop_mtu);
-  icmp.emit(frame.bytes().subspan(kL3Offset + ip.header_len()));
+  icmp.emit(frame.bytes().subspan(wire::kFrameL3Offset + ip.header_len()));
   ++counters_.icmp_errors_sent;
   context().trace.note(context().now(), trace::TraceKind::icmp_error, id(),
                        route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id,
@@ -747,8 +744,8 @@ void IpNode::neighbour_unreachable(link::Interface& interface, wire::Ipv4Address
   drop(&interface, trace::DropReason::arp_failed, frame.meta().packet_id,
        "ARP for " + next_hop.to_string() + " on " + interface.full_name() + " timed out after " +
            std::to_string(requests) + " tries");
-  if (frame.size() > kL3Offset)
-    send_icmp_error(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset), wire::kIcmpDestUnreachable,
+  if (frame.size() > wire::kFrameL3Offset)
+    send_icmp_error(wire::frame_l3_bytes(std::as_const(frame)), wire::kIcmpDestUnreachable,
                     wire::kIcmpCodeHostUnreachable);
 }
 
