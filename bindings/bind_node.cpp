@@ -17,8 +17,10 @@ namespace {
 
 constexpr auto kRef = py::return_value_policy::reference_internal;
 
-link::LinkConfig link_config(const py::object& delay, const py::object& bandwidth, std::uint32_t queue) {
+link::LinkConfig link_config(const py::object& delay, const py::object& bandwidth, std::uint32_t queue,
+                             const std::string& medium) {
   link::LinkConfig config;
+  config.medium = link::parse_link_medium(medium);
   if (!delay.is_none()) config.delay = to_time(delay, "delay");
   if (!bandwidth.is_none())
     config.bandwidth_bps = py::isinstance<py::str>(bandwidth) ? core::parse_bandwidth(bandwidth.cast<std::string>())
@@ -181,14 +183,17 @@ void bind_node(py::module_& m) {
       m, "UdpSocket", "A bound UDP socket: send_to() now, read received/errors after running.");
   socket.def_property_readonly("port", &node::UdpSocket::port)
       .def("send_to",
-           [](node::UdpSocket& s, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data) {
+           [](node::UdpSocket& s, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
+              bool confirm) {
              std::string_view bytes = data;
-             return std::string(node::to_string(s.send_to(
-                 value_of(destination), port, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()})));
+             return std::string(node::to_string(
+                 s.send_to(value_of(destination), port,
+                           {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, confirm)));
            },
-           py::arg("destination"), py::arg("port"), py::arg("data"),
+           py::arg("destination"), py::arg("port"), py::arg("data"), py::arg("confirm") = false,
            "Sends one datagram at the current simulated time; returns 'sent' or why it could not leave "
-           "('network_unreachable', ...).")
+           "('network_unreachable', ...). confirm=True is MSG_CONFIRM: it confirms the next hop's "
+           "neighbour entry, so a DELAY entry goes back to REACHABLE without an ARP probe.")
       .def_property_readonly("received", &node::UdpSocket::received)
       .def("clear_received", &node::UdpSocket::clear_received)
       .def_property_readonly("errors", &node::UdpSocket::errors)
@@ -466,11 +471,13 @@ void bind_node(py::module_& m) {
       .def("add_switch", &node::Network::add_switch, py::arg("name"), kRef)
       .def("connect",
            [](node::Network& net, std::string a, std::string b, const py::object& delay, const py::object& bandwidth,
-              std::uint32_t queue) -> link::Link& {
-             return net.connect(a, b, link_config(delay, bandwidth, queue));
+              std::uint32_t queue, const std::string& medium) -> link::Link& {
+             return net.connect(a, b, link_config(delay, bandwidth, queue, medium));
            },
            py::arg("a"), py::arg("b"), py::arg("delay") = py::none(), py::arg("bandwidth") = py::none(),
-           py::arg("queue") = 1000, kRef)
+           py::arg("queue") = 1000, py::arg("medium") = "ethernet", kRef,
+           "Links two interfaces (or an interface and a switch). medium='veth' carries neighbour "
+           "confirmations across, as a Linux veth pair does; 'ethernet' (the default) does not.")
       .def("node", &node::Network::node, py::arg("name"), kRef)
       .def("interface", &node::Network::interface, py::arg("endpoint"), kRef)
       .def_property_readonly("nodes",

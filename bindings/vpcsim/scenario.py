@@ -571,6 +571,7 @@ class LinkSpec:
     a_at: _At
     b_at: _At
     ends: Tuple[str, str] = ("", "")  # "node.iface" of both ends once known (switch ports: sw1.p1)
+    medium: str = "ethernet"  # "veth" carries neighbour confirmations across (docs/scenario-format.md)
 
 
 @dataclass
@@ -694,7 +695,8 @@ _INTERFACE_KEYS = ("ip", "mac", "mtu")
 _INTERFACE_KEY_SET = frozenset(_INTERFACE_KEYS)
 _ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
 _ROUTE_SPECIAL = ("unreachable", "blackhole", "prohibit")
-_LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue")
+_LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue", "medium")
+_LINK_MEDIA = ("ethernet", "veth")
 _TRAFFIC_KINDS = ("ping", "udp", "tcp", "traceroute", "listen")
 _TRAFFIC_COMMON = ("id", "at", "from", "expect")
 _TRAFFIC_KEYS = {
@@ -1020,6 +1022,7 @@ class _Validator:
                 a, b = item[0], item[1]
                 delay = bandwidth = None
                 queue = 1000
+                medium = "ethernet"
             elif isinstance(item, dict):
                 item_map = _mapping(lat, item)
                 _check_keys(lat, item_map, _LINK_KEYS)
@@ -1037,6 +1040,12 @@ class _Validator:
                 queue = 1000
                 if item_map.get("queue") is not None:
                     queue = _integer(lat.key(item_map, "queue"), item_map["queue"], 1, 2**32 - 1, "a number of frames")
+                medium = "ethernet"
+                if item_map.get("medium") is not None:
+                    medium_at = lat.key(item_map, "medium")
+                    medium = _text(medium_at, item_map["medium"])
+                    if medium not in _LINK_MEDIA:
+                        raise medium_at.error(f"medium must be ethernet or veth, got {medium!r}")
             else:
                 raise lat.error(f"expected a link, [A, B] or {{a: A, b: B, ...}}, got {_type_name(item)}")
             a_node, a_iface = self.endpoint(a_at, a, nodes)
@@ -1057,7 +1066,7 @@ class _Validator:
                     raise end_at.error(f"{endpoint} is already linked by {first.path} (line {first.line})")
                 linked[endpoint] = lat
                 ends.append(endpoint)
-            links.append(LinkSpec(index, a, b, delay, bandwidth, queue, lat, a_at, b_at, (ends[0], ends[1])))
+            links.append(LinkSpec(index, a, b, delay, bandwidth, queue, lat, a_at, b_at, (ends[0], ends[1]), medium))
         return links
 
     # -- traffic ---------------------------------------------------------------------------------
@@ -1377,7 +1386,8 @@ class _Builder:
             if node.nat is not None:
                 _add_nat_rules(self, made[node.name] if node.name in made else net.node(node.name), node.nat)
         try:
-            ends = _core.connect_all(net, [(link.a, link.b, link.delay, link.bandwidth, link.queue) for link in sc.links])
+            ends = _core.connect_all(
+                net, [(link.a, link.b, link.delay, link.bandwidth, link.queue, link.medium) for link in sc.links])
         except (ConfigError, ParseError) as error:
             raise sc.links[error.index].at.error(str(error)) from None
         for link, actual in zip(sc.links, ends):

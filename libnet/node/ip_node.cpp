@@ -233,11 +233,13 @@ IpNode::RouteInfo IpNode::route_info(wire::Ipv4Address dst) const {
   return info;
 }
 
-SendStatus IpNode::send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment) {
+SendStatus IpNode::send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment,
+                            bool confirm_neighbour) {
   wire::Ipv4Repr ip{src, dst, wire::kIpProtoTcp, 64, 0, 0, true, static_cast<std::uint16_t>(segment.wire_len())};
-  return originate(ip, segment.wire_len(), [&](std::span<std::uint8_t> l4, wire::Ipv4Address from, wire::Ipv4Address to) {
-    segment.emit(l4, from, to);
-  });
+  return originate(
+      ip, segment.wire_len(),
+      [&](std::span<std::uint8_t> l4, wire::Ipv4Address from, wire::Ipv4Address to) { segment.emit(l4, from, to); },
+      confirm_neighbour);
 }
 
 std::uint16_t IpNode::register_echo(EchoHandler& handler) {
@@ -252,7 +254,7 @@ std::uint16_t IpNode::register_echo(EchoHandler& handler) {
 }
 
 template <class EmitL4>
-SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4) {
+SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4, bool confirm_neighbour) {
   // vpcsim does not fragment: a datagram bigger than the egress MTU is refused with EMSGSIZE whether
   // or not DF is set (Linux would fragment one without DF). Checked before anything is built.
   if (l4_len + wire::kIpv4MinHeaderLen > wire::kIpv4MaxTotalLen) return SendStatus::message_too_long;
@@ -263,6 +265,7 @@ SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4
   const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - wire::kFrameL3Offset : route.egress->mtu();
   if (ip.wire_len() > limit) return SendStatus::message_too_long;
   wire::Frame frame = new_ipv4_frame(ip);
+  frame.meta().confirm_neighbour = confirm_neighbour;
   emit_l4(frame.bytes().subspan(wire::kFrameL3Offset + ip.header_len(), l4_len), ip.src, ip.dst);
   ++counters_.originated;
   context().trace.packet(context().now(), trace::TraceKind::sent, id(),
@@ -276,9 +279,10 @@ SendStatus IpNode::send_udp(std::uint16_t src_port, wire::Ipv4Address dst, std::
   const wire::UdpRepr udp{src_port, dst_port, payload};
   wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoUdp, options.ttl, options.tos, 0, options.dont_fragment,
                     static_cast<std::uint16_t>(udp.wire_len())};
-  return originate(ip, udp.wire_len(), [&](std::span<std::uint8_t> l4, wire::Ipv4Address src, wire::Ipv4Address to) {
-    udp.emit(l4, src, to);
-  });
+  return originate(
+      ip, udp.wire_len(),
+      [&](std::span<std::uint8_t> l4, wire::Ipv4Address src, wire::Ipv4Address to) { udp.emit(l4, src, to); },
+      options.confirm_neighbour);
 }
 
 SendStatus IpNode::send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,

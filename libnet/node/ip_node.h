@@ -75,6 +75,9 @@ struct SendOptions {
   std::uint8_t tos = 0;
   bool dont_fragment = true;   ///< Linux sockets default to path-MTU discovery (DF set)
   wire::Ipv4Address source;    ///< unspecified: chosen from the route, as Linux does
+  /// MSG_CONFIRM: the datagram confirms its next hop's neighbour entry (udp_sendmsg ->
+  /// dst_confirm_neigh), as an application that just heard from that neighbour may say.
+  bool confirm_neighbour = false;
 };
 
 class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandler {
@@ -131,8 +134,10 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
     if (uncommon_) uncommon_->echo_ids.erase(id);
   }
   /// Sends a TCP segment from `src` (one of the node's addresses) with TTL 64 and DF, as a Linux
-  /// socket does; the checksum is filled here.
-  SendStatus send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment);
+  /// socket does; the checksum is filled here. `confirm_neighbour`: the socket's pending
+  /// confirmation (stack::TcpConnection::take_neighbour_confirm) goes with it.
+  SendStatus send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment,
+                      bool confirm_neighbour = false);
   /// The node's TCP, created on first use (listen or connect).
   TcpSockets& tcp();
   /// The node's TCP, or nullptr if nothing has used TCP yet.
@@ -206,7 +211,7 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// Routes, builds and sends a datagram whose transport part (`l4_len` bytes) `emit_l4(buffer,
   /// src, dst)` writes with a wire repr, once the source address is known.
   template <class EmitL4>
-  SendStatus originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4);
+  SendStatus originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4, bool confirm_neighbour = false);
 
   void receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast);
   void forward(link::Interface& interface, wire::Frame frame);

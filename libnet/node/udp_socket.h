@@ -36,7 +36,9 @@ class UdpSocket final : public Application, public UdpHandler {
 
   std::uint16_t port() const { return port_; }
   /// Sends now (at the simulation's current time); the status is what sendto() would return.
-  SendStatus send_to(wire::Ipv4Address destination, std::uint16_t port, std::span<const std::uint8_t> payload);
+  /// `confirm`: sendto(..., MSG_CONFIRM), which confirms the next hop's neighbour entry.
+  SendStatus send_to(wire::Ipv4Address destination, std::uint16_t port, std::span<const std::uint8_t> payload,
+                     bool confirm = false);
   /// Everything received so far, in order (kept until clear_received()).
   const std::vector<UdpDatagram>& received() const { return received_; }
   void clear_received() { received_.clear(); }

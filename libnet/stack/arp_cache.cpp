@@ -57,6 +57,9 @@ void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
   const core::Time now = context_.now();
   Entry& entry = entry_for(next_hop);
   entry.used = now;
+  // sock_confirm_neigh before neigh_output: a packet that carries a confirmation (a TCP socket's
+  // progress, MSG_CONFIRM, or one forwarded across a veth) stamps the entry before it is used.
+  if (frame.meta().confirm_neighbour) entry.confirmed = now;
   switch (entry.state) {
     case NeighbourState::reachable:
     case NeighbourState::delay:
