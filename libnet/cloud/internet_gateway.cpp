@@ -56,13 +56,19 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
   }
   if (!NatRouter::postrouting(out, next_hop, frame, forwarded)) return false;
   if (log.active()) {
+    // One hop per rewrite, in the order they happened (destination at PREROUTING, source at
+    // POSTROUTING): an instance reaching another's public address from inside the VPC is turned
+    // around here with both rewritten, and the target's group sees the public source.
     const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
-    std::string detail;
-    if (ip.src() != before_src_) detail = "source " + before_src_.to_string() + " -> " + ip.src().to_string();
-    if (ip.dst() != before_dst_) detail = "destination " + before_dst_.to_string() + " -> " + ip.dst().to_string();
-    log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(),
-                        detail.empty() ? "forwarded" : "translated", detail.empty() ? "no translation" : detail,
-                        ReasonCode::none, {}});
+    const auto translated = [&](const char* what, wire::Ipv4Address before, wire::Ipv4Address after) {
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), "translated",
+                          std::string(what) + " " + before.to_string() + " -> " + after.to_string(), ReasonCode::none, {}});
+    };
+    if (ip.dst() != before_dst_) translated("destination", before_dst_, ip.dst());
+    if (ip.src() != before_src_) translated("source", before_src_, ip.src());
+    if (ip.src() == before_src_ && ip.dst() == before_dst_)
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), "forwarded", "no translation",
+                          ReasonCode::none, {}});
   }
   return true;
 }
