@@ -611,24 +611,14 @@ TEST_F(IpNodeTest, OriginatingMoreThanTheMtuWithDfFailsLocally) {
   EXPECT_EQ(h1.send_udp(40000, ip("10.0.2.20"), 9, pattern(1500 - 28), ttl(64, true)), SendStatus::sent);
 }
 
-// BUG: ip_node.cpp:274 (originate) checks the MTU only when DF is set, and nothing fragments, so a datagram sent
-// with DF clear that is larger than the egress MTU leaves as one oversized frame (here 2028 bytes of IP
-// on a 1500-byte-MTU link), which the next node accepts. Linux fragments it in ip_fragment (and a
-// receiving NIC/veth drops frames above MTU + header). Fix: in originate(), return
-// SendStatus::message_too_long whenever wire_len() > mtu (documenting "vpcsim does not fragment"), or
-// fragment; and have Interface::deliver drop frames longer than mtu + 18.
+// vpcsim does not fragment: a datagram larger than the egress MTU is refused (EMSGSIZE), DF or not.
 TEST_F(IpNodeTest, OriginatedDatagramLargerThanTheMtuNeverLeavesAsOneFrame) {
   const SendStatus status = h1.send_udp(40000, ip("10.0.2.20"), 9, pattern(2000), ttl(64, false));
   net.run_until(kSecond);
   for (const auto& d : h1_tx()) EXPECT_LE(d.total_len, 1500) << "sent as " << to_string(status);
 }
 
-// BUG: ip_node.cpp:206-209 (send_udp, and send_echo_request alike) cast 8 + payload.size() to uint16_t
-// without checking it, so a payload above 65507 bytes wraps the UDP and IP lengths (65636 -> 100), the
-// DF/MTU check at :268 passes on the wrapped length, new_ipv4_frame allocates the small frame and the
-// memcpy in originate() writes the whole payload past its slab: heap corruption (run it under ASan).
-// Linux returns EMSGSIZE. Fix: if payload.size() > 65535 - 20 - 8, return SendStatus::message_too_long
-// before building anything (and for ICMP, 65535 - 20 - 8 as well).
+// A payload that does not fit IPv4's 65535-byte total length is refused before anything is built (EMSGSIZE).
 TEST_F(IpNodeTest, UdpPayloadAboveTheIpv4MaximumIsRefused) {
   EXPECT_EQ(h1.send_udp(40000, ip("10.0.2.20"), 9, Bytes(65536 - 8 + 100, 0xab), ttl(64, false)),
             SendStatus::message_too_long);
@@ -707,11 +697,7 @@ TEST_F(IpNodeTest, RouterPingsItsOtherInterfaceLocally) {
   EXPECT_TRUE(h2_log->lines().empty());
 }
 
-// BUG: ip_node.cpp:228 (route_output) only treats the node's configured addresses as local, so 127.0.0.1
-// (which Linux owns through lo, `local 127.0.0.0/8 dev lo` in the local table) is routed by the main
-// table: here out of the default route to r1 with source 10.0.1.10, where a Linux host answers itself.
-// Fix: treat 127.0.0.0/8 as local in is_local_address()/route_output (and never forward or emit it:
-// Linux drops martian 127/8 destinations on input).
+// 127.0.0.0/8 is local (`local 127.0.0.0/8 dev lo`): a ping to 127.0.0.1 is answered by the node itself.
 TEST_F(IpNodeTest, PingToLoopbackIsAnsweredLocally) {
   auto& ping = h1.ping({ip("127.0.0.1"), 1, kSecond, 0, 56, 64});
   net.run_until(2 * kSecond);
@@ -725,12 +711,8 @@ TEST_F(IpNodeTest, BroadcastEchoRequestIsIgnored) {
   EXPECT_TRUE(h1_rx_icmp().empty()) << "icmp_echo_ignore_broadcasts=1";
 }
 
-// BUG: ip_node.cpp:247 (route_output) sets `broadcast` only for an on-link route to a subnet broadcast, so
-// 255.255.255.255 sent by a host with a default gateway is ARPed for and unicast to the gateway's MAC.
-// Linux __mkroute_output makes any limited-broadcast destination RTN_BROADCAST and sends it as an
-// Ethernet broadcast out of the route's device, with no gateway and no ARP. Fix: in route_output,
-// `out.broadcast = dst.is_limited_broadcast() || (!route->has_gateway() && is_subnet_broadcast(dst))`,
-// and use the egress subnet's source.
+// 255.255.255.255 leaves as an Ethernet broadcast out of the route's interface, never via the gateway
+// (__mkroute_output makes it RTN_BROADCAST).
 TEST_F(IpNodeTest, LimitedBroadcastLeavesAsAnEthernetBroadcastEvenWithAGateway) {
   EXPECT_EQ(h1.send_udp(68, ip("255.255.255.255"), 67, pattern(8)), SendStatus::sent);
   net.run_until(kSecond);
@@ -806,10 +788,7 @@ TEST_F(IpNodeTest, SpecialRouteMustNotBeUnicastAndInterfaceMustExist) {
   }
 }
 
-// BUG: ip_node.cpp:120 (add_route(prefix, gateway)) accepts a gateway only through a *connected* route. Linux
-// (fib_check_nh) accepts any gateway reachable through a link-scope route, including a device route
-// the user added (`ip route add 10.9.0.0/16 dev eth1; ip route add 10.8.0.0/16 via 10.9.0.1`). Fix:
-// accept a unicast route without a gateway (origin connected or static) and take its interface.
+// fib_check_nh: a gateway reachable through any on-link route (a device route too) is accepted.
 TEST_F(IpNodeTest, GatewayReachableThroughAnOnLinkRouteIsAccepted) {
   r1.add_route(Ipv4Prefix::parse("10.9.0.0/16"), "eth1");
   EXPECT_NO_THROW(r1.add_route(Ipv4Prefix::parse("10.8.0.0/16"), ip("10.9.0.1")));

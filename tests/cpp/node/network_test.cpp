@@ -112,9 +112,7 @@ TEST(Network, UnknownNodeErrorNamesIt) {
   EXPECT_NE(bare.find("no node named 'nope'"), std::string::npos) << bare;
 }
 
-// BUG: network.cpp:46 (Network::node) says "no node named 'nope'" but, unlike Node::interface() (which
-// lists "(it has eth0, eth1)"), does not list the nodes that exist, so a typo in a scenario gives no
-// hint. Fix: append " (nodes: h1, r1, sw1)" (by_name_ is ordered, so the list is deterministic).
+// A typo in a node name gets the list of the nodes that exist, as an unknown interface lists the node's.
 TEST(Network, UnknownNodeErrorListsTheNodesThatExist) {
   Network net;
   net.add_host("h1").add_interface("eth0");
@@ -173,11 +171,7 @@ TEST(Network, LinkingAnInterfaceTwiceFails) {
   EXPECT_EQ(net.links().size(), 1u);
 }
 
-// BUG: network.cpp:65,74 (Network::connect(string_view, string_view)) resolves `a` first, and a bare switch
-// name creates the port right away; if `b` then does not resolve (or the Link constructor throws,
-// e.g. b is already linked) the switch keeps an unconnected port, and the next connect names its port
-// "p2". A failed connect should change nothing. Fix: validate both endpoints (and that neither named
-// interface is linked) before calling add_port.
+// A connect that fails (an unknown or already-linked end) changes nothing: no switch port is left behind.
 TEST(Network, FailedConnectLeavesNoPortBehind) {
   Network net;
   auto& sw = net.add_switch("sw1");

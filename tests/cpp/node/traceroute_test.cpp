@@ -268,11 +268,7 @@ TEST_F(TracerouteTest, TwoTraceroutesFromOneHostDoNotMixTheirAnswers) {
   EXPECT_EQ(b.hops().back().probes[0].from, ip("10.0.23.3"));
 }
 
-// BUG: traceroute.cpp:40-45 (send_probe): when the first probe cannot be sent at all (no route on the source:
-// "connect: Network is unreachable"), the run finishes with finished_ set but stop_after_hop_ and
-// reached_ false, so outcome() says `timeout` and summary() prints " 1  *" — although nothing timed
-// out. Ping and UdpClient report a local send failure as Outcome::unreachable. Fix: record the
-// failure (e.g. a send_failure_ flag / SendStatus) and return Outcome::unreachable for it.
+// A first probe that cannot leave at all (no route on the source) makes the run `unreachable`, not `timeout`.
 TEST_F(TracerouteTest, NoLocalRouteIsUnreachableNotTimeout) {
   h1.remove_route(Ipv4Prefix());
   auto& tr = h1.traceroute(to("10.0.3.20"));
