@@ -343,7 +343,7 @@ void bind_node(py::module_& m) {
              c.start = to_time(start, "start");
              c.data_len = data_len;
              c.ttl = ttl;
-             return n.ping(c);
+             return n.add_application<node::Ping>(c);
            },
            py::arg("destination"), py::arg("count") = 1, py::arg("interval") = "1s", py::arg("start") = 0,
            py::arg("data_len") = 56, py::arg("ttl") = 64, kRef)
@@ -357,7 +357,7 @@ void bind_node(py::module_& m) {
              c.wait = to_time(wait, "wait");
              c.start = to_time(start, "start");
              c.first_ttl = first_ttl;
-             return n.traceroute(c);
+             return n.add_application<node::Traceroute>(c);
            },
            py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
            py::arg("start") = 0, py::arg("first_ttl") = 1, kRef)
@@ -371,7 +371,7 @@ void bind_node(py::module_& m) {
              c.data = data;
              c.start = to_time(start, "start");
              c.gap = to_time(gap, "gap");
-             return n.udp_flows(c);
+             return n.add_application<node::UdpFlows>(c);
            },
            py::arg("destination"), py::arg("port"), py::arg("flows"), py::arg("data") = py::bytes(""),
            py::arg("start") = 0, py::arg("gap") = "20us", kRef,
@@ -388,16 +388,19 @@ void bind_node(py::module_& m) {
              c.start = to_time(start, "start");
              c.count = count;
              c.interval = to_time(interval, "interval");
-             return n.udp_send(c);
+             return n.add_application<node::UdpClient>(c);
            },
            py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
            py::arg("start") = 0, py::arg("count") = 1, py::arg("interval") = "1s", kRef)
       .def("udp_listen",
            [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::UdpResponder& {
-             return n.udp_listen(port, reply);
+             return n.add_application<node::UdpResponder>({port, reply});
            },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
-      .def("udp_socket", &node::IpNode::udp_socket, py::arg("port") = 0, kRef,
+      .def(
+          "udp_socket",
+          [](node::IpNode& n, std::uint16_t port) -> node::UdpSocket& { return n.add_application<node::UdpSocket>({port}); },
+          py::arg("port") = 0, kRef,
            "A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).")
       .def("tcp_connect",
            [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
@@ -408,12 +411,12 @@ void bind_node(py::module_& m) {
              c.src_port = source_port;
              c.data = data;
              c.start = to_time(start, "start");
-             return n.tcp_connect(c);
+             return n.add_application<node::TcpClient>(c);
            },
            py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
            py::arg("start") = 0, kRef)
       .def("tcp_listen",
-           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.tcp_listen(port, reply); },
+           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.add_application<node::TcpServer>({port, reply}); },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
       .def("tcp_connections",
            [](const node::IpNode& n) {

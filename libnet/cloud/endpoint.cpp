@@ -22,7 +22,7 @@ bool Endpoint::prerouting(link::Interface& in, wire::Frame& frame) {
   const std::uint64_t id = frame.meta().packet_id;
   if (!admit_inbound(ip, *packet, local, id)) return false;
   if (local && cloud_->decisions().active())
-    record(id, component_kind(), name(), "delivered", packet->to_string());
+    record(id, component_kind(), name(), DecisionAction::delivered, packet->to_string());
   return true;
 }
 
@@ -34,16 +34,16 @@ bool Endpoint::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wir
   if (!packet) return true;
   const std::uint64_t id = frame.meta().packet_id;
   if (cloud_->decisions().active())
-    record(id, component_kind(), name(), forwarded ? "forwarded" : "sent", packet->to_string());
+    record(id, component_kind(), name(), forwarded ? DecisionAction::forwarded : DecisionAction::sent, packet->to_string());
   return admit_outbound(ip, *packet, forwarded, id);
 }
 
 bool Endpoint::admit_inbound(const wire::Ipv4View&, const PacketSummary&, bool, std::uint64_t) { return true; }
 bool Endpoint::admit_outbound(const wire::Ipv4View&, const PacketSummary&, bool, std::uint64_t) { return true; }
 
-void Endpoint::record(std::uint64_t packet_id, ComponentKind kind, std::string component, std::string action,
+void Endpoint::record(std::uint64_t packet_id, ComponentKind kind, std::string component, DecisionAction action,
                       std::string detail, ReasonCode code, std::string suggestion) {
-  cloud_->decisions().record(Decision{packet_id, network().now(), kind, std::move(component), std::move(action),
+  cloud_->decisions().record(Decision{packet_id, network().now(), kind, std::move(component), action,
                                       std::move(detail), code, std::move(suggestion)});
 }
 

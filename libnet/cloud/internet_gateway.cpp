@@ -47,7 +47,7 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
       for (const Instance* i : vpc_->instances())
         if (i->private_ip() == src) who = "instance " + i->name() + " (" + who + ")";
       drop(&out, trace::DropReason::no_public_address, id, who + " has no public IPv4 address for " + name() + " to map");
-      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), "dropped",
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), DecisionAction::dropped,
                           who + " has no public IPv4 address: the internet gateway cannot translate it",
                           ReasonCode::igw_no_public_ip,
                           "give it a public or Elastic IP, or route its subnet's internet traffic through a NAT gateway"});
@@ -61,13 +61,13 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
     // around here with both rewritten, and the target's group sees the public source.
     const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
     const auto translated = [&](const char* what, wire::Ipv4Address before, wire::Ipv4Address after) {
-      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), "translated",
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), DecisionAction::translated,
                           std::string(what) + " " + before.to_string() + " -> " + after.to_string(), ReasonCode::none, {}});
     };
     if (ip.dst() != before_dst_) translated("destination", before_dst_, ip.dst());
     if (ip.src() != before_src_) translated("source", before_src_, ip.src());
     if (ip.src() == before_src_ && ip.dst() == before_dst_)
-      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), "forwarded", "no translation",
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), DecisionAction::forwarded, "no translation",
                           ReasonCode::none, {}});
   }
   return true;

@@ -15,10 +15,11 @@ using testing::ClassicVpc;
 using testing::P;
 
 /// The hops of `a` that `kind` recorded on `direction`, as "component action (detail)".
-std::vector<std::string> hops_of(const ExplainAnswer& a, ComponentKind kind, const std::string& direction) {
+std::vector<std::string> hops_of(const ExplainAnswer& a, ComponentKind kind, PathDirection direction) {
   std::vector<std::string> out;
   for (const ExplainHop& h : a.hops)
-    if (h.kind == kind && h.direction == direction) out.push_back(h.component + " " + h.action + " (" + h.detail + ")");
+    if (h.kind == kind && h.direction == direction)
+      out.push_back(h.component + " " + std::string(to_string(h.action)) + " (" + h.detail + ")");
   return out;
 }
 
@@ -28,15 +29,15 @@ TEST(Explain, InternetToWebIsReachableThroughTheGatewayTranslation) {
   EXPECT_TRUE(a.reachable) << a.to_text();
   EXPECT_EQ(a.destination, "198.51.100.10");
   // The gateway translates the public destination to web's private address ...
-  EXPECT_EQ(hops_of(a, ComponentKind::internet_gateway, "request"),
+  EXPECT_EQ(hops_of(a, ComponentKind::internet_gateway, PathDirection::request),
             std::vector<std::string>{"igw-main translated (destination 198.51.100.10 -> 10.0.1.10)"})
       << a.to_text();
   // ... web's group allows port 80 from anywhere ...
-  EXPECT_EQ(hops_of(a, ComponentKind::security_group, "request"),
+  EXPECT_EQ(hops_of(a, ComponentKind::security_group, PathDirection::request),
             std::vector<std::string>{"web-sg allowed (ingress rule: tcp 80 from 0.0.0.0/0)"})
       << a.to_text();
   // ... and the reply comes back, its source translated back to the public address.
-  EXPECT_EQ(hops_of(a, ComponentKind::internet_gateway, "reply"),
+  EXPECT_EQ(hops_of(a, ComponentKind::internet_gateway, PathDirection::reply),
             std::vector<std::string>{"igw-main translated (source 10.0.1.10 -> 198.51.100.10)"})
       << a.to_text();
 }
@@ -65,9 +66,9 @@ TEST(Explain, WebToDbIsAllowedByTheGroupReference) {
   const ExplainAnswer a = c.cloud.explain({"web", "db", "tcp", 5432});
   EXPECT_TRUE(a.reachable) << a.to_text();
   // db-sg allows 5432 from members of web-sg, not from an address range: the hop names the group.
-  EXPECT_EQ(hops_of(a, ComponentKind::security_group, "request"),
+  EXPECT_EQ(hops_of(a, ComponentKind::security_group, PathDirection::request),
             (std::vector<std::string>{"web-sg allowed (egress rule: all traffic to 0.0.0.0/0)",
-                                      "db-sg allowed (ingress rule: tcp 5432 from web-sg)"}))
+                                      "db-sg allowed (ingress rule: tcp 5432 from sg web-sg)"}))
       << a.to_text();
 }
 
@@ -85,7 +86,7 @@ TEST(Explain, AnAclWithoutEphemeralPortsBlocksTheReply) {
   const ExplainAnswer a = c.cloud.explain({"web", "db", "tcp", 5432});
   EXPECT_FALSE(a.reachable);
   EXPECT_EQ(a.code, ReasonCode::subnet_acl_restriction) << a.to_text();
-  EXPECT_EQ(a.blocked_direction, "reply");
+  EXPECT_EQ(a.blocked_direction, PathDirection::reply);
   EXPECT_EQ(a.blocked_by, "acl-private");
   EXPECT_NE(a.suggestion.find("1024-65535"), std::string::npos) << a.suggestion;
 }
@@ -147,7 +148,8 @@ TEST(Explain, ElasticIpFromInsideShowsBothRewritesEachWay) {
   std::vector<std::string> igw;
   bool internet = false;
   for (const ExplainHop& h : a.hops) {
-    if (h.kind == ComponentKind::internet_gateway) igw.push_back(h.direction + " " + h.action + " " + h.detail);
+    if (h.kind == ComponentKind::internet_gateway)
+      igw.push_back(std::string(to_string(h.direction)) + " " + std::string(to_string(h.action)) + " " + h.detail);
     internet = internet || h.kind == ComponentKind::internet;
   }
   EXPECT_EQ(igw, (std::vector<std::string>{
@@ -161,7 +163,7 @@ TEST(Explain, ElasticIpFromInsideShowsBothRewritesEachWay) {
   // The target's group allowed it for the public source: the rule that names 198.51.100.30 matched.
   bool allowed_public = false;
   for (const ExplainHop& h : a.hops)
-    allowed_public = allowed_public || (h.direction == "request" && h.kind == ComponentKind::security_group &&
+    allowed_public = allowed_public || (h.direction == PathDirection::request && h.kind == ComponentKind::security_group &&
                                         h.detail == "ingress rule: tcp 8080 from 198.51.100.30/32");
   EXPECT_TRUE(allowed_public) << a.to_text();
 }

@@ -323,7 +323,7 @@ TEST_F(IpNodeTest, NonFirstFragmentGetsNoTimeExceeded) {
 // --- route types --------------------------------------------------------------------------------------
 
 TEST_F(IpNodeTest, NoRouteGivesNetUnreachable) {
-  auto& client = h1.udp_send({ip("203.0.113.9"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("203.0.113.9"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].from, ip("10.0.1.1"));
@@ -346,7 +346,7 @@ TEST_F(IpNodeTest, NoRouteIsCheckedBeforeTtl) {
 
 TEST_F(IpNodeTest, UnreachableRouteGivesHostUnreachable) {
   r1.add_special_route(Ipv4Prefix::parse("198.51.100.0/24"), stack::RouteType::unreachable);
-  auto& client = h1.udp_send({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].code, wire::kIcmpCodeHostUnreachable);
@@ -356,7 +356,7 @@ TEST_F(IpNodeTest, UnreachableRouteGivesHostUnreachable) {
 
 TEST_F(IpNodeTest, ProhibitRouteGivesAdministrativelyProhibited) {
   r1.add_special_route(Ipv4Prefix::parse("198.51.100.0/24"), stack::RouteType::prohibit);
-  auto& client = h1.udp_send({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].type, wire::kIcmpDestUnreachable);
@@ -366,7 +366,7 @@ TEST_F(IpNodeTest, ProhibitRouteGivesAdministrativelyProhibited) {
 
 TEST_F(IpNodeTest, BlackholeRouteIsSilentButTraced) {
   r1.add_special_route(Ipv4Prefix::parse("198.51.100.0/24"), stack::RouteType::blackhole);
-  auto& client = h1.udp_send({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(5 * kSecond);
   EXPECT_TRUE(client.errors().empty());
   EXPECT_TRUE(h1_rx_icmp().empty());
@@ -377,8 +377,8 @@ TEST_F(IpNodeTest, BlackholeRouteIsSilentButTraced) {
 
 TEST_F(IpNodeTest, MoreSpecificRouteBeatsASpecialOne) {
   r1.add_special_route(Ipv4Prefix::parse("10.0.0.0/8"), stack::RouteType::blackhole);
-  auto& responder = h2.udp_listen(9000);
-  h1.udp_send({ip("10.0.2.20"), 9000, 0, "hi", 0, 1, kSecond});
+  auto& responder = h2.add_application<UdpResponder>({9000});
+  h1.add_application<UdpClient>({ip("10.0.2.20"), 9000, 0, "hi", 0, 1, kSecond});
   net.run_until(kSecond);
   EXPECT_EQ(responder.received(), 1u);
 }
@@ -426,8 +426,8 @@ TEST_F(IpNodeTest, HostWithForwardingOnActsAsARouter) {
 
 TEST_F(IpNodeTest, ClosedPortGivesPortUnreachableFromTheAddressTargeted) {
   // Weak host: 10.0.2.1 is r1's address on the far interface; the error comes from it, not 10.0.1.1.
-  auto& far = h1.udp_send({ip("10.0.2.1"), 9, 5000, "x", 0, 1, kSecond});
-  auto& near = h1.udp_send({ip("10.0.1.1"), 9, 5001, "x", 0, 1, kSecond});
+  auto& far = h1.add_application<UdpClient>({ip("10.0.2.1"), 9, 5000, "x", 0, 1, kSecond});
+  auto& near = h1.add_application<UdpClient>({ip("10.0.1.1"), 9, 5001, "x", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(far.errors().size(), 1u);
   EXPECT_EQ(far.errors()[0].from, ip("10.0.2.1"));
@@ -456,8 +456,8 @@ TEST_F(IpNodeTest, PortUnreachableQuotesTheDatagramAsDelivered) {
 }
 
 TEST_F(IpNodeTest, OpenPortDeliversToTheSocket) {
-  auto& responder = r1.udp_listen(7000, "pong");
-  auto& client = h1.udp_send({ip("10.0.2.1"), 7000, 0, "ping", 0, 1, kSecond});
+  auto& responder = r1.add_application<UdpResponder>({7000, "pong"});
+  auto& client = h1.add_application<UdpClient>({ip("10.0.2.1"), 7000, 0, "ping", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(responder.payloads().size(), 1u);
   EXPECT_EQ(responder.payloads()[0], "ping");
@@ -627,7 +627,7 @@ TEST_F(IpNodeTest, UdpPayloadAboveTheIpv4MaximumIsRefused) {
 // --- ARP failure at a router ----------------------------------------------------------------------------
 
 TEST_F(IpNodeTest, ArpFailureAtARouterSendsHostUnreachableToTheSender) {
-  auto& ping = h1.ping({ip("10.0.2.99"), 1, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("10.0.2.99"), 1, kSecond, 0, 56, 64});
   net.run_until(10 * kSecond);
   ASSERT_EQ(ping.errors().size(), 1u);
   EXPECT_EQ(ping.errors()[0].from, ip("10.0.1.1"));
@@ -672,7 +672,7 @@ TEST_F(IpNodeTest, EchoReplyMirrorsIdSeqDataAndTos) {
 }
 
 TEST_F(IpNodeTest, EchoReplyComesFromTheAddressPinged) {
-  auto& ping = h1.ping({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
   net.run_until(kSecond);
   ASSERT_EQ(ping.replies().size(), 1u);
   EXPECT_EQ(ping.replies()[0].from, ip("10.0.2.1"));
@@ -682,7 +682,7 @@ TEST_F(IpNodeTest, EchoReplyComesFromTheAddressPinged) {
 }
 
 TEST_F(IpNodeTest, PingToOwnAddressLoopsBackWithoutTouchingTheWire) {
-  auto& ping = h1.ping({ip("10.0.1.10"), 2, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("10.0.1.10"), 2, kSecond, 0, 56, 64});
   net.run_until(3 * kSecond);
   ASSERT_EQ(ping.replies().size(), 2u);
   EXPECT_EQ(ping.replies()[0].rtt, 0);
@@ -691,7 +691,7 @@ TEST_F(IpNodeTest, PingToOwnAddressLoopsBackWithoutTouchingTheWire) {
 }
 
 TEST_F(IpNodeTest, RouterPingsItsOtherInterfaceLocally) {
-  auto& ping = r1.ping({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
+  auto& ping = r1.add_application<Ping>({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
   net.run_until(kSecond);
   EXPECT_EQ(ping.received(), 1u);
   EXPECT_TRUE(h2_log->lines().empty());
@@ -699,7 +699,7 @@ TEST_F(IpNodeTest, RouterPingsItsOtherInterfaceLocally) {
 
 // 127.0.0.0/8 is local (`local 127.0.0.0/8 dev lo`): a ping to 127.0.0.1 is answered by the node itself.
 TEST_F(IpNodeTest, PingToLoopbackIsAnsweredLocally) {
-  auto& ping = h1.ping({ip("127.0.0.1"), 1, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("127.0.0.1"), 1, kSecond, 0, 56, 64});
   net.run_until(2 * kSecond);
   EXPECT_EQ(ping.received(), 1u);
   EXPECT_TRUE(h1_log->lines().empty());
@@ -868,7 +868,7 @@ TEST_F(IpNodeTest, TruncatedUdpAndBadTransportChecksumsAreDropped) {
 }
 
 TEST_F(IpNodeTest, UdpWithoutChecksumIsAccepted) {
-  auto& responder = r1.udp_listen(9000);
+  auto& responder = r1.add_application<UdpResponder>({9000});
   Bytes datagram = udp(inj.address, ip("10.0.3.1"), 1, 9000, pattern(4));
   wire::store_be16(datagram.data() + 6, 0);
   inj.send(to_r1(ipv4({inj.address, ip("10.0.3.1")}, datagram)));
@@ -916,7 +916,7 @@ TEST_F(IpNodeTest, MulticastDestinationIsNotForwarded) {
 }
 
 TEST_F(IpNodeTest, NothingLeaksFromThePool) {
-  h1.ping({ip("10.0.2.20"), 3, kSecond, 0, 56, 64});
+  h1.add_application<Ping>({ip("10.0.2.20"), 3, kSecond, 0, 56, 64});
   h1.send_udp(40000, ip("10.0.2.20"), 33434, pattern(8), ttl(1));
   inj.send(Bytes(10, 0));
   net.run();

@@ -217,7 +217,7 @@ TEST(Network, MacsDoNotDependOnOtherRandomness) {
     auto& h1 = net.add_host("h1");
     h1.add_interface("eth0", "10.0.0.1/24");
     if (with_traffic) {
-      h1.ping({Ipv4Address::parse("10.0.0.1"), 1, core::kSecond, 0, 56, 64});
+      h1.add_application<Ping>({Ipv4Address::parse("10.0.0.1"), 1, core::kSecond, 0, 56, 64});
       net.run();
     }
     return net.add_host("h2").add_interface("eth0").mac();
@@ -259,7 +259,7 @@ TEST(Network, TwoNetworksAreIndependent) {
     h2.add_interface("eth0", "10.0.0.2/24");
     net->connect("h1.eth0", "h2.eth0");
   }
-  auto& ping = static_cast<Host&>(a.node("h1")).ping({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
+  auto& ping = static_cast<Host&>(a.node("h1")).add_application<Ping>({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
   a.run();
   EXPECT_EQ(ping.received(), 3u);
   EXPECT_GT(a.now(), 0);
@@ -270,7 +270,7 @@ TEST(Network, TwoNetworksAreIndependent) {
   // Same seed, same construction: the same MACs in both.
   EXPECT_EQ(a.interface("h1.eth0").mac(), b.interface("h1.eth0").mac());
   // And b behaves exactly as a did.
-  auto& ping_b = static_cast<Host&>(b.node("h1")).ping({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
+  auto& ping_b = static_cast<Host&>(b.node("h1")).add_application<Ping>({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
   b.run();
   EXPECT_EQ(ping_b.received(), 3u);
   EXPECT_EQ(b.now(), a.now());
@@ -297,7 +297,7 @@ TEST(Network, DestroyingANetworkWithFramesInFlightIsSafe) {
   }
   auto& h0 = static_cast<Host&>(net->node("h0"));
   for (int i = 1; i < 4; ++i)
-    h0.ping({Ipv4Address::parse("10.0.0." + std::to_string(i + 1)), 5, core::kSecond, 0, 56, 64});
+    h0.add_application<Ping>({Ipv4Address::parse("10.0.0." + std::to_string(i + 1)), 5, core::kSecond, 0, 56, 64});
   net->run_until(2 * core::kSecond + 5 * core::kMicrosecond);  // mid-flight
   EXPECT_GT(net->simulation().pending_events(), 0u);
   net.reset();

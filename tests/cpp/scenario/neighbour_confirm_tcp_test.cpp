@@ -59,14 +59,14 @@ ConfirmRun run(link::LinkMedium medium, bool capture) {
   const testing::FrameLog h1_side(h1.interface("eth0"));
   const testing::FrameLog srv_side(srv.interface("eth0"));
 
-  srv.tcp_listen(80, "pong");
+  srv.add_application<node::TcpServer>({80, "pong"});
   node::TcpClientConfig c;
   c.destination = ip("203.0.113.10");
   c.dst_port = 80;
   c.data = "hi";
-  auto& first = h1.tcp_connect(c);
+  auto& first = h1.add_application<node::TcpClient>(c);
   c.start = kSecond;
-  auto& second = h1.tcp_connect(c);
+  auto& second = h1.add_application<node::TcpClient>(c);
   net.run_until(7 * kSecond);
   if (pcaps) pcaps->flush();
 
