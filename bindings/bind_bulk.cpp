@@ -29,7 +29,7 @@ namespace pt = py::typing;
 using NodeItems = pt::List<pt::Tuple<py::str, py::str>>;
 using InterfaceItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::str>, pt::Optional<py::str>>>;
 using GatewayItems = pt::List<pt::Tuple<py::str, py::str>>;
-using LinkItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::int_>, pt::Optional<py::int_>, py::int_>>;
+using LinkItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::int_>, pt::Optional<py::int_>, py::int_, py::str>>;
 using LinkEnds = pt::List<pt::Tuple<py::str, py::str>>;
 
 std::string_view text_of(py::handle value) {
@@ -133,7 +133,7 @@ void bind_bulk(py::module_& m) {
         return ends;
       },
       py::arg("network"), py::arg("items"),
-      "For each (a, b, delay ns or None, bandwidth bps or None, queue[, medium]): network.connect(a, b, ...). "
+      "For each (a, b, delay ns or None, bandwidth bps or None, queue, medium): network.connect(a, b, ...). "
       "Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A "
       "failure raises that call's error with .index, the item's position.");
 }
