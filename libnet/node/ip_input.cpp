@@ -28,6 +28,16 @@ std::string hex16(std::uint16_t value) {
 
 }  // namespace
 
+// In this file, beside its one caller (receive_ipv4): every packet asks it.
+IpNode::LocalMatch IpNode::match_local(wire::Ipv4Address address) const {
+  LocalMatch match;
+  for (const auto& interface : interfaces())
+    for (const auto& a : interface->addresses()) {
+      match.address |= a.address() == address;
+      match.subnet_broadcast |= a.prefix_length() < 31 && a.broadcast() == address;
+    }
+  return match;
+}
 
 void IpNode::drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id,
                   std::string detail) {

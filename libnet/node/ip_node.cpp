@@ -151,16 +151,6 @@ bool IpNode::is_subnet_broadcast(wire::Ipv4Address address) const {
   return false;
 }
 
-IpNode::LocalMatch IpNode::match_local(wire::Ipv4Address address) const {
-  LocalMatch match;
-  for (const auto& interface : interfaces())
-    for (const auto& a : interface->addresses()) {
-      match.address |= a.address() == address;
-      match.subnet_broadcast |= a.prefix_length() < 31 && a.broadcast() == address;
-    }
-  return match;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Sockets
 
