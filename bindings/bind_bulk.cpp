@@ -29,7 +29,7 @@ namespace pt = py::typing;
 using NodeItems = pt::List<pt::Tuple<py::str, py::str>>;
 using InterfaceItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::str>, pt::Optional<py::str>>>;
 using GatewayItems = pt::List<pt::Tuple<py::str, py::str>>;
-using LinkItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::int_>, pt::Optional<py::int_>, py::int_>>;
+using LinkItems = pt::List<pt::Tuple<py::str, py::str, pt::Optional<py::int_>, pt::Optional<py::int_>, py::int_, py::str>>;
 using LinkEnds = pt::List<pt::Tuple<py::str, py::str>>;
 
 std::string_view text_of(py::handle value) {
@@ -126,13 +126,14 @@ void bind_bulk(py::module_& m) {
           if (!item[2].is_none()) config.delay = item[2].cast<core::Time>();
           if (!item[3].is_none()) config.bandwidth_bps = item[3].cast<std::int64_t>();
           config.queue_packets = item[4].cast<std::uint32_t>();
+          if (item.size() > 5) config.medium = link::parse_link_medium(text_of(item[5]));
           const link::Link& made = net.connect(text_of(item[0]), text_of(item[1]), config);
           ends.append(py::make_tuple(made.end(0).full_name(), made.end(1).full_name()));
         });
         return ends;
       },
       py::arg("network"), py::arg("items"),
-      "For each (a, b, delay ns or None, bandwidth bps or None, queue): network.connect(a, b, ...). "
+      "For each (a, b, delay ns or None, bandwidth bps or None, queue, medium): network.connect(a, b, ...). "
       "Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A "
       "failure raises that call's error with .index, the item's position.");
 }

@@ -537,13 +537,17 @@ void bind_cloud(py::module_& m) {
       });
 
   py::class_<cloud::ExplainHop>(m, "ExplainHop", "What one component decided about the probe or its reply.")
-      .def_readonly("direction", &cloud::ExplainHop::direction, "'request' or 'reply'.")
+      .def_property_readonly(
+          "direction", [](const cloud::ExplainHop& h) { return std::string(cloud::to_string(h.direction)); },
+          "'request' or 'reply'.")
       .def_property_readonly("kind", [](const cloud::ExplainHop& h) { return text_of(h.kind); })
       .def_readonly("component", &cloud::ExplainHop::component)
-      .def_readonly("action", &cloud::ExplainHop::action)
+      .def_property_readonly("action", [](const cloud::ExplainHop& h) { return std::string(cloud::to_string(h.action)); },
+                             "'sent', 'forwarded', 'allowed', 'denied', 'routed', 'translated', 'delivered' or 'dropped'.")
       .def_readonly("detail", &cloud::ExplainHop::detail)
       .def("__repr__", [](const cloud::ExplainHop& h) {
-        return "<ExplainHop [" + h.direction + "] " + text_of(h.kind) + " " + h.component + ": " + h.action + ">";
+        return "<ExplainHop [" + std::string(cloud::to_string(h.direction)) + "] " + text_of(h.kind) + " " + h.component +
+               ": " + std::string(cloud::to_string(h.action)) + ">";
       });
 
   py::class_<cloud::ExplainAnswer>(m, "ExplainAnswer", "The answer to an ExplainQuery; str() is the text for people.")
@@ -554,7 +558,8 @@ void bind_cloud(py::module_& m) {
                              "REACHABLE, or why not: NO_ROUTE_TO_DESTINATION, ENI_SG_RULES_MISMATCH, ...")
       .def_property_readonly("blocked_direction",
                              [](const cloud::ExplainAnswer& a) {
-                               return a.reachable ? std::optional<std::string>() : a.blocked_direction;
+                               if (a.reachable || !a.blocked_direction) return std::optional<std::string>();
+                               return std::optional<std::string>(std::string(cloud::to_string(*a.blocked_direction)));
                              })
       .def_property_readonly("blocked_kind",
                              [](const cloud::ExplainAnswer& a) {

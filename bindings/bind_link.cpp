@@ -53,6 +53,8 @@ void bind_link(py::module_& m) {
       .def_property_readonly("delay_ns", [](const link::Link& l) { return l.config().delay; })
       .def_property_readonly("bandwidth_bps", [](const link::Link& l) { return l.config().bandwidth_bps; })
       .def_property_readonly("queue", [](const link::Link& l) { return l.config().queue_packets; })
+      .def_property_readonly("medium", [](const link::Link& l) { return std::string(to_string(l.config().medium)); },
+                             "'ethernet' or 'veth': whether neighbour confirmations cross the link")
       .def("stats", &link::Link::stats, py::arg("side"), "Direction leaving end a (0) or b (1).")
       .def("__repr__", [](const link::Link& l) {
         return "<Link " + l.end(0).full_name() + " <-> " + l.end(1).full_name() + " delay " +

@@ -17,8 +17,10 @@ namespace {
 
 constexpr auto kRef = py::return_value_policy::reference_internal;
 
-link::LinkConfig link_config(const py::object& delay, const py::object& bandwidth, std::uint32_t queue) {
+link::LinkConfig link_config(const py::object& delay, const py::object& bandwidth, std::uint32_t queue,
+                             const std::string& medium) {
   link::LinkConfig config;
+  config.medium = link::parse_link_medium(medium);
   if (!delay.is_none()) config.delay = to_time(delay, "delay");
   if (!bandwidth.is_none())
     config.bandwidth_bps = py::isinstance<py::str>(bandwidth) ? core::parse_bandwidth(bandwidth.cast<std::string>())
@@ -181,14 +183,17 @@ void bind_node(py::module_& m) {
       m, "UdpSocket", "A bound UDP socket: send_to() now, read received/errors after running.");
   socket.def_property_readonly("port", &node::UdpSocket::port)
       .def("send_to",
-           [](node::UdpSocket& s, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data) {
+           [](node::UdpSocket& s, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
+              bool confirm) {
              std::string_view bytes = data;
-             return std::string(node::to_string(s.send_to(
-                 value_of(destination), port, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()})));
+             return std::string(node::to_string(
+                 s.send_to(value_of(destination), port,
+                           {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, confirm)));
            },
-           py::arg("destination"), py::arg("port"), py::arg("data"),
+           py::arg("destination"), py::arg("port"), py::arg("data"), py::arg("confirm") = false,
            "Sends one datagram at the current simulated time; returns 'sent' or why it could not leave "
-           "('network_unreachable', ...).")
+           "('network_unreachable', ...). confirm=True is MSG_CONFIRM: it confirms the next hop's "
+           "neighbour entry, so a DELAY entry goes back to REACHABLE without an ARP probe.")
       .def_property_readonly("received", &node::UdpSocket::received)
       .def("clear_received", &node::UdpSocket::clear_received)
       .def_property_readonly("errors", &node::UdpSocket::errors)
@@ -338,7 +343,7 @@ void bind_node(py::module_& m) {
              c.start = to_time(start, "start");
              c.data_len = data_len;
              c.ttl = ttl;
-             return n.ping(c);
+             return n.add_application<node::Ping>(c);
            },
            py::arg("destination"), py::arg("count") = 1, py::arg("interval") = "1s", py::arg("start") = 0,
            py::arg("data_len") = 56, py::arg("ttl") = 64, kRef)
@@ -352,7 +357,7 @@ void bind_node(py::module_& m) {
              c.wait = to_time(wait, "wait");
              c.start = to_time(start, "start");
              c.first_ttl = first_ttl;
-             return n.traceroute(c);
+             return n.add_application<node::Traceroute>(c);
            },
            py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
            py::arg("start") = 0, py::arg("first_ttl") = 1, kRef)
@@ -366,7 +371,7 @@ void bind_node(py::module_& m) {
              c.data = data;
              c.start = to_time(start, "start");
              c.gap = to_time(gap, "gap");
-             return n.udp_flows(c);
+             return n.add_application<node::UdpFlows>(c);
            },
            py::arg("destination"), py::arg("port"), py::arg("flows"), py::arg("data") = py::bytes(""),
            py::arg("start") = 0, py::arg("gap") = "20us", kRef,
@@ -383,16 +388,19 @@ void bind_node(py::module_& m) {
              c.start = to_time(start, "start");
              c.count = count;
              c.interval = to_time(interval, "interval");
-             return n.udp_send(c);
+             return n.add_application<node::UdpClient>(c);
            },
            py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
            py::arg("start") = 0, py::arg("count") = 1, py::arg("interval") = "1s", kRef)
       .def("udp_listen",
            [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::UdpResponder& {
-             return n.udp_listen(port, reply);
+             return n.add_application<node::UdpResponder>({port, reply});
            },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
-      .def("udp_socket", &node::IpNode::udp_socket, py::arg("port") = 0, kRef,
+      .def(
+          "udp_socket",
+          [](node::IpNode& n, std::uint16_t port) -> node::UdpSocket& { return n.add_application<node::UdpSocket>({port}); },
+          py::arg("port") = 0, kRef,
            "A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).")
       .def("tcp_connect",
            [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
@@ -403,12 +411,12 @@ void bind_node(py::module_& m) {
              c.src_port = source_port;
              c.data = data;
              c.start = to_time(start, "start");
-             return n.tcp_connect(c);
+             return n.add_application<node::TcpClient>(c);
            },
            py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
            py::arg("start") = 0, kRef)
       .def("tcp_listen",
-           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.tcp_listen(port, reply); },
+           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.add_application<node::TcpServer>({port, reply}); },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
       .def("tcp_connections",
            [](const node::IpNode& n) {
@@ -476,11 +484,13 @@ void bind_node(py::module_& m) {
       .def("add_switch", &node::Network::add_switch, py::arg("name"), kRef)
       .def("connect",
            [](node::Network& net, std::string a, std::string b, const py::object& delay, const py::object& bandwidth,
-              std::uint32_t queue) -> link::Link& {
-             return net.connect(a, b, link_config(delay, bandwidth, queue));
+              std::uint32_t queue, const std::string& medium) -> link::Link& {
+             return net.connect(a, b, link_config(delay, bandwidth, queue, medium));
            },
            py::arg("a"), py::arg("b"), py::arg("delay") = py::none(), py::arg("bandwidth") = py::none(),
-           py::arg("queue") = 1000, kRef)
+           py::arg("queue") = 1000, py::arg("medium") = "ethernet", kRef,
+           "Links two interfaces (or an interface and a switch). medium='veth' carries neighbour "
+           "confirmations across, as a Linux veth pair does; 'ethernet' (the default) does not.")
       .def("node", &node::Network::node, py::arg("name"), kRef)
       .def("interface", &node::Network::interface, py::arg("endpoint"), kRef)
       .def_property_readonly("nodes",

@@ -11,6 +11,7 @@
 #include "libnet/core/error.h"
 #include "libnet/node/network.h"
 #include "libnet/node/ping.h"
+#include "libnet/node/tcp_apps.h"
 
 using namespace vpcsim;
 using wire::Ipv4Address;
@@ -45,12 +46,12 @@ int main() try {
                                                        .security_groups = {"web-sg"}});
   cloud::Instance& db = vpc.add_instance("db", priv, {.ip = Ipv4Address::parse("10.0.2.10"), .security_groups = {"db-sg"}});
   cloud::Endpoint& ext = cloud.add_internet_host("ext", Ipv4Address::parse("203.0.113.10"));
-  web.tcp_listen(80, "hello");
-  db.tcp_listen(5432, "1 row");
+  web.add_application<node::TcpServer>({80, "hello"});
+  db.add_application<node::TcpServer>({5432, "1 row"});
 
   node::PingConfig ping;
   ping.destination = ext.primary_address();
-  node::Ping& out = db.ping(ping);  // through the NAT gateway
+  node::Ping& out = db.add_application<node::Ping>(ping);  // through the NAT gateway
   net.run_for(2 * core::kSecond);
   std::printf("db pings the internet through nat-a: %zu of 1 replies\n\n", out.replies().size());
 

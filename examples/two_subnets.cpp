@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
 
     std::printf("h1 192.168.1.10/24 -- [eth0 192.168.1.1  r1  192.168.2.1 eth1] -- h2 192.168.2.20/24\n\n");
     std::printf("h1$ ping -c 3 192.168.2.20   (every frame, as it arrives)\n");
-    auto& ping = h1.ping({wire::Ipv4Address::parse("192.168.2.20"), 3, core::kSecond, 0, 56, 64});
+    auto& ping = h1.add_application<node::Ping>({wire::Ipv4Address::parse("192.168.2.20"), 3, core::kSecond, 0, 56, 64});
     net.run_until(3 * core::kSecond);
 
     std::printf("\n%s\n", ping.summary().c_str());

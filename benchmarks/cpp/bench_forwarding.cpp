@@ -215,7 +215,7 @@ Result run_once(std::size_t hosts, std::uint32_t datagrams, std::uint64_t seed, 
     net.connect(b_eth0, sb.add_port());
     b.set_default_gateway(gateway_b);
     if (sink_kind == Sink::responder) {
-      responders.push_back(&b.udp_listen(kPort));
+      responders.push_back(&b.add_application<node::UdpResponder>({kPort}));
     } else {
       b.bind_udp(kPort, counting_sink);
     }
@@ -232,7 +232,7 @@ Result run_once(std::size_t hosts, std::uint32_t datagrams, std::uint64_t seed, 
     flow.start = static_cast<core::Time>(start_rng.below(static_cast<std::uint64_t>(r.interval)));
     flow.count = datagrams;
     flow.interval = r.interval;
-    a.udp_send(flow);
+    a.add_application<node::UdpClient>(flow);
   }
 
   const auto build_end = Clock::now();

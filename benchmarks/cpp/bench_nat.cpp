@@ -329,7 +329,7 @@ Result run(const Options& o) {
     link::Interface& if0 = server.add_interface("eth0", wire::Ipv4InterfaceAddress(host_address(kOutside, s), kPrefixLen));
     net.connect(if0, sw_out.add_port());
     server.set_default_gateway(gateway_out);  // used only without NAT: replies go to 10.0.0.0/16
-    server.udp_listen(kServicePort, reply);
+    server.add_application<node::UdpResponder>({kServicePort, reply});
   }
   std::vector<node::Host*> inside;
   inside.reserve(o.inside_hosts);

@@ -229,7 +229,7 @@ Result run_once(const Size& size, const Options& options) {
       config.count = options.pings;
       config.interval = core::kSecond;
       config.start = static_cast<core::Time>(start_rng.below(static_cast<std::uint64_t>(options.spread)));
-      pings.push_back(&hosts[s * size.hosts_per_subnet + i]->ping(config));
+      pings.push_back(&hosts[s * size.hosts_per_subnet + i]->add_application<node::Ping>(config));
     }
   }
   const auto apps_end = Clock::now();

@@ -88,7 +88,7 @@ std::vector<node::UdpClient*> start_traffic(const std::vector<node::IpNode*>& se
     config.count = static_cast<std::uint32_t>(rounds);
     config.interval = kInterval;
     config.start = static_cast<core::Time>(i) * kInterval / static_cast<core::Time>(senders.size());
-    clients.push_back(&senders[i]->udp_send(config));
+    clients.push_back(&senders[i]->add_application<node::UdpClient>(config));
   }
   return clients;
 }
@@ -137,7 +137,7 @@ Result run_vpc(const Options& o) {
   for (std::uint64_t i = 0; i < o.hosts; ++i) {
     senders.push_back(&vpc.add_instance("a" + std::to_string(i), a, {.security_groups = {"clients"}}));
     cloud::Instance& server = vpc.add_instance("b" + std::to_string(i), b, {.security_groups = {"servers"}});
-    server.udp_listen(9000, "ok");
+    server.add_application<node::UdpResponder>({9000, "ok"});
     targets.push_back(server.private_ip());
   }
   return measure("vpc", net, vpc.router(), start_traffic(senders, targets, o.rounds), o.rounds);
@@ -164,7 +164,7 @@ Result run_plain(const Options& o) {
     server.add_interface("eth0", wire::Ipv4InterfaceAddress(at(2), 24));
     server.set_default_gateway(wire::Ipv4Address::parse("10.0.2.1"));
     net.connect(server.name() + ".eth0", "b");
-    server.udp_listen(9000, "ok");
+    server.add_application<node::UdpResponder>({9000, "ok"});
     senders.push_back(&client);
     targets.push_back(at(2));
   }

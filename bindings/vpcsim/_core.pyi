@@ -303,6 +303,11 @@ class Link:
     def delay_ns(self) -> int:
         ...
     @property
+    def medium(self) -> str:
+        """
+        'ethernet' or 'veth': whether neighbour confirmations cross the link
+        """
+    @property
     def queue(self) -> int:
         ...
 class Route:
@@ -605,9 +610,9 @@ class UdpSocket(Application):
         ...
     def clear_received(self) -> None:
         ...
-    def send_to(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes) -> str:
+    def send_to(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes, confirm: bool = False) -> str:
         """
-        Sends one datagram at the current simulated time; returns 'sent' or why it could not leave ('network_unreachable', ...).
+        Sends one datagram at the current simulated time; returns 'sent' or why it could not leave ('network_unreachable', ...). confirm=True is MSG_CONFIRM: it confirms the next hop's neighbour entry, so a DELAY entry goes back to REACHABLE without an ARP probe.
         """
     @property
     def errors(self) -> list[IcmpErrorReport]:
@@ -909,8 +914,10 @@ class Network:
         ...
     def add_switch(self, name: str) -> Switch:
         ...
-    def connect(self, a: str, b: str, delay: typing.Any = None, bandwidth: typing.Any = None, queue: typing.SupportsInt | typing.SupportsIndex = 1000) -> Link:
-        ...
+    def connect(self, a: str, b: str, delay: typing.Any = None, bandwidth: typing.Any = None, queue: typing.SupportsInt | typing.SupportsIndex = 1000, medium: str = 'ethernet') -> Link:
+        """
+        Links two interfaces (or an interface and a switch). medium='veth' carries neighbour confirmations across, as a Linux veth pair does; 'ethernet' (the default) does not.
+        """
     def inject(self, endpoint: str, frame: bytes) -> None:
         """
         Sends raw Ethernet frame bytes out of an interface.
@@ -1530,7 +1537,9 @@ class ExplainHop:
         ...
     @property
     def action(self) -> str:
-        ...
+        """
+        'sent', 'forwarded', 'allowed', 'denied', 'routed', 'translated', 'delivered' or 'dropped'.
+        """
     @property
     def component(self) -> str:
         ...
@@ -1714,9 +1723,9 @@ def capture(network: Network, endpoint: str, path: str) -> InterfaceCapture:
     """
     Captures the interface 'node.iface' of `network` to a nanosecond pcap at `path`.
     """
-def connect_all(network: Network, items: list[tuple[str, str, int | None, int | None, int]]) -> list[tuple[str, str]]:
+def connect_all(network: Network, items: list[tuple[str, str, int | None, int | None, int, str]]) -> list[tuple[str, str]]:
     """
-    For each (a, b, delay ns or None, bandwidth bps or None, queue): network.connect(a, b, ...). Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A failure raises that call's error with .index, the item's position.
+    For each (a, b, delay ns or None, bandwidth bps or None, queue, medium): network.connect(a, b, ...). Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A failure raises that call's error with .index, the item's position.
     """
 def craft_arp_reply(*, src_mac: MacAddress | str, src_ip: Ipv4Address | str, dst_mac: MacAddress | str, dst_ip: Ipv4Address | str, pad: bool = True) -> bytes:
     """

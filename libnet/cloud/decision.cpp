@@ -18,6 +18,24 @@ std::string_view to_string(ComponentKind kind) {
   return "unknown";
 }
 
+std::string_view to_string(DecisionAction action) {
+  switch (action) {
+    case DecisionAction::sent: return "sent";
+    case DecisionAction::forwarded: return "forwarded";
+    case DecisionAction::allowed: return "allowed";
+    case DecisionAction::denied: return "denied";
+    case DecisionAction::routed: return "routed";
+    case DecisionAction::translated: return "translated";
+    case DecisionAction::delivered: return "delivered";
+    case DecisionAction::dropped: return "dropped";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(PathDirection direction) {
+  return direction == PathDirection::request ? "request" : "reply";
+}
+
 std::string_view to_string(ReasonCode code) {
   switch (code) {
     case ReasonCode::none: return "REACHABLE";

@@ -27,6 +27,23 @@ enum class ComponentKind : std::uint8_t {
 };
 std::string_view to_string(ComponentKind kind);
 
+/// What a component did with a packet.
+enum class DecisionAction : std::uint8_t {
+  sent,        ///< an endpoint sent it
+  forwarded,   ///< passed on unchanged (an instance routing for others, a gateway without a rewrite)
+  allowed,     ///< a security group or network ACL let it through
+  denied,      ///< ... or stopped it
+  routed,      ///< a route table (or the internet router) chose where it goes
+  translated,  ///< an address or port was rewritten (the detail says which)
+  delivered,   ///< it reached its endpoint
+  dropped,     ///< stopped for a reason that is not a rule's verdict
+};
+std::string_view to_string(DecisionAction action);  ///< "sent", "allowed", ...
+
+/// Which packet of an explained exchange a decision is about.
+enum class PathDirection : std::uint8_t { request, reply };
+std::string_view to_string(PathDirection direction);  ///< "request", "reply"
+
 /// Why a path ends where it does: stable codes in the spirit of AWS Reachability Analyzer's
 /// explanation codes (docs/cloud.md lists them with the AWS codes they mirror).
 enum class ReasonCode : std::uint8_t {
@@ -51,7 +68,7 @@ struct Decision {
   core::Time at = 0;
   ComponentKind kind = ComponentKind::instance;
   std::string component;   ///< "web-sg", "acl-private", "rtb public", "igw-main"
-  std::string action;      ///< "sent", "allowed", "denied", "routed", "translated", "delivered", "dropped"
+  DecisionAction action = DecisionAction::sent;
   std::string detail;      ///< the rule or route that matched, the translation
   ReasonCode code = ReasonCode::none;  ///< set when the decision stops the packet
   std::string suggestion;  ///< for a block: what would change the answer

@@ -35,7 +35,7 @@ class Endpoint : public node::IpNode {
                              std::uint64_t packet_id);
   virtual bool admit_outbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool forwarded,
                               std::uint64_t packet_id);
-  void record(std::uint64_t packet_id, ComponentKind kind, std::string component, std::string action,
+  void record(std::uint64_t packet_id, ComponentKind kind, std::string component, DecisionAction action,
               std::string detail, ReasonCode code = ReasonCode::none, std::string suggestion = {});
 
  private:

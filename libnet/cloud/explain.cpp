@@ -46,12 +46,12 @@ Progress progress_of(const std::vector<Decision>& decisions, const std::vector<t
   p.request = request;
   for (const Decision& d : decisions) {
     const bool ours = d.packet_id == request || (p.reply != 0 && d.packet_id == p.reply);
-    if (d.packet_id == request && d.action == "delivered" && p.delivered_to.empty()) p.delivered_to = d.component;
-    else if (p.reply == 0 && !p.delivered_to.empty() && d.action == "sent" && d.component == p.delivered_to &&
+    if (d.packet_id == request && d.action == DecisionAction::delivered && p.delivered_to.empty()) p.delivered_to = d.component;
+    else if (p.reply == 0 && !p.delivered_to.empty() && d.action == DecisionAction::sent && d.component == p.delivered_to &&
              d.packet_id != request)
       p.reply = d.packet_id;
     if (ours && d.code != ReasonCode::none && p.block == nullptr) p.block = &d;
-    if (p.reply != 0 && d.packet_id == p.reply && d.action == "delivered" && d.component == source) p.reply_back = true;
+    if (p.reply != 0 && d.packet_id == p.reply && d.action == DecisionAction::delivered && d.component == source) p.reply_back = true;
   }
   for (std::size_t i = first_event; i < events.size() && p.block == nullptr; ++i) {
     const trace::TraceEvent& e = events[i];
@@ -136,7 +136,7 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
     ExplainHop hop;
   };
   std::vector<Timed> timed;
-  const auto direction_of = [&](std::uint64_t id) { return id == request ? "request" : "reply"; };
+  const auto direction_of = [&](std::uint64_t id) { return id == request ? PathDirection::request : PathDirection::reply; };
   for (const Decision& d : decisions_.decisions())
     if (d.packet_id == request || (progress.reply != 0 && d.packet_id == progress.reply))
       timed.push_back({d.at, timed.size(), ExplainHop{direction_of(d.packet_id), d.kind, d.component, d.action, d.detail}});
@@ -146,17 +146,17 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
     if (e.packet_id != request && (progress.reply == 0 || e.packet_id != progress.reply)) continue;
     const std::string node = trace.node_name(e.node);
     if (e.kind == trace::TraceKind::forwarded && internet_router_ != nullptr && node == internet_router_->name())
-      timed.push_back({e.at, timed.size(), ExplainHop{direction_of(e.packet_id), ComponentKind::internet, node, "routed", ""}});
+      timed.push_back({e.at, timed.size(), ExplainHop{direction_of(e.packet_id), ComponentKind::internet, node, DecisionAction::routed, ""}});
     else if (&e == progress.drop)
       timed.push_back({e.at, timed.size(),
-                       ExplainHop{direction_of(e.packet_id), kind_of(network_->find_node(node)), node, "dropped", e.detail}});
+                       ExplainHop{direction_of(e.packet_id), kind_of(network_->find_node(node)), node, DecisionAction::dropped, e.detail}});
   }
   std::stable_sort(timed.begin(), timed.end(), [](const Timed& a, const Timed& b) { return a.at < b.at; });
   for (Timed& t : timed) answer.hops.push_back(std::move(t.hop));
 
   if (status != node::SendStatus::sent) {
     answer.code = ReasonCode::no_route_to_destination;
-    answer.blocked_direction = "request";
+    answer.blocked_direction = PathDirection::request;
     answer.blocked_kind = source->component_kind();
     answer.blocked_by = source->name();
     answer.reason = source->name() + " has no route to " + destination.to_string();
@@ -191,11 +191,11 @@ ExplainAnswer Cloud::explain(const ExplainQuery& query, core::Time window) {
     }
   } else if (progress.delivered_to.empty()) {
     answer.code = ReasonCode::packet_dropped;
-    answer.blocked_direction = "request";
+    answer.blocked_direction = PathDirection::request;
     answer.reason = "the request did not arrive within " + core::format_duration(window);
   } else if (!progress.reply_back) {
     answer.code = ReasonCode::no_reply;
-    answer.blocked_direction = "reply";
+    answer.blocked_direction = PathDirection::reply;
     answer.blocked_by = progress.delivered_to;
     answer.reason = progress.reply == 0 ? progress.delivered_to + " sent nothing back"
                                         : "the reply did not arrive within " + core::format_duration(window);
@@ -221,15 +221,15 @@ std::string ExplainAnswer::to_text() const {
   text += reachable ? "reachable" : "NOT reachable [" + std::string(to_string(code)) + "]";
   text += '\n';
   if (!reachable) {
-    text += "  blocked on the " + blocked_direction;
+    text += "  blocked on the " + std::string(blocked_direction ? to_string(*blocked_direction) : "request");
     if (!blocked_by.empty()) text += " by " + component_label(blocked_kind, blocked_by);
     text += ": " + reason + '\n';
     if (!suggestion.empty()) text += "  to change it: " + suggestion + '\n';
   }
   std::size_t n = 0;
   for (const ExplainHop& hop : hops) {
-    text += "  " + std::to_string(++n) + ". [" + hop.direction + "] " + component_label(hop.kind, hop.component) + ": " +
-            hop.action;
+    text += "  " + std::to_string(++n) + ". [" + std::string(to_string(hop.direction)) + "] " +
+            component_label(hop.kind, hop.component) + ": " + std::string(to_string(hop.action));
     if (!hop.detail.empty()) text += " (" + hop.detail + ")";
     text += '\n';
   }

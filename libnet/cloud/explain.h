@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,10 @@ struct ExplainQuery {
 };
 
 struct ExplainHop {
-  std::string direction;  ///< "request" or "reply"
+  PathDirection direction = PathDirection::request;
   ComponentKind kind = ComponentKind::instance;
   std::string component;
-  std::string action;
+  DecisionAction action = DecisionAction::sent;
   std::string detail;
 };
 
@@ -32,7 +33,7 @@ struct ExplainAnswer {
   std::string destination;   ///< the address the probe was sent to
   bool reachable = false;    ///< the request arrived and the reply came back
   ReasonCode code = ReasonCode::none;
-  std::string blocked_direction;  ///< "request" or "reply" when blocked
+  std::optional<PathDirection> blocked_direction;  ///< set when blocked
   ComponentKind blocked_kind = ComponentKind::instance;
   std::string blocked_by;    ///< the component that stopped the packet
   std::string reason;        ///< the rule or route (or its absence) that decided

@@ -65,13 +65,13 @@ std::string Instance::group_names() const {
 bool Instance::admit_inbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool local, std::uint64_t packet_id) {
   if (terminated_) {
     drop(nullptr, trace::DropReason::not_connected, packet_id, name() + " is terminated");
-    record(packet_id, ComponentKind::instance, name(), "dropped", "the instance is terminated", ReasonCode::packet_dropped);
+    record(packet_id, ComponentKind::instance, name(), DecisionAction::dropped, "the instance is terminated", ReasonCode::packet_dropped);
     return false;
   }
   if (!local && source_dest_check_) {
     drop(nullptr, trace::DropReason::source_dest_check, packet_id,
          packet.to_string() + " is not addressed to " + name() + ", whose source/destination check is on");
-    record(packet_id, ComponentKind::instance, name(), "dropped",
+    record(packet_id, ComponentKind::instance, name(), DecisionAction::dropped,
            "the packet is for " + packet.destination.to_string() + ", not " + name() + ", and its source/destination check is on",
            ReasonCode::eni_source_dest_check_restriction,
            "turn off the source/destination check on " + name() + " (a NAT instance or router must)");
@@ -86,7 +86,7 @@ bool Instance::admit_outbound(const wire::Ipv4View& ip, const PacketSummary& pac
   if (source_dest_check_ && (forwarded || !is_local_address(packet.source))) {
     drop(nullptr, trace::DropReason::source_dest_check, packet_id,
          name() + " may not send " + packet.to_string() + ": its source/destination check is on");
-    record(packet_id, ComponentKind::instance, name(), "dropped",
+    record(packet_id, ComponentKind::instance, name(), DecisionAction::dropped,
            "the source " + packet.source.to_string() + " is not " + name() + "'s and its source/destination check is on",
            ReasonCode::eni_source_dest_check_restriction,
            "turn off the source/destination check on " + name() + " (a NAT instance or router must)");
@@ -101,14 +101,15 @@ bool Instance::pass_tracked(const wire::Ipv4View& ip, std::uint64_t packet_id, D
   std::uint8_t flags = 0;
   if (auto tuple = stack::flow_tuple_of(ip)) {
     match = tracking_->find(*tuple);
-    if (match && tuple->protocol == wire::kIpProtoTcp) flags = ip.payload()[13];
+    if (const auto tcp = wire::TcpView::parse(ip.payload()); match && tuple->protocol == wire::kIpProtoTcp && tcp)
+      flags = tcp->flags();
     if (match) tracking_->update(match->entry, match->direction, flags);
   } else if (auto quoted = stack::quoted_flow_tuple_of(ip)) {
     match = tracking_->find(*quoted);  // an ICMP error about a tracked flow is part of it
   }
   if (!match) return false;
   if (cloud().decisions().active())
-    record(packet_id, ComponentKind::security_group, group_names(), "allowed",
+    record(packet_id, ComponentKind::security_group, group_names(), DecisionAction::allowed,
            std::string(to_string(direction)) + ": part of tracked connection " +
                tracking_->entry(match->entry).original.to_string());
   return true;
@@ -120,7 +121,7 @@ bool Instance::check_rules(const wire::Ipv4View& ip, const PacketSummary& packet
     const SgRule* rule = group->match(direction, packet);
     if (rule == nullptr) continue;
     if (cloud().decisions().active())
-      record(packet_id, ComponentKind::security_group, group->name(), "allowed",
+      record(packet_id, ComponentKind::security_group, group->name(), DecisionAction::allowed,
              std::string(to_string(direction)) + " rule: " + rule->to_string(direction));
     // TCP, UDP and ICMP echo flows are tracked; their replies pass whatever the rules say.
     if (auto flow = stack::flow_tuple_of(ip); flow && !tracking().in_use(*flow) && !tracking().in_use(flow->inverse()))
@@ -130,7 +131,7 @@ bool Instance::check_rules(const wire::Ipv4View& ip, const PacketSummary& packet
   const std::string groups = group_names();
   drop(nullptr, trace::DropReason::security_group_denied, packet_id,
        "no " + std::string(to_string(direction)) + " rule of " + groups + " (" + name() + ") allows " + packet.to_string());
-  record(packet_id, ComponentKind::security_group, groups, "denied",
+  record(packet_id, ComponentKind::security_group, groups, DecisionAction::denied,
          "no " + std::string(to_string(direction)) + " rule allows " + packet.to_string(), ReasonCode::eni_sg_rules_mismatch,
          rule_to_add(*groups_.front(), direction, packet));
   return false;

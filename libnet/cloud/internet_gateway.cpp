@@ -1,10 +1,10 @@
 #include "libnet/cloud/internet_gateway.h"
 
 #include "libnet/cloud/cloud.h"
-#include "libnet/cloud/frame_ipv4.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/vpc.h"
 #include "libnet/node/network.h"
+#include "libnet/wire/node_frame.h"
 
 namespace vpcsim::cloud {
 namespace {
@@ -30,7 +30,7 @@ wire::Ipv4Address InternetGateway::vpc_side_address() const { return first_addre
 wire::Ipv4Address InternetGateway::internet_side_address() const { return first_address(*this, "internet"); }
 
 bool InternetGateway::prerouting(link::Interface& in, wire::Frame& frame) {
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   before_src_ = ip.src();
   before_dst_ = ip.dst();
   return NatRouter::prerouting(in, frame);
@@ -40,14 +40,14 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
   if (!forwarded) return NatRouter::postrouting(out, next_hop, frame, forwarded);
   const std::uint64_t id = frame.meta().packet_id;
   DecisionLog& log = vpc_->cloud().decisions();
-  const wire::Ipv4Address src = ipv4_of(frame).src();
+  const wire::Ipv4Address src = wire::Ipv4View(*wire::ipv4_of_frame(frame)).src();
   if (out.name() == "internet" && vpc_->cidr().contains(src)) {
     if (!mapped_.contains(src.to_u32())) {
       std::string who = src.to_string();
       for (const Instance* i : vpc_->instances())
         if (i->private_ip() == src) who = "instance " + i->name() + " (" + who + ")";
       drop(&out, trace::DropReason::no_public_address, id, who + " has no public IPv4 address for " + name() + " to map");
-      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), "dropped",
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), DecisionAction::dropped,
                           who + " has no public IPv4 address: the internet gateway cannot translate it",
                           ReasonCode::igw_no_public_ip,
                           "give it a public or Elastic IP, or route its subnet's internet traffic through a NAT gateway"});
@@ -56,13 +56,19 @@ bool InternetGateway::postrouting(link::Interface& out, wire::Ipv4Address next_h
   }
   if (!NatRouter::postrouting(out, next_hop, frame, forwarded)) return false;
   if (log.active()) {
-    const wire::Ipv4View ip = ipv4_of(frame);
-    std::string detail;
-    if (ip.src() != before_src_) detail = "source " + before_src_.to_string() + " -> " + ip.src().to_string();
-    if (ip.dst() != before_dst_) detail = "destination " + before_dst_.to_string() + " -> " + ip.dst().to_string();
-    log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(),
-                        detail.empty() ? "forwarded" : "translated", detail.empty() ? "no translation" : detail,
-                        ReasonCode::none, {}});
+    // One hop per rewrite, in the order they happened (destination at PREROUTING, source at
+    // POSTROUTING): an instance reaching another's public address from inside the VPC is turned
+    // around here with both rewritten, and the target's group sees the public source.
+    const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
+    const auto translated = [&](const char* what, wire::Ipv4Address before, wire::Ipv4Address after) {
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), DecisionAction::translated,
+                          std::string(what) + " " + before.to_string() + " -> " + after.to_string(), ReasonCode::none, {}});
+    };
+    if (ip.dst() != before_dst_) translated("destination", before_dst_, ip.dst());
+    if (ip.src() != before_src_) translated("source", before_src_, ip.src());
+    if (ip.src() == before_src_ && ip.dst() == before_dst_)
+      log.record(Decision{id, network().now(), ComponentKind::internet_gateway, name(), DecisionAction::forwarded, "no translation",
+                          ReasonCode::none, {}});
   }
   return true;
 }

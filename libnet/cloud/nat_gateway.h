@@ -53,7 +53,7 @@ class NatGateway final : public node::NatRouter {
     if (protocol == wire::kIpProtoIcmp) port = 0;
     return (std::uint64_t{address.to_u32()} << 24) | (std::uint64_t{port} << 8) | protocol;
   }
-  void record(std::uint64_t packet_id, std::string action, std::string detail, ReasonCode code = ReasonCode::none,
+  void record(std::uint64_t packet_id, DecisionAction action, std::string detail, ReasonCode code = ReasonCode::none,
               std::string suggestion = {});
   /// A TCP segment from inside with no connection (idle for 350 s, or never seen): AWS answers RST.
   void reset_stale(const wire::Ipv4View& ip);

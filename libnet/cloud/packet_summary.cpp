@@ -1,9 +1,9 @@
 #include "libnet/cloud/packet_summary.h"
 
 #include "libnet/stack/flow_tuple.h"
-#include "libnet/wire/bytes.h"
 #include "libnet/wire/icmp.h"
 #include "libnet/wire/tcp.h"
+#include "libnet/wire/transport_prefix.h"
 #include "libnet/wire/udp.h"
 
 namespace vpcsim::cloud {
@@ -25,13 +25,15 @@ std::optional<PacketSummary> PacketSummary::of(const wire::Ipv4View& ip) {
       summary.tcp_flags = tcp->flags();
       break;
     }
-    case wire::kIpProtoUdp:
+    case wire::kIpProtoUdp: {
       // Not UdpView::parse: a first fragment's UDP Length counts bytes that are in later fragments,
       // and the ports are all a rule needs.
-      if (l4.size() < wire::kUdpHeaderLen) return std::nullopt;
-      summary.source_port = wire::load_be16(l4.data());
-      summary.destination_port = wire::load_be16(l4.data() + 2);
+      const auto ports = wire::TransportPrefixView::parse(l4);
+      if (!ports) return std::nullopt;
+      summary.source_port = ports->src_port();
+      summary.destination_port = ports->dst_port();
       break;
+    }
     case wire::kIpProtoIcmp: {
       const auto icmp = wire::IcmpView::parse(l4);
       if (!icmp) return std::nullopt;

@@ -1,7 +1,6 @@
 #include "libnet/cloud/vpc_router.h"
 
 #include "libnet/cloud/cloud.h"
-#include "libnet/cloud/frame_ipv4.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/internet_gateway.h"
 #include "libnet/cloud/nat_gateway.h"
@@ -10,6 +9,7 @@
 #include "libnet/cloud/vpc.h"
 #include "libnet/cloud/vpc_peering.h"
 #include "libnet/node/network.h"
+#include "libnet/wire/node_frame.h"
 
 namespace vpcsim::cloud {
 namespace {
@@ -129,9 +129,9 @@ const stack::RoutingTable& VpcRouter::forwarding_table(const link::Interface& in
   return *by_interface_[index_of(in)];
 }
 
-void VpcRouter::record(std::uint64_t packet_id, ComponentKind kind, std::string component, std::string action,
+void VpcRouter::record(std::uint64_t packet_id, ComponentKind kind, std::string component, DecisionAction action,
                        std::string detail, ReasonCode code, std::string suggestion) {
-  vpc_->cloud().decisions().record(Decision{packet_id, network().now(), kind, std::move(component), std::move(action),
+  vpc_->cloud().decisions().record(Decision{packet_id, network().now(), kind, std::move(component), action,
                                             std::move(detail), code, std::move(suggestion)});
 }
 
@@ -148,7 +148,7 @@ void VpcRouter::refuse_unroutable(link::Interface& in, wire::Ipv4Address dst, co
     const std::string why = "route " + chosen.to_string() + " is a blackhole: " + std::string(to_string(chosen.target.kind)) +
                             " " + chosen.target.name + " is gone";
     drop(&in, trace::DropReason::blackhole_route, id, why + " (route table " + table_name + ")");
-    record(id, ComponentKind::route_table, table_name, "dropped", why, ReasonCode::route_blackhole,
+    record(id, ComponentKind::route_table, table_name, DecisionAction::dropped, why, ReasonCode::route_blackhole,
            "point " + chosen.destination.to_string() + " in route table " + table_name + " at a target that exists");
     return;
   }
@@ -166,21 +166,21 @@ void VpcRouter::refuse_unroutable(link::Interface& in, wire::Ipv4Address dst, co
   }
   drop(&in, route == nullptr ? trace::DropReason::no_route : trace::DropReason::blackhole_route, id, why);
   record(id, from_peering ? ComponentKind::peering_connection : ComponentKind::route_table,
-         from_peering ? in.name() : table_name, "dropped", why,
+         from_peering ? in.name() : table_name, DecisionAction::dropped, why,
          from_peering ? ReasonCode::pcx_requires_address_in_vpc_cidr : ReasonCode::no_route_to_destination, fix);
 }
 
 bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   if (stale_) rebuild();
   from_subnet_ = nullptr;
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
   if (!packet) return true;
   const std::uint64_t id = frame.meta().packet_id;
   const bool explaining = vpc_->cloud().decisions().active();
   if (is_local_address(ip.dst())) {
     drop(&in, trace::DropReason::vpc_router_refused, id, "the VPC router answers only ARP: " + packet->to_string());
-    record(id, ComponentKind::vpc_router, name(), "dropped", ip.dst().to_string() + " is the VPC router, which answers only ARP",
+    record(id, ComponentKind::vpc_router, name(), DecisionAction::dropped, ip.dst().to_string() + " is the VPC router, which answers only ARP",
            ReasonCode::vpc_router_no_answer);
     return false;
   }
@@ -193,7 +193,7 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   }
   if (explaining) {
     const CloudRoute* chosen = model_route(table, route->destination);
-    record(id, ComponentKind::route_table, table_label(table, in), "routed",
+    record(id, ComponentKind::route_table, table_label(table, in), DecisionAction::routed,
            chosen != nullptr ? chosen->to_string() : vpc_->cidr().to_string() + " -> local");
   }
   from_subnet_ = subnet_on(index);
@@ -208,7 +208,7 @@ bool VpcRouter::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wi
   if (!forwarded) return true;
   const Subnet* to_subnet = subnet_on(index_of(out));
   if (to_subnet == nullptr || to_subnet == from_subnet_) return true;
-  const wire::Ipv4View ip = ipv4_of(frame);
+  const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
   return !packet || check_acl(*to_subnet, true, *packet, frame.meta().packet_id, out);
 }
@@ -223,12 +223,12 @@ bool VpcRouter::check_acl(const Subnet& subnet, bool inbound, const PacketSummar
   const AclVerdict verdict = acl.evaluate(direction, packet);
   const std::string side = std::string(to_string(direction)) + " (subnet " + subnet.name() + ")";
   if (verdict.allowed) {
-    record(packet_id, ComponentKind::network_acl, acl.name(), "allowed", side + " " + verdict.description);
+    record(packet_id, ComponentKind::network_acl, acl.name(), DecisionAction::allowed, side + " " + verdict.description);
     return true;
   }
   drop(&interface, trace::DropReason::acl_denied, packet_id,
        "network ACL " + acl.name() + " " + side + " denies " + packet.to_string() + ": " + verdict.description);
-  record(packet_id, ComponentKind::network_acl, acl.name(), "denied", side + " " + verdict.description + " denies " +
+  record(packet_id, ComponentKind::network_acl, acl.name(), DecisionAction::denied, side + " " + verdict.description + " denies " +
          packet.to_string(), ReasonCode::subnet_acl_restriction, acl_rule_to_add(acl, direction, packet, verdict));
   return false;
 }

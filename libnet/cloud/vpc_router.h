@@ -50,7 +50,7 @@ class VpcRouter final : public node::IpNode {
   Subnet* subnet_on(std::uint32_t interface) const {
     return interface < subnets_.size() ? subnets_[interface] : nullptr;
   }
-  void record(std::uint64_t packet_id, ComponentKind kind, std::string component, std::string action,
+  void record(std::uint64_t packet_id, ComponentKind kind, std::string component, DecisionAction action,
               std::string detail, ReasonCode code = ReasonCode::none, std::string suggestion = {});
   static std::string table_label(const RouteTable* table, const link::Interface& in);
   /// Drops and explains a packet with no route, or whose route is a blackhole.

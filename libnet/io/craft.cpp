@@ -12,18 +12,24 @@
 #include <cctype>
 
 #include "libnet/core/error.h"
+#include "libnet/wire/arp.h"
+#include "libnet/wire/ethernet.h"
+#include "libnet/wire/icmp.h"
+#include "libnet/wire/ipv4.h"
+#include "libnet/wire/tcp.h"
+#include "libnet/wire/udp.h"
 
 namespace vpcsim::io {
 namespace {
 
-constexpr std::size_t kEthernetHeaderLen = 14;
-constexpr std::size_t kArpLen = 28;
-constexpr std::size_t kIpv4HeaderLen = 20;
-constexpr std::size_t kIcmpHeaderLen = 8;
-constexpr std::size_t kUdpHeaderLen = 8;
-constexpr std::size_t kTcpHeaderLen = 20;
-constexpr std::size_t kIpv4MaxTotalLen = 65535;
-constexpr std::size_t kUdpChecksumOffset = 6;
+using wire::kArpLen;
+using wire::kEthernetHeaderLen;
+using wire::kIcmpHeaderLen;
+using wire::kIpv4MaxTotalLen;
+using wire::kUdpHeaderLen;
+// libtins writes the fixed headers: no IPv4 or TCP options.
+constexpr std::size_t kIpv4HeaderLen = wire::kIpv4MinHeaderLen;
+constexpr std::size_t kTcpHeaderLen = wire::kTcpMinHeaderLen;
 
 Tins::HWAddress<6> to_tins(const wire::MacAddress& mac) { return Tins::HWAddress<6>(mac.octets().data()); }
 Tins::IPv4Address to_tins(wire::Ipv4Address ip) { return Tins::IPv4Address(ip.to_string()); }
@@ -96,8 +102,9 @@ std::vector<std::uint8_t> craft_udp(const EthernetFields& eth, const Ipv4Fields&
   std::vector<std::uint8_t> bytes = finish(frame, eth, kIpv4HeaderLen + kUdpHeaderLen + udp.payload.size());
   // A checksum that computes to 0 is sent as 0xffff, its other ones' complement form: on the wire 0
   // means "no checksum" (RFC 768). Make sure of it whatever libtins does.
-  std::uint8_t* checksum = bytes.data() + kEthernetHeaderLen + kIpv4HeaderLen + kUdpChecksumOffset;
-  if (checksum[0] == 0 && checksum[1] == 0) checksum[0] = checksum[1] = 0xff;
+  const auto udp_view = wire::UdpViewMut::parse(
+      std::span<std::uint8_t>(bytes).subspan(kEthernetHeaderLen + kIpv4HeaderLen, kUdpHeaderLen + udp.payload.size()));
+  if (udp_view && udp_view->checksum() == 0) udp_view->set_checksum(0xffff);
   return bytes;
 }
 

@@ -17,27 +17,29 @@
 #include <exception>
 #include <optional>
 
+#include "libnet/wire/arp.h"
 #include "libnet/wire/checksum.h"
+#include "libnet/wire/ethernet.h"
+#include "libnet/wire/icmp.h"
+#include "libnet/wire/ipv4.h"
+#include "libnet/wire/tcp.h"
+#include "libnet/wire/transport_prefix.h"
+#include "libnet/wire/udp.h"
 
 namespace vpcsim::io {
 namespace {
 
 using Bytes = std::span<const std::uint8_t>;
 
-constexpr std::size_t kEthernetHeaderLen = 14;
-constexpr std::size_t kVlanTagLen = 4;
-constexpr std::size_t kArpEthernetIpv4Len = 28;
-constexpr std::size_t kIpv4MinHeaderLen = 20;
-constexpr std::size_t kIcmpHeaderLen = 8;
-constexpr std::size_t kUdpHeaderLen = 8;
-constexpr std::size_t kTcpMinHeaderLen = 20;
-constexpr std::size_t kIpv6HeaderLen = 40;
+using wire::kArpLen;
+using wire::kEthernetHeaderLen;
+using wire::kIcmpHeaderLen;
+using wire::kIpv4MinHeaderLen;
+using wire::kTcpMinHeaderLen;
+using wire::kUdpHeaderLen;
+using wire::kVlanTagLen;
+constexpr std::size_t kIpv6HeaderLen = 40;  // RFC 8200 §3 (wire/ has no IPv6: libtins decodes it)
 constexpr std::size_t kPayloadPreviewLen = 32;
-
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
-}
 
 std::string hex(std::uint32_t value, int digits) {
   char buf[16];
@@ -302,26 +304,28 @@ class Decoder {
 
   std::string decode_arp(std::size_t offset) {
     const std::size_t avail = frame_.size() - offset;
-    if (avail < kArpEthernetIpv4Len) {
-      std::string reason = "truncated: " + std::to_string(avail) + " of " + std::to_string(kArpEthernetIpv4Len) + " bytes";
+    if (avail < kArpLen) {
+      std::string reason = "truncated: " + std::to_string(avail) + " of " + std::to_string(kArpLen) + " bytes";
       malformed("ARP", reason);
       return "ARP malformed: " + reason;
     }
     const std::uint8_t* p = frame_.data() + offset;
-    if (be16(p) != 1 || be16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4) {
-      // Only Ethernet/IPv4 ARP has the 28-byte layout libtins assumes.
+    if (!wire::ArpView::parse(frame_.subspan(offset))) {
+      // Only Ethernet/IPv4 ARP has the 28-byte layout libtins assumes (ArpView refuses the rest);
+      // its fixed first 8 bytes are the same for every hardware and protocol.
+      const Tins::ARP raw(p, static_cast<std::uint32_t>(kArpLen));
       Layer& layer = add("ARP");
-      put(layer, "hardware_type", std::to_string(be16(p)));
-      put(layer, "protocol_type", hex(be16(p + 2), 4));
-      put(layer, "hardware_len", std::to_string(p[4]));
-      put(layer, "protocol_len", std::to_string(p[5]));
-      put(layer, "operation", std::to_string(be16(p + 6)));
+      put(layer, "hardware_type", std::to_string(raw.hw_addr_format()));
+      put(layer, "protocol_type", hex(raw.prot_addr_format(), 4));
+      put(layer, "hardware_len", std::to_string(raw.hw_addr_length()));
+      put(layer, "protocol_len", std::to_string(raw.prot_addr_length()));
+      put(layer, "operation", std::to_string(raw.opcode()));
       consumed_to(frame_.size());
-      return "ARP, hardware type " + std::to_string(be16(p)) + ", protocol " + hex(be16(p + 2), 4) + ", length " +
-             std::to_string(avail);
+      return "ARP, hardware type " + std::to_string(raw.hw_addr_format()) + ", protocol " +
+             hex(raw.prot_addr_format(), 4) + ", length " + std::to_string(avail);
     }
     try {
-      const Tins::ARP arp(p, static_cast<std::uint32_t>(kArpEthernetIpv4Len));
+      const Tins::ARP arp(p, static_cast<std::uint32_t>(kArpLen));
       const std::uint16_t op = arp.opcode();
       Layer& layer = add("ARP");
       put(layer, "hardware_type", "1 (Ethernet)");
@@ -331,7 +335,7 @@ class Decoder {
       put(layer, "sender_ip", arp.sender_ip_addr().to_string());
       put(layer, "target_mac", arp.target_hw_addr().to_string());
       put(layer, "target_ip", arp.target_ip_addr().to_string());
-      consumed_to(offset + kArpEthernetIpv4Len);
+      consumed_to(offset + kArpLen);
       if (op == 1) {
         std::string text = "ARP, Request who-has " + arp.target_ip_addr().to_string();
         const auto target_mac = arp.target_hw_addr();
@@ -364,26 +368,25 @@ class Decoder {
       return fail("header truncated: " + std::to_string(avail) + " of " + std::to_string(kIpv4MinHeaderLen) + " bytes");
     const unsigned version = p[0] >> 4;
     const std::size_t header_len = std::size_t{p[0] & 0x0fu} * 4;
-    const std::size_t total_len = be16(p + 2);
     if (version != 4) return fail("version " + std::to_string(version) + " is not 4");
     if (header_len < kIpv4MinHeaderLen)
       return fail("header length " + std::to_string(header_len) + " is below the minimum of 20");
     if (header_len > avail)
       return fail("header length " + std::to_string(header_len) + " runs past the " + std::to_string(avail) +
                   " bytes captured");
-    if (total_len < header_len)
-      return fail("total length " + std::to_string(total_len) + " is less than the header length " +
-                  std::to_string(header_len));
     std::optional<Tins::IP> ip;
     try {
       ip.emplace(p, static_cast<std::uint32_t>(header_len));
     } catch (const std::exception& e) {
       return fail(header_len > kIpv4MinHeaderLen ? "options: " + what_of(e) : what_of(e));
     }
-    const std::uint16_t flags_frag = be16(p + 6);
-    const bool df = (flags_frag & 0x4000) != 0;
-    const bool mf = (flags_frag & 0x2000) != 0;
-    const std::size_t frag_offset = std::size_t{flags_frag & 0x1fffu} * 8;
+    const std::size_t total_len = ip->tot_len();
+    if (total_len < header_len)
+      return fail("total length " + std::to_string(total_len) + " is less than the header length " +
+                  std::to_string(header_len));
+    const bool df = (ip->flags() & Tins::IP::DONT_FRAGMENT) != 0;
+    const bool mf = (ip->flags() & Tins::IP::MORE_FRAGMENTS) != 0;
+    const std::size_t frag_offset = std::size_t{ip->fragment_offset()} * 8;
     const std::uint8_t protocol = ip->protocol();
     out.src = ip->src_addr().to_string();
     out.dst = ip->dst_addr().to_string();
@@ -395,7 +398,7 @@ class Decoder {
     put(layer, "tos", hex(ip->tos(), 2));
     put(layer, "total_len", std::to_string(total_len));
     put(layer, "id", hex(ip->id(), 4) + " (" + std::to_string(ip->id()) + ")");
-    std::string flags = (flags_frag & 0x8000) ? "reserved" : "";
+    std::string flags = (ip->flags() & Tins::IP::FLAG_RESERVED) != 0 ? "reserved" : "";
     if (df) flags += flags.empty() ? "DF" : ", DF";
     if (mf) flags += flags.empty() ? "MF" : ", MF";
     put(layer, "flags", flags.empty() ? "none" : flags);
@@ -441,18 +444,21 @@ class Decoder {
   }
 
   void decode_quoted_transport(std::size_t offset, std::size_t len, std::uint8_t protocol, IpSummary& out) {
-    if ((protocol != 17 && protocol != 6) || len < 4) {
+    // RFC 792 promises 8 bytes of the transport header: both ports, then TCP's sequence number or
+    // UDP's length and checksum.
+    const auto prefix = wire::TransportPrefixView::parse(frame_.subspan(offset, len));
+    if ((protocol != 17 && protocol != 6) || !prefix) {
       payload(frame_.subspan(offset, len), "Payload (quoted)");
       return;
     }
-    const std::uint8_t* p = frame_.data() + offset;
     Layer& layer = add(protocol == 17 ? "UDP (quoted)" : "TCP (quoted)");
-    out.src_port = be16(p);
-    out.dst_port = be16(p + 2);
+    out.src_port = prefix->src_port();
+    out.dst_port = prefix->dst_port();
     put(layer, "src_port", std::to_string(*out.src_port));
     put(layer, "dst_port", std::to_string(*out.dst_port));
-    if (protocol == 17 && len >= 6) put(layer, "length", std::to_string(be16(p + 4)));
-    if (protocol == 6 && len >= 8) put(layer, "seq", std::to_string(be32(p + 4)));
+    if (const auto udp = wire::UdpView::parse_quoted(frame_.subspan(offset, len)); protocol == 17 && udp)
+      put(layer, "length", std::to_string(udp->len()));
+    if (protocol == 6) put(layer, "seq", std::to_string(prefix->tcp_seq()));
   }
 
   /// `declared_len` is the message length the IPv4 header announces (tcpdump's "length").
@@ -668,7 +674,12 @@ class Decoder {
     if (avail < kIpv6HeaderLen)
       return fail("header truncated: " + std::to_string(avail) + " of " + std::to_string(kIpv6HeaderLen) + " bytes");
     if ((p[0] >> 4) != 6) return fail("version " + std::to_string(p[0] >> 4) + " is not 6");
-    const std::size_t payload_len = be16(p + 4);
+    std::size_t payload_len = 0;
+    try {
+      payload_len = Tins::IPv6(p, static_cast<std::uint32_t>(kIpv6HeaderLen)).payload_length();
+    } catch (const std::exception& e) {
+      return fail(what_of(e));
+    }
     const std::size_t end = offset + kIpv6HeaderLen + std::min(payload_len, avail - kIpv6HeaderLen);
     consumed_to(end);
     std::optional<Tins::IPv6> ip;

@@ -12,6 +12,14 @@ constexpr std::size_t kEthernetMinFrame = 60;  // without FCS
 constexpr std::size_t kEthernetWireOverhead = 4 + 8 + 12;  // FCS, preamble+SFD, inter-frame gap
 }  // namespace
 
+std::string_view to_string(LinkMedium medium) { return medium == LinkMedium::veth ? "veth" : "ethernet"; }
+
+LinkMedium parse_link_medium(std::string_view text, const std::string& who) {
+  if (text == "ethernet") return LinkMedium::ethernet;
+  if (text == "veth") return LinkMedium::veth;
+  throw core::ConfigError(who, "medium", "must be ethernet or veth, not '" + std::string(text) + "'");
+}
+
 Link::Link(Context& context, Interface& a, Interface& b, LinkConfig config) : ends_{&a, &b}, config_(config) {
   std::string name = a.full_name() + " <-> " + b.full_name();
   if (&a == &b) throw core::ConfigError("link " + name, "ends", "cannot link an interface to itself");
@@ -46,6 +54,7 @@ core::Time Link::serialisation_time(std::size_t frame_len) const {
 bool Link::transmit(std::uint8_t side, wire::Frame frame) {
   Lane& d = lanes_[side];
   const core::Time now = context().now();
+  if (config_.medium != LinkMedium::veth) frame.meta().confirm_neighbour = false;
   prune_started(d, now);
   if (d.pending_starts.size() >= config_.queue_packets) {
     ++d.stats.drops;

@@ -16,6 +16,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "libnet/core/event.h"
 #include "libnet/core/ring_buffer.h"
@@ -24,10 +26,19 @@
 
 namespace vpcsim::link {
 
+/// What carries the frames. Only one thing differs: a veth pair hands the skb itself to the far end,
+/// so its neighbour-confirmation mark (wire::FrameMeta::confirm_neighbour) survives, and a box that
+/// forwards it confirms its own next hop too; Ethernet carries bytes and loses the mark.
+enum class LinkMedium : std::uint8_t { ethernet, veth };
+std::string_view to_string(LinkMedium medium);
+/// "ethernet" or "veth"; throws core::ConfigError naming `who` otherwise.
+LinkMedium parse_link_medium(std::string_view text, const std::string& who = "link");
+
 struct LinkConfig {
   core::Time delay = 10 * core::kMicrosecond;    ///< propagation delay, each direction
   std::int64_t bandwidth_bps = 1'000'000'000;    ///< 0 means infinitely fast
   std::uint32_t queue_packets = 1000;            ///< frames waiting to start transmission, each direction
+  LinkMedium medium = LinkMedium::ethernet;
 };
 
 struct LinkDirectionStats {

@@ -12,6 +12,8 @@ namespace vpcsim::node {
 enum class Outcome : std::uint8_t { pending, reply, unreachable, timeout };
 std::string_view to_string(Outcome outcome);
 
+/// Every application type also has a `Config` (what it is made from) and a constructor
+/// (IpNode&, Config), so that IpNode::add_application<App>(config) makes any of them.
 class Application {
  public:
   virtual ~Application() = default;

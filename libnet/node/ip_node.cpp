@@ -5,60 +5,19 @@
 #include <utility>
 
 #include "libnet/core/error.h"
-#include "libnet/core/prefetch.h"
 #include "libnet/node/network.h"
-#include "libnet/node/ping.h"
-#include "libnet/node/traceroute.h"
-#include "libnet/node/tcp_apps.h"
 #include "libnet/node/tcp_sockets.h"
-#include "libnet/node/udp_apps.h"
-#include "libnet/node/udp_flows.h"
-#include "libnet/node/udp_socket.h"
-#include "libnet/wire/bytes.h"
-#include "libnet/wire/checksum.h"
+#include "libnet/stack/icmp_errors.h"
 #include "libnet/wire/ethernet.h"
 #include "libnet/wire/frame_pool.h"
 #include "libnet/wire/icmp.h"
+#include "libnet/wire/node_frame.h"
 #include "libnet/wire/udp.h"
 
 namespace vpcsim::node {
 namespace {
 
-constexpr std::size_t kL3Offset = wire::kEthernetHeaderLen;
-constexpr std::size_t kIcmpErrorMaxLen = 576;  // RFC 1812 4.3.2.3; Linux icmp_send
-constexpr std::uint8_t kTosMask = 0x1e;        // IPTOS_TOS_MASK
-constexpr std::uint8_t kTosInternetControl = 0xc0;
-constexpr core::Time kIcmpRateInterval = core::kSecond;  // net.ipv4.icmp_ratelimit = 1000 ms
-constexpr core::Time kIcmpRateBurst = 6 * kIcmpRateInterval;  // XRLIM_BURST_FACTOR
-constexpr std::uint8_t kIcmpMaxKnownType = 18;  // NR_ICMP_TYPES
 constexpr std::uint32_t kEphemeralLow = 32768, kEphemeralHigh = 60999;  // ip_local_port_range
-
-bool is_rate_limited_type(std::uint8_t type, std::uint8_t code) {
-  // icmp_ratemask 0x1818: dest unreachable, source quench, time exceeded, parameter problem;
-  // fragmentation needed is exempt so that path MTU discovery works.
-  if (type == wire::kIcmpDestUnreachable && code == wire::kIcmpCodeFragNeeded) return false;
-  return type == 3 || type == 4 || type == 11 || type == 12;
-}
-
-std::string hex16(std::uint16_t value) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%04x", value);
-  return text;
-}
-
-std::string describe_icmp(std::uint8_t type, std::uint8_t code) {
-  if (type == wire::kIcmpTimeExceeded) return "time exceeded";
-  if (type != wire::kIcmpDestUnreachable) return "ICMP type " + std::to_string(type);
-  switch (code) {
-    case wire::kIcmpCodeNetUnreachable: return "net unreachable";
-    case wire::kIcmpCodeHostUnreachable: return "host unreachable";
-    case wire::kIcmpCodeProtocolUnreachable: return "protocol unreachable";
-    case wire::kIcmpCodePortUnreachable: return "port unreachable";
-    case wire::kIcmpCodeFragNeeded: return "fragmentation needed";
-    case wire::kIcmpCodeAdminProhibited: return "administratively prohibited";
-  }
-  return "destination unreachable code " + std::to_string(code);
-}
 
 }  // namespace
 
@@ -192,16 +151,6 @@ bool IpNode::is_subnet_broadcast(wire::Ipv4Address address) const {
   return false;
 }
 
-IpNode::LocalMatch IpNode::match_local(wire::Ipv4Address address) const {
-  LocalMatch match;
-  for (const auto& interface : interfaces())
-    for (const auto& a : interface->addresses()) {
-      match.address |= a.address() == address;
-      match.subnet_broadcast |= a.prefix_length() < 31 && a.broadcast() == address;
-    }
-  return match;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Sockets
 
@@ -230,15 +179,17 @@ IpNode::RouteInfo IpNode::route_info(wire::Ipv4Address dst) const {
   const OutputRoute route = route_output(dst, {});
   RouteInfo info{route.status, route.source, 0};
   if (route.status == SendStatus::sent)
-    info.mtu = route.local ? static_cast<std::uint32_t>(wire::FramePool::kMaxFrameLen - kL3Offset) : route.egress->mtu();
+    info.mtu = route.local ? static_cast<std::uint32_t>(wire::FramePool::kMaxFrameLen - wire::kFrameL3Offset) : route.egress->mtu();
   return info;
 }
 
-SendStatus IpNode::send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment) {
+SendStatus IpNode::send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment,
+                            bool confirm_neighbour) {
   wire::Ipv4Repr ip{src, dst, wire::kIpProtoTcp, 64, 0, 0, true, static_cast<std::uint16_t>(segment.wire_len())};
-  return originate(ip, segment.wire_len(), [&](std::span<std::uint8_t> l4, wire::Ipv4Address from, wire::Ipv4Address to) {
-    segment.emit(l4, from, to);
-  });
+  return originate(
+      ip, segment.wire_len(),
+      [&](std::span<std::uint8_t> l4, wire::Ipv4Address from, wire::Ipv4Address to) { segment.emit(l4, from, to); },
+      confirm_neighbour);
 }
 
 std::uint16_t IpNode::register_echo(EchoHandler& handler) {
@@ -253,7 +204,7 @@ std::uint16_t IpNode::register_echo(EchoHandler& handler) {
 }
 
 template <class EmitL4>
-SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4) {
+SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4, bool confirm_neighbour) {
   // vpcsim does not fragment: a datagram bigger than the egress MTU is refused with EMSGSIZE whether
   // or not DF is set (Linux would fragment one without DF). Checked before anything is built.
   if (l4_len + wire::kIpv4MinHeaderLen > wire::kIpv4MaxTotalLen) return SendStatus::message_too_long;
@@ -261,10 +212,11 @@ SendStatus IpNode::originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4
   if (route.status != SendStatus::sent) return route.status;
   ip.src = route.source;
   ip.id = next_ip_id();
-  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - kL3Offset : route.egress->mtu();
+  const std::size_t limit = route.local ? wire::FramePool::kMaxFrameLen - wire::kFrameL3Offset : route.egress->mtu();
   if (ip.wire_len() > limit) return SendStatus::message_too_long;
   wire::Frame frame = new_ipv4_frame(ip);
-  emit_l4(frame.bytes().subspan(kL3Offset + ip.header_len(), l4_len), ip.src, ip.dst);
+  frame.meta().confirm_neighbour = confirm_neighbour;
+  emit_l4(frame.bytes().subspan(wire::kFrameL3Offset + ip.header_len(), l4_len), ip.src, ip.dst);
   ++counters_.originated;
   context().trace.packet(context().now(), trace::TraceKind::sent, id(),
                          route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id);
@@ -277,16 +229,21 @@ SendStatus IpNode::send_udp(std::uint16_t src_port, wire::Ipv4Address dst, std::
   const wire::UdpRepr udp{src_port, dst_port, payload};
   wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoUdp, options.ttl, options.tos, 0, options.dont_fragment,
                     static_cast<std::uint16_t>(udp.wire_len())};
-  return originate(ip, udp.wire_len(), [&](std::span<std::uint8_t> l4, wire::Ipv4Address src, wire::Ipv4Address to) {
-    udp.emit(l4, src, to);
-  });
+  return originate(
+      ip, udp.wire_len(),
+      [&](std::span<std::uint8_t> l4, wire::Ipv4Address src, wire::Ipv4Address to) { udp.emit(l4, src, to); },
+      options.confirm_neighbour);
 }
 
 SendStatus IpNode::send_echo_request(wire::Ipv4Address dst, std::uint16_t id, std::uint16_t seq,
                                      std::span<const std::uint8_t> data, const SendOptions& options) {
   const wire::IcmpRepr icmp = wire::IcmpRepr::echo_request(id, seq, data);
-  wire::Ipv4Repr ip{options.source, dst, wire::kIpProtoIcmp, options.ttl, options.tos, 0, options.dont_fragment,
-                    static_cast<std::uint16_t>(icmp.wire_len())};
+  return send_icmp(wire::Ipv4Repr{options.source, dst, wire::kIpProtoIcmp, options.ttl, options.tos, 0,
+                                  options.dont_fragment, static_cast<std::uint16_t>(icmp.wire_len())},
+                   icmp);
+}
+
+SendStatus IpNode::send_icmp(const wire::Ipv4Repr& ip, const wire::IcmpRepr& icmp) {
   return originate(ip, icmp.wire_len(),
                    [&](std::span<std::uint8_t> l4, wire::Ipv4Address, wire::Ipv4Address) { icmp.emit(l4); });
 }
@@ -331,10 +288,10 @@ IpNode::OutputRoute IpNode::route_output(wire::Ipv4Address dst, wire::Ipv4Addres
 }
 
 wire::Frame IpNode::new_ipv4_frame(const wire::Ipv4Repr& ip) {
-  wire::Frame frame = context().pool.allocate(kL3Offset + ip.wire_len());
+  wire::Frame frame = context().pool.allocate(wire::kFrameL3Offset + ip.wire_len());
   frame.meta().packet_id = context().new_packet_id();
   wire::EthernetRepr{wire::MacAddress(), wire::MacAddress(), wire::kEthertypeIpv4, std::nullopt}.emit(frame.bytes());
-  ip.emit(frame.bytes().subspan(kL3Offset));
+  ip.emit(wire::frame_l3_bytes(frame));
   return frame;
 }
 
@@ -346,9 +303,9 @@ void IpNode::transmit(const OutputRoute& route, wire::Frame frame) {
   }
   link::Interface& egress = *route.egress;
   if (hooks_ && !postrouting(egress, route.next_hop, frame, false)) return;
-  egress.mac().write_to(frame.data() + 6);
+  wire::set_frame_src_mac(frame, egress.mac());
   if (route.broadcast) {
-    wire::MacAddress::broadcast().write_to(frame.data());
+    wire::set_frame_dst_mac(frame, wire::MacAddress::broadcast());
     egress.send(std::move(frame));
     return;
   }
@@ -365,379 +322,32 @@ void IpNode::handle_event(const core::Event&) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input
-
-void IpNode::drop(const link::Interface* interface, trace::DropReason reason, std::uint64_t packet_id,
-                  std::string detail) {
-  ++counters_.dropped;
-  context().trace.drop(context().now(), reason, id(), interface != nullptr ? interface->id() : trace::kNoId, packet_id,
-                       std::move(detail));
-}
-
-void IpNode::prefetch_receive(const link::Interface& interface, const wire::Frame& frame, unsigned stage) const {
-  // What an ARP broadcast costs a host it is not for: its neighbour table, probed for the sender
-  // (stage 0: the cache, which this node's first bytes point to; 1: the sender's slot in it).
-  const std::uint32_t index = interface.index_in_node();
-  if (index >= arp_caches_.size()) return;
-  const stack::ArpCache& cache = *arp_caches_[index];
-  if (stage == 0) {
-    core::prefetch_bytes(&cache, sizeof(stack::ArpCache));
-    return;
-  }
-  const auto eth = wire::EthernetView::parse(frame.bytes());
-  if (!eth || eth->ethertype() != wire::kEthertypeArp) return;
-  if (const auto arp = wire::ArpView::parse(eth->payload())) cache.prefetch_entry(arp->sender_ip());
-}
-
-void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {
-  // Read through const: an ARP broadcast flooded to every host shares one copy of its bytes.
-  auto eth = wire::EthernetView::parse(std::as_const(frame).bytes());
-  if (!eth) {
-    drop(&interface, trace::DropReason::malformed, frame.meta().packet_id,
-         "Ethernet frame of " + std::to_string(frame.size()) + " bytes is truncated");
-    return;
-  }
-  const wire::MacAddress dst = eth->dst();
-  const bool to_us = dst == interface.mac();
-  if (!to_us && dst.is_unicast()) return;  // PACKET_OTHERHOST: not for this interface; the NIC filters it
-  if (eth->has_vlan()) {
-    drop(&interface, trace::DropReason::unsupported_protocol, frame.meta().packet_id,
-         "802.1Q-tagged frame (VLAN " + std::to_string(eth->vlan_id()) + ") on an interface without VLANs");
-    return;
-  }
-  switch (eth->ethertype()) {
-    case wire::kEthertypeArp: {
-      auto arp_view = wire::ArpView::parse(eth->payload());
-      auto arp = arp_view ? wire::ArpRepr::parse(*arp_view) : wire::Parsed<wire::ArpRepr>(arp_view.error());
-      if (!arp) {
-        drop(&interface, trace::DropReason::malformed, frame.meta().packet_id,
-             "ARP packet: " + std::string(wire::to_string(arp.error())));
-        return;
-      }
-      arp_caches_[index_of(interface)]->receive(*arp, to_us);
-      return;
-    }
-    case wire::kEthertypeIpv4:
-      receive_ipv4(interface, std::move(frame), !to_us);
-      return;
-    default:
-      drop(&interface, trace::DropReason::unsupported_protocol, frame.meta().packet_id,
-           "EtherType " + hex16(eth->ethertype()) + " is not handled by " + name());
-  }
-}
-
-void IpNode::receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast) {
-  const std::uint64_t packet_id = frame.meta().packet_id;
-  auto ip = wire::Ipv4View::parse(frame.bytes().subspan(kL3Offset));
-  if (!ip) {
-    drop(&interface, trace::DropReason::malformed, packet_id,
-         "IPv4 header: " + std::string(wire::to_string(ip.error())));
-    return;
-  }
-  if (!ip->verify_checksum()) {
-    drop(&interface, trace::DropReason::bad_checksum, packet_id,
-         "IPv4 header checksum " + hex16(ip->checksum()) + " from " + ip->src().to_string() + " is wrong");
-    return;
-  }
-  ++counters_.received;
-  frame.resize(kL3Offset + ip->total_len());  // drop Ethernet padding
-  if (hooks_ && !prerouting(interface, frame)) return;
-  const wire::Ipv4Address dst = ip->dst();
-  const LocalMatch local = match_local(dst);
-  const bool ip_broadcast = dst.is_limited_broadcast() || local.subnet_broadcast;
-  if (ip_broadcast || local.address) {
-    deliver_locally(&interface, std::move(frame), link_broadcast || ip_broadcast);
-    return;
-  }
-  if (dst.is_multicast()) {
-    drop(&interface, trace::DropReason::unsupported_protocol, packet_id, "multicast " + dst.to_string() + " (no groups joined)");
-    return;
-  }
-  if (!ip_forward_ || link_broadcast) {
-    drop(&interface, trace::DropReason::not_forwarding, packet_id,
-         name() + " is not " + (ip_forward_ ? "forwarding a link-layer broadcast" : "a router (ip_forward=0)") +
-             " and " + dst.to_string() + " is not its address");
-    return;
-  }
-  forward(interface, std::move(frame));
-}
-
-void IpNode::forward(link::Interface& interface, wire::Frame frame) {
-  const std::uint64_t packet_id = frame.meta().packet_id;
-  auto ip = wire::Ipv4ViewMut::parse(frame.bytes().subspan(kL3Offset));
-  const wire::Ipv4Address dst = ip->dst();
-  const stack::Route* route = (hooks_ ? forwarding_table(interface) : routes_).lookup(dst);
-  if (route == nullptr) {
-    send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeNetUnreachable);
-    drop(&interface, trace::DropReason::no_route, packet_id, "no route to " + dst.to_string() + " at " + name());
-    return;
-  }
-  switch (route->type) {
-    case stack::RouteType::unicast: break;
-    case stack::RouteType::unreachable:
-      send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeHostUnreachable);
-      drop(&interface, trace::DropReason::unreachable_route, packet_id,
-           dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
-      return;
-    case stack::RouteType::prohibit:
-      send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeAdminProhibited);
-      drop(&interface, trace::DropReason::prohibit_route, packet_id,
-           dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
-      return;
-    case stack::RouteType::blackhole:
-      drop(&interface, trace::DropReason::blackhole_route, packet_id,
-           dst.to_string() + " matches route '" + route->to_string() + "' at " + name());
-      return;
-  }
-  const bool decrement_ttl = !hooks_ || decrements_ttl();
-  if (decrement_ttl && ip->ttl() <= 1) {
-    send_icmp_error(ip->bytes(), wire::kIcmpTimeExceeded, wire::kIcmpCodeTtlExceeded);
-    drop(&interface, trace::DropReason::ttl_exceeded, packet_id,
-         "TTL exceeded at " + name() + " forwarding to " + dst.to_string());
-    return;
-  }
-  link::Interface& egress = *interfaces()[route->interface];
-  if (ip->total_len() > egress.mtu()) {
-    if (ip->dont_fragment()) {
-      send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeFragNeeded,
-                      static_cast<std::uint16_t>(egress.mtu()));
-      drop(&interface, trace::DropReason::fragmentation_needed, packet_id,
-           std::to_string(ip->total_len()) + "-byte packet with DF exceeds the MTU " + std::to_string(egress.mtu()) +
-               " of " + egress.full_name());
-    } else {
-      drop(&interface, trace::DropReason::fragmentation_unsupported, packet_id,
-           std::to_string(ip->total_len()) + "-byte packet exceeds the MTU " + std::to_string(egress.mtu()) + " of " +
-               egress.full_name() + " (vpcsim does not fragment)");
-    }
-    return;
-  }
-  if (decrement_ttl) ip->decrement_ttl();
-  ++counters_.forwarded;
-  context().trace.packet(context().now(), trace::TraceKind::forwarded, id(), egress.id(), packet_id);
-  const wire::Ipv4Address next_hop = route->has_gateway() ? route->gateway : dst;
-  if (hooks_ && !postrouting(egress, next_hop, frame, true)) return;
-  egress.mac().write_to(frame.data() + 6);
-  arp_caches_[route->interface]->send(next_hop, std::move(frame));
-}
-
-void IpNode::deliver_locally(const link::Interface* interface, wire::Frame frame, bool link_broadcast) {
-  ++counters_.delivered;
-  const std::uint64_t packet_id = frame.meta().packet_id;
-  auto ip = wire::Ipv4View::parse(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset));
-  if (ip->is_fragment()) {
-    drop(interface, trace::DropReason::unsupported_protocol, packet_id,
-         "IPv4 fragment from " + ip->src().to_string() + " (vpcsim does not reassemble)");
-    return;
-  }
-  context().trace.packet(context().now(), trace::TraceKind::received, id(),
-                         interface != nullptr ? interface->id() : trace::kNoId, packet_id);
-  switch (ip->protocol()) {
-    case wire::kIpProtoIcmp: deliver_icmp(interface, *ip, link_broadcast, packet_id); return;
-    case wire::kIpProtoUdp: deliver_udp(interface, *ip, link_broadcast, packet_id); return;
-    case wire::kIpProtoTcp: deliver_tcp(interface, *ip, link_broadcast, packet_id); return;
-    default:
-      if (!link_broadcast) send_icmp_error(ip->bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodeProtocolUnreachable);
-      drop(interface, trace::DropReason::protocol_unreachable, packet_id,
-           "no handler for IP protocol " + std::to_string(ip->protocol()) + " at " + name());
-  }
-}
-
-void IpNode::deliver_icmp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
-                          std::uint64_t packet_id) {
-  auto icmp = wire::IcmpView::parse(ip.payload());
-  if (!icmp) {
-    drop(interface, trace::DropReason::malformed, packet_id, "ICMP: " + std::string(wire::to_string(icmp.error())));
-    return;
-  }
-  if (!icmp->verify_checksum()) {
-    drop(interface, trace::DropReason::bad_checksum, packet_id, "ICMP checksum from " + ip.src().to_string() + " is wrong");
-    return;
-  }
-  switch (icmp->type()) {
-    case wire::kIcmpEchoRequest: {
-      if (link_broadcast) {
-        drop(interface, trace::DropReason::none, packet_id, "broadcast echo ignored (icmp_echo_ignore_broadcasts=1)");
-        return;
-      }
-      // icmp_reply(): back to the sender from the address it pinged, same TOS, DF clear.
-      SendOptions options;
-      options.source = ip.dst();
-      options.tos = ip.tos();
-      options.dont_fragment = false;
-      const wire::IcmpRepr echo = wire::IcmpRepr::echo_reply(icmp->echo_id(), icmp->echo_seq(), icmp->data());
-      wire::Ipv4Repr reply{options.source, ip.src(), wire::kIpProtoIcmp, options.ttl, options.tos, 0, false,
-                           static_cast<std::uint16_t>(echo.wire_len())};
-      originate(reply, echo.wire_len(),
-                [&](std::span<std::uint8_t> l4, wire::Ipv4Address, wire::Ipv4Address) { echo.emit(l4); });
-      return;
-    }
-    case wire::kIcmpEchoReply: {
-      EchoHandler* const* handler = find_echo(icmp->echo_id());
-      if (handler == nullptr) {
-        drop(interface, trace::DropReason::no_socket, packet_id,
-             "echo reply with id " + std::to_string(icmp->echo_id()) + " that no ping is waiting for");
-        return;
-      }
-      (*handler)->on_echo_reply(*this, ReceivedEchoReply{ip.src(), icmp->echo_id(), icmp->echo_seq(), ip.ttl(),
-                                                          icmp->data().size()});
-      return;
-    }
-    case wire::kIcmpDestUnreachable:
-    case wire::kIcmpTimeExceeded: {
-      auto quoted = wire::Ipv4View::parse_quoted(icmp->invoking_packet());
-      if (!quoted || quoted->payload().size() < 8) {
-        drop(interface, trace::DropReason::malformed, packet_id, "ICMP error quotes too little of the original packet");
-        return;
-      }
-      IcmpErrorReport report{ip.src(), icmp->type(), icmp->code(),
-                             icmp->code() == wire::kIcmpCodeFragNeeded ? icmp->next_hop_mtu() : std::uint16_t{0},
-                             quoted->dst(), 0, 0};
-      const auto l4 = quoted->payload();
-      if (quoted->protocol() == wire::kIpProtoUdp) {
-        report.original_dst_port = wire::load_be16(l4.data() + 2);
-        if (UdpHandler* const* handler = udp_ports_.find(wire::load_be16(l4.data()))) {
-          (*handler)->on_icmp_error(*this, report);
-          return;
-        }
-      } else if (quoted->protocol() == wire::kIpProtoTcp) {
-        report.original_dst_port = wire::load_be16(l4.data() + 2);
-        const stack::TcpEndpoints endpoints{quoted->src(), wire::load_be16(l4.data()), quoted->dst(),
-                                            report.original_dst_port};
-        if (tcp_ && tcp_->icmp_error(endpoints, wire::load_be32(l4.data() + 4), report)) return;
-      } else if (quoted->protocol() == wire::kIpProtoIcmp && l4[0] == wire::kIcmpEchoRequest) {
-        report.echo_seq = wire::load_be16(l4.data() + 6);
-        if (EchoHandler* const* handler = find_echo(wire::load_be16(l4.data() + 4))) {
-          (*handler)->on_icmp_error(*this, report);
-          return;
-        }
-      }
-      drop(interface, trace::DropReason::no_socket, packet_id,
-           describe_icmp(icmp->type(), icmp->code()) + " from " + ip.src().to_string() + " that no socket is waiting for");
-      return;
-    }
-    default:
-      drop(interface, trace::DropReason::unsupported_protocol, packet_id,
-           "ICMP type " + std::to_string(icmp->type()) + " is not handled");
-  }
-}
-
-void IpNode::deliver_udp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
-                         std::uint64_t packet_id) {
-  const auto l4 = ip.payload();
-  if (l4.size() < wire::kUdpHeaderLen || wire::load_be16(l4.data() + 4) < wire::kUdpHeaderLen ||
-      wire::load_be16(l4.data() + 4) > l4.size()) {
-    drop(interface, trace::DropReason::malformed, packet_id, "UDP datagram from " + ip.src().to_string() + " is truncated");
-    return;
-  }
-  const std::uint16_t udp_len = wire::load_be16(l4.data() + 4);
-  const auto udp = l4.first(udp_len);
-  if (wire::load_be16(udp.data() + 6) != 0 &&
-      wire::checksum_fold(wire::checksum_add(udp, wire::pseudo_header_sum(ip.src(), ip.dst(), wire::kIpProtoUdp, udp_len))) !=
-          0xffff) {
-    drop(interface, trace::DropReason::bad_checksum, packet_id, "UDP checksum from " + ip.src().to_string() + " is wrong");
-    return;
-  }
-  const std::uint16_t dst_port = wire::load_be16(udp.data() + 2);
-  UdpHandler* const* handler = udp_ports_.find(dst_port);
-  if (handler == nullptr) {
-    if (!link_broadcast) send_icmp_error(ip.bytes(), wire::kIcmpDestUnreachable, wire::kIcmpCodePortUnreachable);
-    drop(interface, trace::DropReason::port_unreachable, packet_id,
-         "UDP port " + std::to_string(dst_port) + " is closed on " + name());
-    return;
-  }
-  (*handler)->on_datagram(*this, ReceivedDatagram{ip.src(), ip.dst(), wire::load_be16(udp.data()), dst_port, ip.ttl(),
-                                                  udp.subspan(wire::kUdpHeaderLen)});
-}
-
-void IpNode::deliver_tcp(const link::Interface* interface, const wire::Ipv4View& ip, bool link_broadcast,
-                         std::uint64_t packet_id) {
-  auto view = wire::TcpView::parse(ip.payload());
-  if (!view) {
-    drop(interface, trace::DropReason::malformed, packet_id,
-         "TCP segment from " + ip.src().to_string() + ": " + std::string(wire::to_string(view.error())));
-    return;
-  }
-  auto segment = wire::TcpRepr::parse(*view, ip.src(), ip.dst());
-  if (!segment) {
-    drop(interface, trace::DropReason::bad_checksum, packet_id, "TCP checksum from " + ip.src().to_string() + " is wrong");
-    return;
-  }
-  if (link_broadcast) {  // tcp_v4_rcv: PACKET_HOST only
-    drop(interface, trace::DropReason::unsupported_protocol, packet_id, "TCP segment sent to a broadcast address");
-    return;
-  }
-  const TcpDelivery delivery = tcp_ ? tcp_->receive(ip.src(), ip.dst(), *segment) : TcpDelivery::no_socket;
-  if (delivery == TcpDelivery::delivered) return;
-  if (delivery == TcpDelivery::discarded) {
-    drop(interface, trace::DropReason::no_socket, packet_id,
-         "TCP segment without SYN for listening port " + std::to_string(segment->dst_port) + " on " + name());
-    return;
-  }
-  // No socket: tcp_v4_send_reset, from the address the segment was sent to.
-  const auto reset = stack::tcp_reset_for(*segment);
-  if (reset) send_tcp(ip.dst(), ip.src(), *reset);
-  drop(interface, trace::DropReason::port_unreachable, packet_id,
-       "TCP port " + std::to_string(segment->dst_port) + " is closed on " + name() + (reset ? " (RST sent)" : ""));
-}
-
-// ---------------------------------------------------------------------------------------------
-// ICMP errors
-
-bool IpNode::icmp_rate_allows(wire::Ipv4Address destination) {
-  const core::Time now = context().now();
-  auto [found, created] = uncommon().icmp_rate.try_emplace(destination.to_u32());
-  RateBucket& bucket = *found;
-  if (created) {
-    bucket = RateBucket{kIcmpRateBurst, now};
-  } else {
-    bucket.tokens = std::min(kIcmpRateBurst, bucket.tokens + (now - bucket.last));
-    bucket.last = now;
-  }
-  if (bucket.tokens < kIcmpRateInterval) return false;
-  bucket.tokens -= kIcmpRateInterval;
-  return true;
-}
+// ICMP errors (the policy is stack/icmp_errors.h; here the route back and the node's own checks)
 
 void IpNode::send_icmp_error(std::span<const std::uint8_t> offending, std::uint8_t type, std::uint8_t code,
                              std::uint16_t next_hop_mtu) {
-  auto original = wire::Ipv4View::parse_quoted(offending);
+  const auto original = wire::Ipv4View::parse_quoted(offending);
   if (!original) return;
-  const wire::Ipv4Address to = original->src();
-  if (to.is_unspecified() || to.is_multicast() || to.is_limited_broadcast() || to.is_loopback() ||
-      is_subnet_broadcast(to))
-    return;
-  if (original->frag_offset() != 0) return;
-  if (original->protocol() == wire::kIpProtoIcmp) {
-    const auto l4 = original->payload();
-    if (l4.empty() || l4[0] > kIcmpMaxKnownType || wire::is_icmp_error(l4[0]))
-      return;  // never an error about an error, nor about an unknown type (icmp_send)
-  }
-  const bool to_self = is_local_address(to);
-  if (!to_self && is_rate_limited_type(type, code) && !icmp_rate_allows(to)) {
+  auto plan = stack::plan_icmp_error(offending, type, code, next_hop_mtu, is_local_address(original->dst()));
+  if (!plan || is_subnet_broadcast(plan->ip.dst)) return;
+  const wire::Ipv4Address to = plan->ip.dst;
+  if (!is_local_address(to) && stack::is_rate_limited_icmp(type, code) &&
+      !uncommon().icmp_rate.allow(to, context().now())) {
     ++counters_.icmp_rate_limited;
     return;
   }
   // The source: the address the offending packet was sent to if that is ours (port unreachable),
   // else the one the route back to the sender picks.
-  wire::Ipv4Address source = is_local_address(original->dst()) ? original->dst() : wire::Ipv4Address();
-  const std::size_t quote_len =
-      std::min(offending.size(), kIcmpErrorMaxLen - wire::kIpv4MinHeaderLen - wire::kIcmpHeaderLen);
-  wire::Ipv4Repr ip{source, to, wire::kIpProtoIcmp, 64,
-                    static_cast<std::uint8_t>((original->tos() & kTosMask) | kTosInternetControl), 0, false,
-                    static_cast<std::uint16_t>(wire::kIcmpHeaderLen + quote_len)};
-  OutputRoute route = route_output(to, source);
+  OutputRoute route = route_output(to, plan->ip.src);
   if (route.status != SendStatus::sent) return;  // no way back: nothing to send
-  ip.src = route.source;
-  ip.id = next_ip_id();
-  wire::Frame frame = new_ipv4_frame(ip);
-  const wire::IcmpRepr icmp = type == wire::kIcmpTimeExceeded
-                                  ? wire::IcmpRepr::time_exceeded(code, offending.first(quote_len))
-                                  : wire::IcmpRepr::dest_unreachable(code, offending.first(quote_len), next_hop_mtu);
-  icmp.emit(frame.bytes().subspan(kL3Offset + ip.header_len()));
+  plan->ip.src = route.source;
+  plan->ip.id = next_ip_id();
+  wire::Frame frame = new_ipv4_frame(plan->ip);
+  plan->icmp.emit(frame.bytes().subspan(wire::kFrameL3Offset + plan->ip.header_len()));
   ++counters_.icmp_errors_sent;
   context().trace.note(context().now(), trace::TraceKind::icmp_error, id(),
                        route.egress != nullptr ? route.egress->id() : trace::kNoId, frame.meta().packet_id,
-                       describe_icmp(type, code) + " to " + to.to_string() + " about a packet for " +
+                       stack::describe_icmp_error(type, code) + " to " + to.to_string() + " about a packet for " +
                            original->dst().to_string());
   transmit(route, std::move(frame));
 }
@@ -747,33 +357,9 @@ void IpNode::neighbour_unreachable(link::Interface& interface, wire::Ipv4Address
   drop(&interface, trace::DropReason::arp_failed, frame.meta().packet_id,
        "ARP for " + next_hop.to_string() + " on " + interface.full_name() + " timed out after " +
            std::to_string(requests) + " tries");
-  if (frame.size() > kL3Offset)
-    send_icmp_error(std::span<const std::uint8_t>(frame.bytes()).subspan(kL3Offset), wire::kIcmpDestUnreachable,
+  if (frame.size() > wire::kFrameL3Offset)
+    send_icmp_error(wire::frame_l3_bytes(std::as_const(frame)), wire::kIcmpDestUnreachable,
                     wire::kIcmpCodeHostUnreachable);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Applications
-
-template <class App, class... Args>
-App& IpNode::add_application(Args&&... args) {
-  auto app = std::make_unique<App>(*this, std::forward<Args>(args)...);
-  App& ref = *app;
-  applications_.push_back(std::move(app));
-  return ref;
-}
-
-Ping& IpNode::ping(const PingConfig& config) { return add_application<Ping>(config); }
-Traceroute& IpNode::traceroute(const TracerouteConfig& config) { return add_application<Traceroute>(config); }
-UdpResponder& IpNode::udp_listen(std::uint16_t port, std::string reply) {
-  return add_application<UdpResponder>(port, std::move(reply));
-}
-UdpClient& IpNode::udp_send(const UdpClientConfig& config) { return add_application<UdpClient>(config); }
-UdpFlows& IpNode::udp_flows(const UdpFlowsConfig& config) { return add_application<UdpFlows>(config); }
-UdpSocket& IpNode::udp_socket(std::uint16_t port) { return add_application<UdpSocket>(port); }
-TcpServer& IpNode::tcp_listen(std::uint16_t port, std::string reply) {
-  return add_application<TcpServer>(port, std::move(reply));
-}
-TcpClient& IpNode::tcp_connect(const TcpClientConfig& config) { return add_application<TcpClient>(config); }
 
 }  // namespace vpcsim::node

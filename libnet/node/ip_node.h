@@ -10,13 +10,12 @@
 // decrement with an incremental checksum update in place, and the next hop's ArpCache. The frame is
 // moved through all of it and rewritten in place, never copied.
 //
-// ICMP errors follow net/ipv4/icmp.c (icmp_send): never about an ICMP error, a non-first fragment,
-// a link-layer broadcast or a packet from a non-unicast source; they quote as much of the offending
-// datagram as fits in 576 bytes; TOS is the original's TOS bits with precedence 0xc0; TTL 64; DF
-// clear; and a per-destination token bucket (1 per second, burst 6) limits destination unreachable
-// and time exceeded, as icmp_ratelimit / icmp_ratemask do. Errors about this node's own packets are
-// delivered locally (the kernel loops them back), which is how ping learns "Destination Host
-// Unreachable" after ARP fails.
+// ICMP errors follow net/ipv4/icmp.c (icmp_send), whose rules are stack/icmp_errors.h's; the node
+// routes them back. Errors about this node's own packets are delivered locally (the kernel loops
+// them back), which is how ping learns "Destination Host Unreachable" after ARP fails.
+//
+// Configuration, sockets, output and ICMP errors are in ip_node.cpp; the receive path (forwarding
+// and local delivery) in ip_input.cpp. Applications attach with add_application<App>(config).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +35,7 @@
 #include "libnet/node/node.h"
 #include "libnet/node/sockets.h"
 #include "libnet/stack/arp_cache.h"
+#include "libnet/stack/icmp_errors.h"
 #include "libnet/stack/routing_table.h"
 #include "libnet/wire/ipv4.h"
 #include "libnet/wire/ipv4_interface_address.h"
@@ -44,20 +44,7 @@
 
 namespace vpcsim::node {
 
-class Ping;
-class Traceroute;
-class UdpResponder;
-class UdpClient;
-class UdpFlows;
-class UdpSocket;
 class TcpSockets;
-class TcpServer;
-class TcpClient;
-struct TcpClientConfig;
-struct PingConfig;
-struct TracerouteConfig;
-struct UdpClientConfig;
-struct UdpFlowsConfig;
 
 struct IpCounters {
   std::uint64_t received = 0;     ///< IPv4 packets accepted from the wire
@@ -75,6 +62,9 @@ struct SendOptions {
   std::uint8_t tos = 0;
   bool dont_fragment = true;   ///< Linux sockets default to path-MTU discovery (DF set)
   wire::Ipv4Address source;    ///< unspecified: chosen from the route, as Linux does
+  /// MSG_CONFIRM: the datagram confirms its next hop's neighbour entry (udp_sendmsg ->
+  /// dst_confirm_neigh), as an application that just heard from that neighbour may say.
+  bool confirm_neighbour = false;
 };
 
 class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandler {
@@ -131,8 +121,10 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
     if (uncommon_) uncommon_->echo_ids.erase(id);
   }
   /// Sends a TCP segment from `src` (one of the node's addresses) with TTL 64 and DF, as a Linux
-  /// socket does; the checksum is filled here.
-  SendStatus send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment);
+  /// socket does; the checksum is filled here. `confirm_neighbour`: the socket's pending
+  /// confirmation (stack::TcpConnection::take_neighbour_confirm) goes with it.
+  SendStatus send_tcp(wire::Ipv4Address src, wire::Ipv4Address dst, const wire::TcpRepr& segment,
+                      bool confirm_neighbour = false);
   /// The node's TCP, created on first use (listen or connect).
   TcpSockets& tcp();
   /// The node's TCP, or nullptr if nothing has used TCP yet.
@@ -149,17 +141,16 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
                                std::span<const std::uint8_t> data, const SendOptions& options = {});
 
   // --- applications (owned by the node) ---------------------------------------------------------
-  Ping& ping(const PingConfig& config);
-  Traceroute& traceroute(const TracerouteConfig& config);
-  UdpResponder& udp_listen(std::uint16_t port, std::string reply = {});
-  UdpClient& udp_send(const UdpClientConfig& config);
-  /// Many flows to one destination, each from its own ephemeral port (node/udp_flows.h).
-  UdpFlows& udp_flows(const UdpFlowsConfig& config);
-  /// A socket bound to `port` (0: an ephemeral one) that scripts send from and read.
-  UdpSocket& udp_socket(std::uint16_t port = 0);
-  /// A TCP server: accepts every connection on `port`, answers the first data with `reply`, closes.
-  TcpServer& tcp_listen(std::uint16_t port, std::string reply = {});
-  TcpClient& tcp_connect(const TcpClientConfig& config);
+  /// Attaches an application the node owns, made from its configuration, the one way for every kind:
+  /// `h1.add_application<Ping>({dst, 3})`, `srv.add_application<TcpServer>({80, "pong"})`. An
+  /// application type has a `Config` and a constructor (IpNode&, Config); see node/application.h.
+  template <class App>
+  App& add_application(typename App::Config config) {
+    auto app = std::make_unique<App>(*this, std::move(config));
+    App& ref = *app;
+    applications_.push_back(std::move(app));
+    return ref;
+  }
   const core::SmallVector<std::unique_ptr<Application>>& applications() const { return applications_; }
 
   // --- frame processing --------------------------------------------------------------------------
@@ -206,7 +197,9 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// Routes, builds and sends a datagram whose transport part (`l4_len` bytes) `emit_l4(buffer,
   /// src, dst)` writes with a wire repr, once the source address is known.
   template <class EmitL4>
-  SendStatus originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4);
+  SendStatus originate(wire::Ipv4Repr ip, std::size_t l4_len, const EmitL4& emit_l4, bool confirm_neighbour = false);
+  /// originate() for an ICMP message the node makes (an echo request or reply).
+  SendStatus send_icmp(const wire::Ipv4Repr& ip, const wire::IcmpRepr& icmp);
 
   void receive_ipv4(link::Interface& interface, wire::Frame frame, bool link_broadcast);
   void forward(link::Interface& interface, wire::Frame frame);
@@ -217,7 +210,6 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   /// icmp_send(): an ICMP error about `offending` (an IPv4 datagram) to its source.
   void send_icmp_error(std::span<const std::uint8_t> offending, std::uint8_t type, std::uint8_t code,
                        std::uint16_t next_hop_mtu = 0);
-  bool icmp_rate_allows(wire::Ipv4Address destination);
   /// Throws core::ConfigError for an address that may not go on `interface` (nullptr: a new one).
   void check_new_address(const std::string& who, const link::Interface* interface,
                          wire::Ipv4InterfaceAddress address) const;
@@ -230,9 +222,6 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   LocalMatch match_local(wire::Ipv4Address address) const;
   std::uint16_t next_ip_id() { return next_ip_id_++; }
 
-  template <class App, class... Args>
-  App& add_application(Args&&... args);
-
   bool ip_forward_;
   bool hooks_ = false;        // NatRouter's netfilter hooks; with ip_forward_ and next_ip_id_: no padding
   std::uint16_t next_ip_id_;
@@ -240,15 +229,11 @@ class IpNode : public Node, public stack::ArpCacheOwner, public core::EventHandl
   std::shared_ptr<const stack::ArpConfig> arp_config_ = stack::share({});  ///< shared with the caches
   core::SmallVector<core::Arena::Ptr<stack::ArpCache>> arp_caches_;  ///< parallel to interfaces(); in the network's arena
   core::FlatHashMap<std::uint16_t, UdpHandler*> udp_ports_;
-  struct RateBucket {
-    core::Time tokens = 0;
-    core::Time last = 0;
-  };
   /// What most nodes never need, allocated on first use: echo identifiers (ping), ICMP error rate
   /// buckets, and the packets this node sent to itself.
   struct Uncommon {
     core::FlatHashMap<std::uint16_t, EchoHandler*> echo_ids;
-    core::FlatHashMap<std::uint32_t, RateBucket> icmp_rate;
+    stack::IcmpRateLimiter icmp_rate;
     core::RingBuffer<wire::Frame> loopback;
   };
   Uncommon& uncommon() {

@@ -4,6 +4,7 @@
 #include "libnet/node/network.h"
 #include "libnet/stack/nat_rewrite.h"
 #include "libnet/wire/ethernet.h"
+#include "libnet/wire/node_frame.h"
 #include "libnet/wire/icmp.h"
 #include "libnet/wire/tcp.h"
 
@@ -14,19 +15,23 @@ using stack::FlowDirection;
 using stack::FlowTuple;
 using stack::Manip;
 
-constexpr std::size_t kL3Offset = wire::kEthernetHeaderLen;
-
-wire::Ipv4ViewMut ipv4_of(wire::Frame& frame) { return *wire::Ipv4ViewMut::parse(frame.bytes().subspan(kL3Offset)); }
+wire::Ipv4ViewMut ipv4_of(wire::Frame& frame) { return *wire::ipv4_of_frame(frame); }
 
 bool is_icmp_error_packet(const wire::Ipv4ViewMut& ip) {
-  const auto l4 = ip.payload();
-  return ip.protocol() == wire::kIpProtoIcmp && ip.frag_offset() == 0 && l4.size() >= wire::kIcmpHeaderLen &&
-         wire::is_icmp_error(l4[0]);
+  if (ip.protocol() != wire::kIpProtoIcmp || ip.frag_offset() != 0) return false;
+  const auto icmp = wire::IcmpView::parse(ip.payload());
+  return icmp && icmp->is_error();
 }
 
 std::uint8_t tcp_flags_of(const wire::Ipv4ViewMut& ip) {
-  const auto l4 = ip.payload();
-  return ip.protocol() == wire::kIpProtoTcp && l4.size() > 13 ? l4[13] : 0;
+  if (ip.protocol() != wire::kIpProtoTcp) return 0;
+  const auto tcp = wire::TcpView::parse(ip.payload());
+  return tcp ? tcp->flags() : 0;
+}
+
+bool is_echo_request(const wire::Ipv4ViewMut& ip) {
+  const auto icmp = wire::IcmpView::parse(ip.payload());
+  return icmp && icmp->type() == wire::kIcmpEchoRequest;
 }
 
 /// Whether a flow's first packet may create a conntrack entry (Linux: tcp_new() wants a SYN without
@@ -34,7 +39,7 @@ std::uint8_t tcp_flags_of(const wire::Ipv4ViewMut& ip) {
 bool starts_flow(const wire::Ipv4ViewMut& ip) {
   switch (ip.protocol()) {
     case wire::kIpProtoTcp: return (tcp_flags_of(ip) & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) == wire::kTcpSyn;
-    case wire::kIpProtoIcmp: return ip.payload()[0] == wire::kIcmpEchoRequest;
+    case wire::kIpProtoIcmp: return is_echo_request(ip);
     default: return true;
   }
 }

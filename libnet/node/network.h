@@ -5,7 +5,7 @@
 //   auto& h1 = net.add_host("h1");  h1.add_interface("eth0", "10.0.1.10/24");
 //   auto& h2 = net.add_host("h2");  h2.add_interface("eth0", "10.0.1.20/24");
 //   net.connect("h1.eth0", "h2.eth0");
-//   auto& ping = h1.ping("10.0.1.20");
+//   auto& ping = h1.add_application<Ping>({Ipv4Address::parse("10.0.1.20")});
 //   net.run();
 //
 // Declaration order matters: the pool and trace outlive the nodes and links that hold frames and ids.

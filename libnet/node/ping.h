@@ -40,6 +40,7 @@ struct PingError {
 
 class Ping final : public Application, public EchoHandler, public core::EventHandler {
  public:
+  using Config = PingConfig;
   Ping(IpNode& node, PingConfig config);
   ~Ping() override;
 

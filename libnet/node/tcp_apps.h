@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/event.h"
@@ -20,10 +21,17 @@
 
 namespace vpcsim::node {
 
+struct TcpServerConfig {
+  std::uint16_t port = 0;
+  std::string reply = {};  ///< empty: close without answering once data (or the peer's FIN) arrived
+};
+
 class TcpServer final : public Application, public TcpHandler {
  public:
+  using Config = TcpServerConfig;
   /// An empty reply: close without answering once data (or the peer's FIN) arrived.
   TcpServer(IpNode& node, std::uint16_t port, std::string reply);
+  TcpServer(IpNode& node, Config config) : TcpServer(node, config.port, std::move(config.reply)) {}
   ~TcpServer() override;
 
   std::uint16_t port() const { return port_; }
@@ -77,6 +85,7 @@ struct TcpClientConfig {
 
 class TcpClient final : public Application, public TcpHandler, public core::EventHandler {
  public:
+  using Config = TcpClientConfig;
   TcpClient(IpNode& node, TcpClientConfig config);
   ~TcpClient() override;
 

@@ -147,7 +147,7 @@ core::Time TcpSockets::tcp_now() const { return node_.network().now(); }
 
 void TcpSockets::tcp_transmit(stack::TcpConnection& connection, const wire::TcpRepr& segment) {
   const stack::TcpEndpoints& e = connection.endpoints();
-  node_.send_tcp(e.local, e.remote, segment);
+  node_.send_tcp(e.local, e.remote, segment, connection.take_neighbour_confirm());
 }
 
 std::uint64_t TcpSockets::tcp_arm_timer(stack::TcpConnection& connection, core::Time at) {

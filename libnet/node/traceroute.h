@@ -46,6 +46,7 @@ struct TracerouteHop {
 
 class Traceroute final : public Application, public UdpHandler, public core::EventHandler {
  public:
+  using Config = TracerouteConfig;
   Traceroute(IpNode& node, TracerouteConfig config);
   ~Traceroute() override;
 

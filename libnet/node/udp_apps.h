@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/event.h"
@@ -14,10 +15,17 @@
 
 namespace vpcsim::node {
 
+struct UdpResponderConfig {
+  std::uint16_t port = 0;
+  std::string reply = {};  ///< empty: receive only
+};
+
 class UdpResponder final : public Application, public UdpHandler {
  public:
+  using Config = UdpResponderConfig;
   /// An empty reply means: receive only.
   UdpResponder(IpNode& node, std::uint16_t port, std::string reply);
+  UdpResponder(IpNode& node, Config config) : UdpResponder(node, config.port, std::move(config.reply)) {}
   ~UdpResponder() override;
 
   std::uint16_t port() const { return port_; }
@@ -56,6 +64,7 @@ struct UdpClientConfig {
 
 class UdpClient final : public Application, public UdpHandler, public core::EventHandler {
  public:
+  using Config = UdpClientConfig;
   UdpClient(IpNode& node, UdpClientConfig config);
   ~UdpClient() override;
 

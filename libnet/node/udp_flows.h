@@ -27,6 +27,7 @@ struct UdpFlowsConfig {
 
 class UdpFlows final : public Application, public UdpHandler, public core::EventHandler {
  public:
+  using Config = UdpFlowsConfig;
   /// Throws core::ConfigError when the node has fewer free ephemeral ports than flows.
   UdpFlows(IpNode& node, UdpFlowsConfig config);
 

@@ -13,8 +13,11 @@ UdpSocket::UdpSocket(IpNode& node, std::uint16_t port)
 
 UdpSocket::~UdpSocket() = default;
 
-SendStatus UdpSocket::send_to(wire::Ipv4Address destination, std::uint16_t port, std::span<const std::uint8_t> payload) {
-  const SendStatus status = node_.send_udp(port_, destination, port, payload);
+SendStatus UdpSocket::send_to(wire::Ipv4Address destination, std::uint16_t port, std::span<const std::uint8_t> payload,
+                              bool confirm) {
+  SendOptions options;
+  options.confirm_neighbour = confirm;
+  const SendStatus status = node_.send_udp(port_, destination, port, payload, options);
   if (status == SendStatus::sent) ++sent_;
   return status;
 }

@@ -2,7 +2,7 @@
 // any address and port at the current simulated time, and read what arrived — datagrams and ICMP
 // errors — after running the network, as recvfrom() and IP_RECVERR would show them.
 //
-//   auto& sock = h1.udp_socket();                 // ephemeral port, like an unbound sendto()
+//   auto& sock = h1.add_application<UdpSocket>({});   // ephemeral port, like an unbound sendto()
 //   sock.send_to(ip("203.0.113.10"), 53, bytes);
 //   net.run_for(core::kSecond);
 //   for (const auto& d : sock.received()) ...     // then answer with sock.send_to(d.src, d.src_port, ...)
@@ -28,15 +28,23 @@ struct UdpDatagram {
   std::vector<std::uint8_t> payload;
 };
 
+struct UdpSocketConfig {
+  std::uint16_t port = 0;  ///< 0: a free ephemeral port, like an unbound sendto()
+};
+
 class UdpSocket final : public Application, public UdpHandler {
  public:
+  using Config = UdpSocketConfig;
   /// Binds `port`; 0 takes a free ephemeral port. Throws core::ConfigError if the port is taken.
   UdpSocket(IpNode& node, std::uint16_t port);
+  UdpSocket(IpNode& node, Config config) : UdpSocket(node, config.port) {}
   ~UdpSocket() override;
 
   std::uint16_t port() const { return port_; }
   /// Sends now (at the simulation's current time); the status is what sendto() would return.
-  SendStatus send_to(wire::Ipv4Address destination, std::uint16_t port, std::span<const std::uint8_t> payload);
+  /// `confirm`: sendto(..., MSG_CONFIRM), which confirms the next hop's neighbour entry.
+  SendStatus send_to(wire::Ipv4Address destination, std::uint16_t port, std::span<const std::uint8_t> payload,
+                     bool confirm = false);
   /// Everything received so far, in order (kept until clear_received()).
   const std::vector<UdpDatagram>& received() const { return received_; }
   void clear_received() { received_.clear(); }

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "libnet/wire/bytes.h"
 #include "libnet/wire/ethernet.h"
+#include "libnet/wire/ipv4.h"
+#include "libnet/wire/node_frame.h"
 
 namespace vpcsim::stack {
 namespace {
 constexpr std::size_t kArpFrameLen = wire::kEthernetHeaderLen + wire::kArpLen;  // 42: Linux does not pad on veth
-constexpr std::size_t kIpv4SrcOffset = 12;
 }  // namespace
 
 std::string_view to_string(NeighbourState state) {
@@ -57,6 +57,9 @@ void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
   const core::Time now = context_.now();
   Entry& entry = entry_for(next_hop);
   entry.used = now;
+  // sock_confirm_neigh before neigh_output: a packet that carries a confirmation (a TCP socket's
+  // progress, MSG_CONFIRM, or one forwarded across a veth) stamps the entry before it is used.
+  if (frame.meta().confirm_neighbour) entry.confirmed = now;
   switch (entry.state) {
     case NeighbourState::reachable:
     case NeighbourState::delay:
@@ -85,7 +88,7 @@ void ArpCache::send(wire::Ipv4Address next_hop, wire::Frame frame) {
 }
 
 void ArpCache::transmit(Entry& entry, wire::Frame frame) {
-  entry.mac.write_to(frame.data());
+  wire::set_frame_dst_mac(frame, entry.mac);
   interface_.send(std::move(frame));
 }
 
@@ -108,10 +111,8 @@ void ArpCache::probe(wire::Ipv4Address ip, Entry& entry) {
   wire::Ipv4Address sender;
   if (!entry.queue.empty()) {
     const wire::Frame& newest = entry.queue.back();
-    if (newest.size() >= wire::kEthernetHeaderLen + 20) {
-      wire::Ipv4Address src = wire::Ipv4Address::from_bytes(newest.data() + wire::kEthernetHeaderLen + kIpv4SrcOffset);
-      if (owner_.is_local_address(src)) sender = src;
-    }
+    if (const auto ip = wire::Ipv4View::parse_quoted(wire::frame_l3_bytes(newest)); ip && owner_.is_local_address(ip->src()))
+      sender = ip->src();
   }
   if (sender.is_unspecified()) sender = interface_.source_address_for(ip);
   const bool unicast = entry.probes < config_->ucast_probes;

@@ -13,8 +13,12 @@
 // (neigh_event_ns); a reply updates only an entry we already have. reachable_time is drawn once per
 // cache uniformly in [base/2, 3·base/2], as Linux draws it per device.
 //
+// A frame marked confirm_neighbour (wire::FrameMeta: a TCP ACK made progress, UDP's MSG_CONFIRM)
+// stamps its next hop's entry as confirmed when sent (neigh_confirm), so a `delay` entry goes back to
+// `reachable` at its timer instead of probing.
+//
 // Deliberate simplifications: no garbage collection of stale entries (gc_thresh), no locktime on
-// MAC changes, no gratuitous ARP, no proxy ARP, and no confirmation from TCP (dst_confirm) yet.
+// MAC changes, no gratuitous ARP, no proxy ARP.
 #pragma once
 
 #include <cstdint>
@@ -82,7 +86,8 @@ class ArpCache final : public core::EventHandler {
   ArpCache& operator=(const ArpCache&) = delete;
 
   /// Sends `frame` (an Ethernet frame whose destination MAC is still to be written) to `next_hop`:
-  /// at once when the neighbour is known, else after resolution.
+  /// at once when the neighbour is known, else after resolution. A frame marked confirm_neighbour
+  /// confirms the entry first.
   void send(wire::Ipv4Address next_hop, wire::Frame frame);
   /// An ARP packet arrived on the interface. `to_us` is true when it was unicast to our MAC.
   void receive(const wire::ArpRepr& arp, bool to_us);

@@ -1,7 +1,7 @@
 #include "libnet/stack/flow_tuple.h"
 
-#include "libnet/wire/bytes.h"
 #include "libnet/wire/icmp.h"
+#include "libnet/wire/transport_prefix.h"
 
 namespace vpcsim::stack {
 namespace {
@@ -11,15 +11,18 @@ std::optional<FlowTuple> tuple_of(const wire::Ipv4View& ip, bool quoted) {
   const auto l4 = ip.payload();
   switch (ip.protocol()) {
     case wire::kIpProtoTcp:
-    case wire::kIpProtoUdp:
-      if (l4.size() < 4) return std::nullopt;
-      return FlowTuple{ip.src(), ip.dst(), wire::load_be16(l4.data()), wire::load_be16(l4.data() + 2), ip.protocol()};
+    case wire::kIpProtoUdp: {
+      // The 8-byte prefix, not a full TcpView/UdpView: a quote may stop there (RFC 792).
+      const auto ports = wire::TransportPrefixView::parse(l4);
+      if (!ports) return std::nullopt;
+      return FlowTuple{ip.src(), ip.dst(), ports->src_port(), ports->dst_port(), ip.protocol()};
+    }
     case wire::kIpProtoIcmp: {
-      if (l4.size() < 8) return std::nullopt;
-      const bool echo = l4[0] == wire::kIcmpEchoRequest || (!quoted && l4[0] == wire::kIcmpEchoReply);
+      const auto icmp = wire::IcmpView::parse(l4);
+      if (!icmp) return std::nullopt;
+      const bool echo = icmp->type() == wire::kIcmpEchoRequest || (!quoted && icmp->type() == wire::kIcmpEchoReply);
       if (!echo) return std::nullopt;
-      const std::uint16_t id = wire::load_be16(l4.data() + 4);
-      return FlowTuple{ip.src(), ip.dst(), id, id, wire::kIpProtoIcmp};
+      return FlowTuple{ip.src(), ip.dst(), icmp->echo_id(), icmp->echo_id(), wire::kIpProtoIcmp};
     }
     default: return std::nullopt;
   }
@@ -71,9 +74,9 @@ std::optional<FlowTuple> flow_tuple_of(const wire::Ipv4View& ip) { return tuple_
 
 std::optional<FlowTuple> quoted_flow_tuple_of(const wire::Ipv4View& ip) {
   if (ip.protocol() != wire::kIpProtoIcmp) return std::nullopt;
-  const auto l4 = ip.payload();
-  if (l4.size() < wire::kIcmpHeaderLen || !wire::is_icmp_error(l4[0])) return std::nullopt;
-  auto inner = wire::Ipv4View::parse_quoted(l4.subspan(wire::kIcmpHeaderLen));
+  const auto icmp = wire::IcmpView::parse(ip.payload());
+  if (!icmp || !icmp->is_error()) return std::nullopt;
+  auto inner = wire::Ipv4View::parse_quoted(icmp->invoking_packet());
   if (!inner) return std::nullopt;
   return tuple_of(*inner, true);
 }

@@ -431,6 +431,7 @@ void TcpConnection::on_segment(const wire::TcpRepr& segment) {
       return;
     }
     snd_una_ = segment.ack;
+    confirm_pending_ = true;  // our SYN was acknowledged: forward progress (tcp_ack, FLAG_SYN_ACKED)
     if (rtt_timing_) rtt_sample(owner_.tcp_now() - rtt_start_);
     rtt_timing_ = false;
     retransmits_ = 0;
@@ -493,6 +494,9 @@ void TcpConnection::on_segment(const wire::TcpRepr& segment) {
     return;
   }
   process_ack(segment);
+  // A listener's child socket starts with nothing in flight (the SYN-ACK left from the request
+  // sock), so the ACK that completes the handshake confirms nothing (tcp_ack: no_queue).
+  if (established_now) confirm_pending_ = false;
   const bool fin_acked = fin_queued_ && seq_gt(snd_una_, fin_seq());
   if (established_now && fin_queued_) state_ = TcpState::fin_wait_1;  // closed during the handshake
   switch (state_) {
@@ -580,6 +584,7 @@ void TcpConnection::process_ack(const wire::TcpRepr& segment) {
     send_buffer_.erase(send_buffer_.begin(), send_buffer_.begin() + data_acked);
     data_seq_ += data_acked;
     snd_una_ = ack;
+    confirm_pending_ = true;  // forward progress: tcp_ack -> sk_dst_confirm
     if (seq_lt(snd_nxt_, snd_una_)) snd_nxt_ = snd_una_;
     retransmits_ = 0;
     if (srtt_) {

@@ -30,6 +30,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/time.h"
@@ -196,6 +197,12 @@ class TcpConnection {
   core::Time timer_at() const { return timer_at_; }
   /// Bytes queued and not yet acknowledged.
   std::size_t send_queue_len() const { return send_buffer_.size(); }
+  /// Whether an ACK made forward progress since the last segment sent (Linux's
+  /// sk_dst_pending_confirm, set by tcp_ack -> sk_dst_confirm).
+  bool neighbour_confirm_pending() const { return confirm_pending_; }
+  /// The owner sends the segment tcp_transmit is handing it with the mark, and so takes it:
+  /// true once after forward progress, as sock_confirm_neigh clears the socket's flag.
+  bool take_neighbour_confirm() { return std::exchange(confirm_pending_, false); }
 
  private:
   bool synchronized() const { return state_ != TcpState::syn_sent && state_ != TcpState::syn_received; }
@@ -243,6 +250,7 @@ class TcpConnection {
   std::vector<std::uint8_t> send_buffer_;
   bool fin_queued_ = false;
   bool passive_ = false;
+  bool confirm_pending_ = false;
 
   // Receive side.
   std::uint32_t irs_ = 0;

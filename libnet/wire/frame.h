@@ -24,6 +24,10 @@ inline constexpr std::uint32_t kNoInterface = 0xffffffff;
 struct FrameMeta {
   std::uint64_t packet_id = 0;                    ///< stable across hops and clones; links trace events of one packet
   std::uint32_t ingress_interface = kNoInterface;  ///< the interface it arrived on at the current node
+  /// Linux's skb->dst_pending_confirm: the next node to send it to a neighbour confirms that
+  /// neighbour's entry (ip_finish_output2 -> neigh_confirm). Set by a TCP socket whose ACKs made
+  /// progress, or UDP's MSG_CONFIRM; cleared by a link whose medium does not carry it (link/link.h).
+  bool confirm_neighbour = false;
 };
 
 class Frame {

@@ -80,6 +80,7 @@ template <class Byte>
 class BasicIcmpView {
   static_assert(std::is_same_v<std::remove_const_t<Byte>, std::uint8_t>);
   static constexpr bool kMutable = !std::is_const_v<Byte>;
+  static constexpr std::size_t kChecksumOffset = 2;
 
  public:
   /// truncated below 8 bytes. `message` is the whole ICMP message (the IPv4 payload).
@@ -144,9 +145,7 @@ class BasicIcmpView {
   explicit BasicIcmpView(std::span<Byte> buf) : buf_(buf) {}
 
   void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
-    const std::uint16_t old_word = load_be16(buf_.data() + offset);
-    store_be16(buf_.data() + offset, new_word);
-    store_be16(buf_.data() + 2, checksum_update16(checksum(), old_word, new_word));
+    rewrite_be16(buf_, kChecksumOffset, offset, new_word, ChecksumRule::plain);
   }
 
   std::span<Byte> buf_;

@@ -56,6 +56,7 @@ template <class Byte>
 class BasicIpv4View {
   static_assert(std::is_same_v<std::remove_const_t<Byte>, std::uint8_t>);
   static constexpr bool kMutable = !std::is_const_v<Byte>;
+  static constexpr std::size_t kChecksumOffset = 10;
 
  public:
   /// truncated if the buffer is shorter than 20 bytes or than the header IHL announces;
@@ -164,21 +165,14 @@ class BasicIpv4View {
   }
 
   void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
-    const std::uint16_t old_word = load_be16(buf_.data() + offset);
-    store_be16(buf_.data() + offset, new_word);
-    store_be16(buf_.data() + 10, checksum_update16(checksum(), old_word, new_word));
+    rewrite_be16(header(), kChecksumOffset, offset, new_word, ChecksumRule::plain);
   }
   // Updates one byte of the 16-bit word that holds it (offsets 1, 8 and 9 here).
   void update_byte(std::size_t offset, std::uint8_t value) const requires kMutable {
-    const std::size_t word = offset & ~std::size_t{1};
-    const std::uint16_t old_word = load_be16(buf_.data() + word);
-    buf_[offset] = value;
-    store_be16(buf_.data() + 10, checksum_update16(checksum(), old_word, load_be16(buf_.data() + word)));
+    rewrite_byte(header(), kChecksumOffset, offset, value, ChecksumRule::plain);
   }
   void update_address(std::size_t offset, Ipv4Address address) const requires kMutable {
-    const Ipv4Address old_address = Ipv4Address::from_bytes(buf_.data() + offset);
-    address.write_to(buf_.data() + offset);
-    store_be16(buf_.data() + 10, checksum_update32(checksum(), old_address, address));
+    rewrite_be32(header(), kChecksumOffset, offset, address.to_u32(), ChecksumRule::plain);
   }
 
   std::span<Byte> buf_;

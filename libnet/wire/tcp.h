@@ -91,6 +91,7 @@ template <class Byte>
 class BasicTcpView {
   static_assert(std::is_same_v<std::remove_const_t<Byte>, std::uint8_t>);
   static constexpr bool kMutable = !std::is_const_v<Byte>;
+  static constexpr std::size_t kChecksumOffset = 16;
 
  public:
   /// truncated below 20 bytes or below the header the data offset announces; bad_header_len if the
@@ -148,7 +149,8 @@ class BasicTcpView {
   /// Adjusts the checksum for a change of the IPv4 source or destination address (which the pseudo
   /// header covers), as a NAT does after Ipv4ViewMut::set_src/set_dst.
   void update_checksum_for_address(Ipv4Address old_address, Ipv4Address new_address) const requires kMutable {
-    store_be16(buf_.data() + 16, checksum_update32(checksum(), old_address, new_address));
+    patch_checksum(buf_, kChecksumOffset, word_sum32(old_address.to_u32()), word_sum32(new_address.to_u32()),
+                   ChecksumRule::pseudo_header);
   }
 
   operator BasicTcpView<const std::uint8_t>() const requires kMutable {  // NOLINT(google-explicit-constructor)
@@ -162,14 +164,10 @@ class BasicTcpView {
 
   std::uint16_t segment_len() const { return static_cast<std::uint16_t>(buf_.size()); }
   void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
-    const std::uint16_t old_word = load_be16(buf_.data() + offset);
-    store_be16(buf_.data() + offset, new_word);
-    store_be16(buf_.data() + 16, checksum_update16(checksum(), old_word, new_word));
+    rewrite_be16(buf_, kChecksumOffset, offset, new_word, ChecksumRule::pseudo_header);
   }
   void update_dword(std::size_t offset, std::uint32_t new_value) const requires kMutable {
-    const std::uint32_t old_value = load_be32(buf_.data() + offset);
-    store_be32(buf_.data() + offset, new_value);
-    store_be16(buf_.data() + 16, checksum_update32(checksum(), old_value, new_value));
+    rewrite_be32(buf_, kChecksumOffset, offset, new_value, ChecksumRule::pseudo_header);
   }
 
   std::span<Byte> buf_;

@@ -19,6 +19,7 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -36,11 +37,13 @@ namespace vpcsim::wire {
 inline constexpr std::size_t kUdpHeaderLen = 8;
 
 /// A zero-copy view of a UDP datagram (UdpView read-only, UdpViewMut with setters).
-/// Invariant: 8 <= len() and the view spans exactly len() bytes.
+/// Invariant: 8 <= len() and the view spans exactly len() bytes (parse_quoted: at least the 8-byte
+/// header, and at most len() bytes).
 template <class Byte>
 class BasicUdpView {
   static_assert(std::is_same_v<std::remove_const_t<Byte>, std::uint8_t>);
   static constexpr bool kMutable = !std::is_const_v<Byte>;
+  static constexpr std::size_t kChecksumOffset = 6;
 
  public:
   /// truncated below 8 bytes; bad_total_len if Length < 8 or Length > the buffer. Pass the IPv4
@@ -50,6 +53,17 @@ class BasicUdpView {
     const std::size_t len = load_be16(bytes.data() + 4);
     if (len < kUdpHeaderLen || len > bytes.size()) return WireError::bad_total_len;
     return BasicUdpView(bytes.first(len));
+  }
+
+  /// Like parse, but accepts a datagram cut short of its Length: the quote in an ICMP error (RFC 792
+  /// guarantees the 8-byte header) or a first fragment. The view spans the bytes present, up to
+  /// Length; payload() may be shorter than len() - 8. truncated below 8 bytes, bad_total_len if
+  /// Length < 8. A checksum patched through setters stays correct for the whole datagram.
+  static Parsed<BasicUdpView> parse_quoted(std::span<Byte> bytes) {
+    if (bytes.size() < kUdpHeaderLen) return WireError::truncated;
+    const std::size_t len = load_be16(bytes.data() + 4);
+    if (len < kUdpHeaderLen) return WireError::bad_total_len;
+    return BasicUdpView(bytes.first(std::min(len, bytes.size())));
   }
 
   std::uint16_t src_port() const { return load_be16(buf_.data()); }
@@ -80,8 +94,8 @@ class BasicUdpView {
   /// Adjusts the checksum for a change of the IPv4 source or destination address (which the pseudo
   /// header covers), as a NAT does after Ipv4ViewMut::set_src/set_dst. No-op without a checksum.
   void update_checksum_for_address(Ipv4Address old_address, Ipv4Address new_address) const requires kMutable {
-    if (checksum() == 0) return;
-    store_nonzero(checksum_update32(checksum(), old_address, new_address));
+    patch_checksum(buf_, kChecksumOffset, word_sum32(old_address.to_u32()), word_sum32(new_address.to_u32()),
+                   ChecksumRule::udp);
   }
 
   operator BasicUdpView<const std::uint8_t>() const requires kMutable {  // NOLINT(google-explicit-constructor)
@@ -94,12 +108,8 @@ class BasicUdpView {
   explicit BasicUdpView(std::span<Byte> buf) : buf_(buf) {}
 
   void update_word(std::size_t offset, std::uint16_t new_word) const requires kMutable {
-    const std::uint16_t old_word = load_be16(buf_.data() + offset);
-    store_be16(buf_.data() + offset, new_word);
-    if (checksum() != 0) store_nonzero(checksum_update16(checksum(), old_word, new_word));
+    rewrite_be16(buf_, kChecksumOffset, offset, new_word, ChecksumRule::udp);
   }
-  // 0x0000 and 0xffff are the same ones' complement value; on UDP only 0xffff means "a checksum".
-  void store_nonzero(std::uint16_t c) const requires kMutable { store_be16(buf_.data() + 6, c == 0 ? 0xffff : c); }
 
   std::span<Byte> buf_;
 };

@@ -112,8 +112,11 @@ def compare_dirs(topology: str, dir_a: Path, dir_b: Path, label_a: str = "A", la
             results.append(LinkResult(link, False, f"cannot read: {error}"))
             continue
         mine = [w for w in warnings if f"{link}.pcap" in w]
-        results.append(_link_result(link, side_a[link], side_b[link], Path(dir_a), Path(dir_b),
-                                    label_a, label_b, mine))
+        a, b = side_a[link], side_b[link]
+        if topo.compare_kinds:
+            a, b = (None if lines is None else [l for l in lines if l.split(" ", 1)[0] in topo.compare_kinds]
+                    for lines in (a, b))
+        results.append(_link_result(link, a, b, Path(dir_a), Path(dir_b), label_a, label_b, mine))
     if out is not None:
         for r in results:
             print(f"{topology} {r.link}: {r.report}", file=out)

@@ -123,6 +123,59 @@ except OSError as e:
     print(f"error {e}", flush=True)
 """
 
+# One connection at a time, as node::TcpServer: accept, read the request, send the reply, close.
+TCP_SERVER = r"""
+import socket, sys, time
+port, reply, life = int(sys.argv[1]), sys.argv[2].encode(), float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", port))
+s.listen(8)
+print("ready", flush=True)
+end = time.monotonic() + life
+while True:
+    left = end - time.monotonic()
+    if left <= 0:
+        break
+    s.settimeout(left)
+    try:
+        c, peer = s.accept()
+    except socket.timeout:
+        break
+    c.settimeout(max(0.1, end - time.monotonic()))
+    try:
+        data = c.recv(2048)
+        if data:
+            c.sendall(reply)
+        print(f"got {data!r} from {peer[0]}:{peer[1]}, replied {reply!r}", flush=True)
+    except OSError as e:
+        print(f"error {e}", flush=True)
+    c.close()
+"""
+
+# As node::TcpClient: connect, send, read until the server closes, close.
+TCP_EXCHANGE = r"""
+import socket, sys
+sport, dst, dport, payload, wait = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+if sport:
+    s.bind(("0.0.0.0", sport))
+s.settimeout(wait)
+try:
+    s.connect((dst, dport))
+    s.sendall(payload.encode())
+    got = b""
+    while True:
+        data = s.recv(2048)
+        if not data:
+            break
+        got += data
+    print(f"reply {got!r}", flush=True)
+except OSError as e:
+    print(f"error {e}", flush=True)
+s.close()
+"""
+
 
 class OracleError(RuntimeError):
     pass
@@ -407,6 +460,13 @@ class NetnsLab:
             life = self.topo.window_s + 5.0
             return base + ["python3", "-u", "-c", UDP_ECHO_SERVER, str(p["port"]), str(p["reply"]),
                            str(life)], "ready"
+        if step.kind == "tcp_server":
+            life = self.topo.window_s + 5.0
+            return base + ["python3", "-u", "-c", TCP_SERVER, str(p["port"]), str(p["reply"]),
+                           str(life)], "ready"
+        if step.kind == "tcp_exchange":
+            return base + ["python3", "-u", "-c", TCP_EXCHANGE, str(p.get("src_port", 0)), str(p["dst"]),
+                           str(p["dst_port"]), str(p["payload"]), str(p["timeout_s"])], None
         raise OracleError(f"unknown traffic step kind {step.kind!r}")
 
     def _start(self, label: str, argv: list[str], ready: str | None = None,

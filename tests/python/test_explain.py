@@ -53,6 +53,23 @@ def test_changing_the_model_changes_the_answer() -> None:
     assert c.cloud.explain("db", "ext", "icmp").reachable
 
 
+def test_an_elastic_ip_reached_from_inside_shows_both_rewrites_each_way() -> None:
+    c = classic()
+    c.vpc.add_instance("app", c.pub, ip="10.0.1.30", public_ip="198.51.100.30", security_groups=["web-sg"])
+    a = c.cloud.explain("app", "198.51.100.10", "tcp", 80)
+    assert a.reachable, str(a)
+    igw = [(h.direction, h.action, h.detail) for h in a.hops if h.kind == "internet_gateway"]
+    assert igw == [
+        ("request", "translated", "destination 198.51.100.10 -> 10.0.1.10"),
+        ("request", "translated", "source 10.0.1.30 -> 198.51.100.30"),
+        ("reply", "translated", "destination 198.51.100.30 -> 10.0.1.30"),
+        ("reply", "translated", "source 10.0.1.10 -> 198.51.100.10"),
+    ]
+    # web's group sees the public source: the probe is delivered from 198.51.100.30.
+    [delivered] = [h for h in a.hops if h.direction == "request" and h.action == "delivered"]
+    assert "198.51.100.30" in delivered.detail and delivered.component == "web"
+
+
 def test_explain_records() -> None:
     c = classic()
     a = c.cloud.explain("ext", "db", "tcp", 5432)

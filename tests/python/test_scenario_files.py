@@ -451,6 +451,13 @@ def test_link_parameters_reach_the_simulator(tmp_path: Path) -> None:
     assert (link.delay_ns, link.bandwidth_bps, link.queue) == (1_000_000, 10_000_000, 5)
     other = run.network.links[1]
     assert (other.delay_ns, other.bandwidth_bps, other.queue) == (10_000, 1_000_000_000, 1000)
+    assert (link.medium, other.medium) == ("ethernet", "ethernet")
+
+
+def test_link_medium_veth_reaches_the_simulator(tmp_path: Path) -> None:
+    text = LAN.replace("  - [h1.eth0, sw1]", "  - {a: h1.eth0, b: sw1, medium: veth}")
+    run = scenario.load(write(tmp_path, text)).build()
+    assert [link.medium for link in run.network.links[:2]] == ["veth", "ethernet"]
 
 
 def test_interface_mac_mtu_and_routes_reach_the_simulator(tmp_path: Path) -> None:

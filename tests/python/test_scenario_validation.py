@@ -174,6 +174,8 @@ HOST = "name: t\nnodes:\n  h1: {kind: host, interfaces: {eth0: {ip: 10.0.1.10/24
         (HOST + "  sw1: {kind: switch}\nlinks:\n  - [h1.eth0, sw1.p1]\n",
          "inline.yaml:6: links[0]: sw1 is a switch: write just 'sw1' (each link makes a new port)"),
         (HOST + "  sw1: {kind: switch}\nlinks:\n  - {a: h1.eth0, b: sw1, queue: 0}\n", "inline.yaml:6: links[0].queue: 0 is outside 1..4294967295"),
+        (HOST + "  sw1: {kind: switch}\nlinks:\n  - {a: h1.eth0, b: sw1, medium: wifi}\n",
+         "inline.yaml:6: links[0].medium: medium must be ethernet or veth, got 'wifi'"),
         (HOST + "  sw1: {kind: switch}\nlinks:\n  - {a: h1.eth0, b: sw1, delay: 10}\n",
          "inline.yaml:6: links[0].delay: a duration needs a unit (ns, us, ms, s): write 10s or 10ms, not 10"),
         (HOST + "links:\n  - [h1.eth0, h1.eth0]\n", "inline.yaml:5: links[0]: both ends are h1.eth0: a link joins two different interfaces"),

@@ -45,3 +45,23 @@ def test_errors_and_refusals() -> None:
     assert s.send_to("192.0.2.1", 9, b"x") == "network_unreachable"
     with pytest.raises(vpcsim.ParseError):
         s.send_to("10.0.0.300", 9, b"x")
+
+
+def _b_entry_for_a_after_delay(confirm: bool) -> str:
+    """b learns a from a's ARP request (stale), answers at 10 ms (delay, probe due at 5.01 s), and
+    answers again at 1.01 s with or without MSG_CONFIRM; returns b's entry for a just after 5.01 s."""
+    net, a, b = pair()
+    client, server = a.udp_socket(), b.udp_socket(53)
+    client.send_to("10.0.0.2", 53, b"query")
+    net.run_for("10ms")
+    server.send_to("10.0.0.1", client.port, b"answer")
+    net.run_for("1s")
+    server.send_to("10.0.0.1", client.port, b"again", confirm=confirm)
+    net.run_for("4000001us")
+    [entry] = [e for e in b.arp_table() if str(e.ip) == "10.0.0.1"]
+    return entry.state
+
+
+def test_msg_confirm_keeps_the_neighbour_out_of_probe() -> None:
+    assert _b_entry_for_a_after_delay(confirm=False) == "probe"
+    assert _b_entry_for_a_after_delay(confirm=True) == "reachable"

@@ -83,7 +83,8 @@ class _Builder:
             if node.nat is not None:
                 _add_nat_rules(self, made[node.name] if node.name in made else net.node(node.name), node.nat)
         try:
-            ends = _core.connect_all(net, [(link.a, link.b, link.delay, link.bandwidth, link.queue) for link in sc.links])
+            ends = _core.connect_all(
+                net, [(link.a, link.b, link.delay, link.bandwidth, link.queue, link.medium) for link in sc.links])
         except (ConfigError, ParseError) as error:
             raise sc.links[error.index].at.error(str(error)) from None
         for link, actual in zip(sc.links, ends):

@@ -95,6 +95,7 @@ class LinkSpec:
     a_at: _At
     b_at: _At
     ends: Tuple[str, str] = ("", "")  # "node.iface" of both ends once known (switch ports: sw1.p1)
+    medium: str = "ethernet"  # "veth" carries neighbour confirmations across (docs/scenario-format.md)
 
 
 @record

@@ -67,7 +67,8 @@ _INTERFACE_KEYS = ("ip", "mac", "mtu")
 _INTERFACE_KEY_SET = frozenset(_INTERFACE_KEYS)
 _ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
 _ROUTE_SPECIAL = ("unreachable", "blackhole", "prohibit")
-_LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue")
+_LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue", "medium")
+_LINK_MEDIA = ("ethernet", "veth")
 _TRAFFIC_KINDS = ("ping", "udp", "tcp", "traceroute", "listen")
 _TRAFFIC_COMMON = ("id", "at", "from", "expect")
 _TRAFFIC_KEYS = {
@@ -398,6 +399,7 @@ class _Validator:
                 a, b = item[0], item[1]
                 delay = bandwidth = None
                 queue = 1000
+                medium = "ethernet"
             elif isinstance(item, dict):
                 item_map = _mapping(lat, item)
                 _check_keys(lat, item_map, _LINK_KEYS)
@@ -415,6 +417,12 @@ class _Validator:
                 queue = 1000
                 if item_map.get("queue") is not None:
                     queue = _integer(lat.key(item_map, "queue"), item_map["queue"], 1, 2**32 - 1, "a number of frames")
+                medium = "ethernet"
+                if item_map.get("medium") is not None:
+                    medium_at = lat.key(item_map, "medium")
+                    medium = _text(medium_at, item_map["medium"])
+                    if medium not in _LINK_MEDIA:
+                        raise medium_at.error(f"medium must be ethernet or veth, got {medium!r}")
             else:
                 raise lat.error(f"expected a link, [A, B] or {{a: A, b: B, ...}}, got {_type_name(item)}")
             a_node, a_iface = self.endpoint(a_at, a, nodes)
@@ -435,7 +443,7 @@ class _Validator:
                     raise end_at.error(f"{endpoint} is already linked by {first.path} (line {first.line})")
                 linked[endpoint] = lat
                 ends.append(endpoint)
-            links.append(LinkSpec(index, a, b, delay, bandwidth, queue, lat, a_at, b_at, (ends[0], ends[1])))
+            links.append(LinkSpec(index, a, b, delay, bandwidth, queue, lat, a_at, b_at, (ends[0], ends[1]), medium))
         return links
 
     # -- traffic ---------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ TEST(Instance, AReplyPassesOnlyWhileTheFlowIsTracked) {
   // db sends UDP to ext through the NAT gateway; db-sg allows no UDP in, so ext's answers pass only as
   // part of db's tracked flow: within 30 s of db's packet, not after.
   ClassicVpc c;
-  node::UdpSocket& db_sock = c.db->udp_socket(41000);
-  node::UdpSocket& ext_sock = c.ext->udp_socket(9000);
+  node::UdpSocket& db_sock = c.db->add_application<node::UdpSocket>({41000});
+  node::UdpSocket& ext_sock = c.ext->add_application<node::UdpSocket>({9000});
   const std::array<std::uint8_t, 2> hi{'h', 'i'};
   db_sock.send_to(A("203.0.113.10"), 9000, hi);
   c.net.run_for(core::kSecond);
@@ -53,13 +53,13 @@ TEST(Instance, AnApplianceRoutesOnlyWithTheSourceDestCheckOff) {
   c.db_sg.add_ingress(testing::from_cidr(testing::traffic("icmp"), "10.0.0.0/16"));
   node::PingConfig to_db;
   to_db.destination = A("10.0.2.10");
-  node::Ping& blocked = c.web->ping(to_db);
+  node::Ping& blocked = c.web->add_application<node::Ping>(to_db);
   c.net.run_for(2 * core::kSecond);
   EXPECT_TRUE(blocked.replies().empty());
   EXPECT_EQ(c.net.trace().drop_count(box.id(), trace::DropReason::source_dest_check), 1u);
 
   box.set_source_dest_check(false);
-  node::Ping& passes = c.web->ping(to_db);
+  node::Ping& passes = c.web->add_application<node::Ping>(to_db);
   c.net.run_for(2 * core::kSecond);
   EXPECT_EQ(passes.replies().size(), 1u);
   EXPECT_GE(box.ip_counters().forwarded, 1u);

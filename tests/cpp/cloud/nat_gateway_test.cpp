@@ -33,10 +33,10 @@ struct QuietClient final : node::TcpHandler {
 
 TEST(NatGateway, TranslatesToItsPrivateAddressFromPorts1024Up) {
   ClassicVpc c;
-  node::UdpSocket& sock = c.db->udp_socket(53000);
+  node::UdpSocket& sock = c.db->add_application<node::UdpSocket>({53000});
   const std::array<std::uint8_t, 2> hi{'h', 'i'};
   sock.send_to(A("203.0.113.10"), 9000, hi);
-  node::UdpSocket& low = c.db->udp_socket(123);  // a port below 1024 is moved into 1024-65535
+  node::UdpSocket& low = c.db->add_application<node::UdpSocket>({123});  // a port below 1024 is moved into 1024-65535
   low.send_to(A("203.0.113.10"), 9000, hi);
   c.net.run_for(core::kSecond);
   const auto t = c.nat.translations();
@@ -51,7 +51,7 @@ TEST(NatGateway, DoesNotAnswerPingToItself) {
   ClassicVpc c;
   node::PingConfig to_nat;
   to_nat.destination = c.nat.private_ip();
-  node::Ping& ping = c.db->ping(to_nat);
+  node::Ping& ping = c.db->add_application<node::Ping>(to_nat);
   c.net.run_for(2 * core::kSecond);
   EXPECT_TRUE(ping.replies().empty());
   EXPECT_EQ(c.net.trace().drop_count(c.nat.id(), trace::DropReason::nat_gateway_refused), 1u);
@@ -62,7 +62,7 @@ TEST(NatGateway, TranslatesAnIcmpErrorAboutATrackedFlowBackInside) {
   // gateway translated it first); it belongs to db's flow, so it goes on to db, quote translated back,
   // rather than being refused as an inbound connection. (Found by the netns oracle, vpc_public_private.)
   ClassicVpc c;
-  node::UdpClient& udp = c.db->udp_send({A("203.0.113.10"), 9999, 5001, "hi", 0, 1, core::kSecond});
+  node::UdpClient& udp = c.db->add_application<node::UdpClient>({A("203.0.113.10"), 9999, 5001, "hi", 0, 1, core::kSecond});
   c.net.run_for(core::kSecond);
   ASSERT_EQ(udp.errors().size(), 1u);
   EXPECT_EQ(udp.errors()[0].from, A("203.0.113.10"));
@@ -71,7 +71,7 @@ TEST(NatGateway, TranslatesAnIcmpErrorAboutATrackedFlowBackInside) {
 
 TEST(NatGateway, IdleConnectionTimesOutAfter350sAndTheNextPacketGetsARst) {
   ClassicVpc c;
-  c.ext->tcp_listen(80);
+  c.ext->add_application<node::TcpServer>({80});
   QuietClient client;
   c.db->tcp().connect(A("203.0.113.10"), 80, 0, client);
   c.net.run_for(core::kSecond);
@@ -98,7 +98,7 @@ TEST(NatGateway, CapsConnectionsToOneDestinationAt55000) {
   ClassicVpc c;
   // Many sources (ports) to one destination: the 55,001st new flow is refused, another destination
   // is not affected.
-  node::UdpSocket& sock = c.db->udp_socket(40000);
+  node::UdpSocket& sock = c.db->add_application<node::UdpSocket>({40000});
   const std::array<std::uint8_t, 1> x{'x'};
   // Distinct flows need distinct source ports: raw sends from many ports, a few hundred per millisecond
   // so that neither the link queue nor ARP's queue drops any.
@@ -119,7 +119,7 @@ TEST(NatGateway, DeletedGatewayForwardsNothing) {
   c.vpc.delete_nat_gateway("nat-a");
   node::PingConfig out;
   out.destination = A("203.0.113.10");
-  node::Ping& ping = c.db->ping(out);
+  node::Ping& ping = c.db->add_application<node::Ping>(out);
   c.net.run_for(2 * core::kSecond);
   EXPECT_TRUE(ping.replies().empty());
   EXPECT_GT(c.net.trace().drop_count(c.vpc.router().id(), trace::DropReason::blackhole_route), 0u);

@@ -40,7 +40,7 @@ struct ThreeVpcs {
   std::size_t ping(Instance& from, Instance& to) {
     node::PingConfig config;
     config.destination = to.private_ip();
-    node::Ping& p = from.ping(config);
+    node::Ping& p = from.add_application<node::Ping>(config);
     net.run_for(2 * core::kSecond);
     return p.replies().size();
   }

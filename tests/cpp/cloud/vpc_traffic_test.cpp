@@ -22,14 +22,14 @@ node::PingConfig ping_to(std::string_view to) {
 
 TEST(VpcTraffic, InternetHostPingsWebAtItsPublicAddress) {
   ClassicVpc c;
-  node::Ping& ping = c.ext->ping(ping_to("198.51.100.10"));
+  node::Ping& ping = c.ext->add_application<node::Ping>(ping_to("198.51.100.10"));
   c.net.run_for(2 * core::kSecond);
   EXPECT_EQ(ping.replies().size(), 1u);
 }
 
 TEST(VpcTraffic, WebPingsTheInternetAsItsPublicAddress) {
   ClassicVpc c;
-  node::Ping& ping = c.web->ping(ping_to("203.0.113.10"));
+  node::Ping& ping = c.web->add_application<node::Ping>(ping_to("203.0.113.10"));
   c.net.run_for(2 * core::kSecond);
   ASSERT_EQ(ping.replies().size(), 1u);
   // The internet host saw the public address, not 10.0.1.10.
@@ -40,14 +40,14 @@ TEST(VpcTraffic, WebPingsTheInternetAsItsPublicAddress) {
 
 TEST(VpcTraffic, DbReachesTheInternetThroughTheNatGatewayButNotTheOtherWay) {
   ClassicVpc c;
-  node::Ping& out = c.db->ping(ping_to("203.0.113.10"));
+  node::Ping& out = c.db->add_application<node::Ping>(ping_to("203.0.113.10"));
   c.net.run_for(2 * core::kSecond);
   EXPECT_EQ(out.replies().size(), 1u);
   ASSERT_EQ(c.nat.translations().size(), 1u);
   EXPECT_EQ(c.nat.translations()[0].original.src, A("10.0.2.10"));
   EXPECT_EQ(c.nat.translations()[0].reply.dst, c.nat.private_ip());
 
-  node::Ping& in = c.ext->ping(ping_to("198.51.100.20"));  // the NAT gateway's Elastic IP
+  node::Ping& in = c.ext->add_application<node::Ping>(ping_to("198.51.100.20"));  // the NAT gateway's Elastic IP
   c.net.run_for(2 * core::kSecond);
   EXPECT_TRUE(in.replies().empty());
   EXPECT_GT(c.net.trace().drop_count(c.nat.id(), trace::DropReason::nat_gateway_refused), 0u);
@@ -57,7 +57,7 @@ TEST(VpcTraffic, InstanceWithoutPublicAddressHasNoInternetEvenInAPublicSubnet) {
   ClassicVpc c;
   Instance& lonely = c.vpc.add_instance("lonely", c.pub, {.security_groups = {"web-sg"}});
   EXPECT_EQ(lonely.private_ip(), A("10.0.1.5"));  // .4 is the NAT gateway: the first free after the reserved four
-  node::Ping& ping = lonely.ping(ping_to("203.0.113.10"));
+  node::Ping& ping = lonely.add_application<node::Ping>(ping_to("203.0.113.10"));
   c.net.run_for(2 * core::kSecond);
   EXPECT_TRUE(ping.replies().empty());
   EXPECT_EQ(c.net.trace().drop_count(c.igw.id(), trace::DropReason::no_public_address), 1u);
@@ -66,18 +66,18 @@ TEST(VpcTraffic, InstanceWithoutPublicAddressHasNoInternetEvenInAPublicSubnet) {
 TEST(VpcTraffic, SecurityGroupsAreStatefulAndAllowOnly) {
   ClassicVpc c;
   // web-sg admits tcp 80; db-sg admits 5432 from web-sg members only.
-  c.web->tcp_listen(80, "hello");
-  c.db->tcp_listen(5432, "db");
+  c.web->add_application<node::TcpServer>({80, "hello"});
+  c.db->add_application<node::TcpServer>({5432, "db"});
   node::TcpClientConfig to_web;
   to_web.destination = A("198.51.100.10");
   to_web.dst_port = 80;
   to_web.data = "GET /";
-  node::TcpClient& fetch = c.ext->tcp_connect(to_web);
+  node::TcpClient& fetch = c.ext->add_application<node::TcpClient>(to_web);
   node::TcpClientConfig to_db;
   to_db.destination = A("10.0.2.10");
   to_db.dst_port = 5432;
   to_db.data = "SELECT 1";
-  node::TcpClient& query = c.web->tcp_connect(to_db);
+  node::TcpClient& query = c.web->add_application<node::TcpClient>(to_db);
   c.net.run_for(5 * core::kSecond);
   EXPECT_EQ(fetch.reply(), "hello");
   EXPECT_EQ(query.reply(), "db");
@@ -85,7 +85,7 @@ TEST(VpcTraffic, SecurityGroupsAreStatefulAndAllowOnly) {
   node::TcpClientConfig ssh;
   ssh.destination = A("10.0.1.10");
   ssh.dst_port = 22;
-  node::TcpClient& denied = c.db->tcp_connect(ssh);
+  node::TcpClient& denied = c.db->add_application<node::TcpClient>(ssh);
   c.net.run_for(3 * core::kSecond);
   EXPECT_FALSE(denied.connected());
   EXPECT_GT(c.net.trace().drop_count(c.web->id(), trace::DropReason::security_group_denied), 0u);
@@ -105,8 +105,8 @@ TEST(VpcTraffic, NetworkAclsApplyAtTheSubnetBoundaryNotWithin) {
   Instance& neighbour = c.vpc.add_instance("neighbour", c.pub, {.security_groups = {"web-sg"}});
   node::PingConfig to_web;
   to_web.destination = A("10.0.1.10");
-  node::Ping& within = neighbour.ping(to_web);
-  node::Ping& across = c.db->ping(to_web);
+  node::Ping& within = neighbour.add_application<node::Ping>(to_web);
+  node::Ping& across = c.db->add_application<node::Ping>(to_web);
   c.net.run_for(2 * core::kSecond);
   EXPECT_EQ(within.replies().size(), 1u);  // same subnet: the ACL is not consulted
   EXPECT_TRUE(across.replies().empty());

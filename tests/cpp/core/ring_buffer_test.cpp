@@ -118,11 +118,7 @@ TEST(RingBuffer, MoveAssignmentReplacesTheContents) {
   EXPECT_EQ(b.front(), 1);
 }
 
-// BUG: the defaulted move operations move `slots_` (leaving it null) but copy capacity_, head_ and
-// size_, so a moved-from buffer still reports its old size: empty() is false and front()/pop_front()
-// dereference a null array; push_back() into it writes through the null pointer unless size_ happens
-// to equal capacity_. ArpCache works around it by assigning `{}` after every move. Fix: write the move
-// constructor/assignment with std::exchange(other.capacity_, 0), head_ and size_ likewise.
+// A moved-from buffer is empty and usable.
 TEST(RingBuffer, MovedFromBufferIsEmptyAndUsable) {
   RingBuffer<int> a;
   for (int i = 0; i < 3; ++i) a.push_back(i);

@@ -496,12 +496,8 @@ TEST_F(LinkTest, RemovedTapSeesNothingMore) {
   EXPECT_EQ(tap.records.size(), 1u);
 }
 
-// BUG: link.cpp:46 shows a frame to the tx taps when it is queued (time `now`), not when its
-// transmission starts. Linux calls the taps (dev_queue_xmit_nit) from dev_hard_start_xmit, after the
-// qdisc dequeues the packet, so under a backlog tcpdump's tx timestamps are spaced by the
-// serialisation time; here three back-to-back frames are all captured at t=0. Fix: show the taps at
-// `start` (schedule a tx-tap event at `start` when start > now, so per-interface capture order stays
-// chronological with rx captures).
+// Taps see a transmitted frame when its transmission starts (dev_hard_start_xmit, after the qdisc), so
+// frames that waited are spaced by their serialisation time.
 TEST_F(LinkTest, TxTapTimeIsWhenTransmissionStarts) {
   connect();
   Tap tap;

@@ -323,7 +323,7 @@ TEST_F(IpNodeTest, NonFirstFragmentGetsNoTimeExceeded) {
 // --- route types --------------------------------------------------------------------------------------
 
 TEST_F(IpNodeTest, NoRouteGivesNetUnreachable) {
-  auto& client = h1.udp_send({ip("203.0.113.9"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("203.0.113.9"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].from, ip("10.0.1.1"));
@@ -346,7 +346,7 @@ TEST_F(IpNodeTest, NoRouteIsCheckedBeforeTtl) {
 
 TEST_F(IpNodeTest, UnreachableRouteGivesHostUnreachable) {
   r1.add_special_route(Ipv4Prefix::parse("198.51.100.0/24"), stack::RouteType::unreachable);
-  auto& client = h1.udp_send({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].code, wire::kIcmpCodeHostUnreachable);
@@ -356,7 +356,7 @@ TEST_F(IpNodeTest, UnreachableRouteGivesHostUnreachable) {
 
 TEST_F(IpNodeTest, ProhibitRouteGivesAdministrativelyProhibited) {
   r1.add_special_route(Ipv4Prefix::parse("198.51.100.0/24"), stack::RouteType::prohibit);
-  auto& client = h1.udp_send({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(client.errors().size(), 1u);
   EXPECT_EQ(client.errors()[0].type, wire::kIcmpDestUnreachable);
@@ -366,7 +366,7 @@ TEST_F(IpNodeTest, ProhibitRouteGivesAdministrativelyProhibited) {
 
 TEST_F(IpNodeTest, BlackholeRouteIsSilentButTraced) {
   r1.add_special_route(Ipv4Prefix::parse("198.51.100.0/24"), stack::RouteType::blackhole);
-  auto& client = h1.udp_send({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
+  auto& client = h1.add_application<UdpClient>({ip("198.51.100.7"), 53, 0, "q", 0, 1, kSecond});
   net.run_until(5 * kSecond);
   EXPECT_TRUE(client.errors().empty());
   EXPECT_TRUE(h1_rx_icmp().empty());
@@ -377,8 +377,8 @@ TEST_F(IpNodeTest, BlackholeRouteIsSilentButTraced) {
 
 TEST_F(IpNodeTest, MoreSpecificRouteBeatsASpecialOne) {
   r1.add_special_route(Ipv4Prefix::parse("10.0.0.0/8"), stack::RouteType::blackhole);
-  auto& responder = h2.udp_listen(9000);
-  h1.udp_send({ip("10.0.2.20"), 9000, 0, "hi", 0, 1, kSecond});
+  auto& responder = h2.add_application<UdpResponder>({9000});
+  h1.add_application<UdpClient>({ip("10.0.2.20"), 9000, 0, "hi", 0, 1, kSecond});
   net.run_until(kSecond);
   EXPECT_EQ(responder.received(), 1u);
 }
@@ -426,8 +426,8 @@ TEST_F(IpNodeTest, HostWithForwardingOnActsAsARouter) {
 
 TEST_F(IpNodeTest, ClosedPortGivesPortUnreachableFromTheAddressTargeted) {
   // Weak host: 10.0.2.1 is r1's address on the far interface; the error comes from it, not 10.0.1.1.
-  auto& far = h1.udp_send({ip("10.0.2.1"), 9, 5000, "x", 0, 1, kSecond});
-  auto& near = h1.udp_send({ip("10.0.1.1"), 9, 5001, "x", 0, 1, kSecond});
+  auto& far = h1.add_application<UdpClient>({ip("10.0.2.1"), 9, 5000, "x", 0, 1, kSecond});
+  auto& near = h1.add_application<UdpClient>({ip("10.0.1.1"), 9, 5001, "x", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(far.errors().size(), 1u);
   EXPECT_EQ(far.errors()[0].from, ip("10.0.2.1"));
@@ -456,8 +456,8 @@ TEST_F(IpNodeTest, PortUnreachableQuotesTheDatagramAsDelivered) {
 }
 
 TEST_F(IpNodeTest, OpenPortDeliversToTheSocket) {
-  auto& responder = r1.udp_listen(7000, "pong");
-  auto& client = h1.udp_send({ip("10.0.2.1"), 7000, 0, "ping", 0, 1, kSecond});
+  auto& responder = r1.add_application<UdpResponder>({7000, "pong"});
+  auto& client = h1.add_application<UdpClient>({ip("10.0.2.1"), 7000, 0, "ping", 0, 1, kSecond});
   net.run_until(kSecond);
   ASSERT_EQ(responder.payloads().size(), 1u);
   EXPECT_EQ(responder.payloads()[0], "ping");
@@ -611,24 +611,14 @@ TEST_F(IpNodeTest, OriginatingMoreThanTheMtuWithDfFailsLocally) {
   EXPECT_EQ(h1.send_udp(40000, ip("10.0.2.20"), 9, pattern(1500 - 28), ttl(64, true)), SendStatus::sent);
 }
 
-// BUG: ip_node.cpp:274 (originate) checks the MTU only when DF is set, and nothing fragments, so a datagram sent
-// with DF clear that is larger than the egress MTU leaves as one oversized frame (here 2028 bytes of IP
-// on a 1500-byte-MTU link), which the next node accepts. Linux fragments it in ip_fragment (and a
-// receiving NIC/veth drops frames above MTU + header). Fix: in originate(), return
-// SendStatus::message_too_long whenever wire_len() > mtu (documenting "vpcsim does not fragment"), or
-// fragment; and have Interface::deliver drop frames longer than mtu + 18.
+// vpcsim does not fragment: a datagram larger than the egress MTU is refused (EMSGSIZE), DF or not.
 TEST_F(IpNodeTest, OriginatedDatagramLargerThanTheMtuNeverLeavesAsOneFrame) {
   const SendStatus status = h1.send_udp(40000, ip("10.0.2.20"), 9, pattern(2000), ttl(64, false));
   net.run_until(kSecond);
   for (const auto& d : h1_tx()) EXPECT_LE(d.total_len, 1500) << "sent as " << to_string(status);
 }
 
-// BUG: ip_node.cpp:206-209 (send_udp, and send_echo_request alike) cast 8 + payload.size() to uint16_t
-// without checking it, so a payload above 65507 bytes wraps the UDP and IP lengths (65636 -> 100), the
-// DF/MTU check at :268 passes on the wrapped length, new_ipv4_frame allocates the small frame and the
-// memcpy in originate() writes the whole payload past its slab: heap corruption (run it under ASan).
-// Linux returns EMSGSIZE. Fix: if payload.size() > 65535 - 20 - 8, return SendStatus::message_too_long
-// before building anything (and for ICMP, 65535 - 20 - 8 as well).
+// A payload that does not fit IPv4's 65535-byte total length is refused before anything is built (EMSGSIZE).
 TEST_F(IpNodeTest, UdpPayloadAboveTheIpv4MaximumIsRefused) {
   EXPECT_EQ(h1.send_udp(40000, ip("10.0.2.20"), 9, Bytes(65536 - 8 + 100, 0xab), ttl(64, false)),
             SendStatus::message_too_long);
@@ -637,7 +627,7 @@ TEST_F(IpNodeTest, UdpPayloadAboveTheIpv4MaximumIsRefused) {
 // --- ARP failure at a router ----------------------------------------------------------------------------
 
 TEST_F(IpNodeTest, ArpFailureAtARouterSendsHostUnreachableToTheSender) {
-  auto& ping = h1.ping({ip("10.0.2.99"), 1, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("10.0.2.99"), 1, kSecond, 0, 56, 64});
   net.run_until(10 * kSecond);
   ASSERT_EQ(ping.errors().size(), 1u);
   EXPECT_EQ(ping.errors()[0].from, ip("10.0.1.1"));
@@ -682,7 +672,7 @@ TEST_F(IpNodeTest, EchoReplyMirrorsIdSeqDataAndTos) {
 }
 
 TEST_F(IpNodeTest, EchoReplyComesFromTheAddressPinged) {
-  auto& ping = h1.ping({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
   net.run_until(kSecond);
   ASSERT_EQ(ping.replies().size(), 1u);
   EXPECT_EQ(ping.replies()[0].from, ip("10.0.2.1"));
@@ -692,7 +682,7 @@ TEST_F(IpNodeTest, EchoReplyComesFromTheAddressPinged) {
 }
 
 TEST_F(IpNodeTest, PingToOwnAddressLoopsBackWithoutTouchingTheWire) {
-  auto& ping = h1.ping({ip("10.0.1.10"), 2, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("10.0.1.10"), 2, kSecond, 0, 56, 64});
   net.run_until(3 * kSecond);
   ASSERT_EQ(ping.replies().size(), 2u);
   EXPECT_EQ(ping.replies()[0].rtt, 0);
@@ -701,19 +691,15 @@ TEST_F(IpNodeTest, PingToOwnAddressLoopsBackWithoutTouchingTheWire) {
 }
 
 TEST_F(IpNodeTest, RouterPingsItsOtherInterfaceLocally) {
-  auto& ping = r1.ping({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
+  auto& ping = r1.add_application<Ping>({ip("10.0.2.1"), 1, kSecond, 0, 56, 64});
   net.run_until(kSecond);
   EXPECT_EQ(ping.received(), 1u);
   EXPECT_TRUE(h2_log->lines().empty());
 }
 
-// BUG: ip_node.cpp:228 (route_output) only treats the node's configured addresses as local, so 127.0.0.1
-// (which Linux owns through lo, `local 127.0.0.0/8 dev lo` in the local table) is routed by the main
-// table: here out of the default route to r1 with source 10.0.1.10, where a Linux host answers itself.
-// Fix: treat 127.0.0.0/8 as local in is_local_address()/route_output (and never forward or emit it:
-// Linux drops martian 127/8 destinations on input).
+// 127.0.0.0/8 is local (`local 127.0.0.0/8 dev lo`): a ping to 127.0.0.1 is answered by the node itself.
 TEST_F(IpNodeTest, PingToLoopbackIsAnsweredLocally) {
-  auto& ping = h1.ping({ip("127.0.0.1"), 1, kSecond, 0, 56, 64});
+  auto& ping = h1.add_application<Ping>({ip("127.0.0.1"), 1, kSecond, 0, 56, 64});
   net.run_until(2 * kSecond);
   EXPECT_EQ(ping.received(), 1u);
   EXPECT_TRUE(h1_log->lines().empty());
@@ -725,12 +711,8 @@ TEST_F(IpNodeTest, BroadcastEchoRequestIsIgnored) {
   EXPECT_TRUE(h1_rx_icmp().empty()) << "icmp_echo_ignore_broadcasts=1";
 }
 
-// BUG: ip_node.cpp:247 (route_output) sets `broadcast` only for an on-link route to a subnet broadcast, so
-// 255.255.255.255 sent by a host with a default gateway is ARPed for and unicast to the gateway's MAC.
-// Linux __mkroute_output makes any limited-broadcast destination RTN_BROADCAST and sends it as an
-// Ethernet broadcast out of the route's device, with no gateway and no ARP. Fix: in route_output,
-// `out.broadcast = dst.is_limited_broadcast() || (!route->has_gateway() && is_subnet_broadcast(dst))`,
-// and use the egress subnet's source.
+// 255.255.255.255 leaves as an Ethernet broadcast out of the route's interface, never via the gateway
+// (__mkroute_output makes it RTN_BROADCAST).
 TEST_F(IpNodeTest, LimitedBroadcastLeavesAsAnEthernetBroadcastEvenWithAGateway) {
   EXPECT_EQ(h1.send_udp(68, ip("255.255.255.255"), 67, pattern(8)), SendStatus::sent);
   net.run_until(kSecond);
@@ -806,10 +788,7 @@ TEST_F(IpNodeTest, SpecialRouteMustNotBeUnicastAndInterfaceMustExist) {
   }
 }
 
-// BUG: ip_node.cpp:120 (add_route(prefix, gateway)) accepts a gateway only through a *connected* route. Linux
-// (fib_check_nh) accepts any gateway reachable through a link-scope route, including a device route
-// the user added (`ip route add 10.9.0.0/16 dev eth1; ip route add 10.8.0.0/16 via 10.9.0.1`). Fix:
-// accept a unicast route without a gateway (origin connected or static) and take its interface.
+// fib_check_nh: a gateway reachable through any on-link route (a device route too) is accepted.
 TEST_F(IpNodeTest, GatewayReachableThroughAnOnLinkRouteIsAccepted) {
   r1.add_route(Ipv4Prefix::parse("10.9.0.0/16"), "eth1");
   EXPECT_NO_THROW(r1.add_route(Ipv4Prefix::parse("10.8.0.0/16"), ip("10.9.0.1")));
@@ -889,7 +868,7 @@ TEST_F(IpNodeTest, TruncatedUdpAndBadTransportChecksumsAreDropped) {
 }
 
 TEST_F(IpNodeTest, UdpWithoutChecksumIsAccepted) {
-  auto& responder = r1.udp_listen(9000);
+  auto& responder = r1.add_application<UdpResponder>({9000});
   Bytes datagram = udp(inj.address, ip("10.0.3.1"), 1, 9000, pattern(4));
   wire::store_be16(datagram.data() + 6, 0);
   inj.send(to_r1(ipv4({inj.address, ip("10.0.3.1")}, datagram)));
@@ -937,7 +916,7 @@ TEST_F(IpNodeTest, MulticastDestinationIsNotForwarded) {
 }
 
 TEST_F(IpNodeTest, NothingLeaksFromThePool) {
-  h1.ping({ip("10.0.2.20"), 3, kSecond, 0, 56, 64});
+  h1.add_application<Ping>({ip("10.0.2.20"), 3, kSecond, 0, 56, 64});
   h1.send_udp(40000, ip("10.0.2.20"), 33434, pattern(8), ttl(1));
   inj.send(Bytes(10, 0));
   net.run();

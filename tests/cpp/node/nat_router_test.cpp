@@ -79,7 +79,7 @@ struct NatTest : ::testing::Test {
 TEST_F(NatTest, PingThroughMasqueradeKeepsTheIdAndComesBack) {
   masquerade();
   testing::FrameLog outside(nat.interface("eth1"));
-  auto& ping = h1.ping(PingConfig{ip("203.0.113.10")});
+  auto& ping = h1.add_application<Ping>(PingConfig{ip("203.0.113.10")});
   net.run_for(2 * kSecond);
   EXPECT_EQ(ping.outcome(), Outcome::reply);
   EXPECT_TRUE(contains(outside.lines(), "IPv4 203.0.113.1>203.0.113.10 ttl=63")) << joined(outside.lines());
@@ -98,9 +98,9 @@ TEST_F(NatTest, PingThroughMasqueradeKeepsTheIdAndComesBack) {
 
 TEST_F(NatTest, TwoInsideHostsOnTheSamePortGetDifferentOutsidePorts) {
   masquerade();
-  srv.udp_listen(9000, "pong");
-  auto& a = h1.udp_send(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "a", 0});
-  auto& b = h2.udp_send(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "b", core::kMillisecond});
+  srv.add_application<UdpResponder>({9000, "pong"});
+  auto& a = h1.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "a", 0});
+  auto& b = h2.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "b", core::kMillisecond});
   testing::FrameLog outside(nat.interface("eth1"));
   net.run_for(2 * kSecond);
   EXPECT_EQ(a.outcome(), Outcome::reply);
@@ -116,7 +116,7 @@ TEST_F(NatTest, TwoInsideHostsOnTheSamePortGetDifferentOutsidePorts) {
 
 TEST_F(NatTest, PortUnreachableFromTheServerIsTranslatedBackIntoTheQuote) {
   masquerade();
-  auto& client = h1.udp_send(UdpClientConfig{ip("203.0.113.10"), 9999, 5000, "x", 0});
+  auto& client = h1.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9999, 5000, "x", 0});
   testing::FrameLog inside(h1.interface("eth0"));
   net.run_for(2 * kSecond);
   EXPECT_EQ(client.outcome(), Outcome::unreachable);
@@ -129,7 +129,7 @@ TEST_F(NatTest, PortUnreachableFromTheServerIsTranslatedBackIntoTheQuote) {
 
 TEST_F(NatTest, TracerouteThroughTheNatSeesEveryHop) {
   masquerade();
-  auto& trace = h1.traceroute(TracerouteConfig{ip("198.51.100.9"), 0, 1, 5, 1, kSecond});
+  auto& trace = h1.add_application<Traceroute>(TracerouteConfig{ip("198.51.100.9"), 0, 1, 5, 1, kSecond});
   net.run_for(20 * kSecond);
   ASSERT_TRUE(trace.reached());
   ASSERT_EQ(trace.hops().size(), 3u);
@@ -140,8 +140,8 @@ TEST_F(NatTest, TracerouteThroughTheNatSeesEveryHop) {
 
 TEST_F(NatTest, PortForwardingReachesTheInsideServerAndRepliesLookLikeTheNat) {
   nat.add_dnat(stack::DnatRule{wire::kIpProtoUdp, 8080, "eth1", ip("10.0.0.10"), 80});
-  h1.udp_listen(80, "inside");
-  auto& client = srv.udp_send(UdpClientConfig{ip("203.0.113.1"), 8080, 4000, "hello", 0});
+  h1.add_application<UdpResponder>({80, "inside"});
+  auto& client = srv.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.1"), 8080, 4000, "hello", 0});
   testing::FrameLog inside(h1.interface("eth0"));
   net.run_for(2 * kSecond);
   ASSERT_EQ(client.outcome(), Outcome::reply);
@@ -156,8 +156,8 @@ TEST_F(NatTest, PortForwardingReachesTheInsideServerAndRepliesLookLikeTheNat) {
 
 TEST_F(NatTest, HairpinIsRefusedWithAReason) {
   nat.add_dnat(stack::DnatRule{wire::kIpProtoUdp, 8080, "eth1", ip("10.0.0.10"), 80});
-  h1.udp_listen(80, "inside");
-  auto& client = h2.udp_send(UdpClientConfig{ip("203.0.113.1"), 8080, 4000, "hi", 0});
+  h1.add_application<UdpResponder>({80, "inside"});
+  auto& client = h2.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.1"), 8080, 4000, "hi", 0});
   net.run_for(2 * kSecond);
   EXPECT_EQ(client.outcome(), Outcome::unreachable);  // nat1's own closed port answers, as on Linux
   bool noted = false;
@@ -168,7 +168,7 @@ TEST_F(NatTest, HairpinIsRefusedWithAReason) {
 
 TEST_F(NatTest, UnsolicitedInboundIsAnsweredByTheNatItselfAndTraced) {
   masquerade();
-  auto& probe = srv.udp_send(UdpClientConfig{ip("203.0.113.1"), 40000, 4000, "?", 0});
+  auto& probe = srv.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.1"), 40000, 4000, "?", 0});
   net.run_for(2 * kSecond);
   EXPECT_EQ(probe.outcome(), Outcome::unreachable);
   EXPECT_EQ(nat.nat_counters().unmapped_inbound, 1u);
@@ -177,9 +177,9 @@ TEST_F(NatTest, UnsolicitedInboundIsAnsweredByTheNatItselfAndTraced) {
 
 TEST_F(NatTest, OneToOneTranslatesBothWaysAndAnswersArpForThePublicAddress) {
   nat.add_one_to_one(stack::OneToOneRule{ip("10.0.0.20"), ip("203.0.113.50")});
-  auto& in = srv.ping(PingConfig{ip("203.0.113.50")});
-  srv.udp_listen(9000, "pong");
-  auto& out = h2.udp_send(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "x", 2 * kSecond});
+  auto& in = srv.add_application<Ping>(PingConfig{ip("203.0.113.50")});
+  srv.add_application<UdpResponder>({9000, "pong"});
+  auto& out = h2.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "x", 2 * kSecond});
   testing::FrameLog outside(nat.interface("eth1"));
   net.run_for(4 * kSecond);
   EXPECT_EQ(in.outcome(), Outcome::reply);
@@ -190,9 +190,9 @@ TEST_F(NatTest, OneToOneTranslatesBothWaysAndAnswersArpForThePublicAddress) {
 
 TEST_F(NatTest, ExhaustedPortsDropTheNewFlowWithAReason) {
   masquerade(stack::PortRange{2000, 2000});
-  srv.udp_listen(9000, "pong");
-  auto& a = h1.udp_send(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "a", 0});
-  auto& b = h2.udp_send(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "b", core::kMillisecond});
+  srv.add_application<UdpResponder>({9000, "pong"});
+  auto& a = h1.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "a", 0});
+  auto& b = h2.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "b", core::kMillisecond});
   net.run_for(2 * kSecond);
   EXPECT_EQ(a.outcome(), Outcome::reply);
   EXPECT_EQ(b.outcome(), Outcome::timeout);
@@ -202,8 +202,8 @@ TEST_F(NatTest, ExhaustedPortsDropTheNewFlowWithAReason) {
 
 TEST_F(NatTest, MappingsExpireAndTheNextFlowStartsAfresh) {
   masquerade();
-  srv.udp_listen(9000, "pong");
-  h1.udp_send(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "a", 0});
+  srv.add_application<UdpResponder>({9000, "pong"});
+  h1.add_application<UdpClient>(UdpClientConfig{ip("203.0.113.10"), 9000, 5000, "a", 0});
   net.run_for(29 * kSecond);
   EXPECT_EQ(nat.translations().size(), 1u);
   net.run_for(2 * kSecond);
@@ -213,7 +213,7 @@ TEST_F(NatTest, MappingsExpireAndTheNextFlowStartsAfresh) {
 
 TEST_F(NatTest, ForwardedFlowsWithoutRulesAreTrackedButNotTranslated) {
   r2.add_route(wire::Ipv4Prefix::parse("10.0.0.0/24"), ip("203.0.113.1"));
-  auto& ping = far.ping(PingConfig{ip("10.0.0.10")});
+  auto& ping = far.add_application<Ping>(PingConfig{ip("10.0.0.10")});
   net.run_for(2 * kSecond);
   EXPECT_EQ(ping.outcome(), Outcome::reply);
   const auto table = nat.translations();

@@ -112,9 +112,7 @@ TEST(Network, UnknownNodeErrorNamesIt) {
   EXPECT_NE(bare.find("no node named 'nope'"), std::string::npos) << bare;
 }
 
-// BUG: network.cpp:46 (Network::node) says "no node named 'nope'" but, unlike Node::interface() (which
-// lists "(it has eth0, eth1)"), does not list the nodes that exist, so a typo in a scenario gives no
-// hint. Fix: append " (nodes: h1, r1, sw1)" (by_name_ is ordered, so the list is deterministic).
+// A typo in a node name gets the list of the nodes that exist, as an unknown interface lists the node's.
 TEST(Network, UnknownNodeErrorListsTheNodesThatExist) {
   Network net;
   net.add_host("h1").add_interface("eth0");
@@ -173,11 +171,7 @@ TEST(Network, LinkingAnInterfaceTwiceFails) {
   EXPECT_EQ(net.links().size(), 1u);
 }
 
-// BUG: network.cpp:65,74 (Network::connect(string_view, string_view)) resolves `a` first, and a bare switch
-// name creates the port right away; if `b` then does not resolve (or the Link constructor throws,
-// e.g. b is already linked) the switch keeps an unconnected port, and the next connect names its port
-// "p2". A failed connect should change nothing. Fix: validate both endpoints (and that neither named
-// interface is linked) before calling add_port.
+// A connect that fails (an unknown or already-linked end) changes nothing: no switch port is left behind.
 TEST(Network, FailedConnectLeavesNoPortBehind) {
   Network net;
   auto& sw = net.add_switch("sw1");
@@ -223,7 +217,7 @@ TEST(Network, MacsDoNotDependOnOtherRandomness) {
     auto& h1 = net.add_host("h1");
     h1.add_interface("eth0", "10.0.0.1/24");
     if (with_traffic) {
-      h1.ping({Ipv4Address::parse("10.0.0.1"), 1, core::kSecond, 0, 56, 64});
+      h1.add_application<Ping>({Ipv4Address::parse("10.0.0.1"), 1, core::kSecond, 0, 56, 64});
       net.run();
     }
     return net.add_host("h2").add_interface("eth0").mac();
@@ -265,7 +259,7 @@ TEST(Network, TwoNetworksAreIndependent) {
     h2.add_interface("eth0", "10.0.0.2/24");
     net->connect("h1.eth0", "h2.eth0");
   }
-  auto& ping = static_cast<Host&>(a.node("h1")).ping({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
+  auto& ping = static_cast<Host&>(a.node("h1")).add_application<Ping>({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
   a.run();
   EXPECT_EQ(ping.received(), 3u);
   EXPECT_GT(a.now(), 0);
@@ -276,7 +270,7 @@ TEST(Network, TwoNetworksAreIndependent) {
   // Same seed, same construction: the same MACs in both.
   EXPECT_EQ(a.interface("h1.eth0").mac(), b.interface("h1.eth0").mac());
   // And b behaves exactly as a did.
-  auto& ping_b = static_cast<Host&>(b.node("h1")).ping({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
+  auto& ping_b = static_cast<Host&>(b.node("h1")).add_application<Ping>({Ipv4Address::parse("10.0.0.2"), 3, core::kSecond, 0, 56, 64});
   b.run();
   EXPECT_EQ(ping_b.received(), 3u);
   EXPECT_EQ(b.now(), a.now());
@@ -303,7 +297,7 @@ TEST(Network, DestroyingANetworkWithFramesInFlightIsSafe) {
   }
   auto& h0 = static_cast<Host&>(net->node("h0"));
   for (int i = 1; i < 4; ++i)
-    h0.ping({Ipv4Address::parse("10.0.0." + std::to_string(i + 1)), 5, core::kSecond, 0, 56, 64});
+    h0.add_application<Ping>({Ipv4Address::parse("10.0.0." + std::to_string(i + 1)), 5, core::kSecond, 0, 56, 64});
   net->run_until(2 * core::kSecond + 5 * core::kMicrosecond);  // mid-flight
   EXPECT_GT(net->simulation().pending_events(), 0u);
   net.reset();

@@ -240,9 +240,7 @@ TEST_F(SwitchTest, MulticastAndZeroSourcesAreNotLearned) {
   EXPECT_TRUE(sw.mac_table().empty());
 }
 
-// BUG: switch.cpp:32 only skips learning for a multicast or all-zero source MAC; the frame is still
-// flooded. Linux br_handle_frame drops such frames first (`if (!is_valid_ether_addr(h_source)) goto
-// drop;`). Fix: drop (and trace as malformed) frames whose source is multicast or zero.
+// br_handle_frame drops frames whose source MAC is multicast or zero (!is_valid_ether_addr).
 TEST_F(SwitchTest, FramesWithAnInvalidSourceMacAreDropped) {
   s(0).send(MacAddress::broadcast(), 1, MacAddress::parse("01:00:5e:00:00:01"));
   s(0).send(MacAddress::broadcast(), 2, MacAddress());
@@ -251,11 +249,8 @@ TEST_F(SwitchTest, FramesWithAnInvalidSourceMacAreDropped) {
   EXPECT_TRUE(s(2).received.empty());
 }
 
-// BUG: switch.cpp:35 floods every group address, including the IEEE 802.1D reserved range
-// 01:80:c2:00:00:0X. Linux br_handle_frame (default group_fwd_mask 0) drops 01:80:c2:00:00:01 (PAUSE)
-// and delivers the others (LACP 02, 802.1X 03, LLDP 0e, ...) to the bridge itself without forwarding;
-// only 01:80:c2:00:00:00 (STP BPDUs) is forwarded when STP is off. Fix: before flooding, if dst is
-// 01:80:c2:00:00:0X and X != 0, do not forward.
+// The 802.1D reserved groups 01:80:c2:00:00:0X stay on their link (group_fwd_mask 0); only 00 (STP) is
+// forwarded while STP is off.
 TEST_F(SwitchTest, LinkLocalReservedGroupAddressesAreNotForwarded) {
   for (std::uint8_t last : {0x01, 0x02, 0x03, 0x0e}) {
     s(0).send(MacAddress({0x01, 0x80, 0xc2, 0x00, 0x00, last}), last);

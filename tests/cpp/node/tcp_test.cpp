@@ -122,12 +122,12 @@ class TcpTest : public ::testing::Test {
     c.dst_port = port;
     c.src_port = from_port;
     c.data = std::move(data);
-    return h1.tcp_connect(c);
+    return h1.add_application<TcpClient>(c);
   }
 };
 
 TEST_F(TcpTest, ExchangeOverASwitchFollowsTheHandshakeDataAndTeardown) {
-  TcpServer& server = h3.tcp_listen(8080, "hello");
+  TcpServer& server = h3.add_application<TcpServer>({8080, "hello"});
   TcpClient& client = connect("10.0.1.30", 8080);
   net.run();
 
@@ -180,7 +180,7 @@ TEST_F(TcpTest, ExchangeOverASwitchFollowsTheHandshakeDataAndTeardown) {
 }
 
 TEST_F(TcpTest, SynCarriesLinuxOptionsAndLaterSegmentsTimestamps) {
-  h3.tcp_listen(8080, "hello");
+  h3.add_application<TcpServer>({8080, "hello"});
   connect("10.0.1.30", 8080);
   net.run();
   const auto segs = segments(*h1_log);
@@ -206,7 +206,7 @@ TEST_F(TcpTest, SynCarriesLinuxOptionsAndLaterSegmentsTimestamps) {
 }
 
 TEST_F(TcpTest, ExchangeThroughARouterFromAFixedSourcePort) {
-  h2.tcp_listen(80, "HTTP/1.0 200 OK\r\n\r\n");
+  h2.add_application<TcpServer>({80, "HTTP/1.0 200 OK\r\n\r\n"});
   TcpClient& client = connect("10.0.2.20", 80, "GET / HTTP/1.0\r\n\r\n", 40000);
   net.run();
   EXPECT_EQ(client.outcome(), Outcome::reply);
@@ -241,7 +241,7 @@ TEST_F(TcpTest, ClosedPortAnswersRstAckWithoutCreatingTcpState) {
 
 TEST_F(TcpTest, AnAckToAClosedPortGetsARstWithItsAckAsSequence) {
   // A client whose server vanished (here: a listener on another port) sends data with ACK.
-  h3.tcp_listen(8080, "");
+  h3.add_application<TcpServer>({8080, ""});
   std::vector<std::uint8_t> payload{'x'};
   wire::TcpRepr stray{40000, 8081, 1000, 123456, wire::kTcpAck | wire::kTcpPsh, 502, 0, {}, payload};
   h1.send_tcp(ip("10.0.1.10"), ip("10.0.1.30"), stray);
@@ -317,14 +317,14 @@ TEST_F(TcpTest, NoRouteFailsTheConnectAtOnce) {
   TcpClientConfig c;
   c.destination = ip("10.0.9.9");
   c.dst_port = 80;
-  TcpClient& client = h3.tcp_connect(c);  // h3 has no default route
+  TcpClient& client = h3.add_application<TcpClient>(c);  // h3 has no default route
   net.run();
   EXPECT_EQ(client.outcome(), Outcome::unreachable);
   EXPECT_EQ(client.send_failure(), SendStatus::network_unreachable);
 }
 
 TEST_F(TcpTest, ClientsOnOneNodeGetDistinctEphemeralPorts) {
-  h3.tcp_listen(8080, "ok");
+  h3.add_application<TcpServer>({8080, "ok"});
   std::vector<TcpClient*> clients;
   for (int i = 0; i < 20; ++i) clients.push_back(&connect("10.0.1.30", 8080));
   net.run();
@@ -340,7 +340,7 @@ TEST_F(TcpTest, ClientsOnOneNodeGetDistinctEphemeralPorts) {
 }
 
 TEST_F(TcpTest, AFixedSourcePortInUseIsEaddrinuse) {
-  h3.tcp_listen(8080, "ok");
+  h3.add_application<TcpServer>({8080, "ok"});
   TcpClient& first = connect("10.0.1.30", 8080, "a", 40000);
   TcpClient& second = connect("10.0.1.30", 8080, "b", 40000);
   net.run();
@@ -353,7 +353,7 @@ TEST_F(TcpTest, ReusingAFourTupleTheServerHoldsInTimeWait) {
   // The server closed first and holds TIME_WAIT. A new SYN from the same port gets a challenge ACK,
   // the client answers that with a RST, which ends the TIME_WAIT (tcp_rfc1337 = 0), and the SYN
   // retransmitted 1 s later opens a new connection. (Linux would accept the SYN at once: TCP_TW_SYN.)
-  h3.tcp_listen(8080, "ok");
+  h3.add_application<TcpServer>({8080, "ok"});
   TcpClient& first = connect("10.0.1.30", 8080, "a", 40000);
   net.run_until(kSecond);
   TcpClientConfig c;
@@ -362,7 +362,7 @@ TEST_F(TcpTest, ReusingAFourTupleTheServerHoldsInTimeWait) {
   c.src_port = 40000;
   c.data = "b";
   c.start = 2 * kSecond;
-  TcpClient& second = h1.tcp_connect(c);
+  TcpClient& second = h1.add_application<TcpClient>(c);
   net.run();
   EXPECT_EQ(first.outcome(), Outcome::reply);
   EXPECT_EQ(second.outcome(), Outcome::reply);
@@ -373,8 +373,8 @@ TEST_F(TcpTest, ReusingAFourTupleTheServerHoldsInTimeWait) {
 }
 
 TEST_F(TcpTest, ListeningTwiceOnAPortIsAConfigError) {
-  h3.tcp_listen(8080, "a");
-  EXPECT_THROW(h3.tcp_listen(8080, "b"), core::ConfigError);
+  h3.add_application<TcpServer>({8080, "a"});
+  EXPECT_THROW(h3.add_application<TcpServer>({8080, "b"}), core::ConfigError);
 }
 
 TEST_F(TcpTest, TheSameSeedGivesTheSameSegments) {
@@ -386,12 +386,12 @@ TEST_F(TcpTest, TheSameSeedGivesTheSameSegments) {
     b.add_interface("eth0", "10.0.0.2/24");
     n.connect("a.eth0", "b.eth0");
     testing::FrameLog log(a.interface("eth0"));
-    b.tcp_listen(7, "pong");
+    b.add_application<TcpServer>({7, "pong"});
     TcpClientConfig c;
     c.destination = Ipv4Address::parse("10.0.0.2");
     c.dst_port = 7;
     c.data = "ping";
-    a.tcp_connect(c);
+    a.add_application<TcpClient>(c);
     n.run();
     return log.lines();
   };

@@ -61,7 +61,7 @@ class TracerouteTest : public ::testing::Test {
 };
 
 TEST_F(TracerouteTest, HopsAreTheRoutersInterfacesTowardTheSourceThenTheDestination) {
-  auto& tr = h1.traceroute(to("10.0.3.20"));
+  auto& tr = h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   ASSERT_TRUE(tr.finished());
   EXPECT_TRUE(tr.reached());
@@ -88,7 +88,7 @@ TEST_F(TracerouteTest, HopsAreTheRoutersInterfacesTowardTheSourceThenTheDestinat
 }
 
 TEST_F(TracerouteTest, PortsCountUpFrom33434AcrossEveryProbe) {
-  auto& tr = h1.traceroute(to("10.0.3.20"));
+  auto& tr = h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   std::uint16_t port = 33434;
   for (const auto& hop : tr.hops())
@@ -98,7 +98,7 @@ TEST_F(TracerouteTest, PortsCountUpFrom33434AcrossEveryProbe) {
 
 TEST_F(TracerouteTest, ProbesOnTheWireAreSixtyByteUdpWithTheHopTtl) {
   testing::FrameLog log(h1.interface("eth0"));
-  h1.traceroute(to("10.0.3.20"));
+  h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   std::vector<std::vector<std::uint8_t>> probes;
   for (std::size_t i = 0; i < log.frames().size(); ++i)
@@ -125,7 +125,7 @@ TEST_F(TracerouteTest, ProbesOnTheWireAreSixtyByteUdpWithTheHopTtl) {
 // port (a NAT in between sees each probe as a flow of its own; tests/oracle nat_masquerade shows it).
 TEST_F(TracerouteTest, EachProbeLeavesFromItsOwnEphemeralPort) {
   testing::FrameLog log(h1.interface("eth0"));
-  h1.traceroute(to("10.0.3.20"));
+  h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   std::vector<std::uint16_t> ports;
   for (std::size_t i = 0; i < log.frames().size(); ++i) {
@@ -149,7 +149,7 @@ TEST_F(TracerouteTest, EachProbeLeavesFromItsOwnEphemeralPort) {
 TEST_F(TracerouteTest, StopsAtTheDestination) {
   auto config = to("10.0.3.20");
   config.max_hops = 30;
-  auto& tr = h1.traceroute(config);
+  auto& tr = h1.add_application<Traceroute>(config);
   net.run();
   EXPECT_EQ(tr.hops().size(), 4u);
   EXPECT_EQ(tr.hops().back().ttl, 4);
@@ -157,7 +157,7 @@ TEST_F(TracerouteTest, StopsAtTheDestination) {
 
 TEST_F(TracerouteTest, ProbesGoOneAtATime) {
   testing::FrameLog log(h2.interface("eth0"));
-  h1.traceroute(to("10.0.3.20"));
+  h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   // Each probe that reaches h2 is answered before the next is sent: request, answer, request, ...
   std::vector<std::string> at_h2;
@@ -171,7 +171,7 @@ TEST_F(TracerouteTest, ProbesGoOneAtATime) {
 }
 
 TEST_F(TracerouteTest, SummaryLooksLikeTraceroute) {
-  auto& tr = h1.traceroute(to("10.0.3.20"));
+  auto& tr = h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   const std::string text = tr.summary();
   EXPECT_EQ(text.rfind("traceroute to 10.0.3.20\n", 0), 0u) << text;
@@ -184,7 +184,7 @@ TEST_F(TracerouteTest, ABlackholingHopShowsStarsUntilMaxHops) {
   auto config = to("10.0.3.20");
   config.max_hops = 4;
   config.wait = kSecond;
-  auto& tr = h1.traceroute(config);
+  auto& tr = h1.add_application<Traceroute>(config);
   net.run();
   ASSERT_TRUE(tr.finished());
   EXPECT_FALSE(tr.reached());
@@ -205,7 +205,7 @@ TEST_F(TracerouteTest, EachSilentProbeWaitsTheFullWait) {
   auto config = to("10.0.3.20");
   config.max_hops = 2;
   config.wait = 2 * kSecond;
-  auto& tr = h1.traceroute(config);
+  auto& tr = h1.add_application<Traceroute>(config);
   // Hop 1 answers within a millisecond (ARP included); hop 2's three probes each wait 2 s.
   net.run_until(6 * kSecond - core::kMillisecond);
   EXPECT_FALSE(tr.finished());
@@ -214,7 +214,7 @@ TEST_F(TracerouteTest, EachSilentProbeWaitsTheFullWait) {
 }
 
 TEST_F(TracerouteTest, UnreachableNetworkStopsAfterThatHop) {
-  auto& tr = h1.traceroute(to("10.0.99.1"));  // r1 sends it to r2, which has no route
+  auto& tr = h1.add_application<Traceroute>(to("10.0.99.1"));  // r1 sends it to r2, which has no route
   net.run();
   ASSERT_EQ(tr.hops().size(), 2u) << tr.summary();
   const auto& probe = tr.hops()[1].probes[0];
@@ -229,7 +229,7 @@ TEST_F(TracerouteTest, FirstTtlAndQueriesAreHonoured) {
   auto config = to("10.0.3.20");
   config.first_ttl = 2;
   config.queries = 1;
-  auto& tr = h1.traceroute(config);
+  auto& tr = h1.add_application<Traceroute>(config);
   net.run();
   ASSERT_EQ(tr.hops().size(), 3u);
   EXPECT_EQ(tr.hops()[0].ttl, 2);
@@ -240,7 +240,7 @@ TEST_F(TracerouteTest, FirstTtlAndQueriesAreHonoured) {
 
 TEST_F(TracerouteTest, ReleasesItsPortWhenFinished) {
   testing::FrameLog log(h1.interface("eth0"));
-  auto& tr = h1.traceroute(to("10.0.3.20"));
+  auto& tr = h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   ASSERT_TRUE(tr.finished());
   std::uint16_t source_port = 0;
@@ -258,8 +258,8 @@ TEST_F(TracerouteTest, ReleasesItsPortWhenFinished) {
 }
 
 TEST_F(TracerouteTest, TwoTraceroutesFromOneHostDoNotMixTheirAnswers) {
-  auto& a = h1.traceroute(to("10.0.3.20"));
-  auto& b = h1.traceroute(to("10.0.23.3"));
+  auto& a = h1.add_application<Traceroute>(to("10.0.3.20"));
+  auto& b = h1.add_application<Traceroute>(to("10.0.23.3"));
   net.run();
   EXPECT_TRUE(a.reached());
   EXPECT_TRUE(b.reached());
@@ -268,14 +268,10 @@ TEST_F(TracerouteTest, TwoTraceroutesFromOneHostDoNotMixTheirAnswers) {
   EXPECT_EQ(b.hops().back().probes[0].from, ip("10.0.23.3"));
 }
 
-// BUG: traceroute.cpp:40-45 (send_probe): when the first probe cannot be sent at all (no route on the source:
-// "connect: Network is unreachable"), the run finishes with finished_ set but stop_after_hop_ and
-// reached_ false, so outcome() says `timeout` and summary() prints " 1  *" — although nothing timed
-// out. Ping and UdpClient report a local send failure as Outcome::unreachable. Fix: record the
-// failure (e.g. a send_failure_ flag / SendStatus) and return Outcome::unreachable for it.
+// A first probe that cannot leave at all (no route on the source) makes the run `unreachable`, not `timeout`.
 TEST_F(TracerouteTest, NoLocalRouteIsUnreachableNotTimeout) {
   h1.remove_route(Ipv4Prefix());
-  auto& tr = h1.traceroute(to("10.0.3.20"));
+  auto& tr = h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   EXPECT_TRUE(tr.finished());
   EXPECT_EQ(tr.outcome(), Outcome::unreachable);
@@ -283,7 +279,7 @@ TEST_F(TracerouteTest, NoLocalRouteIsUnreachableNotTimeout) {
 
 TEST_F(TracerouteTest, NoLocalRouteFinishesAtOnce) {
   h1.remove_route(Ipv4Prefix());
-  auto& tr = h1.traceroute(to("10.0.3.20"));
+  auto& tr = h1.add_application<Traceroute>(to("10.0.3.20"));
   net.run();
   EXPECT_TRUE(tr.finished());
   EXPECT_FALSE(tr.reached());

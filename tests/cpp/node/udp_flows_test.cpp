@@ -22,13 +22,13 @@ struct Pair {
 
 TEST(UdpFlows, EachFlowLeavesFromItsOwnPortAndIsAnswered) {
   Pair p;
-  p.b.udp_listen(9000, "pong");
+  p.b.add_application<UdpResponder>({9000, "pong"});
   UdpFlowsConfig config;
   config.destination = wire::Ipv4Address::parse("10.0.0.2");
   config.dst_port = 9000;
   config.flows = 300;
   config.data = "ping";
-  UdpFlows& flows = p.a.udp_flows(config);
+  UdpFlows& flows = p.a.add_application<UdpFlows>(config);
   p.net.run();
   EXPECT_EQ(flows.sent(), 300u);
   EXPECT_EQ(flows.answered(), 300u);
@@ -41,7 +41,7 @@ TEST(UdpFlows, UnansweredFlowsMakeATimeoutOrUnreachable) {
   config.destination = wire::Ipv4Address::parse("10.0.0.2");
   config.dst_port = 9000;  // closed: ICMP port unreachable, rate-limited
   config.flows = 10;
-  UdpFlows& flows = p.a.udp_flows(config);
+  UdpFlows& flows = p.a.add_application<UdpFlows>(config);
   p.net.run();
   EXPECT_EQ(flows.answered(), 0u);
   EXPECT_GT(flows.errors(), 0u);
@@ -54,9 +54,9 @@ TEST(UdpFlows, NoMoreFlowsThanEphemeralPorts) {
   config.destination = wire::Ipv4Address::parse("10.0.0.2");
   config.dst_port = 9000;
   config.flows = 30000;
-  EXPECT_THROW(p.a.udp_flows(config), core::ConfigError);
+  EXPECT_THROW(p.a.add_application<UdpFlows>(config), core::ConfigError);
   config.flows = 0;
-  EXPECT_THROW(p.a.udp_flows(config), core::ConfigError);
+  EXPECT_THROW(p.a.add_application<UdpFlows>(config), core::ConfigError);
 }
 
 }  // namespace

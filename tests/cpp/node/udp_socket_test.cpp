@@ -33,8 +33,8 @@ struct UdpSocketTest : ::testing::Test {
 };
 
 TEST_F(UdpSocketTest, SendReceiveAndReplyThroughANat) {
-  UdpSocket& client = a.udp_socket();
-  UdpSocket& server = b.udp_socket(7000);
+  UdpSocket& client = a.add_application<UdpSocket>({});
+  UdpSocket& server = b.add_application<UdpSocket>({7000});
   EXPECT_GE(client.port(), 32768);
   EXPECT_LE(client.port(), 60999);
   EXPECT_EQ(client.send_to(Ipv4Address::parse("192.0.2.20"), 7000, bytes("ping")), SendStatus::sent);
@@ -54,8 +54,8 @@ TEST_F(UdpSocketTest, SendReceiveAndReplyThroughANat) {
 }
 
 TEST_F(UdpSocketTest, ErrorsAndStatusesAreReported) {
-  UdpSocket& s = a.udp_socket(5353);
-  EXPECT_THROW(a.udp_socket(5353), core::ConfigError);
+  UdpSocket& s = a.add_application<UdpSocket>({5353});
+  EXPECT_THROW(a.add_application<UdpSocket>({5353}), core::ConfigError);
   EXPECT_EQ(s.send_to(Ipv4Address::parse("192.0.2.20"), 9, bytes("x")), SendStatus::sent);
   net.run_for(core::kSecond);
   ASSERT_EQ(s.errors().size(), 1u);  // port unreachable from b, translated back by the NAT
@@ -63,7 +63,7 @@ TEST_F(UdpSocketTest, ErrorsAndStatusesAreReported) {
   EXPECT_EQ(s.outcome(), Outcome::unreachable);
   Host& lonely = net.add_host("lonely");
   lonely.add_interface("eth0", "10.9.0.1/24");
-  EXPECT_EQ(lonely.udp_socket().send_to(Ipv4Address::parse("192.0.2.20"), 9, bytes("x")),
+  EXPECT_EQ(lonely.add_application<UdpSocket>({}).send_to(Ipv4Address::parse("192.0.2.20"), 9, bytes("x")),
             SendStatus::network_unreachable);
 }
 

@@ -51,18 +51,18 @@ TEST(OracleNatMasquerade, PingUdpErrorsTracerouteAndAPortClash) {
   testing::ScenarioCapture pcaps(net);
 
   const Ipv4Address server = ip("198.51.100.10");
-  auto& echo = srv.udp_listen(9000, "pong");
-  auto& ping = h1.ping({server, 1, kSecond, 0, 56, 64});
-  auto& open = h1.udp_send({server, 9000, 5000, "hi", 500 * kMillisecond, 1, kSecond});
-  auto& closed = h1.udp_send({server, 9999, 5001, "hi", 1000 * kMillisecond, 1, kSecond});
+  auto& echo = srv.add_application<node::UdpResponder>({9000, "pong"});
+  auto& ping = h1.add_application<node::Ping>({server, 1, kSecond, 0, 56, 64});
+  auto& open = h1.add_application<node::UdpClient>({server, 9000, 5000, "hi", 500 * kMillisecond, 1, kSecond});
+  auto& closed = h1.add_application<node::UdpClient>({server, 9999, 5001, "hi", 1000 * kMillisecond, 1, kSecond});
   node::TracerouteConfig trace;
   trace.destination = server;
   trace.start = 1500 * kMillisecond;
   trace.max_hops = 8;
   trace.queries = 1;
   trace.wait = kSecond;
-  auto& tr = h1.traceroute(trace);
-  auto& clash = h2.udp_send({server, 9000, 5000, "two", 2500 * kMillisecond, 1, kSecond});
+  auto& tr = h1.add_application<node::Traceroute>(trace);
+  auto& clash = h2.add_application<node::UdpClient>({server, 9000, 5000, "two", 2500 * kMillisecond, 1, kSecond});
   net.run_until(4 * kSecond);
 
   EXPECT_EQ(ping.outcome(), node::Outcome::reply);

@@ -40,17 +40,17 @@ TEST(OracleNatOneToOne, PingsBothWaysUdpOutAndTracerouteIn) {
   net.connect("nat1.eth1", "ext.eth0");
   testing::ScenarioCapture pcaps(net);
 
-  auto& echo = ext.udp_listen(9000, "pong");
-  auto& out = vm.ping({ip("203.0.113.50"), 1, kSecond, 0, 56, 64});
-  auto& in = ext.ping({ip("203.0.113.5"), 1, kSecond, 500 * kMillisecond, 56, 64});
-  auto& udp = vm.udp_send({ip("203.0.113.50"), 9000, 5000, "hi", kSecond, 1, kSecond});
+  auto& echo = ext.add_application<node::UdpResponder>({9000, "pong"});
+  auto& out = vm.add_application<node::Ping>({ip("203.0.113.50"), 1, kSecond, 0, 56, 64});
+  auto& in = ext.add_application<node::Ping>({ip("203.0.113.5"), 1, kSecond, 500 * kMillisecond, 56, 64});
+  auto& udp = vm.add_application<node::UdpClient>({ip("203.0.113.50"), 9000, 5000, "hi", kSecond, 1, kSecond});
   node::TracerouteConfig trace;
   trace.destination = ip("203.0.113.5");
   trace.start = 1500 * kMillisecond;
   trace.max_hops = 4;
   trace.queries = 1;
   trace.wait = kSecond;
-  auto& tr = ext.traceroute(trace);
+  auto& tr = ext.add_application<node::Traceroute>(trace);
   net.run_until(3500 * kMillisecond);
 
   EXPECT_EQ(out.outcome(), node::Outcome::reply);

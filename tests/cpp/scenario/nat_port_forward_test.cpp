@@ -42,12 +42,12 @@ TEST(OracleNatPortForward, PublishedPortsUnmappedPortPingOutAndHairpin) {
   testing::ScenarioCapture pcaps(net);
 
   const Ipv4Address published = ip("203.0.113.1");
-  auto& server = web.udp_listen(80, "pong");
-  auto& mapped = client.udp_send({published, 8080, 5000, "hi", 0, 1, kSecond});
-  auto& unmapped = client.udp_send({published, 9999, 5001, "hi", 500 * kMillisecond, 1, kSecond});
-  auto& closed = client.udp_send({published, 8081, 5002, "hi", kSecond, 1, kSecond});
-  auto& ping = web.ping({ip("203.0.113.50"), 1, kSecond, 1500 * kMillisecond, 56, 64});
-  auto& hairpin = web.udp_send({published, 8080, 5003, "hi", 2 * kSecond, 1, kSecond});
+  auto& server = web.add_application<node::UdpResponder>({80, "pong"});
+  auto& mapped = client.add_application<node::UdpClient>({published, 8080, 5000, "hi", 0, 1, kSecond});
+  auto& unmapped = client.add_application<node::UdpClient>({published, 9999, 5001, "hi", 500 * kMillisecond, 1, kSecond});
+  auto& closed = client.add_application<node::UdpClient>({published, 8081, 5002, "hi", kSecond, 1, kSecond});
+  auto& ping = web.add_application<node::Ping>({ip("203.0.113.50"), 1, kSecond, 1500 * kMillisecond, 56, 64});
+  auto& hairpin = web.add_application<node::UdpClient>({published, 8080, 5003, "hi", 2 * kSecond, 1, kSecond});
   net.run_until(3500 * kMillisecond);
 
   EXPECT_EQ(mapped.outcome(), node::Outcome::reply);

@@ -27,8 +27,8 @@ TEST(OracleNoRoute, NetUnreachableAndUnreachableRoute) {
   testing::ScenarioCapture pcaps(net);
   testing::FrameLog h1_log(h1.interface("eth0"));
 
-  auto& no_route = h1.ping({Ipv4Address::parse("203.0.113.9"), 1, core::kSecond, 0, 56, 64});
-  auto& unreachable = h1.ping({Ipv4Address::parse("198.51.100.7"), 1, core::kSecond, core::kSecond, 56, 64});
+  auto& no_route = h1.add_application<node::Ping>({Ipv4Address::parse("203.0.113.9"), 1, core::kSecond, 0, 56, 64});
+  auto& unreachable = h1.add_application<node::Ping>({Ipv4Address::parse("198.51.100.7"), 1, core::kSecond, core::kSecond, 56, 64});
   net.run_until(3 * core::kSecond);
 
   EXPECT_EQ(h1_log.lines(), (std::vector<std::string>{

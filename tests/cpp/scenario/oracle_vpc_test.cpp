@@ -49,15 +49,15 @@ TEST(OracleVpcPublicPrivate, PingsBothWaysAndUdpThroughTheNatGateway) {
   testing::ScenarioCapture pcaps(c.net);
 
   const wire::Ipv4Address ext = A("203.0.113.10");
-  auto& echo = c.ext->udp_listen(9000, "pong");
-  auto& in = c.ext->ping({A("198.51.100.10"), 1, kSecond, 0, 56, 64});
-  auto& out = c.web->ping({ext, 1, kSecond, 500 * kMillisecond, 56, 64});
-  auto& natted = c.db->ping({ext, 1, kSecond, 1000 * kMillisecond, 56, 64});
-  auto& open = c.db->udp_send({ext, 9000, 5000, "hi", 1500 * kMillisecond, 1, kSecond});
-  auto& closed = c.db->udp_send({ext, 9999, 5001, "hi", 2000 * kMillisecond, 1, kSecond});
+  auto& echo = c.ext->add_application<node::UdpResponder>({9000, "pong"});
+  auto& in = c.ext->add_application<node::Ping>({A("198.51.100.10"), 1, kSecond, 0, 56, 64});
+  auto& out = c.web->add_application<node::Ping>({ext, 1, kSecond, 500 * kMillisecond, 56, 64});
+  auto& natted = c.db->add_application<node::Ping>({ext, 1, kSecond, 1000 * kMillisecond, 56, 64});
+  auto& open = c.db->add_application<node::UdpClient>({ext, 9000, 5000, "hi", 1500 * kMillisecond, 1, kSecond});
+  auto& closed = c.db->add_application<node::UdpClient>({ext, 9999, 5001, "hi", 2000 * kMillisecond, 1, kSecond});
   // The VPC router answers nothing but ARP, and refuses silently (no ICMP errors).
-  auto& router = c.web->ping({A("10.0.1.1"), 1, kSecond, 2500 * kMillisecond, 56, 64});
-  auto& nowhere = c.db->ping({A("10.0.3.5"), 1, kSecond, 2750 * kMillisecond, 56, 64});
+  auto& router = c.web->add_application<node::Ping>({A("10.0.1.1"), 1, kSecond, 2500 * kMillisecond, 56, 64});
+  auto& nowhere = c.db->add_application<node::Ping>({A("10.0.3.5"), 1, kSecond, 2750 * kMillisecond, 56, 64});
   c.net.run_until(3500 * kMillisecond);
 
   EXPECT_EQ(in.outcome(), node::Outcome::reply);

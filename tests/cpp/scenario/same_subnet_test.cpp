@@ -31,7 +31,7 @@ TEST(OracleSameSubnet, ArpThenPingOnEveryLink) {
   testing::ScenarioCapture pcaps(t.net);
   testing::FrameLog h1_log(t.h1.interface("eth0"));
   testing::FrameLog h2_log(t.h2.interface("eth0"));
-  auto& ping = t.h1.ping({Ipv4Address::parse("10.0.1.20"), 3, core::kSecond, 0, 56, 64});
+  auto& ping = t.h1.add_application<node::Ping>({Ipv4Address::parse("10.0.1.20"), 3, core::kSecond, 0, 56, 64});
   t.net.run_until(7 * core::kSecond);
 
   const std::vector<std::string> expected = {
@@ -65,7 +65,7 @@ TEST(OracleSameSubnet, ArpThenPingOnEveryLink) {
 
 TEST(SameSubnetScenario, RttIsTwiceTwoLinksPlusSerialisation) {
   SameSubnet t;
-  auto& ping = t.h1.ping({Ipv4Address::parse("10.0.1.20"), 2, core::kSecond, 0, 56, 64});
+  auto& ping = t.h1.add_application<node::Ping>({Ipv4Address::parse("10.0.1.20"), 2, core::kSecond, 0, 56, 64});
   t.net.run();
   ASSERT_EQ(ping.replies().size(), 2u);
   // Second ping: no ARP. 4 link traversals of 10 us plus 4 serialisations of a 98-byte frame at 1 Gb/s.
@@ -76,7 +76,7 @@ TEST(SameSubnetScenario, RttIsTwiceTwoLinksPlusSerialisation) {
 TEST(SameSubnetScenario, PingToAnAbsentHostFailsAfterThreeArpTries) {
   SameSubnet t;
   testing::FrameLog h1_log(t.h1.interface("eth0"));
-  auto& ping = t.h1.ping({Ipv4Address::parse("10.0.1.99"), 1, core::kSecond, 0, 56, 64});
+  auto& ping = t.h1.add_application<node::Ping>({Ipv4Address::parse("10.0.1.99"), 1, core::kSecond, 0, 56, 64});
   t.net.run();
   EXPECT_THAT(h1_log.lines(), ElementsAre("ARP request bcast who-has 10.0.1.99 tell 10.0.1.10",
                                           "ARP request bcast who-has 10.0.1.99 tell 10.0.1.10",
@@ -102,7 +102,7 @@ TEST(SameSubnetScenario, SameSeedSameBytes) {
     net.connect("h1.eth0", "sw1");
     net.connect("h2.eth0", "sw1");
     testing::FrameLog log(h1.interface("eth0"));
-    h1.ping({Ipv4Address::parse("10.0.1.20"), 3, core::kSecond, 0, 56, 64});
+    h1.add_application<node::Ping>({Ipv4Address::parse("10.0.1.20"), 3, core::kSecond, 0, 56, 64});
     net.run();
     return log.frames();
   };

@@ -49,7 +49,7 @@ class TcpTshark : public ::testing::Test {
     c.destination = Ipv4Address::parse(to);
     c.dst_port = port;
     c.data = std::move(data);
-    return h1.tcp_connect(c);
+    return h1.add_application<node::TcpClient>(c);
   }
   /// The packets tshark's TCP analysis flags, as "frame: flags" lines.
   static std::vector<std::string> analysis_flags(const std::string& path) {
@@ -64,7 +64,7 @@ class TcpTshark : public ::testing::Test {
 TEST_F(TcpTshark, ExchangeThroughARouterIsCleanAndFollowShowsBothSides) {
   std::string request = "GET / HTTP/1.0\r\nHost: h2\r\n\r\n";
   std::string reply = "HTTP/1.0 200 OK\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'z');  // 4 segments
-  h2.tcp_listen(80, reply);
+  h2.add_application<node::TcpServer>({80, reply});
   node::TcpClient& client = connect("10.0.2.20", 80, request);
   std::vector<std::string> paths;
   {

@@ -44,7 +44,7 @@ TEST(OracleThreeRouters, TracerouteNamesEveryHop) {
   config.destination = Ipv4Address::parse("10.0.3.20");
   config.max_hops = 8;
   config.wait = core::kSecond;
-  auto& tr = h1.traceroute(config);
+  auto& tr = h1.add_application<node::Traceroute>(config);
   net.run_until(4 * core::kSecond);
 
   ASSERT_TRUE(tr.finished());

@@ -51,18 +51,18 @@ TEST(TsharkClean, EveryFrameKindDecodesWithoutProblems) {
     net.connect("r1.eth1", "r2.eth0");
     net.connect("r2.eth1", "h2.eth0");
     testing::ScenarioCapture pcaps(net, dir);
-    h2.udp_listen(9000, "pong");
-    h1.ping({Ipv4Address::parse("10.0.2.20"), 3, core::kSecond, 0, 56, 64});
-    h1.ping({Ipv4Address::parse("10.0.1.30"), 2, core::kSecond, 0, 1000, 64});
-    h1.ping({Ipv4Address::parse("198.51.100.1"), 1, core::kSecond, 0, 56, 64});
-    h1.ping({Ipv4Address::parse("10.0.2.99"), 1, core::kSecond, 0, 56, 64});  // ARP fails at r2
-    h1.udp_send({Ipv4Address::parse("10.0.2.20"), 9000, 40000, "hello", core::kSecond, 2, core::kSecond});
-    h1.udp_send({Ipv4Address::parse("10.0.2.20"), 9999, 40001, "closed", core::kSecond, 1, core::kSecond});
+    h2.add_application<node::UdpResponder>({9000, "pong"});
+    h1.add_application<node::Ping>({Ipv4Address::parse("10.0.2.20"), 3, core::kSecond, 0, 56, 64});
+    h1.add_application<node::Ping>({Ipv4Address::parse("10.0.1.30"), 2, core::kSecond, 0, 1000, 64});
+    h1.add_application<node::Ping>({Ipv4Address::parse("198.51.100.1"), 1, core::kSecond, 0, 56, 64});
+    h1.add_application<node::Ping>({Ipv4Address::parse("10.0.2.99"), 1, core::kSecond, 0, 56, 64});  // ARP fails at r2
+    h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9000, 40000, "hello", core::kSecond, 2, core::kSecond});
+    h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9999, 40001, "closed", core::kSecond, 1, core::kSecond});
     node::TracerouteConfig tr;
     tr.destination = Ipv4Address::parse("10.0.2.20");
     tr.start = 2 * core::kSecond;
     tr.wait = core::kSecond;
-    h1.traceroute(tr);
+    h1.add_application<node::Traceroute>(tr);
     net.run_until(12 * core::kSecond);
     pcaps.flush();
     for (const auto& path : pcaps.paths()) {

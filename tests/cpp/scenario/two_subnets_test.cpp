@@ -28,10 +28,10 @@ TEST(OracleTwoSubnets, PingAndUdpThroughOneRouter) {
   testing::ScenarioCapture pcaps(net);
   testing::FrameLog h1_log(h1.interface("eth0")), r1_eth1_log(r1.interface("eth1"));
 
-  auto& responder = h2.udp_listen(9000, "pong");
-  auto& ping = h1.ping({Ipv4Address::parse("10.0.2.20"), 1, core::kSecond, 0, 56, 64});
-  auto& open = h1.udp_send({Ipv4Address::parse("10.0.2.20"), 9000, 5000, "hi", core::kSecond, 1, core::kSecond});
-  auto& closed = h1.udp_send({Ipv4Address::parse("10.0.2.20"), 9999, 5001, "hi", 2 * core::kSecond, 1, core::kSecond});
+  auto& responder = h2.add_application<node::UdpResponder>({9000, "pong"});
+  auto& ping = h1.add_application<node::Ping>({Ipv4Address::parse("10.0.2.20"), 1, core::kSecond, 0, 56, 64});
+  auto& open = h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9000, 5000, "hi", core::kSecond, 1, core::kSecond});
+  auto& closed = h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9999, 5001, "hi", 2 * core::kSecond, 1, core::kSecond});
   net.run_until(4 * core::kSecond);
 
   EXPECT_EQ(h1_log.lines(), (std::vector<std::string>{

@@ -177,6 +177,15 @@ class ArpCacheTest : public ::testing::Test {
     EXPECT_EQ(state(), NeighbourState::reachable);
     return sim.now();
   }
+  /// Resolves kPeerIp, lets it go stale and uses it: returns the time it entered delay (frames cleared).
+  Time delay_peer() {
+    const Time confirmed = resolve_peer();
+    sim.run_until(confirmed + cache->reachable_time());
+    cache->send(kPeerIp, packet(5));
+    EXPECT_EQ(state(), NeighbourState::delay);
+    wire.frames.clear();
+    return sim.now();
+  }
 };
 
 void expect_broadcast_request(const Sent& s, Ipv4Address sender, Ipv4Address target) {
@@ -258,11 +267,7 @@ TEST_F(ArpCacheTest, FailureIsTracedAsArpFailed) {
   EXPECT_TRUE(found);
 }
 
-// BUG: arp_cache.cpp:176-177 reports `entry.probes`, which for an incomplete entry starts at ucast_probes
-// (3, so that the first requests are broadcast, as arp_solicit wants) and ends at 6: the trace says
-// "timed out after 6 requests" when 3 were sent (DESIGN.md's example reads "after 3 tries"). A probe-state
-// failure correctly says 3. Fix: subtract config_.ucast_probes when failing from incomplete (or count
-// requests sent in a separate field).
+// The failure trace counts the requests actually sent (3), not the internal probe counter.
 TEST_F(ArpCacheTest, FailureTraceCountsTheRequestsActuallySent) {
   cache->send(kPeerIp, packet(1));
   sim.run();
@@ -531,6 +536,31 @@ TEST_F(ArpCacheTest, DelayConfirmedByAReplyBecomesReachableWithoutProbing) {
   EXPECT_EQ(state(), NeighbourState::reachable);
 }
 
+// dst_confirm: a packet marked confirm_neighbour (a TCP socket's progress, MSG_CONFIRM) stamps the
+// entry when sent, so the delay timer finds it confirmed and returns to reachable without probing.
+TEST_F(ArpCacheTest, DelayConfirmedByAMarkedPacketBecomesReachableWithoutProbing) {
+  sim.run_until(delay_peer() + 2 * kSecond);
+  wire::Frame marked = packet(6);
+  marked.meta().confirm_neighbour = true;
+  cache->send(kPeerIp, std::move(marked));
+  EXPECT_EQ(state(), NeighbourState::delay) << "confirmation changes no state by itself (neigh_confirm)";
+  sim.run_until(sim.now() + 3 * kSecond);
+  EXPECT_EQ(state(), NeighbourState::reachable);
+  sim.run_until(sim.now() + 10 * kSecond);
+  EXPECT_TRUE(wire.arps().empty());
+}
+
+// Unmarked packets do not confirm: the same sequence without the mark probes at 5 s.
+TEST_F(ArpCacheTest, UnmarkedPacketsInDelayDoNotConfirm) {
+  const Time delay_start = delay_peer();
+  sim.run_until(delay_start + 2 * kSecond);
+  cache->send(kPeerIp, packet(6));
+  sim.run_until(delay_start + 5 * kSecond);
+  EXPECT_EQ(state(), NeighbourState::probe);
+  ASSERT_EQ(wire.arps().size(), 1u);
+  EXPECT_EQ(wire.arps()[0].at, delay_start + 5 * kSecond);
+}
+
 TEST_F(ArpCacheTest, ProbeAnsweredBecomesReachable) {
   const Time confirmed = resolve_peer();
   sim.run_until(confirmed + cache->reachable_time());
@@ -680,12 +710,8 @@ TEST_F(ArpCacheTest, IgnoresRequestsForMulticastAndLoopbackTargets) {
   EXPECT_EQ(cache->size(), 0u);
 }
 
-// BUG: arp_cache.cpp:154 returns early for sender 0.0.0.0, so a duplicate-address-detection probe
-// (RFC 5227 / `arping -D`, DHCP clients) for one of our addresses goes unanswered. Linux arp_process
-// special-cases sip == 0: if the target is local it replies (arp_send_dst(ARPOP_REPLY, ..., dest_ip=0,
-// src_ip=tip, dest_hw=sha, src_hw=dev_addr, target_hw=sha)) and creates no neighbour entry, which is how
-// the prober learns the address is taken. Fix: before the early return, answer requests with sip 0 whose
-// target is local: send_arp(reply, arp.sender_mac, tip, arp.sender_mac, Ipv4Address()).
+// A duplicate-address probe (sender 0.0.0.0, RFC 5227) for one of our addresses is answered and teaches
+// nothing (arp_process's sip == 0 case).
 TEST_F(ArpCacheTest, DuplicateAddressProbeForOurAddressIsAnswered) {
   const MacAddress prober = MacAddress::parse("02:00:00:00:00:99");
   request_from(Ipv4Address(), prober, kOurIp);

@@ -24,6 +24,7 @@ struct Sent {
   wire::TcpOptions options;
   std::string payload;
   Time at;
+  bool confirm = false;  ///< the segment carried the socket's neighbour confirmation
 };
 
 class FakeOwner final : public TcpConnectionOwner {
@@ -37,9 +38,9 @@ class FakeOwner final : public TcpConnectionOwner {
   int established = 0, peer_closed = 0, closed = 0;
 
   Time tcp_now() const override { return now; }
-  void tcp_transmit(TcpConnection&, const wire::TcpRepr& s) override {
+  void tcp_transmit(TcpConnection& c, const wire::TcpRepr& s) override {
     sent.push_back(Sent{s.seq, s.ack, s.flags, s.window, wire::TcpOptions::parse(s.options),
-                        std::string(s.payload.begin(), s.payload.end()), now});
+                        std::string(s.payload.begin(), s.payload.end()), now, c.take_neighbour_confirm()});
   }
   std::uint64_t tcp_arm_timer(TcpConnection&, Time at) override {
     timer_at = at;
@@ -308,6 +309,45 @@ TEST_F(TcpConnectionTest, DataIsSegmentedByMssWithPshOnTheLastAndFreedWhenAcked)
   EXPECT_EQ(conn->send_queue_len(), 0u);
   EXPECT_EQ(conn->timer_at(), core::kTimeNever);
   EXPECT_EQ(conn->counters().bytes_sent, 3000u);
+}
+
+// tcp_ack -> sk_dst_confirm: an ACK of something in flight marks the socket, and its next segment
+// (only that one) carries the neighbour confirmation. Receiving data, or an ACK of nothing new,
+// confirms nothing; a listener's handshake-completing ACK neither (its child had nothing in flight).
+TEST_F(TcpConnectionTest, AnAckOfNewDataMarksTheNextSegmentToConfirmTheNeighbour) {
+  make();
+  conn->connect();
+  EXPECT_FALSE(owner.sent[0].confirm) << "a SYN confirms nothing";
+  conn->on_segment(from_peer(kPeerIss, kIss + 1, wire::kTcpSyn | wire::kTcpAck, "", 64240, true));
+  ASSERT_EQ(owner.sent.size(), 2u);
+  EXPECT_TRUE(owner.sent[1].confirm) << "the SYN-ACK acknowledged our SYN: the handshake's ACK confirms";
+  owner.sent.clear();
+  conn->on_segment(from_peer(kPeerIss + 1, kIss + 1, wire::kTcpAck | wire::kTcpPsh, "hi"));
+  ASSERT_EQ(owner.sent.size(), 1u);
+  EXPECT_FALSE(owner.sent[0].confirm) << "data from the peer acknowledges nothing of ours";
+  EXPECT_TRUE(conn->send(bytes("hello")));
+  conn->on_segment(from_peer(kPeerIss + 3, kIss + 1 + 5, wire::kTcpAck));
+  EXPECT_TRUE(conn->neighbour_confirm_pending());
+  EXPECT_TRUE(conn->send(bytes("more")));
+  EXPECT_TRUE(owner.sent.back().confirm);
+  EXPECT_FALSE(conn->neighbour_confirm_pending()) << "taken by the segment that carried it";
+  EXPECT_TRUE(conn->send(bytes("again")));
+  EXPECT_FALSE(owner.sent.back().confirm);
+}
+
+TEST_F(TcpConnectionTest, APassiveHandshakeConfirmsNothingUntilDataIsAcked) {
+  make();
+  conn->accept(from_peer(kPeerIss, 0, wire::kTcpSyn, "", 64240, true));
+  conn->on_segment(from_peer(kPeerIss + 1, kIss + 1, wire::kTcpAck));
+  ASSERT_EQ(conn->state(), TcpState::established);
+  EXPECT_FALSE(conn->neighbour_confirm_pending());
+  EXPECT_TRUE(conn->send(bytes("pong")));
+  EXPECT_FALSE(owner.sent.back().confirm);
+  conn->on_segment(from_peer(kPeerIss + 1, kIss + 1 + 4, wire::kTcpAck));
+  EXPECT_TRUE(conn->neighbour_confirm_pending());
+  conn->close();
+  EXPECT_TRUE(owner.sent.back().flags & wire::kTcpFin);
+  EXPECT_TRUE(owner.sent.back().confirm) << "the FIN after the acknowledged reply confirms, as the kernel's does";
 }
 
 TEST_F(TcpConnectionTest, InOrderDataIsDeliveredAndAckedAtOnce) {

@@ -175,5 +175,62 @@ TEST(ChecksumTest, IncrementalMatchesRecomputationOnRandomPackets) {
   }
 }
 
+// The fuzzer's minimal input (issue 20): an echo reply, id 0xffff, seq 0, no data, whose correct
+// checksum is 0x0000. Rewriting the id to 0 leaves a message of zeros but the checksum, whose only
+// correct value is 0xffff; eqn. 3 alone computes 0x0000 there, patch_checksum settles it.
+TEST(ChecksumTest, PatchGivesAllOnesForAnAllZeroMessage) {
+  std::array<std::uint8_t, 8> msg{0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00};
+  ASSERT_EQ(internet_checksum(msg), 0);  // correct as it is
+  EXPECT_EQ(checksum_update16(0x0000, 0xffff, 0x0000), 0x0000);  // the bare arithmetic's answer
+  rewrite_be16(msg, 2, 4, 0x0000, ChecksumRule::plain);
+  EXPECT_EQ(load_be16(msg.data() + 2), 0xffff);
+  EXPECT_EQ(internet_checksum(msg), 0);
+  // A no-op update of the all-zero message keeps its correct 0xffff.
+  rewrite_be16(msg, 2, 6, 0x0000, ChecksumRule::plain);
+  EXPECT_EQ(load_be16(msg.data() + 2), 0xffff);
+  EXPECT_EQ(internet_checksum(msg), 0);
+  // And leaving the all-zero state again gives the recomputed value.
+  rewrite_be16(msg, 2, 6, 0x0001, ChecksumRule::plain);
+  EXPECT_EQ(load_be16(msg.data() + 2), 0xfffe);
+  EXPECT_EQ(internet_checksum(msg), 0);
+}
+
+// When the bytes sum to 0xffff without being all zero, 0x0000 is the correct checksum and stays.
+TEST(ChecksumTest, PatchKeepsZeroWhenTheBytesAreNotAllZero) {
+  std::array<std::uint8_t, 8> msg{0x12, 0x34, 0x00, 0x01, 0xed, 0xca, 0x00, 0x00};
+  ASSERT_EQ(internet_checksum(msg), 0);
+  rewrite_be16(msg, 2, 4, 0xedcb, ChecksumRule::plain);
+  EXPECT_EQ(load_be16(msg.data() + 2), 0x0000);
+  EXPECT_EQ(internet_checksum(msg), 0);
+}
+
+// UDP: a computed zero goes out as 0xffff, and a zero field (no checksum) is left alone.
+TEST(ChecksumTest, PatchFollowsUdpZeroRule) {
+  std::array<std::uint8_t, 8> udp{0x12, 0x34, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00};
+  rewrite_be16(udp, 6, 0, 0x1235, ChecksumRule::udp);
+  EXPECT_EQ(load_be16(udp.data() + 6), 0x0000) << "no checksum stays no checksum";
+  store_be16(udp.data() + 6, 0x0001);
+  // ~0x0001 + ~0x1235 + 0x1236 = 0xfffe + 1 -> 0xffff, complemented 0x0000: sent as 0xffff.
+  rewrite_be16(udp, 6, 0, 0x1236, ChecksumRule::udp);
+  EXPECT_EQ(load_be16(udp.data() + 6), 0xffff);
+  // The same patch under the TCP rule keeps the arithmetic's 0x0000 (a pseudo header is never zero).
+  std::array<std::uint8_t, 8> tcp{0x12, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01};
+  patch_checksum(tcp, 6, 0x1235, 0x1236, ChecksumRule::pseudo_header);
+  EXPECT_EQ(load_be16(tcp.data() + 6), 0x0000);
+}
+
+// A 32-bit rewrite through the helper equals a recomputation, on random IPv4 headers.
+TEST(ChecksumTest, RewriteBe32MatchesRecomputation) {
+  std::mt19937 rng(1624);
+  for (int iter = 0; iter < 2000; ++iter) {
+    auto header = kIpv4Header;
+    for (std::size_t i = 12; i < header.size(); ++i) header[i] = static_cast<std::uint8_t>(rng());
+    store_be16(header.data() + 10, 0);
+    store_be16(header.data() + 10, internet_checksum(header));
+    rewrite_be32(header, 10, 12 + 4 * (iter % 2), static_cast<std::uint32_t>(rng()), ChecksumRule::plain);
+    ASSERT_EQ(internet_checksum(header), 0) << iter;
+  }
+}
+
 }  // namespace
 }  // namespace vpcsim::wire

@@ -246,6 +246,30 @@ TEST(IcmpViewMutTest, SettersKeepTheChecksumCorrect) {
   EXPECT_EQ(v->checksum(), 0);
 }
 
+// Issue 20's fuzz finding: an echo reply with id 0, seq 0 and no data sums to zero, so its only
+// correct checksum is 0xffff; setters must keep it (eqn. 3 alone turned it into 0x0000).
+TEST(IcmpViewMutTest, AllZeroEchoKeepsItsChecksumThroughSetters) {
+  std::array<std::uint8_t, 8> msg{0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00};  // the fuzzer's input
+  auto v = IcmpViewMut::parse(msg).value();
+  ASSERT_TRUE(v.verify_checksum());
+  v.set_echo_id(0);  // now all zero but the checksum
+  EXPECT_EQ(v.checksum(), 0xffff);
+  EXPECT_TRUE(v.verify_checksum());
+  v.set_echo_seq(0);  // no-op updates
+  v.set_code(0);
+  v.set_echo_id(0);
+  EXPECT_EQ(v.checksum(), 0xffff);
+  EXPECT_TRUE(v.verify_checksum());
+  v.set_echo_seq(1);
+  EXPECT_TRUE(v.verify_checksum());
+  v.set_echo_seq(0);
+  EXPECT_EQ(v.checksum(), 0xffff);
+  // The emitted form agrees.
+  std::array<std::uint8_t, 8> emitted{};
+  IcmpRepr::echo_reply(0, 0, {}).emit(emitted);
+  EXPECT_EQ(emitted, msg);
+}
+
 TEST(IcmpViewTest, EveryTruncationIsAnErrorOrAValidView) {
   const auto msg = icmp_of(kPortUnreachableFrame);
   for (std::size_t n = 0; n <= msg.size(); ++n) {

@@ -187,6 +187,37 @@ TEST(UdpViewMutTest, IncrementalZeroBecomesAllOnes) {
   EXPECT_EQ(recomputed(u.bytes(), kClient, kServer), 0xffff);
 }
 
+TEST(UdpViewTest, ParseQuotedAcceptsADatagramCutShort) {
+  const auto udp = udp_of(kDnsQueryFrame);
+  // An ICMP error quotes the 8-byte header and maybe a little more.
+  const auto quoted = UdpView::parse_quoted(udp.first(12));
+  ASSERT_TRUE(quoted.ok());
+  EXPECT_EQ(quoted->src_port(), 43966);
+  EXPECT_EQ(quoted->dst_port(), 53);
+  EXPECT_EQ(quoted->len(), udp.size());
+  EXPECT_EQ(quoted->payload().size(), 4u);
+  EXPECT_FALSE(UdpView::parse(udp.first(12)).ok());
+  EXPECT_EQ(UdpView::parse_quoted(udp.first(7)).error(), WireError::truncated);
+  // A whole datagram with trailing bytes: the view stops at Length, as parse's does.
+  std::vector<std::uint8_t> padded = bytes_of(udp);
+  padded.resize(padded.size() + 6, 0xee);
+  EXPECT_EQ(UdpView::parse_quoted(std::span<const std::uint8_t>(padded))->bytes().size(), udp.size());
+  std::vector<std::uint8_t> bad = bytes_of(udp.first(8));
+  store_be16(bad.data() + 4, 7);
+  EXPECT_EQ(UdpView::parse_quoted(std::span<const std::uint8_t>(bad)).error(), WireError::bad_total_len);
+}
+
+// A NAT rewriting a quoted datagram's port patches its checksum as if the whole datagram were there.
+TEST(UdpViewMutTest, QuotedRewriteKeepsTheWholeDatagramsChecksum) {
+  std::vector<std::uint8_t> whole = bytes_of(udp_of(kDnsQueryFrame));
+  std::vector<std::uint8_t> quote(whole.begin(), whole.begin() + 8);
+  UdpViewMut::parse_quoted(quote)->set_dst_port(5353);
+  UdpViewMut::parse(whole)->set_dst_port(5353);
+  EXPECT_EQ(UdpView::parse_quoted(std::span<const std::uint8_t>(quote))->checksum(),
+            UdpView::parse(std::span<const std::uint8_t>(whole))->checksum());
+  EXPECT_TRUE(UdpView::parse(std::span<const std::uint8_t>(whole))->verify_checksum(kClient, kServer));
+}
+
 TEST(UdpViewMutTest, NatRewriteKeepsBothChecksumsCorrect) {
   std::vector<std::uint8_t> frame = bytes_of(kDnsQueryFrame);
   auto ip = Ipv4ViewMut::parse(EthernetViewMut::parse(frame)->payload()).value();
