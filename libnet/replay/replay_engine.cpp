@@ -202,6 +202,32 @@ Side ReplayEngine::side_of(const FlowKey& key, bool from_client, const wire::Mac
   return Side::client;
 }
 
+FlowKey ReplayEngine::canonical(const FlowKey& key) {
+  const bool swap = key.client.to_u32() > key.server.to_u32() ||
+                    (key.client == key.server && key.client_port > key.server_port);
+  return swap ? key.reversed() : key;
+}
+
+std::uint32_t ReplayEngine::find_flow(const FlowKey& key) const {
+  const FlowKey c = canonical(key);
+  const std::uint32_t* found = flow_index_.find(c.hash());
+  if (found == nullptr) return kNoFlow;
+  if (canonical_keys_[*found] == c) return *found;
+  auto it = collisions_.find(c);
+  return it == collisions_.end() ? kNoFlow : it->second;
+}
+
+void ReplayEngine::index_flow(const FlowKey& key, std::uint32_t flow) {
+  const FlowKey c = canonical(key);
+  canonical_keys_.push_back(c);
+  auto [slot, inserted] = flow_index_.try_emplace(c.hash());
+  if (inserted) {
+    *slot = flow;
+  } else {
+    collisions_.emplace(c, flow);
+  }
+}
+
 void ReplayEngine::not_sent(std::uint64_t seq, std::uint32_t flow, NotSent why) {
   ++not_sent_;
   if (flow != kNoFlow) ++flows_[flow].not_sent;
@@ -300,12 +326,10 @@ void ReplayEngine::send_current() {
       stack::FlowTuple t = tuple ? *tuple : stack::FlowTuple{ip->src(), ip->dst(), 0, 0, ip->protocol()};
       const FlowKey forward{t.protocol, t.src, t.src_port, t.dst, t.dst_port};
       bool created = false;
-      auto it = flow_index_.find(forward);
-      if (it != flow_index_.end()) {
-        flow_id = it->second;
-      } else if (auto back = flow_index_.find(forward.reversed()); back != flow_index_.end()) {
-        flow_id = back->second;
-        from_opener = false;
+      flow_id = find_flow(forward);
+      if (flow_id != kNoFlow) {
+        const FlowKey& key = flows_[flow_id].key;
+        from_opener = key.client == forward.client && key.client_port == forward.client_port;
       } else {
         bool synack = false;
         if (t.protocol == wire::kIpProtoTcp) {
@@ -319,7 +343,7 @@ void ReplayEngine::send_current() {
         flow.record.key = flow.key;
         flow.record.translated = flow.key;
         flows_.push_back(std::move(flow));
-        flow_index_.emplace(flows_.back().key, flow_id);
+        index_flow(forward, flow_id);
         from_opener = !synack;
         created = true;
       }

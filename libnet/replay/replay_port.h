@@ -19,6 +19,7 @@
 
 #include "libnet/core/event.h"
 #include "libnet/core/flat_hash_map.h"
+#include "libnet/core/flat_hash_set.h"
 #include "libnet/node/node.h"
 #include "libnet/replay/replay_source.h"
 #include "libnet/wire/ipv4_prefix.h"
@@ -78,7 +79,10 @@ class ReplayPort final : public node::Node, public core::EventHandler {
   std::optional<wire::Ipv4Address> gateway_;
   core::FlatHashMap<std::uint32_t, std::uint64_t> neighbours_;  ///< IPv4 -> MAC as 48 bits
   std::unordered_map<std::uint32_t, Pending> pending_;
-  std::unordered_set<std::uint32_t> sources_;  ///< addresses this side sent from: answered in ARP
+  core::FlatHashSet sources_;  ///< addresses this side sent from: answered in ARP
+  std::uint32_t last_source_ = 0;  ///< the last one inserted: most packets repeat it
+  std::vector<std::uint32_t> proxied_;  ///< the first addresses answered by proxy: senders for our own ARP
+  static constexpr std::size_t kKeptProxied = 16;
   std::uint64_t arp_answered_ = 0;
   std::uint64_t absorbed_ = 0;
 };
