@@ -56,15 +56,27 @@ ReplayEngine::ReplayEngine(node::Network& network, std::unique_ptr<ReplaySource>
   if (split_ == SplitMode::mac && config_.client_macs.empty()) {
     throw core::ConfigError(name_, "split", "mac split needs at least one client MAC");
   }
-  client_port_ = &attach(config_.client, Side::client, "at");
-  if (config_.server) server_port_ = &attach(*config_.server, Side::server, "server_at");
+  // Both attachments are checked before either is made: a mistake leaves the network as it was.
+  const Target client = find_target(config_.client, "at");
+  std::optional<Target> server;
+  if (config_.server) {
+    server = find_target(*config_.server, "server_at");
+    if (server->interface != nullptr && server->interface == client.interface) {
+      throw core::ConfigError(name_, "server_at", "'" + config_.server->at + "' is the client side's attachment too");
+    }
+  }
+  for (const char* port : {"-client", "-server"}) {
+    if (network_.find_node(name_ + port) != nullptr) {
+      throw core::ConfigError(name_, "name", "the network already has a node named '" + name_ + port + "'");
+    }
+  }
+  client_port_ = &attach(client, config_.client, Side::client);
+  if (server) server_port_ = &attach(*server, *config_.server, Side::server);
 }
 
-ReplayPort& ReplayEngine::attach(const Attachment& attachment, Side side, const char* field) {
+ReplayEngine::Target ReplayEngine::find_target(const Attachment& attachment, const char* field) const {
   const std::string& at = attachment.at;
   if (at.empty()) throw core::ConfigError(name_, field, "an attachment point is required (NODE.IFACE or a switch)");
-  link::Interface* target = nullptr;
-  ReplayPort::Segment segment;
   if (at.find('.') != std::string::npos) {
     link::Interface* found = nullptr;
     try {
@@ -75,25 +87,33 @@ ReplayPort& ReplayEngine::attach(const Attachment& attachment, Side side, const 
     if (found->is_connected()) {
       throw core::ConfigError(name_, field, "'" + at + "' is already connected: attach at a free interface or at a switch");
     }
-    target = found;
-    collect_segment(*found, segment);
+    return Target{found, nullptr};
+  }
+  node::Node* node = network_.find_node(at);
+  if (node == nullptr) throw core::ConfigError(name_, field, "no node or switch named '" + at + "'");
+  auto* bridge = dynamic_cast<node::Switch*>(node);
+  if (bridge == nullptr) {
+    throw core::ConfigError(name_, field, "'" + at + "' is a " + std::string(to_string(node->kind())) +
+                                              ": attach at one of its free interfaces (" + at + ".IFACE) or at a switch");
+  }
+  return Target{nullptr, bridge};
+}
+
+ReplayPort& ReplayEngine::attach(const Target& target, const Attachment& attachment, Side side) {
+  ReplayPort::Segment segment;
+  link::Interface* peer = target.interface;
+  if (peer != nullptr) {
+    collect_segment(*peer, segment);
   } else {
-    node::Node* node = network_.find_node(at);
-    if (node == nullptr) throw core::ConfigError(name_, field, "no node or switch named '" + at + "'");
-    auto* bridge = dynamic_cast<node::Switch*>(node);
-    if (bridge == nullptr) {
-      throw core::ConfigError(name_, field, "'" + at + "' is a " + std::string(to_string(node->kind())) +
-                                                ": attach at one of its free interfaces (" + at + ".IFACE) or at a switch");
-    }
-    for (const auto& port : bridge->interfaces()) {
+    for (const auto& port : target.bridge->interfaces()) {
       if (port->link() != nullptr) collect_segment(port->link()->peer_of(*port), segment);
     }
-    target = &bridge->add_port(name_ + "-" + std::string(to_string(side)));
+    peer = &target.bridge->add_port(name_ + "-" + std::string(to_string(side)));
   }
   auto& port = network_.add_node<ReplayPort>(name_ + "-" + std::string(to_string(side)), *this, side);
   port.set_segment(std::move(segment));
   port.set_gateway(attachment.gateway);
-  network_.connect(port.interface(), *target, config_.link);
+  network_.connect(port.interface(), *peer, config_.link);
   return port;
 }
 

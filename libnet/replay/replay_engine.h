@@ -88,7 +88,12 @@ class ReplayEngine final : public core::EventHandler {
   };
   enum NotSent : std::uint8_t { kNoAttachment, kOverMtu, kArpLive, kTooLong };
 
-  ReplayPort& attach(const Attachment& attachment, Side side, const char* field);
+  struct Target {
+    link::Interface* interface = nullptr;  ///< a free interface, or
+    node::Switch* bridge = nullptr;        ///< a switch to add a port to
+  };
+  Target find_target(const Attachment& attachment, const char* field) const;
+  ReplayPort& attach(const Target& target, const Attachment& attachment, Side side);
   bool read_next();  ///< the next packet into current_, with its due time; false at the end
   core::Time due_time(const ReplayPacket& packet, std::size_t wire_len);
   void send_current();
