@@ -91,18 +91,25 @@ ReplayEngine::Target ReplayEngine::find_target(const Attachment& attachment, con
   }
   node::Node* node = network_.find_node(at);
   if (node == nullptr) throw core::ConfigError(name_, field, "no node or switch named '" + at + "'");
-  auto* bridge = dynamic_cast<node::Switch*>(node);
-  if (bridge == nullptr) {
-    throw core::ConfigError(name_, field, "'" + at + "' is a " + std::string(to_string(node->kind())) +
-                                              ": attach at one of its free interfaces (" + at + ".IFACE) or at a switch");
-  }
-  return Target{nullptr, bridge};
+  if (auto* bridge = dynamic_cast<node::Switch*>(node)) return Target{nullptr, bridge, nullptr};
+  if (auto* router = dynamic_cast<node::Router*>(node)) return Target{nullptr, nullptr, router};
+  throw core::ConfigError(name_, field, "'" + at + "' is a " + std::string(to_string(node->kind())) +
+                                            ": attach at one of its free interfaces (" + at +
+                                            ".IFACE), a switch or a router");
 }
 
 ReplayPort& ReplayEngine::attach(const Target& target, const Attachment& attachment, Side side) {
   ReplayPort::Segment segment;
   link::Interface* peer = target.interface;
-  if (peer != nullptr) {
+  if (target.router != nullptr) {
+    // A new interface of the router on a /30 of its own (198.18.255.252/30 from the benchmarking
+    // range, counting down per port), and a /32 route to each address this side sends from.
+    const std::uint32_t base = 0xc612fffcu - 4u * (side == Side::server ? 1u : 0u);
+    const wire::Ipv4InterfaceAddress router_address(wire::Ipv4Address(base + 1), 30);
+    peer = &target.router->add_interface(name_ + "-" + std::string(to_string(side)), router_address);
+    collect_segment(*peer, segment);
+    segment.routers.push_back(router_address);
+  } else if (peer != nullptr) {
     collect_segment(*peer, segment);
   } else {
     for (const auto& port : target.bridge->interfaces()) {
@@ -113,6 +120,7 @@ ReplayPort& ReplayEngine::attach(const Target& target, const Attachment& attachm
   auto& port = network_.add_node<ReplayPort>(name_ + "-" + std::string(to_string(side)), *this, side);
   port.set_segment(std::move(segment));
   port.set_gateway(attachment.gateway);
+  if (target.router != nullptr) port.set_router(target.router, wire::Ipv4Address(peer->primary_address().to_u32() + 1));
   network_.connect(port.interface(), *peer, config_.link);
   return port;
 }
@@ -366,10 +374,19 @@ void ReplayEngine::send_current() {
         index_flow(forward, flow_id);
         from_opener = !synack;
         created = true;
+
       }
       Flow& flow = flows_[flow_id];
       side = current_hint_ != Side::unknown ? current_hint_ : side_of(flow.key, from_opener, src_mac, ip->src());
-      if (created) flow.opener = from_opener ? side : (side == Side::client ? Side::server : Side::client);
+      const Side opposite = side == Side::client ? Side::server : Side::client;
+      if (created) {
+        flow.opener = from_opener ? side : opposite;
+        // A port on a router needs a route to its side's addresses before the first packet for them
+        // reaches that router: the destination of a flow's first packet is the other side's.
+        if (ReplayPort* receiver = port_for(opposite); receiver != nullptr && receiver->has_router()) {
+          receiver->announce(rewriter_.map(ip->dst()));
+        }
+      }
       if (config_.record_packets) {
         packets_[seq].flow = flow_id;
         packets_[seq].side = side;

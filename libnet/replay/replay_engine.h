@@ -90,7 +90,8 @@ class ReplayEngine final : public core::EventHandler {
 
   struct Target {
     link::Interface* interface = nullptr;  ///< a free interface, or
-    node::Switch* bridge = nullptr;        ///< a switch to add a port to
+    node::Switch* bridge = nullptr;        ///< a switch to add a port to, or
+    node::Router* router = nullptr;        ///< a router to add an interface to (the cloud's `internet`)
   };
   Target find_target(const Attachment& attachment, const char* field) const;
   ReplayPort& attach(const Target& target, const Attachment& attachment, Side side);

@@ -39,6 +39,7 @@ void ReplayPort::send_resolved(wire::Frame frame, wire::Ipv4Address src, wire::I
   if (src.to_u32() != last_source_) {
     sources_.insert(src.to_u32());
     last_source_ = src.to_u32();
+    announce(src);
   }
   const wire::Ipv4Address hop = next_hop(src, dst);
   const wire::EthernetViewMut eth = *wire::EthernetViewMut::parse(frame.bytes());
@@ -68,6 +69,18 @@ void ReplayPort::send_resolved(wire::Frame frame, wire::Ipv4Address src, wire::I
     send_arp(1, wire::MacAddress::broadcast(), pending.sender, wire::MacAddress(), hop);
     context().sim.schedule_in(kArpRetry, *this, 0, hop.to_u32());
   }
+}
+
+void ReplayPort::set_router(node::Router* router, wire::Ipv4Address self) {
+  router_ = router;
+  self_ = self;
+  sources_.insert(self.to_u32());
+}
+
+void ReplayPort::announce(wire::Ipv4Address address) {
+  if (router_ == nullptr || address.is_unspecified() || !announced_.insert(address.to_u32())) return;
+  if (segment_.owned.contains(address.to_u32())) return;
+  router_->add_route(wire::Ipv4Prefix::containing(address, 32), self_);
 }
 
 void ReplayPort::send_raw(wire::Frame frame) { interface().send(std::move(frame)); }

@@ -166,3 +166,20 @@ def test_cli_replay_bad_attachment_is_invalid_input() -> None:
     status, _, err = main("replay", _pcaps() / WHOIS, "--into", SCENARIO, "--at", "home-nat")
     assert status == 2
     assert "home-nat" in err and "attach at one of its free interfaces" in err
+
+
+def test_cli_what_if_in_a_vpc_names_the_security_group_that_blocks(tmp_path: Path) -> None:
+    """The whois client's side, readdressed to an internet client of web's public address on port 80,
+    replayed from the cloud's internet router: delivered; after web-sg stops allowing port 80, blocked
+    by it, with the explain code and the rule's sentence."""
+    vpc = REPO_ROOT / "scenarios" / "public_private_vpc.yaml"
+    changed = tmp_path / "web-sg-443.yaml"
+    text = vpc.read_text()
+    assert "{proto: tcp, port: 80, from: 0.0.0.0/0}" in text
+    changed.write_text(text.replace("{proto: tcp, port: 80, from: 0.0.0.0/0}", "{proto: tcp, port: 443, from: 0.0.0.0/0}"))
+    status, out, err = main("replay", _pcaps() / WHOIS, "--into", vpc, "--at", "internet", "--split", "auto",
+                            "--endpoints", "203.0.113.77,198.51.100.10", "--portmap", "43=80", "--diff", changed)
+    assert status == 1, err
+    assert "6 sent, 0 delivered, 0 dropped, 0 held, 5 not sent" in out  # web's own stack answers
+    assert ("delivered -> blocked [ENI_SG_RULES_MISMATCH] at web: no ingress rule of web-sg (web) allows "
+            "tcp 203.0.113.77:44188 -> 10.0.1.10:80") in out
