@@ -42,6 +42,16 @@ def _tshark() -> str:
     return path
 
 
+@pytest.fixture
+def network_only(tmp_path: Path) -> Path:
+    """home_capture_nat.yaml without its own replay item: the network the command replays into."""
+    text = SCENARIO.read_text()
+    start, end = text.index("traffic:"), text.index("capture:")
+    path = tmp_path / "home_network.yaml"
+    path.write_text(text[:start] + text[end:])
+    return path
+
+
 def main(*argv: object) -> Tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = cli.main([str(a) for a in argv], stdout=out, stderr=err)
@@ -115,9 +125,9 @@ def test_pps_and_limit_are_exact_in_simulated_time() -> None:
 # --- the command line -----------------------------------------------------------------------------
 
 
-def test_cli_replay_through_nat_is_a_stream_wireshark_follows(tmp_path: Path) -> None:
+def test_cli_replay_through_nat_is_a_stream_wireshark_follows(tmp_path: Path, network_only: Path) -> None:
     tshark = _tshark()
-    status, out, err = main("replay", _pcaps() / WHOIS, "--into", SCENARIO, "--at", "home-lan",
+    status, out, err = main("replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan",
                             "--server-at", "internet", "--out", tmp_path)
     assert status == 0, err
     assert "11 packets, 11 sent, 11 delivered, 0 dropped" in out
@@ -141,10 +151,10 @@ def test_cli_replay_through_nat_is_a_stream_wireshark_follows(tmp_path: Path) ->
     assert "example.com" in follow and "EXAMPLE.COM" in follow  # the query, and the server's answer
 
 
-def test_cli_diff_names_the_flow_a_change_breaks(tmp_path: Path) -> None:
+def test_cli_diff_names_the_flow_a_change_breaks(tmp_path: Path, network_only: Path) -> None:
     broken = tmp_path / "no-upstream.yaml"
-    broken.write_text(SCENARIO.read_text().replace("    gateway: 198.51.100.254", ""))
-    status, out, err = main("replay", _pcaps() / WHOIS, "--into", SCENARIO, "--at", "home-lan",
+    broken.write_text(network_only.read_text().replace("    gateway: 198.51.100.254", ""))
+    status, out, err = main("replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan",
                             "--server-at", "internet", "--diff", broken, "--out", tmp_path / "out")
     assert status == 1, err
     assert "1 of 1 flows change" in out
@@ -154,16 +164,16 @@ def test_cli_diff_names_the_flow_a_change_breaks(tmp_path: Path) -> None:
     assert diff["flows"][0]["code_after"] == "NO_ROUTE_TO_DESTINATION"
 
 
-def test_cli_replay_reports_a_file_cut_short_and_replays_what_came_before(tmp_path: Path) -> None:
-    status, out, _ = main("replay", _pcaps() / "joincap-unexpected_eof_on_second_packet.pcap", "--into", SCENARIO,
+def test_cli_replay_reports_a_file_cut_short_and_replays_what_came_before(network_only: Path) -> None:
+    status, out, _ = main("replay", _pcaps() / "joincap-unexpected_eof_on_second_packet.pcap", "--into", network_only,
                           "--at", "home-lan", "--verbatim")
     assert status == 0
     assert "1 packets, 1 sent" in out
     assert "byte 248 (record 1): reading stopped: truncated dump file" in out
 
 
-def test_cli_replay_bad_attachment_is_invalid_input() -> None:
-    status, _, err = main("replay", _pcaps() / WHOIS, "--into", SCENARIO, "--at", "home-nat")
+def test_cli_replay_bad_attachment_is_invalid_input(network_only: Path) -> None:
+    status, _, err = main("replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-nat")
     assert status == 2
     assert "home-nat" in err and "attach at one of its free interfaces" in err
 
@@ -183,3 +193,40 @@ def test_cli_what_if_in_a_vpc_names_the_security_group_that_blocks(tmp_path: Pat
     assert "6 sent, 0 delivered, 0 dropped, 0 held, 5 not sent" in out  # web's own stack answers
     assert ("delivered -> blocked [ENI_SG_RULES_MISMATCH] at web: no ingress rule of web-sg (web) allows "
             "tcp 203.0.113.77:44188 -> 10.0.1.10:80") in out
+
+
+# --- the scenario format ----------------------------------------------------------------------------
+
+
+def test_scenario_replay_item_runs_with_its_expectation(tmp_path: Path) -> None:
+    run = vpcsim.scenario.load(SCENARIO).run(out=tmp_path)
+    [item] = run.traffic
+    assert (item["kind"], item["outcome"], item["expect_met"]) == ("replay", "delivered", True)
+    assert item["summary"]["delivered"] == 11
+    assert item["flows"][0]["translated_client"] == "203.0.113.2"
+
+
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        ("{replay: captures/tcpdump-whois.pcap}", "traffic[0]: missing 'attach'"),
+        ("{replay: nowhere.pcap, attach: home-lan}", "traffic[0].replay: no capture at"),
+        ("{replay: captures/tcpdump-whois.pcap, attach: home-lan, from: x}", "a replay goes in where 'attach'"),
+        ("{replay: captures/tcpdump-whois.pcap, attach: home-lan, pps: 10, topspeed: true}",
+         "give one of speed, pps, mbps, topspeed, not both pps and topspeed"),
+        ("{replay: captures/tcpdump-whois.pcap, attach: home-lan, expect: reply}",
+         "unknown expectation 'reply'"),
+        ("{replay: captures/tcpdump-whois.pcap, attach: home-nat}", "attach at one of its free interfaces"),
+    ],
+)
+def test_scenario_replay_item_mistakes_name_the_line(item: str, message: str) -> None:
+    text = SCENARIO.read_text()
+    start, end = text.index("traffic:"), text.index("capture:")
+    path = SCENARIO.parent / f".test-replay-{os.getpid()}.yaml"  # beside the captures it names
+    path.write_text(text[:start] + f"traffic:\n  - {item}\n\n" + text[end:])
+    try:
+        with pytest.raises(vpcsim.ConfigError) as error:
+            vpcsim.scenario.load(path)
+        assert message in str(error.value) and f"{path.name}:" in str(error.value)
+    finally:
+        path.unlink()

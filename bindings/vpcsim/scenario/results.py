@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional,
 from vpcsim import _core
 from vpcsim import tables as _tables
 from vpcsim.scenario.cloud_build import explain_result
+from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
 
 if TYPE_CHECKING:  # only as a type: Scenario runs with this module
@@ -151,6 +152,8 @@ class Run:
         return results
 
     def _traffic_result(self, item: TrafficSpec, app: Any, destination: Optional[str]) -> Dict[str, Any]:
+        if item.kind == "replay":
+            return replay_result(item, app)
         outcome = app.outcome
         result: Dict[str, Any] = {
             "index": item.index,
