@@ -230,3 +230,12 @@ def test_scenario_replay_item_mistakes_name_the_line(item: str, message: str) ->
         assert message in str(error.value) and f"{path.name}:" in str(error.value)
     finally:
         path.unlink()
+
+
+def test_cli_replay_refuses_what_libpcap_cannot_read(network_only: Path, tmp_path: Path) -> None:
+    status, _, err = main("replay", _pcaps() / "libpcap-pcap-invalid-version-1.pcap", "--into", network_only,
+                          "--at", "home-lan")
+    assert status == 2
+    assert "libpcap-pcap-invalid-version-1.pcap" in err and "archaic pcap savefile format" in err
+    status, _, err = main("replay", tmp_path / "missing.pcap", "--into", network_only, "--at", "home-lan")
+    assert status == 2 and "missing.pcap" in err
