@@ -216,7 +216,7 @@ void bind_replay(py::module_& m) {
           py::arg("fix_checksums") = true, py::arg("speed") = py::none(), py::arg("pps") = py::none(),
           py::arg("mbps") = py::none(), py::arg("topspeed") = false, py::arg("loop") = 1, py::arg("limit") = 0, py::arg("window_start") = 0,
           py::arg("window_end") = core::kTimeNever, py::arg("start") = 0, py::arg("verbatim") = false,
-          py::arg("record_packets") = true, py::arg("name") = "replay",
+          py::arg("record_packets") = true, py::arg("name") = "replay", py::keep_alive<0, 1>(),
           "Replays a capture (pcap/pcapng; Ethernet, LINUX_SLL, LINUX_SLL2, raw IPv4) into this network from a "
           "replay port at `at` (NODE.IFACE or a switch) and, for the server side, `server_at`; returns the Replay "
           "handle. Run the network, then read replay.flows() / packets() / summary(). docs/replay.md has every option.");

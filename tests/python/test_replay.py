@@ -239,3 +239,30 @@ def test_cli_replay_refuses_what_libpcap_cannot_read(network_only: Path, tmp_pat
     assert "libpcap-pcap-invalid-version-1.pcap" in err and "archaic pcap savefile format" in err
     status, _, err = main("replay", tmp_path / "missing.pcap", "--into", network_only, "--at", "home-lan")
     assert status == 2 and "missing.pcap" in err
+
+
+def test_cli_replay_through_an_aws_nat_gateway_is_consistent_outside(tmp_path: Path) -> None:
+    """The whois client (10.0.2.15, inside private-a's 10.0.2.0/24) from the private subnet, the server
+    side from the internet: out through nat-a and igw-main as the NAT gateway's Elastic IP."""
+    tshark = _tshark()
+    vpc = REPO_ROOT / "scenarios" / "public_private_vpc.yaml"
+    status, out, err = main("replay", _pcaps() / WHOIS, "--into", vpc, "--at", "private-a",
+                            "--server-at", "internet", "--out", tmp_path)
+    assert status == 0, err
+    assert "11 packets, 11 sent, 11 delivered, 0 dropped" in out
+    assert "198.51.100.20:44188" in out
+    outside = tmp_path / "igw-main-internet.pcap"
+    flagged = subprocess.run([tshark, "-n", "-r", str(outside), "-Y", "tcp.analysis.flags"], capture_output=True,
+                             text=True, check=True).stdout
+    assert flagged.strip() == "", flagged
+    follow = subprocess.run([tshark, "-n", "-r", str(outside), "-q", "-z", "follow,tcp,ascii,0"], capture_output=True,
+                            text=True, check=True).stdout
+    assert "Node 0: 198.51.100.20:44188" in follow and "EXAMPLE.COM" in follow
+
+
+def test_replay_handle_keeps_its_network_alive() -> None:
+    import gc
+
+    r = nat_network().replay(str(_pcaps() / WHOIS), at="nat.eth0", server_at="nat.eth1")
+    gc.collect()  # the Network has no other reference: the handle must keep it (and its frame pool)
+    assert r.summary()["packets"] == 1  # read one ahead at start; nothing ran
