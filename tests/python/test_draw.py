@@ -175,3 +175,92 @@ def test_bad_sources_are_named() -> None:
         draw.ladder(42)
     with pytest.raises(ValueError, match="window"):
         draw.frame_records(vpcsim.Network(seed=1), window="1s")
+
+
+@pytest.fixture(scope="module")
+def arp_story() -> draw.Recording:
+    """Two pings a minute apart: the entry goes incomplete -> reachable -> stale, then, used again,
+    delay -> probe -> reachable (Linux's neighbour states)."""
+    sc = scenario.loads(
+        """
+name: arp-story
+nodes:
+  h1: {kind: host, interfaces: {eth0: {ip: 10.0.1.10/24}}}
+  h2: {kind: host, interfaces: {eth0: {ip: 10.0.1.20/24}}}
+  sw1: {kind: switch}
+links: [[h1.eth0, sw1], [h2.eth0, sw1]]
+traffic:
+  - {from: h1, ping: h2, count: 2}
+  - {from: h1, ping: h2, at: 60s}
+"""
+    )
+    net = sc.build().network
+    rec = draw.record(net)
+    rec.run(until="120s")
+    return rec
+
+
+def test_arp_states_over_time(arp_story: draw.Recording) -> None:
+    rows = draw.table_intervals(arp_story, "arp", nodes=["h1"])
+    assert [r["state"] for r in rows] == ["incomplete", "reachable", "stale", "delay", "probe", "reachable", "stale"]
+    assert rows[0]["start_ns"] == 0 and rows[-1]["end_ns"] == 120_000_000_000
+    assert all(a["end_ns"] == b["start_ns"] for a, b in zip(rows, rows[1:]))
+    assert rows[3]["start_ns"] == 60_000_000_000  # the second ping finds the entry stale and uses it
+    fig = draw.arp_timeline(arp_story)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["h1: 10.0.1.20", "h2: 10.0.1.10"]
+    assert {t.get_text() for t in ax.get_legend().get_texts()} >= {"incomplete", "reachable", "stale", "delay", "probe"}
+
+
+def test_mac_and_nat_timelines(arp_story: draw.Recording, home_nat: draw.Recording) -> None:
+    macs = draw.table_intervals(arp_story, "mac")
+    h1_mac = str(arp_story.network.interface("h1.eth0").mac)
+    assert [(r["node"], r["key"], r["state"]) for r in macs if r["key"] == h1_mac] == [("sw1", h1_mac, "port p1")]
+    nat = draw.table_intervals(home_nat, "nat")
+    phone = [r for r in nat if r["key"] == "udp 192.168.1.11:41000 > 198.51.100.10:9000"]
+    assert [r["state"] for r in phone] == ["SNAT new", "SNAT established"]
+    assert "203.0.113.2:41000" in phone[0]["value"]
+    fig = draw.nat_timeline(home_nat)
+    assert "home-router: udp 192.168.1.11:41000 > 198.51.100.10:9000" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    draw.mac_timeline(arp_story)
+
+
+def test_timelines_need_a_recording(two_subnets: Any) -> None:
+    run, out = two_subnets
+    with pytest.raises(ValueError, match="draw.record"):
+        draw.arp_timeline(run)
+    with pytest.raises(ValueError, match="'arp', 'mac' or 'nat'"):
+        draw.table_intervals(run, "routes")
+
+
+def test_address_space_levels_and_aws_reserved() -> None:
+    levels = draw.address_levels("10.0.0.0/16", [20, "10.0.1.0/24"])
+    assert [(str(b), len(parts), str(parts[i])) for b, parts, i in levels] == [
+        ("10.0.0.0/16", 16, "10.0.0.0/20"),
+        ("10.0.0.0/20", 16, "10.0.1.0/24"),
+    ]
+    texts = _texts(draw.address_space("10.0.0.0/16", splits=[20, "10.0.1.0/24"]))
+    for wanted in ("10.0.0.0/16  (65,536 addresses)", "10.0.240.0/20", "10.0.15.0/24", ".0", ".1", ".2", ".3", ".255",
+                   "VPC router", "DNS", "broadcast", "10.0.1.4 - 10.0.1.254", "251 usable"):
+        assert wanted in texts
+    with pytest.raises(ValueError, match="10.1.0.0/24 is not a smaller block inside 10.0.0.0/16"):
+        draw.address_space("10.0.0.0/16", splits=["10.1.0.0/24"])
+    with pytest.raises(ValueError, match="steps of at most 12 bits"):
+        draw.address_space("10.0.0.0/8", splits=[24])
+
+
+def test_benchmark_runs_and_checks_its_pictures(repo_root: Path) -> None:
+    """benchmarks/python/bench_draw.py at a small size: it exits 1 when a picture misses a frame or a node."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(repo_root / "benchmarks" / "python" / "bench_draw.py"), "--frames", "40", "--labelled", "12",
+         "--nodes", "30", "--switches", "3", "--runs", "1", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {r["picture"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert rows["ladder"]["size"] == 40 and rows["ladder (labelled)"]["size"] == 12 and rows["topology"]["size"] == 30
+    assert 0 < rows["report"]["size"] < 2_000_000

@@ -59,12 +59,14 @@ PALETTE: Dict[str, str] = {
 }
 
 
-def new_axes(ax: Optional[Axes], size: Tuple[float, float]) -> Tuple[Figure, Axes]:
-    """The Axes to draw on: `ax` if given, else one filling a new Figure of `size` inches."""
+def new_axes(ax: Optional[Axes], size: Tuple[float, float],
+             rect: Tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> Tuple[Figure, Axes]:
+    """The Axes to draw on: `ax` if given, else one at `rect` (figure fractions: left, bottom,
+    width, height) of a new Figure of `size` inches."""
     if ax is not None:
         return ax.figure, ax  # type: ignore[return-value]
     fig = Figure(figsize=size, dpi=100, layout=None)
-    return fig, fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    return fig, fig.add_axes(rect)
 
 
 PathLike = Union[str, "os.PathLike[str]"]

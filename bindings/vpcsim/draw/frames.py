@@ -10,8 +10,8 @@ delay and bandwidth.
 
 On top of that:
 * ``parent``: the frame this one was forwarded from (a switch moved the same bytes on; a router or a
-  NAT took a packet with the same IPv4 id and length and one less TTL), so a packet can be followed
-  hop by hop;
+  NAT took the latest packet it received with the same protocol, IPv4 id and length, and the same TTL
+  or one more: AWS's VPC router and gateways are no hop), so a packet can be followed hop by hop;
 * ``nat``: where that forwarding changed an address or port, what it became ("NAT src 10.0.2.10 ->
   198.51.100.20");
 * ``dropped``: the trace's drop reason when the receiver dropped the frame (the drop event at the
@@ -208,7 +208,7 @@ def _nat_text(parent: Record, child: Record) -> Optional[str]:
     return "NAT " + ", ".join(parts) if parts else None
 
 
-def _link_parents(rows: List[Record], kinds: Dict[str, bool]) -> None:
+def _link_parents(rows: List[Record], kinds: Dict[str, str]) -> None:
     """Sets ``parent`` (and ``nat``) of each forwarded frame: see the module's docstring."""
     by_bytes: Dict[Tuple[str, bytes], List[Tuple[int, int]]] = defaultdict(list)
     by_ip: Dict[Tuple[str, Any, Any, Any], List[Tuple[int, int]]] = defaultdict(list)
@@ -220,19 +220,20 @@ def _link_parents(rows: List[Record], kinds: Dict[str, bool]) -> None:
         received.sort()
     for row in rows:
         node = row["src_node"]
-        is_switch = kinds.get(node, False)
+        is_switch = kinds.get(node) == "switch"
         if is_switch:
             candidates = by_bytes.get((node, row["data"]), [])
-        elif row["ttl"] is not None:
+        elif row["ttl"] is not None and kinds.get(node) in ("router", "nat"):
             candidates = by_ip.get((node, row["protocol"], row["_ip_id"], row["_ip_len"]), [])
         else:
-            continue
+            continue  # a host originates what it sends
         at = bisect.bisect_right(candidates, (row["time_ns"], 1 << 62))
         for arrive, index in reversed(candidates[:at]):
             parent = rows[index]
             if parent["index"] == row["index"]:
                 continue
-            if not is_switch and (parent["ttl"] is None or parent["ttl"] - 1 != row["ttl"]):
+            # A router takes one off the TTL; AWS's VPC router and gateways are no hop and keep it.
+            if not is_switch and (parent["ttl"] is None or row["ttl"] not in (parent["ttl"], parent["ttl"] - 1)):
                 continue
             row["parent"] = index
             if not is_switch:
@@ -312,7 +313,7 @@ def _build(v: View) -> Tuple[List[Record], List[Record]]:
                 "_ip_len": f.ip_len,
             }
         )
-    kinds = {node.name: isinstance(node, _core.Switch) for node in net.nodes}
+    kinds = {node.name: node.kind for node in net.nodes}
     _link_parents(rows, kinds)
     drops = _trace_drops(v)
     arrivals: Dict[Tuple[Optional[str], int], List[int]] = defaultdict(list)

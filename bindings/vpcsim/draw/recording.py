@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
@@ -32,8 +33,10 @@ from vpcsim import _core
 __all__ = ["Recording", "TableChange", "record"]
 
 # Past this many samples a recording stops stepping and runs the rest in one go (a picture of a run
-# that large shows its shape, not each change).
+# that large shows its shape, not each change). Each sample reads every node's tables, so a network
+# of many nodes gets fewer samples: at most TABLE_READS node-reads in all.
 MAX_SAMPLES = 20_000
+TABLE_READS = 4_000_000
 # With an end time, the tables are also sampled on a grid this fine, so a timer's change (reachable
 # -> stale) shows near when it happens even when no packet moves.
 GRID_POINTS = 400
@@ -87,7 +90,7 @@ class Recording:
     cloud: Any = None
     changes: List[TableChange] = field(default_factory=list)
     samples: int = 0
-    truncated: bool = False  # True when MAX_SAMPLES was reached and the rest ran unsampled
+    truncated: bool = False  # True when the sample budget ran out and the rest ran unsampled
     _captures: List[Any] = field(default_factory=list)
     _last: Dict[str, Dict[Tuple[str, str], Dict[str, Any]]] = field(default_factory=dict)
     _tmp: Any = None
@@ -123,13 +126,15 @@ class Recording:
         """Runs to `until` ('4s' or ns; a scenario's own `until` by default) or until no event is
         left, sampling the tables at every event time (and on a grid when there is an end time)."""
         net = self.network
+        started = time.monotonic()
         end = _core.parse_duration(until) if isinstance(until, str) else until
         if end is None and self.run_of is not None:
             end = self.run_of.scenario.until
         grid = max(end // GRID_POINTS, 1) if end else None
         next_grid = grid
         self.sample()
-        while net.pending_events and self.samples < MAX_SAMPLES:
+        budget = min(MAX_SAMPLES, max(20, TABLE_READS // max(len(net.nodes), 1)))
+        while net.pending_events and self.samples < budget:
             target = net.next_event_ns
             if next_grid is not None and next_grid < target:
                 target, next_grid = next_grid, next_grid + grid  # type: ignore[operator]
@@ -137,10 +142,11 @@ class Recording:
                 break
             net.run(until=target)
             self.sample()
-        if net.pending_events and self.samples >= MAX_SAMPLES:
+        if net.pending_events and self.samples >= budget:
             self.truncated = True
         if self.run_of is not None:
             self.run_of.execute(end)  # the rest (if any), the explain probes, results
+            self.run_of.wall_seconds = time.monotonic() - started  # the whole run, stepping included
         elif end is not None:
             net.run(until=end)
         elif net.pending_events:

@@ -21,10 +21,10 @@ from vpcsim.draw.figure import KINDS, new_axes
 from vpcsim.draw.source import view
 from vpcsim.draw.topology_model import Group, TopologyModel, topology_model
 
-__all__ = ["topology"]
+__all__ = ["GROUP_STYLES", "draw_model", "group_boxes", "layout_xy", "topology"]
 
-X_STEP = 2.9  # layout units between tree levels, and rows
-Y_STEP = 1.45
+X_STEP = 2.7  # layout units between tree levels, and rows
+Y_STEP = 1.6
 PAD = 0.75
 MAX_INCHES = 32.0
 DETAIL_LIMIT = 120  # above this many nodes, interface labels are left out (they would be a grey smear)
@@ -33,7 +33,7 @@ DETAIL_LIMIT = 120  # above this many nodes, interface labels are left out (they
 _SWITCH = MplPath([(-1.0, -0.35), (1.0, -0.35), (1.0, 0.35), (-1.0, 0.35), (-1.0, -0.35)],
                   [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY])
 
-_GROUP_STYLE: Dict[str, Tuple[str, str, str]] = {  # kind -> face, edge, line style
+GROUP_STYLES: Dict[str, Tuple[str, str, str]] = {  # kind -> face, edge, line style
     "vpc": ("#fff6e8", "#b86e00", "-"),
     "subnet_public": ("#eef8ea", "#2e7d32", "-"),
     "subnet_private": ("#eaf1fb", "#1f5f99", "-"),
@@ -42,11 +42,16 @@ _GROUP_STYLE: Dict[str, Tuple[str, str, str]] = {  # kind -> face, edge, line st
 }
 
 
+def layout_xy(model: TopologyModel) -> Dict[str, Tuple[float, float]]:
+    """Where each node is drawn, in data units (the layout's levels and rows, spaced; y grows up)."""
+    return {n: (info.x * X_STEP, -info.y * Y_STEP) for n, info in model.nodes.items()}
+
+
 def _marker(kind: str) -> Any:
     return _SWITCH if kind == "switch" else KINDS[kind].marker
 
 
-def _boxes(model: TopologyModel, xy: Dict[str, Tuple[float, float]]) -> Dict[str, List[float]]:
+def group_boxes(model: TopologyModel, xy: Dict[str, Tuple[float, float]]) -> Dict[str, List[float]]:
     """[x0, y0, x1, y1] of each group: its members plus padding, holding its child groups with a
     margin, and reaching its boundary nodes (a gateway sits on the VPC's edge)."""
     boxes: Dict[str, List[float]] = {}
@@ -60,10 +65,10 @@ def _boxes(model: TopologyModel, xy: Dict[str, Tuple[float, float]]) -> Dict[str
         spans = [boxes[c.name] for c in children.get(g.name, []) if c.name in boxes]
         if not points and not spans:
             continue
-        x0 = min([p[0] - PAD for p in points] + [s[0] - PAD * 0.6 for s in spans])
-        x1 = max([p[0] + PAD for p in points] + [s[2] + PAD * 0.6 for s in spans])
+        x0 = min([p[0] - PAD * 1.25 for p in points] + [s[0] - PAD * 0.6 for s in spans])
+        x1 = max([p[0] + PAD * 1.25 for p in points] + [s[2] + PAD * 0.6 for s in spans])
         y0 = min([p[1] - PAD * 1.1 for p in points] + [s[1] - PAD * 0.6 for s in spans])
-        y1 = max([p[1] + PAD * 1.15 for p in points] + [s[3] + PAD * 1.1 for s in spans])
+        y1 = max([p[1] + PAD * 0.8 for p in points] + [s[3] + PAD * 0.9 for s in spans])
         for b in g.boundary:
             if b in xy:
                 bx, by = xy[b]
@@ -82,7 +87,7 @@ def _draw_groups(ax: Axes, model: TopologyModel, boxes: Dict[str, List[float]], 
             continue
         x0, y0, x1, y1 = boxes[g.name]
         style = g.kind if g.kind != "subnet" else ("subnet_public" if g.public else "subnet_private")
-        face, edge, line = _GROUP_STYLE[style]
+        face, edge, line = GROUP_STYLES[style]
         z = 0.2 if g.parent is None else 0.4
         ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.18",
                                     facecolor=face, edgecolor=edge, linestyle=line, linewidth=1.4, zorder=z))
@@ -153,27 +158,31 @@ def _title(v: Any) -> str:
 def draw_model(model: TopologyModel, ax: Optional[Axes] = None, *, title: str = "topology",
                labels: Optional[bool] = None) -> Figure:
     """Draws a :class:`TopologyModel` (what topology() does once it has one)."""
-    xy = {n: (info.x * X_STEP, -info.y * Y_STEP) for n, info in model.nodes.items()}
+    xy = layout_xy(model)
     count = len(xy)
+    boxes = group_boxes(model, xy)
     xs = [p[0] for p in xy.values()] or [0.0]
     ys = [p[1] for p in xy.values()] or [0.0]
-    span_x = max(xs) - min(xs) + 2 * X_STEP * 0.8
-    span_y = max(ys) - min(ys) + 2 * Y_STEP * 0.9
-    width, height = span_x * 1.05, span_y * 1.05 + 0.6
-    shrink = min(1.0, MAX_INCHES / max(width, height))
-    fig, ax = new_axes(ax, (max(width * shrink, 5.0), max(height * shrink, 3.2)))
+    all_x = xs + [b[0] for b in boxes.values()] + [b[2] for b in boxes.values()]
+    all_y = ys + [b[1] for b in boxes.values()] + [b[3] for b in boxes.values()]
+    x0, x1 = min(all_x) - 0.9, max(all_x) + 0.9
+    y0, y1 = min(all_y) - 1.5, max(all_y) + 0.9  # room below for the legend, above for the title
+    # One data unit is as long across as down (the shapes are not stretched): the figure takes the
+    # drawing's proportions, and when a minimum size widens one side, the limits widen with it.
+    inches_per_unit = min(0.95, MAX_INCHES / max(x1 - x0, y1 - y0))
+    width, height = max((x1 - x0) * inches_per_unit, 5.0), max((y1 - y0) * inches_per_unit, 3.2)
+    grow_x, grow_y = width / inches_per_unit - (x1 - x0), height / inches_per_unit - (y1 - y0)
+    x0, x1, y0, y1 = x0 - grow_x / 2, x1 + grow_x / 2, y0 - grow_y / 2, y1 + grow_y / 2
+    fig, ax = new_axes(ax, (width, height))
+    shrink = inches_per_unit / 0.95
     font = max(4.0, 10.0 * shrink ** 0.5)
     scale = max(0.15, shrink)
     show_labels = count <= DETAIL_LIMIT if labels is None else labels
-    boxes = _boxes(model, xy)
     _draw_groups(ax, model, boxes, font)
     _draw_links(ax, model, xy, show_labels, font)
     kinds = _draw_nodes(ax, model, xy, scale, font, names=count <= 600)
-    all_x = xs + [b[0] for b in boxes.values()] + [b[2] for b in boxes.values()]
-    all_y = ys + [b[1] for b in boxes.values()] + [b[3] for b in boxes.values()]
-    ax.set_xlim(min(all_x) - 0.9, max(all_x) + 0.9)
-    ax.set_ylim(min(all_y) - 0.9, max(all_y) + 0.7)
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.axis("off")
     ax.set_title(title, loc="left", fontsize=font * 1.3, fontweight="bold", y=0.995, pad=-14)
     handles = [Line2D([], [], linestyle="none", marker=_marker(k), markersize=9, markerfacecolor=KINDS[k].face,

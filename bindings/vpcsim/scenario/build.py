@@ -117,7 +117,7 @@ class _Builder:
                     address = str(target.primary_address)
             resolved.append(address)
             apps.append(self.guarded(item.at, partial(_start, sender, item, address)))
-        return Run(sc, self.seed, net, apps, resolved, captures, cloud, captured)
+        return Run(sc, self.seed, net, apps, resolved, captures, cloud, captured, out=self.out)
 
     def captured(self, net: Any) -> Tuple[List[str], Dict[str, _At]]:
         """Every endpoint to capture ("node.iface"), with where the file asks for it: the validated

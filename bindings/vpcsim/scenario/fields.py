@@ -45,7 +45,7 @@ def _unknown(what: str, word: Any, choices: Sequence[str]) -> str:
 
 def _mapping(at: _At, value: Any, what: str = "a mapping") -> _Map:
     if value.__class__ is _Map:  # what the YAML readers make: the common case first
-        return value  # type: ignore[no-any-return]
+        return value
     if not isinstance(value, dict):
         raise at.error(f"expected {what}, got {_type_name(value)}")
     if not isinstance(value, _Map):  # a mapping built in Python (loads() of a dict): no lines

@@ -37,6 +37,7 @@ class Run:
         captures: List[Any],
         cloud: Any = None,
         captured: Optional[List[str]] = None,
+        out: Optional[Path] = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -46,6 +47,7 @@ class Run:
         self.destinations = destinations
         self.captured = list(scenario.capture) if captured is None else captured  # "node.iface", in order
         self.answers: List[Any] = []  # an ExplainAnswer per explain item, once executed
+        self.out = out  # where the pcaps go (OUT/<node>-<iface>.pcap), when built with one
         self._captures = captures
         self.results: Dict[str, Any] = {}
         self.wall_seconds = 0.0
@@ -164,6 +166,7 @@ class Run:
         }
         errors: List[Dict[str, Any]] = []
         hops: Optional[List[Dict[str, Any]]] = None
+        rtts: List[float]
         if item.kind == "listen" and item.params["protocol"] == "tcp":
             result["protocol"] = "tcp"
             result["port"] = item.params["port"]

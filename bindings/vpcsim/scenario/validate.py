@@ -366,10 +366,10 @@ class _Validator:
         if len(node.interfaces) == 1:  # most hosts: one name to compare, no set to make
             found = node.interfaces[0].name == iface
         else:
-            known = self.interface_sets.get(node_name)
-            if known is None:
-                known = self.interface_sets[node_name] = frozenset(node.interface_names())
-            found = iface in known
+            iface_set = self.interface_sets.get(node_name)
+            if iface_set is None:
+                iface_set = self.interface_sets[node_name] = frozenset(node.interface_names())
+            found = iface in iface_set
         if not found:
             has = ", ".join(node.interface_names()) or "no interfaces"
             hint = _suggest(iface, node.interface_names())
@@ -470,7 +470,7 @@ class _Validator:
     def traffic(self, at: _At, value: Any, nodes: Dict[str, NodeSpec], ids: Dict[str, _At]) -> List[TrafficSpec]:
         data = _sequence(at, value, "a list of traffic items")
         items: List[TrafficSpec] = []
-        listening: Dict[Tuple[str, int], _At] = {}
+        listening: Dict[Tuple[str, str, int], _At] = {}  # (node, protocol, port)
         for index, item in enumerate(data):
             iat = at.item(data, index)
             spec = self.traffic_item(iat, index, item, nodes)
@@ -547,8 +547,8 @@ class _Validator:
             reply = ""
             if ldata.get("reply") is not None:
                 reply = _text(lat.key(ldata, "reply"), ldata["reply"], empty_ok=True)
-            params = {"protocol": protocol, "port": port, "reply": reply}
-            return TrafficSpec(index, kind, item_id, node, 0, expect, None, params, at)
+            listen = {"protocol": protocol, "port": port, "reply": reply}
+            return TrafficSpec(index, kind, item_id, node, 0, expect, None, listen, at)
 
         if "from" not in data:
             raise at.error(f"missing 'from' (the node that sends the {kind})")

@@ -41,7 +41,7 @@ class _Seq(List[Any]):
     item_lines: List[int]
 
 
-class _Resolver(yaml.resolver.BaseResolver):  # type: ignore[misc]
+class _Resolver(yaml.resolver.BaseResolver):
     pass
 
 
@@ -59,11 +59,11 @@ _Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$
 
 
 class _Loader(
-    yaml.reader.Reader,  # type: ignore[misc]
-    yaml.scanner.Scanner,  # type: ignore[misc]
-    yaml.parser.Parser,  # type: ignore[misc]
-    yaml.composer.Composer,  # type: ignore[misc]
-    yaml.constructor.SafeConstructor,  # type: ignore[misc]
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
     _Resolver,
 ):
     filename = "<string>"
@@ -78,11 +78,11 @@ class _Loader(
         self.filename = filename
 
 
-def _construct_int(loader: _Loader, node: yaml.Node) -> int:
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     return int(loader.construct_scalar(node), 10)
 
 
-def _construct_float(loader: _Loader, node: yaml.Node) -> float:
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
     return float(loader.construct_scalar(node))
 
 
@@ -119,10 +119,12 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[_Seq]:
     data.extend(loader.construct_object(child, deep=True) for child in node.value)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+# (The stubs bound a constructor's loader to PyYAML's own loader classes; _Loader is made of the same
+# parts as SafeLoader but with the resolver above, so it is not one of them.)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)  # type: ignore[type-var]
 
 
 def _parse_yaml_full(text: str, filename: str) -> Any:
