@@ -2,6 +2,7 @@
 // as records (lists of dicts, the shape results.json holds) and, through vpcsim.replay, DataFrames.
 // Thin: keyword arguments are copied into a replay::ReplayConfig; the engine does the rest.
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include "bindings/bindings.h"
 #include "libnet/node/network.h"
@@ -12,12 +13,15 @@ namespace vpcsim::bindings {
 
 namespace {
 
+/// A table row and a table, typed for the stubs (dict[str, Any], list[dict[str, Any]]).
+using Record = py::typing::Dict<py::str, py::object>;
+using Records = py::typing::List<Record>;
 using replay::FlowRecord;
 using replay::PacketFate;
 using replay::ReplayEngine;
 
-py::dict flow_record(const FlowRecord& f) {
-  py::dict d;
+Record flow_record(const FlowRecord& f) {
+  Record d;
   d["protocol"] = replay::protocol_name(f.key.protocol);
   d["client"] = f.key.client.to_string();
   d["client_port"] = f.key.client_port;
@@ -44,8 +48,8 @@ py::dict flow_record(const FlowRecord& f) {
   return d;
 }
 
-py::dict packet_fate(const PacketFate& p) {
-  py::dict d;
+Record packet_fate(const PacketFate& p) {
+  Record d;
   d["index"] = p.index;
   d["record"] = p.record;
   d["side"] = std::string(to_string(p.side));
@@ -60,8 +64,8 @@ py::dict packet_fate(const PacketFate& p) {
   return d;
 }
 
-py::dict summary_record(const replay::ReplaySummary& s) {
-  py::dict d;
+Record summary_record(const replay::ReplaySummary& s) {
+  Record d;
   d["source"] = s.source;
   d["records"] = s.records;
   d["packets"] = s.packets;
@@ -114,14 +118,14 @@ void bind_replay(py::module_& m) {
            "Counts: packets taken, sent, delivered, dropped, held, not sent; source errors.")
       .def("flow_records",
            [](const ReplayEngine& e) {
-             py::list out;
+             Records out;
              for (const FlowRecord& f : e.results().flows) out.append(flow_record(f));
              return out;
            },
            "The flow table: one dict per flow (both directions joined), in order of first packet.")
       .def("packet_records",
            [](const ReplayEngine& e) {
-             py::list out;
+             Records out;
              for (const PacketFate& p : e.results().packets) out.append(packet_fate(p));
              return out;
            },
@@ -142,9 +146,9 @@ void bind_replay(py::module_& m) {
            "packet_records() as a pandas DataFrame.")
       .def("errors",
            [](const ReplayEngine& e) {
-             py::list out;
+             Records out;
              for (const replay::ReplayError& r : e.results().errors) {
-               py::dict d;
+               Record d;
                d["file"] = r.file;
                d["offset"] = r.offset;
                d["record"] = r.record;

@@ -1661,11 +1661,11 @@ class Replay:
     """
     def __repr__(self) -> str:
         ...
-    def errors(self) -> list:
+    def errors(self) -> list[dict[str, typing.Any]]:
         """
         Records that could not be replayed, with file and byte offset.
         """
-    def flow_records(self) -> list:
+    def flow_records(self) -> list[dict[str, typing.Any]]:
         """
         The flow table: one dict per flow (both directions joined), in order of first packet.
         """
@@ -1673,7 +1673,7 @@ class Replay:
         """
         flow_records() as a pandas DataFrame.
         """
-    def packet_records(self) -> list:
+    def packet_records(self) -> list[dict[str, typing.Any]]:
         """
         One dict per replayed packet: its side, flow, fate, where it arrived or was dropped.
         """
@@ -1681,7 +1681,7 @@ class Replay:
         """
         packet_records() as a pandas DataFrame.
         """
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, typing.Any]:
         """
         Counts: packets taken, sent, delivered, dropped, held, not sent; source errors.
         """
