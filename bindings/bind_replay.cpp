@@ -59,6 +59,7 @@ Record packet_fate(const PacketFate& p) {
   d["arrived_ns"] = p.arrived_at;
   d["outcome"] = std::string(to_string(p.outcome));
   d["where"] = p.where;
+  d["arrived_as"] = p.arrived_as;
   d["reason"] = p.reason == trace::DropReason::none ? std::string() : std::string(trace::to_string(p.reason));
   d["detail"] = p.detail;
   return d;

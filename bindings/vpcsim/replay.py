@@ -23,7 +23,8 @@ FLOW_COLUMNS = (
     "first_sent_ns", "last_sent_ns",
 )
 PACKET_COLUMNS = (
-    "index", "record", "side", "flow", "wire_len", "sent_ns", "arrived_ns", "outcome", "where", "reason", "detail",
+    "index", "record", "side", "flow", "wire_len", "sent_ns", "arrived_ns", "outcome", "where", "arrived_as", "reason",
+    "detail",
 )
 DIFF_COLUMNS = ("flow", "before", "after", "code_before", "code_after", "component_after", "rule_after")
 

@@ -436,30 +436,34 @@ void ReplayEngine::absorb(ReplayPort& port, wire::Frame frame) {
     return;
   }
   ++delivered_;
-  if (config_.record_packets && seq < packets_.size()) {
+  const bool recorded = config_.record_packets && seq < packets_.size();
+  if (recorded) {
     packets_[seq].outcome = PacketOutcome::delivered;
     packets_[seq].arrived_at = network_.now();
     packets_[seq].where = port.interface().id();
   }
-  if (flow_id == kNoFlow || flow_id >= flows_.size()) return;
-  Flow& flow = flows_[flow_id];
-  const bool to_server = side == flow.opener;
-  (to_server ? flow.record.delivered_to_server : flow.record.delivered_to_client)++;
-  if (!to_server || flow.observed) return;
-  // The opener's packet came out on the far side: this is the translation the topology chose.
+  Flow* flow = flow_id < flows_.size() ? &flows_[flow_id] : nullptr;
+  const bool to_server = flow != nullptr && side == flow->opener;
+  if (flow != nullptr) (to_server ? flow->record.delivered_to_server : flow->record.delivered_to_client)++;
+  const bool observe = flow != nullptr && to_server && !flow->observed;
+  if (!recorded && !observe) return;
   const auto eth = wire::EthernetView::parse(std::as_const(frame).bytes());
   if (!eth || eth->ethertype() != wire::kEthertypeIpv4) return;
   const auto ip = wire::Ipv4View::parse(eth->payload());
   if (!ip) return;
   const auto tuple = stack::flow_tuple_of(*ip);
-  flow.observed = tuple ? *tuple : stack::FlowTuple{ip->src(), ip->dst(), 0, 0, ip->protocol()};
-  flow.record.translated = FlowKey{flow.observed->protocol, flow.observed->src, flow.observed->src_port,
-                                   flow.observed->dst, flow.observed->dst_port};
-  std::vector<Held> held = std::move(flow.held);
-  flow.held.clear();
+  const stack::FlowTuple arrived = tuple ? *tuple : stack::FlowTuple{ip->src(), ip->dst(), 0, 0, ip->protocol()};
+  if (recorded) packets_[seq].arrived_as = arrived;
+  if (!observe) return;
+  // The opener's packet came out on the far side: this is the translation the topology chose.
+  Flow& f = *flow;
+  f.observed = arrived;
+  f.record.translated = FlowKey{arrived.protocol, arrived.src, arrived.src_port, arrived.dst, arrived.dst_port};
+  std::vector<Held> held = std::move(f.held);
+  f.held.clear();
   for (Held& h : held) {
     --held_;
-    translate_and_send(flow, std::move(h.frame), h.seq);
+    translate_and_send(f, std::move(h.frame), h.seq);
   }
 }
 

@@ -82,6 +82,7 @@ class ReplayEngine final : public core::EventHandler {
     std::uint32_t flow = 0;
     std::uint32_t wire_len = 0;
     std::uint32_t where = 0xffffffff;  ///< interface id it arrived at
+    stack::FlowTuple arrived_as;        ///< its addresses and ports as it arrived (after any NAT)
     Side side = Side::client;
     PacketOutcome outcome = PacketOutcome::not_sent;
     std::uint8_t why = 0;  ///< for not_sent: NotSent

@@ -107,7 +107,10 @@ ReplayResults ReplayEngine::results() const {
       fate.sent_at = state.sent_at;
       fate.arrived_at = state.arrived_at;
       fate.outcome = state.outcome;
-      if (state.outcome == PacketOutcome::delivered) fate.where = trace.interface_name(state.where);
+      if (state.outcome == PacketOutcome::delivered) {
+        fate.where = trace.interface_name(state.where);
+        if (state.arrived_as.protocol != 0) fate.arrived_as = state.arrived_as.to_string();
+      }
       if (state.outcome == PacketOutcome::held) fate.detail = "its flow's first packet never reached this side's port";
       if (state.outcome == PacketOutcome::not_sent) {
         static constexpr const char* kWhy[] = {"no attachment for this side", "longer than the MTU",

@@ -30,6 +30,9 @@ struct PacketFate {
   core::Time arrived_at = -1;  ///< -1 unless delivered
   PacketOutcome outcome = PacketOutcome::not_sent;
   std::string where;  ///< the port it arrived at, or the node that dropped it
+  /// For a delivered IPv4 packet: its tuple as it arrived ("tcp 203.0.113.2:44188 -> 192.0.47.59:43"),
+  /// i.e. how the topology translated it.
+  std::string arrived_as;
   trace::DropReason reason = trace::DropReason::none;
   std::string detail;  ///< the trace's sentence for a drop, or why it was not sent
 };

@@ -87,6 +87,7 @@ def test_network_replay_through_masquerade_joins_both_directions() -> None:
     assert [p["side"] for p in packets] == ["client", "server", "client", "client", "server", "server",
                                             "client", "server", "client", "client", "server"]
     assert {p["where"] for p in packets if p["side"] == "client"} == {"replay-server.eth0"}
+    assert {p["arrived_as"] for p in packets if p["side"] == "client"} == {"tcp 203.0.113.2:44188 -> 192.0.47.59:43"}
 
 
 def test_replay_tables_as_dataframes() -> None:

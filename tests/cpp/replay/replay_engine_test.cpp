@@ -58,6 +58,9 @@ TEST(ReplayEngine, WhoisThroughMasqueradeArrivesConsistentOnBothSides) {
   for (const PacketFate& fate : results.packets) {
     EXPECT_EQ(fate.outcome, PacketOutcome::delivered) << fate.index;
     EXPECT_EQ(fate.where, fate.side == Side::client ? "replay-server.eth0" : "replay-client.eth0");
+    // Translated on the way out, translated back on the way in.
+    EXPECT_EQ(fate.arrived_as, fate.side == Side::client ? "tcp 203.0.113.2:44188 -> 192.0.47.59:43"
+                                                         : "tcp 192.0.47.59:43 -> 10.0.2.15:44188");
   }
   // Outside, every IPv4 packet is between the NAT's address and the server, checksums right.
   int ipv4 = 0;
