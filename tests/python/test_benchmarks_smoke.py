@@ -301,3 +301,18 @@ def test_vpc_text_output_and_a_bad_option() -> None:
     text = run("bench_vpc", "--hosts", "2", "--rounds", "1").stdout
     assert "vpc/plain wall per forwarded packet" in text
     assert "needs a count" in run("bench_vpc", "--acl-rules", "41", expect_code=2).stderr
+
+
+# ------------------------------------------------------------------------------ bench_replay
+
+
+def test_bench_replay_small_run_checks_every_packet() -> None:
+    rows = parse_json_lines(run("bench_replay", "--packets", "2000", "--flows", "100", "--json").stdout)
+    assert len(rows) == 1
+    assert rows[0]["packets"] == 2000 and rows[0]["flows"] == 100
+    assert isinstance(rows[0]["packets_per_cpu_second"], (int, float)) and rows[0]["packets_per_cpu_second"] > 0
+
+
+def test_bench_replay_rejects_unknown_options() -> None:
+    result = run("bench_replay", "--frobnicate", expect_code=2)
+    assert "unknown option --frobnicate" in result.stderr
