@@ -328,3 +328,18 @@ def test_compare_ns3_cli_mode_times_vpcsim_run_and_counts_every_datagram(tmp_pat
     assert "datagrams per wall s, whole process" in result.stdout
     text = (tmp_path / "work" / "forwarding_3x4.yaml").read_text()
     assert "b2: {kind: host, interfaces: {eth0: 10.2.0.4/16}, gateway: 10.2.0.1}" in text
+
+
+# ------------------------------------------------------------------------------ bench_replay
+
+
+def test_bench_replay_small_run_checks_every_packet() -> None:
+    rows = parse_json_lines(run("bench_replay", "--packets", "2000", "--flows", "100", "--json").stdout)
+    assert len(rows) == 1
+    assert rows[0]["packets"] == 2000 and rows[0]["flows"] == 100
+    assert isinstance(rows[0]["packets_per_cpu_second"], (int, float)) and rows[0]["packets_per_cpu_second"] > 0
+
+
+def test_bench_replay_rejects_unknown_options() -> None:
+    result = run("bench_replay", "--frobnicate", expect_code=2)
+    assert "unknown option --frobnicate" in result.stderr

@@ -146,9 +146,12 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
             "listen": {"port", "explain_probes", *({"protocol", "connections"} if item.get("protocol") == "tcp" else ())},
             "traceroute": {"hops", "reached"},
             "tcp": {"port", "from_port", "state", "error", "segments_sent", "segments_received", "retransmissions", "reply"},
+            "replay": {"capture", "summary", "flows"},
         }
         assert extra == allowed_extra[item["kind"]]
-        assert item["outcome"] in ("reply", "unreachable", "timeout", "pending")
+        outcomes = ("delivered", "dropped", "blocked", "not_replayed") if item["kind"] == "replay" else \
+            ("reply", "unreachable", "timeout", "pending")
+        assert item["outcome"] in outcomes
         assert isinstance(item["sent"], int) and isinstance(item["received"], int)
         kind = f"{item.get('protocol', 'udp')} listen" if item["kind"] == "listen" else item["kind"]
         sent_unit, received_unit = UNITS[kind]

@@ -13,6 +13,7 @@ from vpcsim.scenario import cloud_build
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.fields import _looks_like_address, _suggest
 from vpcsim.scenario.location import _At
+from vpcsim.scenario.replay_item import start_replay
 from vpcsim.scenario.results import Run
 from vpcsim.scenario.specs import NatSpec, RouteSpec, TrafficSpec, _pcap_name
 
@@ -101,6 +102,10 @@ class _Builder:
         apps: List[Any] = []
         resolved: List[Optional[str]] = []
         for item in sc.traffic:
+            if item.kind == "replay":
+                resolved.append(None)
+                apps.append(self.guarded(item.at, partial(start_replay, net, item)))
+                continue
             sender: Any = net.node(item.node)
             address = None
             if item.destination is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional,
 from vpcsim import _core
 from vpcsim import tables as _tables
 from vpcsim.scenario.cloud_build import explain_result
+from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
 
 TABLES_AUTO_MAX_NODES = 100  # `tables: auto`: full tables up to this many nodes, their sizes above
@@ -165,7 +166,7 @@ class Run:
                 }
                 if isinstance(node, _core.NatRouter):
                     tables[node.name]["translations"] = _tables.nat_translations_records(node)
-            else:
+            elif isinstance(node, _core.Switch):  # not a replay port (vpcsim replay), which keeps no table
                 tables[node.name] = {
                     "macs": [{"mac": str(e.mac), "port": e.port, "age_ms": e.age_ms} for e in node.mac_table()]
                 }
@@ -193,6 +194,8 @@ class Run:
         return results
 
     def _traffic_result(self, item: TrafficSpec, app: Any, destination: Optional[str]) -> Dict[str, Any]:
+        if item.kind == "replay":
+            return replay_result(item, app)
         outcome = app.outcome
         result: Dict[str, Any] = {
             "index": item.index,

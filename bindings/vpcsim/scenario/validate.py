@@ -24,6 +24,7 @@ from vpcsim.scenario.fields import (
     _unknown,
 )
 from vpcsim.scenario.location import _At
+from vpcsim.scenario.replay_item import REPLAY_KEYS, validate_replay
 from vpcsim.scenario.specs import (
     DnatSpec,
     InterfaceSpec,
@@ -69,7 +70,7 @@ _ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
 _ROUTE_SPECIAL = ("unreachable", "blackhole", "prohibit")
 _LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue", "medium")
 _LINK_MEDIA = ("ethernet", "veth")
-_TRAFFIC_KINDS = ("ping", "udp", "tcp", "traceroute", "listen")
+_TRAFFIC_KINDS = ("ping", "udp", "tcp", "traceroute", "listen", "replay")
 _TRAFFIC_COMMON = ("id", "at", "from", "expect")
 _TRAFFIC_KEYS = {
     "ping": _TRAFFIC_COMMON + ("ping", "count", "interval", "ttl", "size"),
@@ -77,6 +78,7 @@ _TRAFFIC_KEYS = {
     "tcp": _TRAFFIC_COMMON + ("tcp",),
     "traceroute": _TRAFFIC_COMMON + ("traceroute", "max_hops", "queries", "wait", "first_ttl"),
     "listen": ("id", "on", "listen", "expect"),
+    "replay": REPLAY_KEYS,
 }
 # Linux's ephemeral range 32768-60999 holds this many ports: the most flows one node can open.
 _MAX_UDP_FLOWS = 60999 - 32768 + 1
@@ -505,10 +507,10 @@ class _Validator:
         data = _mapping(at, value, "a traffic item such as {from: h1, ping: 10.0.2.20}")
         kinds = [k for k in _TRAFFIC_KINDS if k in data]
         if not kinds:
-            raise at.error("a traffic item needs one of: ping, udp, tcp, traceroute, listen")
+            raise at.error("a traffic item needs one of: ping, udp, tcp, traceroute, listen, replay")
         if len(kinds) > 1:
             raise at.error(
-                f"a traffic item is one of ping, udp, tcp, traceroute, listen, not both '{kinds[0]}' and '{kinds[1]}'"
+                f"a traffic item is one of ping, udp, tcp, traceroute, listen, replay, not both '{kinds[0]}' and '{kinds[1]}'"
             )
         kind = kinds[0]
         allowed = _TRAFFIC_KEYS[kind]
@@ -521,6 +523,8 @@ class _Validator:
         if kind == "listen":
             others["from"] = "a listener takes 'on' (the node that listens), not 'from'"
             others["at"] = "a listener listens from the start: it takes no 'at'"
+        elif kind == "replay":
+            others["from"] = "a replay goes in where 'attach' (and 'server_attach') say, not 'from'"
         else:
             others["on"] = f"'on' is for listen items: a {kind} takes 'from'"
         _check_keys(at, data, allowed, elsewhere=others)
@@ -528,6 +532,8 @@ class _Validator:
         item_id = None
         if data.get("id") is not None:
             item_id = _text(at.key(data, "id"), data["id"])
+        if kind == "replay":
+            return validate_replay(at, index, item_id, data, self.file)
         expect = None
         if data.get("expect") is not None:
             expect_at = at.key(data, "expect")
