@@ -141,6 +141,7 @@ PcapReader::PcapReader(PcapReader&& other) noexcept
       records_read_(other.records_read_),
       truncated_records_(other.truncated_records_),
       at_end_(other.at_end_),
+      record_offset_(other.record_offset_),
       error_(std::move(other.error_)) {}
 
 PcapReader& PcapReader::operator=(PcapReader&& other) noexcept {
@@ -157,6 +158,7 @@ PcapReader& PcapReader::operator=(PcapReader&& other) noexcept {
     records_read_ = other.records_read_;
     truncated_records_ = other.truncated_records_;
     at_end_ = other.at_end_;
+    record_offset_ = other.record_offset_;
     error_ = std::move(other.error_);
   }
   return *this;
@@ -176,6 +178,12 @@ bool PcapReader::next(Record& record) {
   }
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
+  // Where this record starts: libpcap reads the file through stdio, so the stream's position before
+  // pcap_next_ex is the record's (or the corrupt block's) byte offset, for reports.
+  if (FILE* file = pcap_file(pcap_); file != nullptr) {
+    const long position = std::ftell(file);
+    if (position >= 0) record_offset_ = static_cast<std::uint64_t>(position);
+  }
   const int rc = pcap_next_ex(pcap_, &header, &data);
   if (rc == 1) {
     // In a nanosecond-precision handle tv_usec holds nanoseconds. Timestamps come from the file, so

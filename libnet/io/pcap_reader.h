@@ -88,6 +88,9 @@ class PcapReader {
   bool at_end() const { return at_end_; }
   /// True if reading stopped at an error rather than at a clean end of file.
   bool has_error() const { return !error_.empty(); }
+  /// Byte offset in the file of the record last returned, or of the record or block reading stopped at
+  /// (0 before the first).
+  std::uint64_t record_offset() const { return record_offset_; }
   /// libpcap's message for the error that stopped reading, or "" (a clean end, or not at the end yet).
   const std::string& error() const { return error_; }
 
@@ -107,6 +110,7 @@ class PcapReader {
   std::uint64_t records_read_ = 0;
   std::uint64_t truncated_records_ = 0;
   bool at_end_ = false;
+  std::uint64_t record_offset_ = 0;
   std::string error_;
 };
 

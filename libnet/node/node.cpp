@@ -11,6 +11,7 @@ std::string_view to_string(NodeKind kind) {
     case NodeKind::router: return "router";
     case NodeKind::switch_: return "switch";
     case NodeKind::nat: return "nat";
+    case NodeKind::replay_port: return "replay_port";
   }
   return "unknown";
 }

@@ -20,7 +20,7 @@ namespace vpcsim::node {
 
 class Network;
 
-enum class NodeKind : std::uint8_t { host, router, switch_, nat };
+enum class NodeKind : std::uint8_t { host, router, switch_, nat, replay_port };
 std::string_view to_string(NodeKind kind);
 
 class Node : public link::FrameReceiver {

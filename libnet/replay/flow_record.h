@@ -32,6 +32,9 @@ struct FlowKey {
   /// 64 well-mixed bits of the key, for hash tables.
   std::uint64_t hash() const;
 };
+struct FlowKeyHash {
+  std::size_t operator()(const FlowKey& key) const { return static_cast<std::size_t>(key.hash()); }
+};
 /// "tcp 10.0.2.15:44188 -> 192.0.47.59:43", "icmp 10.0.0.1 -> 10.0.0.2 id 7"
 std::string to_string(const FlowKey& key);
 /// "tcp", "udp", "icmp" or the number.

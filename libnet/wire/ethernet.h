@@ -37,6 +37,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -156,5 +157,14 @@ struct EthernetRepr {
 
   friend bool operator==(const EthernetRepr&, const EthernetRepr&) = default;
 };
+
+/// Removes a frame's 802.1Q tag in place: the MAC addresses move kVlanTagLen bytes towards the payload,
+/// so the untagged frame starts kVlanTagLen bytes later (the caller pulls that much off the front).
+/// Returns false, changing nothing, if the frame carries no tag.
+inline bool pop_vlan_tag(std::span<std::uint8_t> frame) {
+  if (frame.size() < kEthernetVlanHeaderLen || load_be16(frame.data() + 12) != kEthertypeVlan) return false;
+  std::memmove(frame.data() + kVlanTagLen, frame.data(), 2 * MacAddress::kLen);
+  return true;
+}
 
 }  // namespace vpcsim::wire
