@@ -16,7 +16,10 @@ namespace vpcsim::replay {
 namespace {
 
 constexpr std::uint64_t kMaxDataPerPacket = 9001 - 40;  // the VPC's MTU less IPv4 and TCP headers
+constexpr std::uint64_t kMaxSynOptions = 40;  // TCP's option space
 constexpr std::uint16_t kTcpWindow = 64240;
+constexpr std::uint8_t kNops[kMaxSynOptions] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 
 std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser: seeds per-flow values
   x += 0x9e3779b97f4a7c15ull;
@@ -159,6 +162,9 @@ void FlowLogSource::build(std::vector<io::FlowLogRecord> records, const std::vec
       else ++flow.server_records;
     }
     const bool tcp = flow.key.protocol == wire::kIpProtoTcp;
+    const bool syn_only = tcp && !client.empty() && std::all_of(client.begin(), client.end(), [&](std::uint32_t i) {
+      return records[i].action == io::FlowLogAction::reject;
+    });
     for (std::size_t n = 0; n < client.size(); ++n) {
       const io::FlowLogRecord& r = records[client[n]];
       Plan plan;
@@ -166,8 +172,9 @@ void FlowLogSource::build(std::vector<io::FlowLogRecord> records, const std::vec
       plan.line = lines[client[n]];
       plan.start = (r.start - epoch_) * core::kSecond;
       plan.span = (r.end - r.start) * core::kSecond;
-      plan.opens = tcp && n == 0;
-      plan.closes = tcp && n + 1 == client.size();
+      plan.syn_only = syn_only;
+      plan.opens = tcp && n == 0 && !syn_only;
+      plan.closes = tcp && n + 1 == client.size() && !syn_only;
       plan.packets = r.packets;
       if (plan.packets > options_.max_packets_per_record) {
         plan.packets = options_.max_packets_per_record;
@@ -178,8 +185,9 @@ void FlowLogSource::build(std::vector<io::FlowLogRecord> records, const std::vec
       const std::uint64_t carriers = plan.packets - (plan.opens ? 1 : 0);
       plan.payload = r.bytes > headers ? r.bytes - headers : 0;
       if (carriers == 0) plan.payload = 0;
-      if (plan.payload > carriers * kMaxDataPerPacket) {
-        plan.payload = carriers * kMaxDataPerPacket;
+      const std::uint64_t max_per_packet = syn_only ? kMaxSynOptions : kMaxDataPerPacket;
+      if (plan.payload > carriers * max_per_packet) {
+        plan.payload = carriers * max_per_packet;
         ++errors_.truncated;
       }
       ++flow.records;
@@ -249,15 +257,20 @@ bool FlowLogSource::next(ReplayPacket& packet) {
 void FlowLogSource::emit(const Plan& plan, std::uint64_t index, ReplayPacket& packet) {
   const FlowKey& key = flows_[plan.flow].key;
   FlowState& st = state_[plan.flow];
-  const bool syn = plan.opens && index == 0;
+  const bool syn = (plan.opens && index == 0) || plan.syn_only;
   const bool fin = plan.closes && index + 1 == plan.packets && !syn;
   std::uint64_t data = 0;
-  if (!syn && plan.payload > 0) {
+  if ((!syn || plan.syn_only) && plan.payload > 0) {
     const std::uint64_t carriers = plan.packets - (plan.opens ? 1 : 0);
     const std::uint64_t j = index - (plan.opens ? 1 : 0);
     data = plan.payload / carriers + (j < plan.payload % carriers ? 1 : 0);
   }
-  const std::size_t l4_header = key.protocol == wire::kIpProtoTcp   ? wire::kTcpMinHeaderLen
+  std::size_t options = 0;
+  if (plan.syn_only) {  // a SYN's extra bytes are options, in whole 4-byte words
+    options = static_cast<std::size_t>(data / 4 * 4);
+    data = 0;
+  }
+  const std::size_t l4_header = key.protocol == wire::kIpProtoTcp   ? wire::kTcpMinHeaderLen + options
                                 : key.protocol == wire::kIpProtoUdp ? wire::kUdpHeaderLen
                                 : key.protocol == wire::kIpProtoIcmp ? wire::kIcmpHeaderLen
                                                                      : 0;
@@ -278,9 +291,10 @@ void FlowLogSource::emit(const Plan& plan, std::uint64_t index, ReplayPacket& pa
       tcp.seq = st.seq;
       tcp.flags = syn ? wire::kTcpSyn : static_cast<std::uint8_t>(wire::kTcpAck | (data > 0 ? wire::kTcpPsh : 0) | (fin ? wire::kTcpFin : 0));
       tcp.window = kTcpWindow;
+      tcp.options = std::span<const std::uint8_t>(kNops, options);
       tcp.payload = payload;
       tcp.emit(l4, key.client, key.server);
-      st.seq += static_cast<std::uint32_t>(data) + (syn || fin ? 1 : 0);
+      if (!plan.syn_only) st.seq += static_cast<std::uint32_t>(data) + (syn || fin ? 1 : 0);
       break;
     }
     case wire::kIpProtoUdp:

@@ -12,7 +12,11 @@
 // - Each record's `packets` are spread evenly over [start, end] (the first at start, the last at
 //   end) and its `bytes` over them: TCP as a handshake SYN in the conversation's first record, ACK
 //   (PSH|ACK with data) segments, and FIN|ACK closing its last record, with consistent sequence
-//   numbers from a seeded ISN; UDP datagrams; ICMP echo requests with a seeded identifier; any other
+//   numbers from a seeded ISN (the acknowledgement numbers cannot know the simulated server's ISN, so
+//   a listening server answers the data with RSTs); a TCP conversation whose every client record is
+//   REJECT never got past the handshake, so all its packets are SYN retransmissions (same ISN), their
+//   bytes beyond 40 carried as NOP options (up to 40 bytes, as a real SYN's MSS, SACK, timestamp and
+//   window-scale options are); UDP datagrams; ICMP echo requests with a seeded identifier; any other
 //   protocol as bare IPv4 packets. A packet is at least its headers (40 bytes TCP, 28 UDP and ICMP,
 //   20 other), so a record claiming fewer bytes replays that minimum; data per packet is capped at
 //   8,961 bytes (the VPC's 9001 MTU) and a record above a packet cap (100,000 by default) replays
@@ -67,6 +71,10 @@ class FlowLogSource final : public ReplaySource {
 
   /// Unix seconds at timestamp 0.
   std::int64_t epoch() const { return epoch_; }
+  /// The first packet's timestamp (ns from epoch()). Starting a replay that much after simulated
+  /// time 0 (TimingConfig::start) makes simulated time equal the timestamps, so a FlowLogWriter with
+  /// this epoch() puts replayed packets in the windows and seconds they were logged in.
+  core::Time first_packet_time() const { return plans_.empty() ? 0 : plans_.front().start; }
   /// The conversations, in the order their first record starts.
   const std::vector<FlowLogFlow>& flows() const { return flows_; }
   /// Records read (every line that parsed, NODATA and SKIPDATA included) and those that replay.
@@ -84,6 +92,7 @@ class FlowLogSource final : public ReplaySource {
     std::uint64_t payload = 0;   ///< bytes beyond the headers, to spread
     bool opens = false;          ///< first record of its TCP conversation: starts with SYN
     bool closes = false;         ///< last record of its TCP conversation: ends with FIN
+    bool syn_only = false;       ///< a TCP conversation the log only ever REJECTed: SYN retransmissions
   };
   struct Cursor {  ///< a plan being replayed: its next packet
     core::Time at = 0;

@@ -191,5 +191,24 @@ TEST(FlowLogSource, BadLinesOfAFileAreErrorsWithTheirLineAndTheRestReplays) {
   EXPECT_EQ(source.name(), file.path());
 }
 
+TEST(FlowLogSource, AConversationOnlyEverRejectedReplaysAsSynRetransmissions) {
+  // Linux's SYN is 60 bytes (20 of options): seven of them, as the log counted.
+  FlowLogSource source({rec("2 1 eni-a 203.0.113.10 10.0.1.10 43000 443 6 7 420 20 83 REJECT OK")}, "t");
+  const auto sent = drain(source);
+  ASSERT_EQ(sent.size(), 7u);
+  std::uint64_t bytes = 0;
+  for (const auto& s : sent) {
+    const wire::Ipv4View ip = s.ip();
+    bytes += ip.total_len();
+    auto tcp = wire::TcpView::parse(ip.payload());
+    ASSERT_TRUE(tcp);
+    EXPECT_EQ(tcp->flags(), wire::kTcpSyn);
+    EXPECT_EQ(tcp->seq(), wire::TcpView::parse(sent[0].ip().payload())->seq());  // a retransmission
+    EXPECT_TRUE(tcp->payload().empty());
+    EXPECT_TRUE(tcp->verify_checksum(ip.src(), ip.dst()));
+  }
+  EXPECT_EQ(bytes, 420u);
+}
+
 }  // namespace
 }  // namespace vpcsim::replay
