@@ -99,7 +99,10 @@ class EniFlowLog {
 class FlowLogWriter {
  public:
   FlowLogWriter(Cloud& cloud, FlowLogConfig config);
+  FlowLogWriter(const FlowLogWriter&) = delete;  // instances point at its logs
+  FlowLogWriter& operator=(const FlowLogWriter&) = delete;
   const FlowLogConfig& config() const { return config_; }
+  Cloud& cloud() const { return *cloud_; }
   /// Sets the epoch (Unix seconds at simulated time 0), e.g. to a replayed flow log's.
   void set_epoch(std::int64_t epoch) { config_.epoch = epoch; }
 
