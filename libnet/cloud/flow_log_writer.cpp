@@ -35,7 +35,10 @@ EniFlowLog::EniFlowLog(const FlowLogConfig& config, std::string eni_id, std::str
 void EniFlowLog::observe(core::Time now, const PacketSummary& packet, std::uint32_t ip_bytes, bool accepted) {
   ++packets_;
   const bool ports = has_ports(packet.protocol);
-  const Key key{floor_div(now, config_->aggregation_interval), packet.source.to_u32(), packet.destination.to_u32(),
+  // Windows are aligned on Unix time (epoch + now), so logs of runs with different epochs, and a
+  // replay of a log, cut the same minutes.
+  const Key key{floor_div(config_->epoch * core::kSecond + now, config_->aggregation_interval), packet.source.to_u32(),
+                packet.destination.to_u32(),
                 ports ? packet.source_port : std::uint16_t{0}, ports ? packet.destination_port : std::uint16_t{0},
                 packet.protocol, accepted};
   auto [it, inserted] = index_.try_emplace(key, static_cast<std::uint32_t>(flows_.size()));

@@ -22,7 +22,8 @@
 // Records: srcaddr/dstaddr are the packet's (the instance's private address, as AWS logs it), ports
 // are 0 for protocols without them (ICMP too, as AWS's example shows), bytes are the IPv4 total
 // length, start/end the Unix seconds (floor) of the window's first and last packet, with simulated
-// time 0 at `epoch`. Windows are [k*interval, (k+1)*interval) of simulated time. One record per
+// time 0 at `epoch`. Windows are [k*interval, (k+1)*interval) of Unix time (epoch + simulated time),
+// so every run, and a replay of a log, cuts the same minutes whatever its epoch. One record per
 // (window, direction of the 5-tuple, action), in the order the windows close and, within one, the
 // order flows were first seen: deterministic, like everything else. NODATA records for idle windows
 // are not written.

@@ -23,9 +23,9 @@
 //   the cap: both count as `truncated` in errors().
 // - Frames carry locally administered MACs made from the addresses (02:00:a.b.c.d source,
 //   02:01:a.b.c.d destination), for the engine's ports to rewrite; TTL 64; DF set.
-// Time: packet timestamps are nanoseconds from epoch(), the earliest record's start rounded down to
-// a multiple of 60 s, so a log that vpcsim wrote with its windows aligned at that epoch falls into
-// the same windows when replayed (FlowLogWriter::set_epoch). NODATA and SKIPDATA records replay
+// Time: packet timestamps are nanoseconds from epoch(), the earliest record's start, so the first
+// packet is at 0; a replay started at simulated time 0 whose FlowLogWriter has this epoch() logs
+// every packet in the Unix second, and the window (the writer cuts Unix time), it was logged in. NODATA and SKIPDATA records replay
 // nothing; lines that do not parse are errors() with their line (ReplayError::record is the line
 // number minus one; offset is 0: the line is the position that means something in a text file).
 #pragma once
@@ -43,7 +43,7 @@ namespace vpcsim::replay {
 struct FlowLogSourceOptions {
   std::uint64_t seed = 1;                          ///< ISNs, ICMP identifiers, IP ids
   std::uint64_t max_packets_per_record = 100'000;  ///< above it a record replays this many
-  std::int64_t epoch_align_s = 60;                 ///< epoch() is the first start rounded down to this
+  std::int64_t epoch_align_s = 1;                  ///< epoch() is the first start rounded down to this
 };
 
 /// One conversation the source replays: its key (client first) and what the log said.
@@ -71,9 +71,7 @@ class FlowLogSource final : public ReplaySource {
 
   /// Unix seconds at timestamp 0.
   std::int64_t epoch() const { return epoch_; }
-  /// The first packet's timestamp (ns from epoch()). Starting a replay that much after simulated
-  /// time 0 (TimingConfig::start) makes simulated time equal the timestamps, so a FlowLogWriter with
-  /// this epoch() puts replayed packets in the windows and seconds they were logged in.
+  /// The first packet's timestamp (ns from epoch(); 0 unless epoch_align_s rounds the epoch down).
   core::Time first_packet_time() const { return plans_.empty() ? 0 : plans_.front().start; }
   /// The conversations, in the order their first record starts.
   const std::vector<FlowLogFlow>& flows() const { return flows_; }

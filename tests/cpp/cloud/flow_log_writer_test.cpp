@@ -47,7 +47,7 @@ TEST(FlowLogWriter, PingAllowedInButReplyDeniedOutIsAcceptThenReject) {
   // AWS's example: the group admits ICMP, the ACL admits it inbound but not outbound.
   ClassicVpc c;
   icmp_out_denied(c);
-  FlowLogWriter& logs = c.cloud.enable_flow_logs({.epoch = 1432917000});
+  FlowLogWriter& logs = c.cloud.enable_flow_logs({.epoch = 1432917000});  // windows cut Unix minutes: 1432916940, ...
   EniFlowLog& web = logs.watch(*c.web, "eni-1235b8ca123456789");
   node::Ping& ping = c.ext->ping(pings("198.51.100.10", 4));
   c.net.run_for(10 * core::kSecond);
@@ -136,22 +136,22 @@ TEST(FlowLogWriter, TcpConversationBothDirectionsAccepted) {
 TEST(FlowLogWriter, AggregatesPerWindowAndTheWindowIsConfigurable) {
   for (const core::Time window : {60 * core::kSecond, 600 * core::kSecond}) {
     ClassicVpc c;
-    EniFlowLog& web = c.cloud.enable_flow_logs({.aggregation_interval = window, .epoch = 1000}).watch(*c.web);
-    c.ext->ping(pings("198.51.100.10", 4, 30 * core::kSecond));  // at 0, 30, 60, 90 s
+    EniFlowLog& web = c.cloud.enable_flow_logs({.aggregation_interval = window, .epoch = 1200}).watch(*c.web);
+    c.ext->ping(pings("198.51.100.10", 4, 30 * core::kSecond));  // at Unix 1200, 1230, 1260, 1290
     c.net.run_for(100 * core::kSecond);
     const auto records = web.records();
     if (window == 60 * core::kSecond) {
       ASSERT_EQ(records.size(), 4u);  // per window: request, reply
       EXPECT_EQ(records[0].packets, 2u);
-      EXPECT_EQ(records[0].start, 1000);
-      EXPECT_EQ(records[0].end, 1030);
-      EXPECT_EQ(records[2].start, 1060);
-      EXPECT_EQ(records[2].end, 1090);
+      EXPECT_EQ(records[0].start, 1200);
+      EXPECT_EQ(records[0].end, 1230);
+      EXPECT_EQ(records[2].start, 1260);
+      EXPECT_EQ(records[2].end, 1290);
       EXPECT_EQ(records[2].srcaddr, A("203.0.113.10"));
     } else {
       ASSERT_EQ(records.size(), 2u);
-      EXPECT_EQ(records[0].packets, 4u);
-      EXPECT_EQ(records[0].end, 1090);
+      EXPECT_EQ(records[0].packets, 4u);  // 1200..1290 is inside [1200, 1800)
+      EXPECT_EQ(records[0].end, 1290);
     }
   }
 }
