@@ -29,6 +29,7 @@ void bind_io(py::module_& m);
 void bind_craft(py::module_& m);
 void bind_yaml(py::module_& m);
 void bind_bulk(py::module_& m);
+void bind_replay(py::module_& m);
 
 /// An address-like argument: the bound value type, or text to parse. Text that does not parse raises
 /// vpcsim.ParseError naming it (pybind11's implicit conversions would swallow that into a TypeError).

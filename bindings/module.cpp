@@ -19,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
   b::bind_craft(m);
   b::bind_yaml(m);
   b::bind_bulk(m);
+  b::bind_replay(m);
 }

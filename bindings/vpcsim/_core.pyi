@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -895,6 +895,10 @@ class Network:
         ...
     def node(self, name: str) -> Node:
         ...
+    def replay(self, capture: str, *, at: str, server_at: str | None = None, gateway: str | None = None, server_gateway: str | None = None, split: str | None = None, client_cidrs: collections.abc.Sequence[str] = [], client_macs: collections.abc.Sequence[str] = [], maps: collections.abc.Sequence[tuple[str, str]] = [], port_maps: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]] = [], endpoints: tuple[str, str] | None = None, ttl: typing.SupportsInt | typing.SupportsIndex | None = None, ttl_sub: typing.SupportsInt | typing.SupportsIndex = 0, mtu: typing.SupportsInt | typing.SupportsIndex = 0, fix_checksums: bool = True, speed: typing.SupportsFloat | typing.SupportsIndex | None = None, pps: typing.SupportsFloat | typing.SupportsIndex | None = None, mbps: typing.SupportsFloat | typing.SupportsIndex | None = None, topspeed: bool = False, loop: typing.SupportsInt | typing.SupportsIndex = 1, limit: typing.SupportsInt | typing.SupportsIndex = 0, window_start: typing.SupportsInt | typing.SupportsIndex = 0, window_end: typing.SupportsInt | typing.SupportsIndex = 9223372036854775807, start: typing.SupportsInt | typing.SupportsIndex = 0, verbatim: bool = False, record_packets: bool = True, name: str = 'replay') -> Replay:
+        """
+        Replays a capture (pcap/pcapng; Ethernet, LINUX_SLL, LINUX_SLL2, raw IPv4) into this network from a replay port at `at` (NODE.IFACE or a switch) and, for the server side, `server_at`; returns the Replay handle. Run the network, then read replay.flows() / packets() / summary(). docs/replay.md has every option.
+        """
     def run(self, until: typing.Any = None) -> int:
         """
         Runs until nothing is left to do, or up to `until` (absolute).
@@ -1651,6 +1655,48 @@ class PcapReader:
         ...
 class YamlFallback(Exception):
     pass
+class Replay:
+    """
+    A capture being replayed into a network (Network.replay); its tables once the network ran.
+    """
+    def __repr__(self) -> str:
+        ...
+    def errors(self) -> list:
+        """
+        Records that could not be replayed, with file and byte offset.
+        """
+    def flow_records(self) -> list:
+        """
+        The flow table: one dict per flow (both directions joined), in order of first packet.
+        """
+    def flows(self) -> typing.Any:
+        """
+        flow_records() as a pandas DataFrame.
+        """
+    def packet_records(self) -> list:
+        """
+        One dict per replayed packet: its side, flow, fate, where it arrived or was dropped.
+        """
+    def packets(self) -> typing.Any:
+        """
+        packet_records() as a pandas DataFrame.
+        """
+    def summary(self) -> dict:
+        """
+        Counts: packets taken, sent, delivered, dropped, held, not sent; source errors.
+        """
+    @property
+    def client_port(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def server_port(self) -> str | None:
+        ...
+    @property
+    def source_done(self) -> bool:
+        ...
 def add_interfaces(network: Network, items: list[tuple[str, str, str | None, str | None]]) -> None:
     """
     For each (node, name, ip or None, mac or None): node.add_interface(name, ip, mac). A failure raises that call's error with .index, the item's position.

@@ -24,6 +24,7 @@ from typing import IO, Any, Dict, List, Optional, Sequence
 from vpcsim import _core
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
+from vpcsim import replay_cli
 from vpcsim import tables as tables_mod
 
 __all__ = ["main"]
@@ -499,6 +500,8 @@ def _parser() -> argparse.ArgumentParser:
     subnet.add_argument("--aws", action="store_true",
                         help="count as AWS does: 5 addresses reserved per subnet, sizes /16 to /28")
     subnet.set_defaults(handler=_cmd_subnet)
+
+    replay_cli.add_parser(commands, _seed)
 
     decode = commands.add_parser("decode", help="print the frames of a pcap or pcapng file",
                                  description="One line per frame (tcpdump-like); --verbose adds every layer's fields.")

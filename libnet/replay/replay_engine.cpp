@@ -56,15 +56,27 @@ ReplayEngine::ReplayEngine(node::Network& network, std::unique_ptr<ReplaySource>
   if (split_ == SplitMode::mac && config_.client_macs.empty()) {
     throw core::ConfigError(name_, "split", "mac split needs at least one client MAC");
   }
-  client_port_ = &attach(config_.client, Side::client, "at");
-  if (config_.server) server_port_ = &attach(*config_.server, Side::server, "server_at");
+  // Both attachments are checked before either is made: a mistake leaves the network as it was.
+  const Target client = find_target(config_.client, "at");
+  std::optional<Target> server;
+  if (config_.server) {
+    server = find_target(*config_.server, "server_at");
+    if (server->interface != nullptr && server->interface == client.interface) {
+      throw core::ConfigError(name_, "server_at", "'" + config_.server->at + "' is the client side's attachment too");
+    }
+  }
+  for (const char* port : {"-client", "-server"}) {
+    if (network_.find_node(name_ + port) != nullptr) {
+      throw core::ConfigError(name_, "name", "the network already has a node named '" + name_ + port + "'");
+    }
+  }
+  client_port_ = &attach(client, config_.client, Side::client);
+  if (server) server_port_ = &attach(*server, *config_.server, Side::server);
 }
 
-ReplayPort& ReplayEngine::attach(const Attachment& attachment, Side side, const char* field) {
+ReplayEngine::Target ReplayEngine::find_target(const Attachment& attachment, const char* field) const {
   const std::string& at = attachment.at;
   if (at.empty()) throw core::ConfigError(name_, field, "an attachment point is required (NODE.IFACE or a switch)");
-  link::Interface* target = nullptr;
-  ReplayPort::Segment segment;
   if (at.find('.') != std::string::npos) {
     link::Interface* found = nullptr;
     try {
@@ -75,25 +87,41 @@ ReplayPort& ReplayEngine::attach(const Attachment& attachment, Side side, const 
     if (found->is_connected()) {
       throw core::ConfigError(name_, field, "'" + at + "' is already connected: attach at a free interface or at a switch");
     }
-    target = found;
-    collect_segment(*found, segment);
+    return Target{found, nullptr};
+  }
+  node::Node* node = network_.find_node(at);
+  if (node == nullptr) throw core::ConfigError(name_, field, "no node or switch named '" + at + "'");
+  if (auto* bridge = dynamic_cast<node::Switch*>(node)) return Target{nullptr, bridge, nullptr};
+  if (auto* router = dynamic_cast<node::Router*>(node)) return Target{nullptr, nullptr, router};
+  throw core::ConfigError(name_, field, "'" + at + "' is a " + std::string(to_string(node->kind())) +
+                                            ": attach at one of its free interfaces (" + at +
+                                            ".IFACE), a switch or a router");
+}
+
+ReplayPort& ReplayEngine::attach(const Target& target, const Attachment& attachment, Side side) {
+  ReplayPort::Segment segment;
+  link::Interface* peer = target.interface;
+  if (target.router != nullptr) {
+    // A new interface of the router on a /30 of its own (198.18.255.252/30 from the benchmarking
+    // range, counting down per port), and a /32 route to each address this side sends from.
+    const std::uint32_t base = 0xc612fffcu - 4u * (side == Side::server ? 1u : 0u);
+    const wire::Ipv4InterfaceAddress router_address(wire::Ipv4Address(base + 1), 30);
+    peer = &target.router->add_interface(name_ + "-" + std::string(to_string(side)), router_address);
+    collect_segment(*peer, segment);
+    segment.routers.push_back(router_address);
+  } else if (peer != nullptr) {
+    collect_segment(*peer, segment);
   } else {
-    node::Node* node = network_.find_node(at);
-    if (node == nullptr) throw core::ConfigError(name_, field, "no node or switch named '" + at + "'");
-    auto* bridge = dynamic_cast<node::Switch*>(node);
-    if (bridge == nullptr) {
-      throw core::ConfigError(name_, field, "'" + at + "' is a " + std::string(to_string(node->kind())) +
-                                                ": attach at one of its free interfaces (" + at + ".IFACE) or at a switch");
-    }
-    for (const auto& port : bridge->interfaces()) {
+    for (const auto& port : target.bridge->interfaces()) {
       if (port->link() != nullptr) collect_segment(port->link()->peer_of(*port), segment);
     }
-    target = &bridge->add_port(name_ + "-" + std::string(to_string(side)));
+    peer = &target.bridge->add_port(name_ + "-" + std::string(to_string(side)));
   }
   auto& port = network_.add_node<ReplayPort>(name_ + "-" + std::string(to_string(side)), *this, side);
   port.set_segment(std::move(segment));
   port.set_gateway(attachment.gateway);
-  network_.connect(port.interface(), *target, config_.link);
+  if (target.router != nullptr) port.set_router(target.router, wire::Ipv4Address(peer->primary_address().to_u32() + 1));
+  network_.connect(port.interface(), *peer, config_.link);
   return port;
 }
 
@@ -202,6 +230,32 @@ Side ReplayEngine::side_of(const FlowKey& key, bool from_client, const wire::Mac
   return Side::client;
 }
 
+FlowKey ReplayEngine::canonical(const FlowKey& key) {
+  const bool swap = key.client.to_u32() > key.server.to_u32() ||
+                    (key.client == key.server && key.client_port > key.server_port);
+  return swap ? key.reversed() : key;
+}
+
+std::uint32_t ReplayEngine::find_flow(const FlowKey& key) const {
+  const FlowKey c = canonical(key);
+  const std::uint32_t* found = flow_index_.find(c.hash());
+  if (found == nullptr) return kNoFlow;
+  if (canonical_keys_[*found] == c) return *found;
+  auto it = collisions_.find(c);
+  return it == collisions_.end() ? kNoFlow : it->second;
+}
+
+void ReplayEngine::index_flow(const FlowKey& key, std::uint32_t flow) {
+  const FlowKey c = canonical(key);
+  canonical_keys_.push_back(c);
+  auto [slot, inserted] = flow_index_.try_emplace(c.hash());
+  if (inserted) {
+    *slot = flow;
+  } else {
+    collisions_.emplace(c, flow);
+  }
+}
+
 void ReplayEngine::not_sent(std::uint64_t seq, std::uint32_t flow, NotSent why) {
   ++not_sent_;
   if (flow != kNoFlow) ++flows_[flow].not_sent;
@@ -300,12 +354,10 @@ void ReplayEngine::send_current() {
       stack::FlowTuple t = tuple ? *tuple : stack::FlowTuple{ip->src(), ip->dst(), 0, 0, ip->protocol()};
       const FlowKey forward{t.protocol, t.src, t.src_port, t.dst, t.dst_port};
       bool created = false;
-      auto it = flow_index_.find(forward);
-      if (it != flow_index_.end()) {
-        flow_id = it->second;
-      } else if (auto back = flow_index_.find(forward.reversed()); back != flow_index_.end()) {
-        flow_id = back->second;
-        from_opener = false;
+      flow_id = find_flow(forward);
+      if (flow_id != kNoFlow) {
+        const FlowKey& key = flows_[flow_id].key;
+        from_opener = key.client == forward.client && key.client_port == forward.client_port;
       } else {
         bool synack = false;
         if (t.protocol == wire::kIpProtoTcp) {
@@ -319,13 +371,22 @@ void ReplayEngine::send_current() {
         flow.record.key = flow.key;
         flow.record.translated = flow.key;
         flows_.push_back(std::move(flow));
-        flow_index_.emplace(flows_.back().key, flow_id);
+        index_flow(forward, flow_id);
         from_opener = !synack;
         created = true;
+
       }
       Flow& flow = flows_[flow_id];
       side = current_hint_ != Side::unknown ? current_hint_ : side_of(flow.key, from_opener, src_mac, ip->src());
-      if (created) flow.opener = from_opener ? side : (side == Side::client ? Side::server : Side::client);
+      const Side opposite = side == Side::client ? Side::server : Side::client;
+      if (created) {
+        flow.opener = from_opener ? side : opposite;
+        // A port on a router needs a route to its side's addresses before the first packet for them
+        // reaches that router: the destination of a flow's first packet is the other side's.
+        if (ReplayPort* receiver = port_for(opposite); receiver != nullptr && receiver->has_router()) {
+          receiver->announce(rewriter_.map(ip->dst()));
+        }
+      }
       if (config_.record_packets) {
         packets_[seq].flow = flow_id;
         packets_[seq].side = side;

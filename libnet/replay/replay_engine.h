@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "libnet/core/event.h"
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/node/network.h"
 #include "libnet/replay/flow_record.h"
 #include "libnet/replay/replay_config.h"
@@ -87,7 +88,13 @@ class ReplayEngine final : public core::EventHandler {
   };
   enum NotSent : std::uint8_t { kNoAttachment, kOverMtu, kArpLive, kTooLong };
 
-  ReplayPort& attach(const Attachment& attachment, Side side, const char* field);
+  struct Target {
+    link::Interface* interface = nullptr;  ///< a free interface, or
+    node::Switch* bridge = nullptr;        ///< a switch to add a port to, or
+    node::Router* router = nullptr;        ///< a router to add an interface to (the cloud's `internet`)
+  };
+  Target find_target(const Attachment& attachment, const char* field) const;
+  ReplayPort& attach(const Target& target, const Attachment& attachment, Side side);
   bool read_next();  ///< the next packet into current_, with its due time; false at the end
   core::Time due_time(const ReplayPacket& packet, std::size_t wire_len);
   void send_current();
@@ -131,7 +138,16 @@ class ReplayEngine final : public core::EventHandler {
   Side current_hint_ = Side::unknown;
 
   // Flows and fates.
-  std::unordered_map<FlowKey, std::uint32_t, FlowKeyHash> flow_index_;
+  /// Flows by the hash of their direction-free key (canonical(): the smaller endpoint first), one
+  /// probe per packet whichever way it goes; the rare key whose hash another flow already has is kept
+  /// in collisions_.
+  core::FlatHashMap<std::uint64_t, std::uint32_t> flow_index_;
+  std::unordered_map<FlowKey, std::uint32_t, FlowKeyHash> collisions_;
+  std::vector<FlowKey> canonical_keys_;  ///< by flow: compact, so checking a probe's hit touches little
+  static FlowKey canonical(const FlowKey& key);
+  /// The flow of `key` (either direction), or kNoFlow.
+  std::uint32_t find_flow(const FlowKey& key) const;
+  void index_flow(const FlowKey& key, std::uint32_t flow);
   std::vector<Flow> flows_;
   std::vector<PacketState> packets_;  ///< by seq, when record_packets
   std::uint64_t sent_ = 0;

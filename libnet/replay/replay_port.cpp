@@ -36,7 +36,11 @@ wire::Ipv4Address ReplayPort::next_hop(wire::Ipv4Address src, wire::Ipv4Address 
 }
 
 void ReplayPort::send_resolved(wire::Frame frame, wire::Ipv4Address src, wire::Ipv4Address dst) {
-  sources_.insert(src.to_u32());
+  if (src.to_u32() != last_source_) {
+    sources_.insert(src.to_u32());
+    last_source_ = src.to_u32();
+    announce(src);
+  }
   const wire::Ipv4Address hop = next_hop(src, dst);
   const wire::EthernetViewMut eth = *wire::EthernetViewMut::parse(frame.bytes());
   eth.set_src(interface().mac());
@@ -56,7 +60,7 @@ void ReplayPort::send_resolved(wire::Frame frame, wire::Ipv4Address src, wire::I
     for (const wire::Ipv4Prefix& prefix : segment_.on_link) on_segment = on_segment || prefix.contains(src);
     if (!on_segment) {
       for (const wire::Ipv4Prefix& prefix : segment_.on_link) {
-        for (std::uint32_t answered : sources_) {
+        for (std::uint32_t answered : proxied_) {
           if (prefix.contains(wire::Ipv4Address(answered))) pending.sender = wire::Ipv4Address(answered);
         }
       }
@@ -65,6 +69,18 @@ void ReplayPort::send_resolved(wire::Frame frame, wire::Ipv4Address src, wire::I
     send_arp(1, wire::MacAddress::broadcast(), pending.sender, wire::MacAddress(), hop);
     context().sim.schedule_in(kArpRetry, *this, 0, hop.to_u32());
   }
+}
+
+void ReplayPort::set_router(node::Router* router, wire::Ipv4Address self) {
+  router_ = router;
+  self_ = self;
+  sources_.insert(self.to_u32());
+}
+
+void ReplayPort::announce(wire::Ipv4Address address) {
+  if (router_ == nullptr || address.is_unspecified() || !announced_.insert(address.to_u32())) return;
+  if (segment_.owned.contains(address.to_u32())) return;
+  router_->add_route(wire::Ipv4Prefix::containing(address, 32), self_);
 }
 
 void ReplayPort::send_raw(wire::Frame frame) { interface().send(std::move(frame)); }
@@ -114,6 +130,9 @@ void ReplayPort::receive_frame(link::Interface& port, wire::Frame frame) {
     if (arp->operation == wire::ArpOperation::request && arp->target_ip != arp->sender_ip &&
         answers_for(arp->target_ip)) {
       ++arp_answered_;
+      if (proxied_.size() < kKeptProxied && !sources_.contains(arp->target_ip.to_u32())) {
+        proxied_.push_back(arp->target_ip.to_u32());
+      }
       send_arp(2, arp->sender_mac, arp->target_ip, arp->sender_mac, arp->sender_ip);
     }
     return;

@@ -19,7 +19,9 @@
 
 #include "libnet/core/event.h"
 #include "libnet/core/flat_hash_map.h"
+#include "libnet/core/flat_hash_set.h"
 #include "libnet/node/node.h"
+#include "libnet/node/router.h"
 #include "libnet/replay/replay_source.h"
 #include "libnet/wire/ipv4_prefix.h"
 
@@ -45,6 +47,13 @@ class ReplayPort final : public node::Node, public core::EventHandler {
   };
   void set_segment(Segment segment) { segment_ = std::move(segment); }
   void set_gateway(std::optional<wire::Ipv4Address> gateway) { gateway_ = gateway; }
+  /// Attached on a router's new interface: `self` is the port's own address on that /30, and every
+  /// address the port speaks for gets a /32 route on the router through it (announce()).
+  void set_router(node::Router* router, wire::Ipv4Address self);
+  bool has_router() const { return router_ != nullptr; }
+  /// A /32 route to `address` via this port on its router (once per address; not for the router's
+  /// own addresses).
+  void announce(wire::Ipv4Address address);
   const Segment& segment() const { return segment_; }
 
   /// Sends a frame whose IPv4 source is `src` and destination `dst`: resolves the next hop, writes
@@ -78,7 +87,13 @@ class ReplayPort final : public node::Node, public core::EventHandler {
   std::optional<wire::Ipv4Address> gateway_;
   core::FlatHashMap<std::uint32_t, std::uint64_t> neighbours_;  ///< IPv4 -> MAC as 48 bits
   std::unordered_map<std::uint32_t, Pending> pending_;
-  std::unordered_set<std::uint32_t> sources_;  ///< addresses this side sent from: answered in ARP
+  core::FlatHashSet sources_;  ///< addresses this side sent from: answered in ARP
+  std::uint32_t last_source_ = 0;  ///< the last one inserted: most packets repeat it
+  node::Router* router_ = nullptr;
+  wire::Ipv4Address self_;
+  core::FlatHashSet announced_;
+  std::vector<std::uint32_t> proxied_;  ///< the first addresses answered by proxy: senders for our own ARP
+  static constexpr std::size_t kKeptProxied = 16;
   std::uint64_t arp_answered_ = 0;
   std::uint64_t absorbed_ = 0;
 };

@@ -24,6 +24,8 @@ class Rewriter {
   /// Returns false if it must not be sent (longer than the MTU). A packet that does not parse as IPv4
   /// is left alone.
   bool apply(std::span<std::uint8_t> ip_bytes, Side side) const;
+  /// An address as the address maps rewrite it (not --endpoints, which depends on the side).
+  wire::Ipv4Address map(wire::Ipv4Address address) const { return map_address(address); }
 
  private:
   static void fix_checksums(const wire::Ipv4ViewMut& ip);

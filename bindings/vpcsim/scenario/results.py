@@ -128,7 +128,7 @@ class Run:
                 }
                 if isinstance(node, _core.NatRouter):
                     tables[node.name]["translations"] = _tables.nat_translations_records(node)
-            else:
+            elif isinstance(node, _core.Switch):  # not a replay port (vpcsim replay), which keeps no table
                 tables[node.name] = {
                     "macs": [{"mac": str(e.mac), "port": e.port, "age_ms": e.age_ms} for e in node.mac_table()]
                 }
