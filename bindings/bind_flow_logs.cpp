@@ -10,6 +10,8 @@
 #include "libnet/cloud/flow_log_writer.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/io/flow_log_reader.h"
+#include "libnet/replay/flow_log_source.h"
+#include "libnet/replay/open_source.h"
 
 namespace vpcsim::bindings {
 namespace {
@@ -93,6 +95,17 @@ void bind_flow_logs(py::module_& m) {
           return out;
         },
         py::arg("path"), "Reads a VPC Flow Logs file (plain or gzip, header optional).");
+
+  m.def("is_flow_log_file", &replay::is_flow_log_file, py::arg("path"),
+        "Whether a file starts like a VPC Flow Log (gzip, or text starting with the header or '2 ').");
+  m.def("flow_log_epoch",
+        [](const std::string& path) {
+          py::gil_scoped_release release;
+          return replay::FlowLogSource(path).epoch();
+        },
+        py::arg("path"),
+        "The Unix second a replay of the flow log starts at (its earliest record's start): the epoch to give "
+        "the replayed network's flow logs so that their records compare with the log's.");
 
   py::class_<cloud::EniFlowLog>(m, "EniFlowLog", "One network interface's flow log.")
       .def_property_readonly("eni_id", &cloud::EniFlowLog::eni_id)

@@ -5,6 +5,7 @@
 
 #include "bindings/bindings.h"
 #include "libnet/node/network.h"
+#include "libnet/replay/open_source.h"
 #include "libnet/replay/pcap_source.h"
 #include "libnet/replay/replay_engine.h"
 
@@ -205,7 +206,7 @@ void bind_replay(py::module_& m) {
             c.timing.start = start;
             c.verbatim = verbatim;
             c.record_packets = record_packets;
-            return replay::replay(net, std::make_unique<replay::PcapSource>(capture), std::move(c), std::move(name));
+            return replay::replay(net, replay::open_replay_source(capture), std::move(c), std::move(name));
           },
           py::arg("capture"), py::kw_only(), py::arg("at"), py::arg("server_at") = py::none(),
           py::arg("gateway") = py::none(), py::arg("server_gateway") = py::none(), py::arg("split") = py::none(),

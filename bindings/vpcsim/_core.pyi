@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['Application', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -1576,6 +1576,10 @@ class Cloud:
         """
         Sends one probe (TCP SYN, UDP datagram or ICMP echo) and explains what each component decided about it and its reply. Runs the network for up to `window` of simulated time.
         """
+    def flow_logs(self, instances: collections.abc.Sequence[str] | None = None, interval: typing.Any = '60s', epoch: typing.SupportsInt | typing.SupportsIndex = 0, account_id: str = '123456789012', traffic: str = 'ALL', eni_ids: collections.abc.Mapping[str, str] = {}) -> FlowLogWriter:
+        """
+        Turns VPC Flow Logs on for `instances` (all by default): records in AWS's default format, ACCEPT or REJECT as the security groups and network ACLs decide, per `interval` window; `epoch` is the Unix time of simulated time 0.
+        """
     def peering(self, name: str) -> VpcPeering:
         ...
     def vpc(self, name: str) -> Vpc:
@@ -1596,6 +1600,128 @@ class Cloud:
         ...
     @property
     def vpcs(self) -> list[Vpc]:
+        ...
+class FlowLogRecord:
+    """
+    One VPC Flow Logs record in the default (version 2) format.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    def to_line(self) -> str:
+        """
+        The record as one line of the default format.
+        """
+    @property
+    def account_id(self) -> str:
+        ...
+    @property
+    def action(self) -> str:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def dstaddr(self) -> str:
+        ...
+    @property
+    def dstport(self) -> int:
+        ...
+    @property
+    def end(self) -> int:
+        ...
+    @property
+    def interface_id(self) -> str:
+        ...
+    @property
+    def log_status(self) -> str:
+        ...
+    @property
+    def packets(self) -> int:
+        ...
+    @property
+    def protocol(self) -> int:
+        ...
+    @property
+    def srcaddr(self) -> str:
+        ...
+    @property
+    def srcport(self) -> int:
+        ...
+    @property
+    def start(self) -> int:
+        ...
+    @property
+    def version(self) -> int:
+        ...
+class FlowLogFile:
+    """
+    A flow log read from a file: its records and the lines that did not parse.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bad_records(self) -> int:
+        ...
+    @property
+    def issues(self) -> list[str]:
+        ...
+    @property
+    def records(self) -> list[FlowLogRecord]:
+        ...
+class EniFlowLog:
+    """
+    One network interface's flow log.
+    """
+    def __repr__(self) -> str:
+        ...
+    def records(self) -> list[FlowLogRecord]:
+        """
+        The records so far, window by window.
+        """
+    @property
+    def eni_id(self) -> str:
+        ...
+    @property
+    def instance(self) -> str:
+        ...
+class FlowLogWriter:
+    """
+    The flow logs of a cloud's instances (Cloud.flow_logs).
+    """
+    def __repr__(self) -> str:
+        ...
+    def log(self, instance: str) -> EniFlowLog:
+        """
+        An instance's (or interface id's) log.
+        """
+    def records(self, instance: str) -> list[FlowLogRecord]:
+        ...
+    def text(self, instance: str) -> str:
+        """
+        The log as a file's text: the header, then one line per record.
+        """
+    def watch(self, instance: str, eni_id: str = '') -> EniFlowLog:
+        ...
+    def write(self, directory: str) -> list[str]:
+        """
+        Writes <eni>.log per interface; returns the paths.
+        """
+    @property
+    def epoch(self) -> int:
+        ...
+    @epoch.setter
+    def epoch(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def interval(self) -> int:
+        ...
+    @property
+    def logs(self) -> list[EniFlowLog]:
         ...
 class InterfaceCapture:
     """
@@ -1741,6 +1867,10 @@ def describe(frame: bytes) -> str:
     """
     A one-line, tcpdump-like summary of an Ethernet frame.
     """
+def flow_log_epoch(path: str) -> int:
+    """
+    The Unix second a replay of the flow log starts at (its earliest record's start): the epoch to give the replayed network's flow logs so that their records compare with the log's.
+    """
 def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     1500000 -> '1.5ms'
@@ -1751,6 +1881,10 @@ def interface_address_text(text: str) -> str:
     """
     str(Ipv4InterfaceAddress(text)) in one call: the loader checks and normalises one per interface.
     """
+def is_flow_log_file(path: str) -> bool:
+    """
+    Whether a file starts like a VPC Flow Log (gzip, or text starting with the header or '2 ').
+    """
 def parse_bandwidth(text: str) -> int:
     """
     '1Gbps' -> 1000000000 (bits per second)
@@ -1759,9 +1893,17 @@ def parse_duration(text: str) -> int:
     """
     '1.5ms' -> 1500000 (nanoseconds)
     """
+def parse_flow_log_line(line: str) -> FlowLogRecord:
+    """
+    One line of the default format; raises vpcsim.ParseError saying which field is wrong.
+    """
 def parse_tcp_flags(text: str) -> int:
     """
     'SA' or 'SYN,ACK' -> 0x12 (letters F S R P A U E C, '.' for ACK).
+    """
+def read_flow_log(path: str) -> FlowLogFile:
+    """
+    Reads a VPC Flow Logs file (plain or gzip, header optional).
     """
 def read_yaml(text: str, map_type: type, seq_type: type) -> typing.Any:
     """
