@@ -1,6 +1,7 @@
 #include "libnet/cloud/cloud.h"
 
 #include "libnet/cloud/endpoint.h"
+#include "libnet/cloud/flow_log_writer.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/internet_gateway.h"
 #include "libnet/cloud/nat_gateway.h"

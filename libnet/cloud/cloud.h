@@ -34,7 +34,7 @@
 
 #include "libnet/cloud/decision.h"
 #include "libnet/cloud/explain.h"
-#include "libnet/cloud/flow_log_writer.h"
+#include "libnet/cloud/flow_log_config.h"
 #include "libnet/cloud/vpc.h"
 #include "libnet/cloud/vpc_peering.h"
 #include "libnet/wire/ipv4_address.h"
@@ -50,6 +50,7 @@ class IpNode;
 namespace vpcsim::cloud {
 
 class Endpoint;
+class FlowLogWriter;
 
 struct ElasticIp {
   std::string name;

@@ -21,12 +21,26 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b 
 
 }  // namespace
 
-std::size_t EniFlowLog::KeyHash::operator()(const Key& k) const {
+std::uint64_t EniFlowLog::hash(const Key& k) {
   std::uint64_t h = static_cast<std::uint64_t>(k.window) * 0x9e3779b97f4a7c15ull;
   h ^= (static_cast<std::uint64_t>(k.src) << 32 | k.dst) * 0xbf58476d1ce4e5b9ull;
   h ^= (static_cast<std::uint64_t>(k.sport) << 24 | static_cast<std::uint64_t>(k.dport) << 8 | k.protocol) * 0x94d049bb133111ebull;
   h ^= k.accepted ? 0x2545f4914f6cdd1dull : 0;
-  return static_cast<std::size_t>(h ^ (h >> 31));
+  return h ^ (h >> 31);
+}
+
+EniFlowLog::Aggregate& EniFlowLog::aggregate(const Key& key, core::Time now) {
+  const std::uint64_t h = hash(key);
+  auto [slot, inserted] = index_.try_emplace(h);
+  if (inserted) {
+    *slot = static_cast<std::uint32_t>(flows_.size());
+    flows_.push_back(Aggregate{key, 0, 0, now, now});
+    return flows_.back();
+  }
+  if (flows_[*slot].key == key) return flows_[*slot];
+  auto [it, added] = collisions_.try_emplace(key, static_cast<std::uint32_t>(flows_.size()));
+  if (added) flows_.push_back(Aggregate{key, 0, 0, now, now});
+  return flows_[it->second];
 }
 
 EniFlowLog::EniFlowLog(const FlowLogConfig& config, std::string eni_id, std::string instance)
@@ -41,9 +55,7 @@ void EniFlowLog::observe(core::Time now, const PacketSummary& packet, std::uint3
                 packet.destination.to_u32(),
                 ports ? packet.source_port : std::uint16_t{0}, ports ? packet.destination_port : std::uint16_t{0},
                 packet.protocol, accepted};
-  auto [it, inserted] = index_.try_emplace(key, static_cast<std::uint32_t>(flows_.size()));
-  if (inserted) flows_.push_back(Aggregate{key, 0, 0, now, now});
-  Aggregate& a = flows_[it->second];
+  Aggregate& a = aggregate(key, now);
   ++a.packets;
   a.bytes += ip_bytes;
   a.last = now;

@@ -35,6 +35,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "libnet/cloud/flow_log_config.h"
+#include "libnet/core/flat_hash_map.h"
 #include "libnet/core/time.h"
 #include "libnet/io/flow_log_record.h"
 #include "libnet/wire/ipv4_address.h"
@@ -44,16 +46,6 @@ namespace vpcsim::cloud {
 class Cloud;
 class Instance;
 struct PacketSummary;
-
-/// Which records a flow log keeps (AWS's TrafficType: ACCEPT, REJECT or ALL).
-enum class FlowLogTraffic : std::uint8_t { all, accept, reject };
-
-struct FlowLogConfig {
-  core::Time aggregation_interval = 60 * core::kSecond;  ///< AWS allows 60 s or 600 s; any > 0 here
-  std::int64_t epoch = 0;                ///< Unix seconds at simulated time 0
-  std::string account_id = "123456789012";
-  FlowLogTraffic traffic = FlowLogTraffic::all;
-};
 
 /// One network interface's flow log: the aggregation of what its instance sent and received.
 class EniFlowLog {
@@ -78,7 +70,7 @@ class EniFlowLog {
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
-    std::size_t operator()(const Key& k) const;
+    std::size_t operator()(const Key& k) const { return static_cast<std::size_t>(hash(k)); }
   };
   struct Aggregate {
     Key key;
@@ -87,10 +79,15 @@ class EniFlowLog {
     core::Time first = 0;
     core::Time last = 0;
   };
+  static std::uint64_t hash(const Key& k);
+  Aggregate& aggregate(const Key& key, core::Time now);
   const FlowLogConfig* config_;
   std::string eni_id_;
   std::string instance_;
-  std::unordered_map<Key, std::uint32_t, KeyHash> index_;
+  /// Per packet: one probe of a flat table keyed by the key's 64-bit hash (checked against the
+  /// stored key); keys whose hash collides with another's go to `collisions_`.
+  core::FlatHashMap<std::uint64_t, std::uint32_t> index_;
+  std::unordered_map<Key, std::uint32_t, KeyHash> collisions_;
   std::vector<Aggregate> flows_;  ///< in first-seen order
   std::uint64_t packets_ = 0;
 };
