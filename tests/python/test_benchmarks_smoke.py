@@ -301,3 +301,18 @@ def test_vpc_text_output_and_a_bad_option() -> None:
     text = run("bench_vpc", "--hosts", "2", "--rounds", "1").stdout
     assert "vpc/plain wall per forwarded packet" in text
     assert "needs a count" in run("bench_vpc", "--acl-rules", "41", expect_code=2).stderr
+
+
+# ------------------------------------------------------------------------------ bench_flow_log
+
+FLOW_LOG_FIELDS = {"flows", "packets_replayed", "wall_seconds", "cpu_seconds", "whatif_flows_per_second",
+                   "whatif_flows_per_cpu_second", "replay_flows_per_second", "replay_flows_per_cpu_second"}
+
+
+def test_flow_log_what_if_json_and_text() -> None:
+    [row] = parse_json_lines(run("bench_flow_log", "--flows", "100", "--json").stdout)
+    assert FLOW_LOG_FIELDS <= row.keys()
+    assert row["flows"] == 100 and row["packets_replayed"] == 2 * (90 * 3 + 10 * 2)
+    [text] = parse_key_values(run("bench_flow_log", "--flows", "50").stdout)
+    assert (text["broken"], text["fixed"]) == ("45", "5")
+    assert "a whole number" in run("bench_flow_log", "--flows", "1", expect_code=2).stderr
