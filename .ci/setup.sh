@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libtins-dev libgtest-dev libgmock-dev
+                 zlib1g-dev  # gzip VPC Flow Logs (libnet/io/flow_log_reader.cpp)
                  libyaml-dev  # the scenario loader's fast YAML reader in the Python extension (bindings/bind_yaml.cpp)
                  tshark tcpdump iproute2 iptables traceroute iputils-ping ethtool python3 python3-pip
                  libns3-dev   # ns-3 3.37: the performance peer in benchmarks/ns3 (its smoke test builds it)

@@ -7,6 +7,7 @@
 #include "bindings/bindings.h"
 #include "libnet/node/network.h"
 #include "libnet/replay/open_source.h"
+#include "libnet/replay/pcap_source.h"
 #include "libnet/replay/replay_engine.h"
 
 namespace vpcsim::bindings {

@@ -24,6 +24,7 @@ void bind_stack(py::module_& m);
 void bind_node(py::module_& m);
 void bind_nat(py::module_& m);
 void bind_cloud(py::module_& m);
+void bind_flow_logs(py::module_& m);
 void bind_io(py::module_& m);
 void bind_craft(py::module_& m);
 void bind_yaml(py::module_& m);

@@ -17,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
   b::bind_node(m);
   b::bind_nat(m);
   b::bind_cloud(m);
+  b::bind_flow_logs(m);
   b::bind_io(m);
   b::bind_craft(m);
   b::bind_yaml(m);

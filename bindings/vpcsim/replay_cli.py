@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Dict, List, Optional, Tuple
 
 from vpcsim import _core
+from vpcsim import flow_log_replay
 from vpcsim import replay as replay_mod
 from vpcsim import scenario as scenario_mod
 from vpcsim.scenario.specs import _pcap_name
@@ -140,7 +141,7 @@ def replay_run(scenario_path: str, capture: str, options: Dict[str, Any], out: O
     sc = scenario_mod.load(scenario_path)
     run = sc.build(seed=seed, out=out)
     net = run.network
-    handle = net.replay(capture, **options)
+    handle = net.replay(capture, **flow_log_replay.adapt(run, capture, options))
     ports = [handle.client_port] + ([handle.server_port] if handle.server_port else [])
     if out is not None:
         Path(out).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 #include "libnet/cloud/cloud.h"
 
 #include "libnet/cloud/endpoint.h"
+#include "libnet/cloud/flow_log_writer.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/internet_gateway.h"
 #include "libnet/cloud/nat_gateway.h"
@@ -35,6 +36,16 @@ Cloud& Cloud::attach(node::Network& network) {
 
 Cloud::Cloud(node::Network& network) : network_(&network) {}
 Cloud::~Cloud() = default;
+
+FlowLogWriter& Cloud::enable_flow_logs(const FlowLogConfig& config) {
+  if (!flow_logs_) {
+    flow_logs_ = std::make_unique<FlowLogWriter>(*this, config);
+  } else if (flow_logs_->config().aggregation_interval != config.aggregation_interval ||
+             flow_logs_->config().account_id != config.account_id) {
+    throw core::ConfigError("flow_logs", "aggregation_interval", "flow logs are on already with another interval or account");
+  }
+  return *flow_logs_;
+}
 
 Vpc& Cloud::add_vpc(const std::string& name, wire::Ipv4Prefix cidr) {
   if (name.empty()) throw core::ConfigError("cloud", "vpcs", "a VPC needs a name");

@@ -34,6 +34,7 @@
 
 #include "libnet/cloud/decision.h"
 #include "libnet/cloud/explain.h"
+#include "libnet/cloud/flow_log_config.h"
 #include "libnet/cloud/vpc.h"
 #include "libnet/cloud/vpc_peering.h"
 #include "libnet/wire/ipv4_address.h"
@@ -49,6 +50,7 @@ class IpNode;
 namespace vpcsim::cloud {
 
 class Endpoint;
+class FlowLogWriter;
 
 struct ElasticIp {
   std::string name;
@@ -107,6 +109,12 @@ class Cloud {
 
   DecisionLog& decisions() { return decisions_; }
 
+  /// Turns VPC Flow Logs on (cloud/flow_log_writer.h); then watch instances on the writer. A second
+  /// call returns the same writer, with a ConfigError if `config` differs in interval or account.
+  FlowLogWriter& enable_flow_logs(const FlowLogConfig& config = {});
+  /// The flow logs, or nullptr when off (the VPC router's ACL check asks per denied packet).
+  FlowLogWriter* flow_logs() const { return flow_logs_.get(); }
+
   /// Internal wiring, used by Vpc: a fresh /30 of link-local (169.254/16) or shared (100.64/10)
   /// space for a point-to-point link the cloud creates.
   wire::Ipv4Prefix next_link_block();
@@ -129,6 +137,7 @@ class Cloud {
   std::uint32_t next_internet_link_ = 0;
   std::uint32_t next_elastic_ip_ = 100;
   DecisionLog decisions_;
+  std::unique_ptr<FlowLogWriter> flow_logs_;
 };
 
 }  // namespace vpcsim::cloud

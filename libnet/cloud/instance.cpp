@@ -1,6 +1,8 @@
 #include "libnet/cloud/instance.h"
 
 #include "libnet/cloud/cloud.h"
+#include "libnet/cloud/flow_log_writer.h"
+#include "libnet/cloud/network_acl.h"
 #include "libnet/cloud/packet_summary.h"
 #include "libnet/cloud/subnet.h"
 #include "libnet/cloud/vpc.h"
@@ -63,6 +65,26 @@ std::string Instance::group_names() const {
 }
 
 bool Instance::admit_inbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool local, std::uint64_t packet_id) {
+  const bool admitted = decide_inbound(ip, packet, local, packet_id);
+  if (flow_log_ != nullptr) flow_log_->observe(network().now(), packet, ip.total_len(), admitted);
+  return admitted;
+}
+
+bool Instance::admit_outbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool forwarded,
+                              std::uint64_t packet_id) {
+  const bool admitted = decide_outbound(packet, ip, forwarded, packet_id);
+  // Logged once, where it leaves: the ACL's verdict is the router's to enforce, but it decides the record.
+  if (flow_log_ != nullptr) flow_log_->observe(network().now(), packet, ip.total_len(), admitted && acl_lets_out(packet));
+  return admitted;
+}
+
+bool Instance::acl_lets_out(const PacketSummary& packet) const {
+  if (subnet_->cidr().contains(packet.destination)) return true;  // ACLs are not evaluated within a subnet
+  const AclRule* rule = subnet_->network_acl().decide(AclDirection::outbound, packet);
+  return rule != nullptr && rule->allow;
+}
+
+bool Instance::decide_inbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool local, std::uint64_t packet_id) {
   if (terminated_) {
     drop(nullptr, trace::DropReason::not_connected, packet_id, name() + " is terminated");
     record(packet_id, ComponentKind::instance, name(), DecisionAction::dropped, "the instance is terminated", ReasonCode::packet_dropped);
@@ -80,8 +102,8 @@ bool Instance::admit_inbound(const wire::Ipv4View& ip, const PacketSummary& pack
   return pass_tracked(ip, packet_id, Direction::ingress) || check_rules(ip, packet, packet_id, Direction::ingress);
 }
 
-bool Instance::admit_outbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool forwarded,
-                              std::uint64_t packet_id) {
+bool Instance::decide_outbound(const PacketSummary& packet, const wire::Ipv4View& ip, bool forwarded,
+                               std::uint64_t packet_id) {
   if (terminated_) return false;
   if (source_dest_check_ && (forwarded || !is_local_address(packet.source))) {
     drop(nullptr, trace::DropReason::source_dest_check, packet_id,

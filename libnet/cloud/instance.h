@@ -22,6 +22,7 @@
 namespace vpcsim::cloud {
 
 class Subnet;
+class EniFlowLog;
 
 class Instance final : public Endpoint {
  public:
@@ -47,6 +48,11 @@ class Instance final : public Endpoint {
   /// AWS's security-group tracking timeouts.
   static stack::ConnTrackTimeouts tracking_timeouts();
 
+  /// The interface's flow log (cloud/flow_log_writer.h), or nullptr: told of every packet the
+  /// security groups (and, leaving the subnet, its network ACL) accept or reject.
+  EniFlowLog* flow_log() const { return flow_log_; }
+  void set_flow_log(EniFlowLog* log) { flow_log_ = log; }
+
  protected:
   bool admit_inbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool local,
                      std::uint64_t packet_id) override;
@@ -57,6 +63,10 @@ class Instance final : public Endpoint {
   /// Passes a packet of a tracked flow (or an ICMP error about one); false: not tracked.
   bool pass_tracked(const wire::Ipv4View& ip, std::uint64_t packet_id, Direction direction);
   bool check_rules(const wire::Ipv4View& ip, const PacketSummary& packet, std::uint64_t packet_id, Direction direction);
+  bool decide_inbound(const wire::Ipv4View& ip, const PacketSummary& packet, bool local, std::uint64_t packet_id);
+  bool decide_outbound(const PacketSummary& packet, const wire::Ipv4View& ip, bool forwarded, std::uint64_t packet_id);
+  /// Whether the subnet's network ACL lets `packet` leave (true for a destination inside the subnet).
+  bool acl_lets_out(const PacketSummary& packet) const;
   stack::ConnTrack& tracking();
   std::string group_names() const;
 
@@ -66,6 +76,7 @@ class Instance final : public Endpoint {
   bool source_dest_check_ = true;
   bool terminated_ = false;
   std::unique_ptr<stack::ConnTrack> tracking_;
+  EniFlowLog* flow_log_ = nullptr;
 };
 
 }  // namespace vpcsim::cloud

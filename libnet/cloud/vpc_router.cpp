@@ -1,6 +1,7 @@
 #include "libnet/cloud/vpc_router.h"
 
 #include "libnet/cloud/cloud.h"
+#include "libnet/cloud/flow_log_writer.h"
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/internet_gateway.h"
 #include "libnet/cloud/nat_gateway.h"
@@ -198,7 +199,7 @@ bool VpcRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   }
   from_subnet_ = subnet_on(index);
   const Subnet* to_subnet = subnet_on(route->interface);
-  if (from_subnet_ != nullptr && from_subnet_ != to_subnet && !check_acl(*from_subnet_, false, *packet, id, in))
+  if (from_subnet_ != nullptr && from_subnet_ != to_subnet && !check_acl(*from_subnet_, false, *packet, ip.total_len(), id, in))
     return false;
   return true;
 }
@@ -210,16 +211,20 @@ bool VpcRouter::postrouting(link::Interface& out, wire::Ipv4Address next_hop, wi
   if (to_subnet == nullptr || to_subnet == from_subnet_) return true;
   const wire::Ipv4View ip = *wire::ipv4_of_frame(frame);
   const auto packet = PacketSummary::of(ip);
-  return !packet || check_acl(*to_subnet, true, *packet, frame.meta().packet_id, out);
+  return !packet || check_acl(*to_subnet, true, *packet, ip.total_len(), frame.meta().packet_id, out);
 }
 
-bool VpcRouter::check_acl(const Subnet& subnet, bool inbound, const PacketSummary& packet, std::uint64_t packet_id,
-                          const link::Interface& interface) {
+bool VpcRouter::check_acl(const Subnet& subnet, bool inbound, const PacketSummary& packet, std::uint32_t ip_bytes,
+                          std::uint64_t packet_id, const link::Interface& interface) {
   const NetworkAcl& acl = subnet.network_acl();
   const AclDirection direction = inbound ? AclDirection::inbound : AclDirection::outbound;
   const AclRule* rule = acl.decide(direction, packet);
   const bool explaining = vpc_->cloud().decisions().active();
   if (rule != nullptr && rule->allow && !explaining) return true;  // the per-packet path: no strings
+  // A denied inbound packet is a REJECT in the destination interface's flow log (outbound ones the
+  // sending instance logged as it let them go, from the same ACL).
+  if (inbound && (rule == nullptr || !rule->allow))
+    if (FlowLogWriter* logs = vpc_->cloud().flow_logs()) logs->inbound_acl_denied(network().now(), packet, ip_bytes);
   const AclVerdict verdict = acl.evaluate(direction, packet);
   const std::string side = std::string(to_string(direction)) + " (subnet " + subnet.name() + ")";
   if (verdict.allowed) {

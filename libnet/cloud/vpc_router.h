@@ -56,8 +56,8 @@ class VpcRouter final : public node::IpNode {
   /// Drops and explains a packet with no route, or whose route is a blackhole.
   void refuse_unroutable(link::Interface& in, wire::Ipv4Address dst, const RouteTable* table, const stack::Route* route,
                          std::uint64_t id);
-  bool check_acl(const Subnet& subnet, bool inbound, const PacketSummary& packet, std::uint64_t packet_id,
-                 const link::Interface& interface);
+  bool check_acl(const Subnet& subnet, bool inbound, const PacketSummary& packet, std::uint32_t ip_bytes,
+                 std::uint64_t packet_id, const link::Interface& interface);
 
   Vpc* vpc_;
   bool stale_ = true;

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Un
 
 from vpcsim import _core
 from vpcsim.errors import ConfigError, ParseError
-from vpcsim.scenario import cloud_build
+from vpcsim.scenario import cloud_build, flow_logs
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.fields import _looks_like_address, _suggest
 from vpcsim.scenario.location import _At
@@ -92,6 +92,7 @@ class _Builder:
             if actual != link.ends:  # the port names documented (p1, p2, ... in link order) must hold
                 raise link.at.error(f"internal: expected ends {link.ends}, the simulator made {actual}")
         cloud = cloud_build.build(net, sc.cloud)
+        writer = None if sc.cloud.flow_logs is None else flow_logs.build(cloud, sc.cloud.flow_logs)
         captured, where = self.captured(net)
         captures = []
         if self.out is not None and captured:
@@ -118,7 +119,8 @@ class _Builder:
                     address = str(target.primary_address)
             resolved.append(address)
             apps.append(self.guarded(item.at, partial(_start, sender, item, address)))
-        return Run(sc, self.seed, net, apps, resolved, captures, cloud, captured, out=self.out)
+        return Run(sc, self.seed, net, apps, resolved, captures, cloud, captured, out=self.out,
+                   flow_log_writer=writer)
 
     def captured(self, net: Any) -> Tuple[List[str], Dict[str, _At]]:
         """Every endpoint to capture ("node.iface"), with where the file asks for it: the validated

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vpcsim.scenario.record import field, record
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from vpcsim.scenario.location import _At
 
@@ -135,6 +135,8 @@ class CloudSpec:
     endpoints: Dict[str, str] = field(default_factory=dict)
     # Every node the cloud will make by a name the file gives, with where it is given.
     names: Dict[str, _At] = field(default_factory=dict)
+    # The `flow_logs` section (vpcsim.scenario.flow_logs.FlowLogsSpec), when there is one.
+    flow_logs: Optional[Any] = None
 
     @property
     def empty(self) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional,
 
 from vpcsim import _core
 from vpcsim import tables as _tables
+from vpcsim.scenario import flow_logs
 from vpcsim.scenario.cloud_build import explain_result
 from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
@@ -40,11 +41,13 @@ class Run:
         cloud: Any = None,
         captured: Optional[List[str]] = None,
         out: Optional[Path] = None,
+        flow_log_writer: Any = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
         self.network = network
         self.cloud = cloud  # the vpcsim.Cloud, when the file has vpcs or internet hosts
+        self.flow_logs = flow_log_writer  # the FlowLogWriter, when the file has flow_logs
         self.apps = apps
         self.destinations = destinations
         self.captured = list(scenario.capture) if captured is None else captured  # "node.iface", in order
@@ -191,6 +194,8 @@ class Run:
                 }
                 for vpc in self.cloud.vpcs
             }
+        if self.flow_logs is not None:
+            results["flow_logs"] = flow_logs.results(self.flow_logs)
         return results
 
     def _traffic_result(self, item: TrafficSpec, app: Any, destination: Optional[str]) -> Dict[str, Any]:
@@ -345,6 +350,8 @@ class Run:
             # Written by the C++ trace layer: the same objects as trace_records(), millions per second.
             self.trace_path = directory / "trace.jsonl"
             trace.write_jsonl(str(self.trace_path))
+        if self.flow_logs is not None:
+            flow_logs.write(self.flow_logs, directory)
 
     @property
     def wrote(self) -> List[str]:

@@ -6,6 +6,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from vpcsim import _core
 from vpcsim.scenario.cloud_specs import CloudSpec, makes_node
+from vpcsim.scenario import flow_logs
 from vpcsim.scenario.cloud_validate import CloudValidator
 from vpcsim.scenario.fields import (
     _address,
@@ -48,7 +49,7 @@ _MAX_U64 = 2**64 - 1
 
 _TOP_KEYS = (
     "name", "description", "seed", "until", "nodes", "links", "vpcs", "peerings", "internet", "traffic", "explain",
-    "capture", "trace", "tables",
+    "capture", "trace", "tables", "flow_logs",
 )
 _TRACE_LEVELS = ("all", "drops", "none", "packets")  # `packets` is the old name of `all`
 _NODE_KINDS = ("host", "switch", "router", "nat")
@@ -133,6 +134,8 @@ class _Validator:
             if self.cloud.empty:
                 raise eat.error("explain answers questions about the cloud: add vpcs (and internet hosts) to ask them")
             self.cloud.explain = cloud_validator.explain(eat, data["explain"], ids)
+        if data.get("flow_logs") is not None:
+            self.cloud.flow_logs = flow_logs.validate(self.top.key(data, "flow_logs"), data["flow_logs"], self.cloud)
         capture: List[str] = []
         capture_at: Dict[str, _At] = {}
         sc = Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at, cloud=self.cloud)
