@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "bench_common.h"
+#include "libnet/node/tcp_apps.h"
+#include "libnet/node/ping.h"
 #include "libnet/cloud/cloud.h"
 #include "libnet/cloud/flow_log_writer.h"
 #include "libnet/cloud/instance.h"
@@ -82,8 +84,8 @@ std::vector<replay::FlowRecord> replay_once(const std::string& log, std::uint16_
   cloud::Instance& web = vpc.add_instance("web", pub, {.ip = wire::Ipv4Address::parse("10.0.1.10"),
                                                         .public_ip = wire::Ipv4Address::parse("198.51.100.10"),
                                                         .security_groups = {"web-sg"}});
-  web.tcp_listen(80, "ok");
-  web.tcp_listen(443, "ok");
+  web.add_application<vpcsim::node::TcpServer>({80, "ok"});
+  web.add_application<vpcsim::node::TcpServer>({443, "ok"});
   c.add_internet_host("probe", wire::Ipv4Address::parse("203.0.113.250"));
   auto source = std::make_unique<replay::FlowLogSource>(log);
   c.enable_flow_logs({.epoch = source->epoch()}).watch(web, "eni-0f10a11b00c0ffee1");

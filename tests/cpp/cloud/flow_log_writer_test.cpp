@@ -49,7 +49,7 @@ TEST(FlowLogWriter, PingAllowedInButReplyDeniedOutIsAcceptThenReject) {
   icmp_out_denied(c);
   FlowLogWriter& logs = c.cloud.enable_flow_logs({.epoch = 1432917000});  // windows cut Unix minutes: 1432916940, ...
   EniFlowLog& web = logs.watch(*c.web, "eni-1235b8ca123456789");
-  node::Ping& ping = c.ext->ping(pings("198.51.100.10", 4));
+  node::Ping& ping = c.ext->add_application<vpcsim::node::Ping>(pings("198.51.100.10", 4));
   c.net.run_for(10 * core::kSecond);
   EXPECT_TRUE(ping.replies().empty());
   EXPECT_THAT(lines_of(web), ::testing::ElementsAre(
@@ -60,7 +60,7 @@ TEST(FlowLogWriter, PingAllowedInButReplyDeniedOutIsAcceptThenReject) {
 TEST(FlowLogWriter, PingAllowedBothWaysIsTwoAccepts) {
   ClassicVpc c;
   EniFlowLog& web = c.cloud.enable_flow_logs().watch(*c.web);
-  node::Ping& ping = c.ext->ping(pings("198.51.100.10", 2));
+  node::Ping& ping = c.ext->add_application<vpcsim::node::Ping>(pings("198.51.100.10", 2));
   c.net.run_for(5 * core::kSecond);
   EXPECT_EQ(ping.replies().size(), 2u);
   const auto records = web.records();
@@ -78,7 +78,7 @@ TEST(FlowLogWriter, SecurityGroupDenyIsOneRejectAndNoReply) {
   FlowLogWriter& logs = c.cloud.enable_flow_logs();
   EniFlowLog& db = logs.watch(*c.db);
   EniFlowLog& web = logs.watch(*c.web);
-  c.web->ping(pings("10.0.2.10", 3));
+  c.web->add_application<vpcsim::node::Ping>(pings("10.0.2.10", 3));
   c.net.run_for(5 * core::kSecond);
   const auto at_db = db.records();
   ASSERT_EQ(at_db.size(), 1u);
@@ -96,7 +96,7 @@ TEST(FlowLogWriter, InboundAclDenyIsARejectAtTheDestinationInterface) {
   c.priv.set_network_acl(closed);
   c.db_sg.add_ingress(testing::from_cidr(traffic("icmp"), "10.0.0.0/16"));
   EniFlowLog& db = c.cloud.enable_flow_logs().watch(*c.db);
-  c.web->ping(pings("10.0.2.10", 2));
+  c.web->add_application<vpcsim::node::Ping>(pings("10.0.2.10", 2));
   c.net.run_for(5 * core::kSecond);
   EXPECT_THAT(lines_of(db), ::testing::ElementsAre(HasSubstr("10.0.1.10 10.0.2.10 0 0 1 2 168 0 1 REJECT OK")));
 }
@@ -107,20 +107,20 @@ TEST(FlowLogWriter, OutboundSecurityGroupDenyIsAReject) {
   mute.clear_egress();
   Instance& quiet = c.vpc.add_instance("quiet", c.pub, {.security_groups = {"mute"}});
   EniFlowLog& log = c.cloud.enable_flow_logs().watch(quiet);
-  quiet.ping(pings("10.0.1.10", 1));
+  quiet.add_application<vpcsim::node::Ping>(pings("10.0.1.10", 1));
   c.net.run_for(2 * core::kSecond);
   EXPECT_THAT(lines_of(log), ::testing::ElementsAre(HasSubstr(" 1 1 84 0 0 REJECT OK")));
 }
 
 TEST(FlowLogWriter, TcpConversationBothDirectionsAccepted) {
   ClassicVpc c;
-  c.web->tcp_listen(80, "hello");
+  c.web->add_application<vpcsim::node::TcpServer>({80, "hello"});
   EniFlowLog& web = c.cloud.enable_flow_logs().watch(*c.web);
   node::TcpClientConfig get;
   get.destination = A("198.51.100.10");
   get.dst_port = 80;
   get.data = "GET /";
-  c.ext->tcp_connect(get);
+  c.ext->add_application<vpcsim::node::TcpClient>(get);
   c.net.run_for(5 * core::kSecond);
   const auto records = web.records();
   ASSERT_EQ(records.size(), 2u);
@@ -137,7 +137,7 @@ TEST(FlowLogWriter, AggregatesPerWindowAndTheWindowIsConfigurable) {
   for (const core::Time window : {60 * core::kSecond, 600 * core::kSecond}) {
     ClassicVpc c;
     EniFlowLog& web = c.cloud.enable_flow_logs({.aggregation_interval = window, .epoch = 1200}).watch(*c.web);
-    c.ext->ping(pings("198.51.100.10", 4, 30 * core::kSecond));  // at Unix 1200, 1230, 1260, 1290
+    c.ext->add_application<vpcsim::node::Ping>(pings("198.51.100.10", 4, 30 * core::kSecond));  // at Unix 1200, 1230, 1260, 1290
     c.net.run_for(100 * core::kSecond);
     const auto records = web.records();
     if (window == 60 * core::kSecond) {
@@ -160,7 +160,7 @@ TEST(FlowLogWriter, TrafficTypeFiltersAcceptOrReject) {
   ClassicVpc c;
   icmp_out_denied(c);
   EniFlowLog& web = c.cloud.enable_flow_logs({.traffic = FlowLogTraffic::reject}).watch(*c.web);
-  c.ext->ping(pings("198.51.100.10", 1));
+  c.ext->add_application<vpcsim::node::Ping>(pings("198.51.100.10", 1));
   c.net.run_for(2 * core::kSecond);
   EXPECT_THAT(lines_of(web), ::testing::ElementsAre(HasSubstr("REJECT OK")));
 }
@@ -170,7 +170,7 @@ TEST(FlowLogWriter, TextHasTheHeaderAndReadsBackAsTheSameRecords) {
   icmp_out_denied(c);
   FlowLogWriter& logs = c.cloud.enable_flow_logs({.epoch = 1700000000});
   logs.watch_all();
-  c.ext->ping(pings("198.51.100.10", 3));
+  c.ext->add_application<vpcsim::node::Ping>(pings("198.51.100.10", 3));
   c.net.run_for(5 * core::kSecond);
   const EniFlowLog& web = *logs.find("web");
   const std::string text = logs.text(web);

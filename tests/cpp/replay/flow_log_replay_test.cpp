@@ -29,23 +29,23 @@ const wire::Ipv4Address kLaptop = A("203.0.113.77");
 std::vector<io::FlowLogRecord> original_log() {
   ClassicVpc c;
   cloud::Endpoint& laptop = c.cloud.add_internet_host("laptop", kLaptop);
-  c.web->tcp_listen(80, std::string(3000, 'x'));
+  c.web->add_application<vpcsim::node::TcpServer>({80, std::string(3000, 'x')});
   cloud::EniFlowLog& log = c.cloud.enable_flow_logs({.epoch = kEpoch}).watch(*c.web, kEni);
   node::PingConfig ping;
   ping.destination = A("198.51.100.10");
   ping.count = 4;
   ping.start = 2 * core::kSecond;
-  laptop.ping(ping);
+  laptop.add_application<vpcsim::node::Ping>(ping);
   node::TcpClientConfig http;
   http.destination = A("198.51.100.10");
   http.dst_port = 80;
   http.data = "GET / HTTP/1.1\r\n\r\n";
   http.start = 5 * core::kSecond;
-  laptop.tcp_connect(http);
+  laptop.add_application<vpcsim::node::TcpClient>(http);
   node::TcpClientConfig https = http;
   https.dst_port = 443;
   https.start = 20 * core::kSecond;
-  laptop.tcp_connect(https);
+  laptop.add_application<vpcsim::node::TcpClient>(https);
   c.net.run_for(300 * core::kSecond);
   return log.records();
 }
@@ -59,8 +59,8 @@ struct Replayed {
 template <class Change>
 Replayed replay_into(const std::vector<io::FlowLogRecord>& records, Change change) {
   ClassicVpc c;
-  c.web->tcp_listen(80, "ok");  // the services the log's flows went to
-  c.web->tcp_listen(443, "ok");
+  c.web->add_application<vpcsim::node::TcpServer>({80, "ok"});  // the services the log's flows went to
+  c.web->add_application<vpcsim::node::TcpServer>({443, "ok"});
   change(c);
   auto source = std::make_unique<FlowLogSource>(records, "week.log");
   FlowLogSource& flows = *source;

@@ -3,6 +3,8 @@
 // h1.eth0, replayed verbatim from a replay port on h1's switch with h1 gone.
 #include <gtest/gtest.h>
 
+#include "libnet/node/tcp_apps.h"
+#include "libnet/node/ping.h"
 #include "libnet/io/interface_capture.h"
 #include "libnet/node/ping.h"
 #include "libnet/replay/pcap_source.h"
@@ -38,7 +40,7 @@ void build(node::Network& net, bool with_h1) {
     ping.count = 3;
     ping.interval = 200 * core::kMillisecond;
     ping.start = 5 * core::kMillisecond;
-    h1.ping(ping);
+    h1.add_application<vpcsim::node::Ping>(ping);
   }
 }
 
