@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libtins-dev libgtest-dev libgmock-dev
                  libyaml-dev  # the scenario loader's fast YAML reader in the Python extension (bindings/bind_yaml.cpp)
                  tshark tcpdump iproute2 iptables traceroute iputils-ping ethtool python3 python3-pip
-                 libns3-dev)  # ns-3 3.37: the performance peer in benchmarks/ns3 (its smoke test builds it)
+                 libns3-dev   # ns-3 3.37: the performance peer in benchmarks/ns3 (its smoke test builds it)
+                 chromium chromium-driver)  # the HTML run report's browser test (tests/python/test_report.py)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,13 +27,16 @@ PYTHON=${PYTHON:-python3}
 pip_install() {
   "$PYTHON" -m pip install -q "$@" 2>/dev/null || "$PYTHON" -m pip install -q --break-system-packages "$@"
 }
-# Build tools for the extension, and what the tests use (pandas and mypy are optional for users).
-PY_PACKAGES=(scikit-build-core pybind11 pyyaml pytest pandas mypy pybind11-stubgen)
-PY_MODULES=(scikit_build_core pybind11 yaml pytest pandas mypy pybind11_stubgen)
+# Build tools for the extension, and what the tests use (pandas, mypy, matplotlib for vpcsim.draw and
+# selenium for the report's browser test are optional for users).
+PY_PACKAGES=(scikit-build-core pybind11 pyyaml pytest pandas mypy pybind11-stubgen matplotlib selenium)
+PY_MODULES=(scikit_build_core pybind11 yaml pytest pandas mypy pybind11_stubgen matplotlib selenium)
 py_missing=()
 for i in "${!PY_MODULES[@]}"; do
   "$PYTHON" -c "import ${PY_MODULES[$i]}" 2>/dev/null || py_missing+=("${PY_PACKAGES[$i]}")
 done
+# PyYAML's type stubs, for tests/python/test_types.py (mypy --strict over the scenario loader).
+"$PYTHON" -c "import importlib.metadata as m; m.version('types-PyYAML')" 2>/dev/null || py_missing+=(types-PyYAML)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "setup: installing ${py_missing[*]}"
   pip_install "${py_missing[@]}"
