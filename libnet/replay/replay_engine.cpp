@@ -56,6 +56,10 @@ ReplayEngine::ReplayEngine(node::Network& network, std::unique_ptr<ReplaySource>
   if (split_ == SplitMode::mac && config_.client_macs.empty()) {
     throw core::ConfigError(name_, "split", "mac split needs at least one client MAC");
   }
+  for (const auto& node : network_.nodes()) {
+    if (node->kind() == node::NodeKind::replay_port && node->name().ends_with("-client")) ++engine_index_;
+  }
+  engine_index_ &= 0xf;
   // Both attachments are checked before either is made: a mistake leaves the network as it was.
   const Target client = find_target(config_.client, "at");
   std::optional<Target> server;
@@ -424,7 +428,7 @@ void ReplayEngine::send_current() {
 
 void ReplayEngine::absorb(ReplayPort& port, wire::Frame frame) {
   const std::uint64_t id = frame.meta().packet_id;
-  if ((id & kTag) == 0) {
+  if (!is_ours(id)) {
     ++absorbed_other_;
     return;
   }

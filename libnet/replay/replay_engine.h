@@ -106,11 +106,18 @@ class ReplayEngine final : public core::EventHandler {
   void transmit(ReplayPort& port, wire::Frame frame, std::uint64_t seq);
   void not_sent(std::uint64_t seq, std::uint32_t flow, NotSent why);
 
+  // 1 | side | engine (4 bits) | flow (26 bits) | position (32 bits): two replays in one network
+  // (a scenario's and the command line's) tell their packets apart.
   static constexpr std::uint64_t kTag = 1ULL << 63;
-  static constexpr std::uint32_t kNoFlow = 0x3fffffff;
-  static std::uint64_t encode(Side side, std::uint32_t flow, std::uint64_t seq) {
-    return kTag | (side == Side::server ? 1ULL << 62 : 0) | (std::uint64_t{flow & kNoFlow} << 32) | (seq & 0xffffffffULL);
+  static constexpr std::uint32_t kNoFlow = 0x03ffffff;
+  std::uint64_t encode(Side side, std::uint32_t flow, std::uint64_t seq) const {
+    return kTag | (side == Side::server ? 1ULL << 62 : 0) | (std::uint64_t{engine_index_} << 58) |
+           (std::uint64_t{flow & kNoFlow} << 32) | (seq & 0xffffffffULL);
   }
+  bool is_ours(std::uint64_t packet_id) const {
+    return (packet_id & kTag) != 0 && ((packet_id >> 58) & 0xf) == engine_index_;
+  }
+  std::uint32_t engine_index_ = 0;  ///< replays made before this one in the network, modulo 16
 
   node::Network& network_;
   std::unique_ptr<ReplaySource> source_;

@@ -122,7 +122,7 @@ ReplayResults ReplayEngine::results() const {
   // Drops: the trace records every one with the packet's id, which names the flow and the packet.
   std::vector<bool> first_drop_seen(flows_.size(), false);
   for (const trace::TraceEvent& event : trace.events()) {
-    if (event.kind != trace::TraceKind::dropped || (event.packet_id & kTag) == 0) continue;
+    if (event.kind != trace::TraceKind::dropped || !is_ours(event.packet_id)) continue;
     const auto flow_id = static_cast<std::uint32_t>((event.packet_id >> 32) & kNoFlow);
     const std::uint64_t seq = event.packet_id & 0xffffffffULL;
     ++summary.dropped;
