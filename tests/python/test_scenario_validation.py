@@ -234,7 +234,7 @@ links:
   - {<<: *fast, a: h1.eth0, b: h2.eth0, delay: 2us}
 """
     # `defaults` is not a field: the anchor has to live somewhere known, so use a link instead.
-    assert error_of(text) == "inline.yaml:3: defaults: unknown key 'defaults' (expected one of: name, description, seed, until, nodes, links, vpcs, peerings, internet, traffic, explain, capture, trace, tables)"
+    assert error_of(text) == "inline.yaml:3: defaults: unknown key 'defaults' (expected one of: name, description, seed, until, nodes, links, vpcs, peerings, internet, traffic, explain, capture, trace, tables, flow_logs)"
     text = """
 name: merge
 nodes:
