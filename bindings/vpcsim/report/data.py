@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from vpcsim.draw import labels as _labels
-from vpcsim.draw.frames import drop_records, frame_records
+from vpcsim.draw.frames import drop_records, frame_count, frame_records
 from vpcsim.draw.source import view
 from vpcsim.draw.timelines import table_intervals
 from vpcsim.draw.topology import group_boxes, layout_xy
@@ -76,7 +76,7 @@ def report_data(source: Any, *, max_frames: int = MAX_FRAMES, description: Optio
     """Everything the report shows, as plain data (what the page embeds as JSON)."""
     v = view(source)
     topo = _topology(v)
-    all_frames = len(frame_records(v))
+    all_frames = frame_count(v)
     results = v.results or {}
     run = getattr(source, "run_of", None) or source
     scenario = getattr(run, "scenario", None)
