@@ -245,6 +245,9 @@ def _link_parents(rows: List[Record], kinds: Dict[str, str]) -> None:
 
 
 def _trace_drops(v: View) -> List[Record]:
+    if v.results.get("drops") is not None:  # a scenario's results.json holds them already
+        return [{"time_ns": d["at_ns"], "node": d["node"], "interface": d["interface"], "reason": d["reason"],
+                 "detail": d["detail"], "frame": None} for d in v.results["drops"]]
     net = v.network
     log = net.trace
     names: Dict[int, Optional[str]] = {0xFFFFFFFF: None}
@@ -346,7 +349,7 @@ def _cached(v: View) -> Tuple[List[Record], List[Record], int]:
             "runs, then rec.run()), or run the scenario with out=DIR and capture, or pass pcaps=DIR"
         )
     files = tuple(sorted((e, str(p), p.stat().st_size, p.stat().st_mtime_ns) for e, p in v.pcaps.items()))
-    key = (id(v.network), files, len(v.network.trace.events))
+    key = (id(v.network), files, v.network.now_ns, v.network.trace.total_drops)  # (not the events: a copy of them all)
     hit = _CACHE.get(id(v.network))
     if hit is not None and hit[0] == key:
         return hit[1]
