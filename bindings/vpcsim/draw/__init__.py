@@ -15,7 +15,7 @@ state), takes ``ax=`` to draw into an existing Axes, and returns the Figure. One
 
 from vpcsim.draw.address_space import AWS_RESERVED, address_levels, address_space
 from vpcsim.draw.figure import png_bytes, save, show_inline
-from vpcsim.draw.frames import DROP_COLUMNS, FRAME_COLUMNS, drop_records, frame_records, frame_table
+from vpcsim.draw.frames import DROP_COLUMNS, FRAME_COLUMNS, drop_records, frame_count, frame_records, frame_table
 from vpcsim.draw.ladder import ladder
 from vpcsim.draw.outputs import record_scenario, write_diagrams
 from vpcsim.draw.recording import Recording, TableChange, record
@@ -41,6 +41,7 @@ __all__ = [
     "address_space",
     "arp_timeline",
     "drop_records",
+    "frame_count",
     "frame_records",
     "frame_table",
     "ladder",

@@ -41,8 +41,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "DROP_COLUMNS",
     "FRAME_COLUMNS",
+    "MAX_FRAMES",
     "Window",
     "drop_records",
+    "frame_count",
     "frame_records",
     "frame_table",
     "parse_window",
@@ -79,6 +81,7 @@ FRAME_COLUMNS = (
 )
 DROP_COLUMNS = ("time_ns", "node", "interface", "reason", "detail", "frame")
 
+MAX_FRAMES = 20_000  # frames decoded per run, the earliest first (a ladder past 400 rows has no labels anyway)
 _PREAMBLE_AND_GAP = 24  # bytes of preamble, start delimiter, FCS and gap that occupy a link besides the frame
 
 
@@ -242,6 +245,9 @@ def _link_parents(rows: List[Record], kinds: Dict[str, str]) -> None:
 
 
 def _trace_drops(v: View) -> List[Record]:
+    if v.results.get("drops") is not None:  # a scenario's results.json holds them already
+        return [{"time_ns": d["at_ns"], "node": d["node"], "interface": d["interface"], "reason": d["reason"],
+                 "detail": d["detail"], "frame": None} for d in v.results["drops"]]
     net = v.network
     log = net.trace
     names: Dict[int, Optional[str]] = {0xFFFFFFFF: None}
@@ -267,7 +273,7 @@ def _trace_drops(v: View) -> List[Record]:
     return out
 
 
-def _build(v: View) -> Tuple[List[Record], List[Record]]:
+def _build(v: View) -> Tuple[List[Record], List[Record], int]:
     net = v.network
     ends = _ends(net)
     raw: List[Tuple[int, int, int, _End, _End, bytes]] = []
@@ -280,6 +286,8 @@ def _build(v: View) -> Tuple[List[Record], List[Record]]:
         for tx, rx, sender, receiver, data in _link_frames(a, b, ends, v.pcaps):
             raw.append((tx, rx, order, sender, receiver, data))
     raw.sort(key=lambda r: (r[0], r[1], r[2]))
+    total = len(raw)
+    raw = raw[:MAX_FRAMES]  # decoding is the cost: a huge run keeps its first frames
     rows: List[Record] = []
     for index, (tx, rx, _, sender, receiver, data) in enumerate(raw):
         f = _labels.facts(data)
@@ -327,13 +335,13 @@ def _build(v: View) -> Tuple[List[Record], List[Record]]:
                 break
     for row in rows:
         del row["_ip_id"], row["_ip_len"]
-    return rows, drops
+    return rows, drops, total
 
 
-_CACHE: Dict[int, Tuple[Any, Tuple[List[Record], List[Record]]]] = {}
+_CACHE: Dict[int, Tuple[Any, Tuple[List[Record], List[Record], int]]] = {}
 
 
-def _cached(v: View) -> Tuple[List[Record], List[Record]]:
+def _cached(v: View) -> Tuple[List[Record], List[Record], int]:
     """Frames are read once per (network, set of pcaps and their sizes) and reused by each picture."""
     if not v.pcaps and v.network.links:
         raise ValueError(
@@ -341,7 +349,7 @@ def _cached(v: View) -> Tuple[List[Record], List[Record]]:
             "runs, then rec.run()), or run the scenario with out=DIR and capture, or pass pcaps=DIR"
         )
     files = tuple(sorted((e, str(p), p.stat().st_size, p.stat().st_mtime_ns) for e, p in v.pcaps.items()))
-    key = (id(v.network), files, len(v.network.trace.events))
+    key = (id(v.network), files, v.network.now_ns, v.network.trace.total_drops)  # (not the events: a copy of them all)
     hit = _CACHE.get(id(v.network))
     if hit is not None and hit[0] == key:
         return hit[1]
@@ -359,14 +367,20 @@ def _in_window(rows: Sequence[Record], window: Window) -> List[Record]:
 def frame_records(source: Any, window: Window = None, pcaps: Any = None) -> List[Record]:
     """One dict per frame per link, in the order frames started (see the module docstring); the keys
     are :data:`FRAME_COLUMNS`. `window` keeps the frames that started in [start, end), e.g. ('1s', '2s')."""
-    rows, _ = _cached(view(source, pcaps))
+    rows, _, _ = _cached(view(source, pcaps))
     return [dict(r) for r in _in_window(rows, window)]
+
+
+def frame_count(source: Any, pcaps: Any = None) -> int:
+    """How many frames crossed the captured links: more than :func:`frame_records` holds when the
+    run had more than MAX_FRAMES (only the first ones are decoded)."""
+    return _cached(view(source, pcaps))[2]
 
 
 def drop_records(source: Any, window: Window = None, pcaps: Any = None) -> List[Record]:
     """Every drop of the run (trace events of kind ``dropped``), with ``frame`` the index of the
     frame it ended (None when the packet never crossed a captured link)."""
-    _, drops = _cached(view(source, pcaps))
+    _, drops, _ = _cached(view(source, pcaps))
     return [dict(d) for d in _in_window(drops, window)]
 
 

@@ -20,7 +20,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from vpcsim import _core
 from vpcsim.draw.figure import PALETTE, new_axes
-from vpcsim.draw.frames import Window, drop_records, frame_records
+from vpcsim.draw.frames import MAX_FRAMES, Window, drop_records, frame_count, frame_records
 from vpcsim.draw.source import view
 from vpcsim.draw.topology_model import topology_model
 
@@ -78,6 +78,10 @@ def ladder(source: Any, window: Window = None, *, nodes: Optional[Sequence[str]]
     fig, ax = new_axes(ax, (width, height), (0.0, 0.15 / height, 1.0, 1 - 0.95 / height))
     name = title or (f"{v.name}: frames" if v.name else "frames")
     _draw(fig, ax, columns, col, rows, show, name)
+    total = frame_count(v)
+    if total > MAX_FRAMES and window is None:
+        fig.text(0.995, 1 - 0.08 / height, f"the first {MAX_FRAMES:,} of {total:,} frames", ha="right", va="top",
+                 fontsize=8, color="#555555")
     return fig
 
 

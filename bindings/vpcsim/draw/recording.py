@@ -34,7 +34,8 @@ __all__ = ["Recording", "TableChange", "record"]
 
 # Past this many samples a recording stops stepping and runs the rest in one go (a picture of a run
 # that large shows its shape, not each change). Each sample reads every node's tables, so a network
-# of many nodes gets fewer samples: at most TABLE_READS node-reads in all.
+# of many nodes, or with large tables (a NAT gateway with 55,000 translations), gets fewer samples:
+# at most TABLE_READS node and entry reads in all.
 MAX_SAMPLES = 20_000
 TABLE_READS = 4_000_000
 # With an end time, the tables are also sampled on a grid this fine, so a timer's change (reachable
@@ -91,6 +92,7 @@ class Recording:
     changes: List[TableChange] = field(default_factory=list)
     samples: int = 0
     truncated: bool = False  # True when the sample budget ran out and the rest ran unsampled
+    reads: int = 0  # nodes and table entries read by all samples so far
     _captures: List[Any] = field(default_factory=list)
     _last: Dict[str, Dict[Tuple[str, str], Dict[str, Any]]] = field(default_factory=dict)
     _tmp: Any = None
@@ -111,6 +113,7 @@ class Recording:
         self.samples += 1
         for node in self.network.nodes:
             current = _snapshot(node)
+            self.reads += 1 + len(current)
             before = self._last.get(node.name, {})
             if current == before:
                 continue
@@ -133,8 +136,7 @@ class Recording:
         grid = max(end // GRID_POINTS, 1) if end else None
         next_grid = grid
         self.sample()
-        budget = min(MAX_SAMPLES, max(20, TABLE_READS // max(len(net.nodes), 1)))
-        while net.pending_events and self.samples < budget:
+        while net.pending_events and self.samples < MAX_SAMPLES and self.reads < TABLE_READS:
             target = net.next_event_ns
             if next_grid is not None and next_grid < target:
                 target, next_grid = next_grid, next_grid + grid  # type: ignore[operator]
@@ -142,7 +144,7 @@ class Recording:
                 break
             net.run(until=target)
             self.sample()
-        if net.pending_events and self.samples >= budget:
+        if net.pending_events and (self.samples >= MAX_SAMPLES or self.reads >= TABLE_READS):
             self.truncated = True
         if self.run_of is not None:
             self.run_of.execute(end)  # the rest (if any), the explain probes, results

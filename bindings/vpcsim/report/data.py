@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from vpcsim.draw import labels as _labels
-from vpcsim.draw.frames import drop_records, frame_records
+from vpcsim.draw.frames import drop_records, frame_count, frame_records
 from vpcsim.draw.source import view
 from vpcsim.draw.timelines import table_intervals
 from vpcsim.draw.topology import group_boxes, layout_xy
@@ -21,6 +21,7 @@ from vpcsim.draw.topology_model import topology_model
 __all__ = ["FRAME_FIELDS", "MAX_FRAMES", "report_data"]
 
 MAX_FRAMES = 5000  # a page with more frames than this shows the first ones and says so
+MAX_ROWS = 1000  # rows per table, drop list and per table's timeline: a page stays a few MB at most
 # The order of a frame's list in the page's data.
 FRAME_FIELDS = ("index", "time_ns", "arrive_ns", "link", "src", "dst", "protocol", "label", "summary", "nat",
                 "dropped", "drop_detail", "parent", "layers", "src_if", "dst_if")
@@ -67,8 +68,21 @@ def _intervals(v: Any) -> Optional[List[List[Any]]]:
         return None
     out = []
     for table in ("arp", "mac", "nat"):
-        for r in table_intervals(v, table):
+        for r in table_intervals(v, table)[: MAX_ROWS * 10]:
             out.append([table, r["node"], r["key"], r["start_ns"], r["end_ns"], r["state"], r["value"]])
+    return out
+
+
+def _short_tables(tables: Dict[str, Any]) -> Dict[str, Any]:
+    """results.json's tables with each list cut to MAX_ROWS rows (a NAT gateway's 55,000
+    translations would make the page tens of MB); ``<name>_total`` says how many there were."""
+    out: Dict[str, Any] = {}
+    for node, parts in tables.items():
+        out[node] = {}
+        for name, rows in parts.items():
+            out[node][name] = rows[:MAX_ROWS] if isinstance(rows, list) else rows
+            if isinstance(rows, list) and len(rows) > MAX_ROWS:
+                out[node][name + "_total"] = len(rows)
     return out
 
 
@@ -76,7 +90,7 @@ def report_data(source: Any, *, max_frames: int = MAX_FRAMES, description: Optio
     """Everything the report shows, as plain data (what the page embeds as JSON)."""
     v = view(source)
     topo = _topology(v)
-    all_frames = len(frame_records(v))
+    all_frames = frame_count(v)
     results = v.results or {}
     run = getattr(source, "run_of", None) or source
     scenario = getattr(run, "scenario", None)
@@ -89,10 +103,12 @@ def report_data(source: Any, *, max_frames: int = MAX_FRAMES, description: Optio
         "frame_fields": list(FRAME_FIELDS),
         "frames": _frames(v, topo["links"], max_frames),
         "frames_total": all_frames,
-        "drops": [[d["time_ns"], d["node"], d["interface"], d["reason"], d["detail"], d["frame"]] for d in drop_records(v)],
+        "drops": [[d["time_ns"], d["node"], d["interface"], d["reason"], d["detail"], d["frame"]]
+                  for d in drop_records(v)[:MAX_ROWS]],
+        "drops_total": len(drop_records(v)),
         "intervals": _intervals(v),
         "traffic": results.get("traffic", []),
         "explain": results.get("explain", []),
-        "tables": results.get("tables", {}),
+        "tables": _short_tables(results.get("tables", {})),
         "vpcs": results.get("vpcs", {}),
     }

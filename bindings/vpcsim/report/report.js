@@ -59,7 +59,7 @@
     badges.appendChild(el("span", null, "seed " + D.seed));
     badges.appendChild(el("span", null, fmtTime(D.simulated_ns) + " simulated"));
     badges.appendChild(el("span", null, D.frames_total + " frames on links"));
-    badges.appendChild(el("span", { "class": D.drops.length ? "bad" : "ok" }, D.drops.length + " drops"));
+    badges.appendChild(el("span", { "class": D.drops_total ? "bad" : "ok" }, D.drops_total + " drops"));
     if (checks.length) badges.appendChild(el("span", { "class": met === checks.length ? "ok" : "bad" }, met + " of " + checks.length + " expectations met"));
   }
 
@@ -351,6 +351,7 @@
   function drops() {
     var box = document.getElementById("drops-body");
     if (!D.drops.length) { box.appendChild(empty("nothing was dropped")); return; }
+    if (D.drops_total > D.drops.length) box.appendChild(el("p", { "class": "hint" }, "the first " + D.drops.length + " of " + D.drops_total + " drops"));
     box.appendChild(table(["time", "node", "interface", "reason", "detail", "frame"], D.drops.map(function (d) {
       return [fmtTime(d[0]), d[1], d[2] || "", d[3], d[4] || "", d[5] === null ? "(never left its node)" : frameLink(d[5], "frame " + (d[5] + 1))];
     })));
