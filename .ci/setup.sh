@@ -28,10 +28,13 @@ PYTHON=${PYTHON:-python3}
 pip_install() {
   "$PYTHON" -m pip install -q "$@" 2>/dev/null || "$PYTHON" -m pip install -q --break-system-packages "$@"
 }
-# Build tools for the extension, and what the tests use (pandas, mypy, matplotlib for vpcsim.draw and
-# selenium for the report's browser test are optional for users).
-PY_PACKAGES=(scikit-build-core pybind11 pyyaml pytest pandas mypy pybind11-stubgen matplotlib selenium)
-PY_MODULES=(scikit_build_core pybind11 yaml pytest pandas mypy pybind11_stubgen matplotlib selenium)
+# Build tools for the extension, and what the tests use (pandas, mypy, matplotlib for vpcsim.draw,
+# selenium for the report's browser test, nbclient/ipykernel for the notebooks and sphinx/myst-nb for
+# the docs site are optional for users).
+PY_PACKAGES=(scikit-build-core pybind11 pyyaml pytest pandas mypy pybind11-stubgen matplotlib selenium
+             nbclient ipykernel sphinx myst-nb)
+PY_MODULES=(scikit_build_core pybind11 yaml pytest pandas mypy pybind11_stubgen matplotlib selenium
+            nbclient ipykernel sphinx myst_nb)
 py_missing=()
 for i in "${!PY_MODULES[@]}"; do
   "$PYTHON" -c "import ${PY_MODULES[$i]}" 2>/dev/null || py_missing+=("${PY_PACKAGES[$i]}")
