@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'format_duration', 'format_layers', 'interface_address_text', 'parse_bandwidth', 'parse_duration', 'parse_tcp_flags', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -926,6 +926,10 @@ class Network:
         ...
     def node(self, name: str) -> Node:
         ...
+    def replay(self, capture: str, *, at: str, server_at: str | None = None, gateway: str | None = None, server_gateway: str | None = None, split: str | None = None, client_cidrs: collections.abc.Sequence[str] = [], client_macs: collections.abc.Sequence[str] = [], maps: collections.abc.Sequence[tuple[str, str]] = [], port_maps: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]] = [], endpoints: tuple[str, str] | None = None, ttl: typing.SupportsInt | typing.SupportsIndex | None = None, ttl_sub: typing.SupportsInt | typing.SupportsIndex = 0, mtu: typing.SupportsInt | typing.SupportsIndex = 0, fix_checksums: bool = True, speed: typing.SupportsFloat | typing.SupportsIndex | None = None, pps: typing.SupportsFloat | typing.SupportsIndex | None = None, mbps: typing.SupportsFloat | typing.SupportsIndex | None = None, topspeed: bool = False, loop: typing.SupportsInt | typing.SupportsIndex = 1, limit: typing.SupportsInt | typing.SupportsIndex = 0, window_start: typing.SupportsInt | typing.SupportsIndex = 0, window_end: typing.SupportsInt | typing.SupportsIndex = 9223372036854775807, start: typing.SupportsInt | typing.SupportsIndex = 0, verbatim: bool = False, record_packets: bool = True, name: str = 'replay') -> Replay:
+        """
+        Replays a capture (pcap/pcapng; Ethernet, LINUX_SLL, LINUX_SLL2, raw IPv4) into this network from a replay port at `at` (NODE.IFACE or a switch) and, for the server side, `server_at`; returns the Replay handle. Run the network, then read replay.flows() / packets() / summary(). docs/replay.md has every option.
+        """
     def run(self, until: typing.Any = None) -> int:
         """
         Runs until nothing is left to do, or up to `until` (absolute).
@@ -1628,6 +1632,10 @@ class Cloud:
         """
         Sends one probe (TCP SYN, UDP datagram or ICMP echo) and explains what each component decided about it and its reply. Runs the network for up to `window` of simulated time.
         """
+    def flow_logs(self, instances: collections.abc.Sequence[str] | None = None, interval: typing.Any = '60s', epoch: typing.SupportsInt | typing.SupportsIndex = 0, account_id: str = '123456789012', traffic: str = 'ALL', eni_ids: collections.abc.Mapping[str, str] = {}) -> FlowLogWriter:
+        """
+        Turns VPC Flow Logs on for `instances` (all by default): records in AWS's default format, ACCEPT or REJECT as the security groups and network ACLs decide, per `interval` window; `epoch` is the Unix time of simulated time 0.
+        """
     def peering(self, name: str) -> VpcPeering:
         ...
     def vpc(self, name: str) -> Vpc:
@@ -1648,6 +1656,128 @@ class Cloud:
         ...
     @property
     def vpcs(self) -> list[Vpc]:
+        ...
+class FlowLogRecord:
+    """
+    One VPC Flow Logs record in the default (version 2) format.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    def to_line(self) -> str:
+        """
+        The record as one line of the default format.
+        """
+    @property
+    def account_id(self) -> str:
+        ...
+    @property
+    def action(self) -> str:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def dstaddr(self) -> str:
+        ...
+    @property
+    def dstport(self) -> int:
+        ...
+    @property
+    def end(self) -> int:
+        ...
+    @property
+    def interface_id(self) -> str:
+        ...
+    @property
+    def log_status(self) -> str:
+        ...
+    @property
+    def packets(self) -> int:
+        ...
+    @property
+    def protocol(self) -> int:
+        ...
+    @property
+    def srcaddr(self) -> str:
+        ...
+    @property
+    def srcport(self) -> int:
+        ...
+    @property
+    def start(self) -> int:
+        ...
+    @property
+    def version(self) -> int:
+        ...
+class FlowLogFile:
+    """
+    A flow log read from a file: its records and the lines that did not parse.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bad_records(self) -> int:
+        ...
+    @property
+    def issues(self) -> list[str]:
+        ...
+    @property
+    def records(self) -> list[FlowLogRecord]:
+        ...
+class EniFlowLog:
+    """
+    One network interface's flow log.
+    """
+    def __repr__(self) -> str:
+        ...
+    def records(self) -> list[FlowLogRecord]:
+        """
+        The records so far, window by window.
+        """
+    @property
+    def eni_id(self) -> str:
+        ...
+    @property
+    def instance(self) -> str:
+        ...
+class FlowLogWriter:
+    """
+    The flow logs of a cloud's instances (Cloud.flow_logs).
+    """
+    def __repr__(self) -> str:
+        ...
+    def log(self, instance: str) -> EniFlowLog:
+        """
+        An instance's (or interface id's) log.
+        """
+    def records(self, instance: str) -> list[FlowLogRecord]:
+        ...
+    def text(self, instance: str) -> str:
+        """
+        The log as a file's text: the header, then one line per record.
+        """
+    def watch(self, instance: str, eni_id: str = '') -> EniFlowLog:
+        ...
+    def write(self, directory: str) -> list[str]:
+        """
+        Writes <eni>.log per interface; returns the paths.
+        """
+    @property
+    def epoch(self) -> int:
+        ...
+    @epoch.setter
+    def epoch(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def interval(self) -> int:
+        ...
+    @property
+    def logs(self) -> list[EniFlowLog]:
         ...
 class InterfaceCapture:
     """
@@ -1707,6 +1837,48 @@ class PcapReader:
         ...
 class YamlFallback(Exception):
     pass
+class Replay:
+    """
+    A capture being replayed into a network (Network.replay); its tables once the network ran.
+    """
+    def __repr__(self) -> str:
+        ...
+    def errors(self) -> list[dict[str, typing.Any]]:
+        """
+        Records that could not be replayed, with file and byte offset.
+        """
+    def flow_records(self) -> list[dict[str, typing.Any]]:
+        """
+        The flow table: one dict per flow (both directions joined), in order of first packet.
+        """
+    def flows(self) -> typing.Any:
+        """
+        flow_records() as a pandas DataFrame.
+        """
+    def packet_records(self) -> list[dict[str, typing.Any]]:
+        """
+        One dict per replayed packet: its side, flow, fate, where it arrived or was dropped.
+        """
+    def packets(self) -> typing.Any:
+        """
+        packet_records() as a pandas DataFrame.
+        """
+    def summary(self) -> dict[str, typing.Any]:
+        """
+        Counts: packets taken, sent, delivered, dropped, held, not sent; source errors.
+        """
+    @property
+    def client_port(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def server_port(self) -> str | None:
+        ...
+    @property
+    def source_done(self) -> bool:
+        ...
 def add_interfaces(network: Network, items: list[tuple[str, str, str | None, str | None]]) -> None:
     """
     For each (node, name, ip or None, mac or None): node.add_interface(name, ip, mac). A failure raises that call's error with .index, the item's position.
@@ -1755,6 +1927,10 @@ def describe(frame: bytes) -> str:
     """
     A one-line, tcpdump-like summary of an Ethernet frame.
     """
+def flow_log_epoch(path: str) -> int:
+    """
+    The Unix second a replay of the flow log starts at (its earliest record's start): the epoch to give the replayed network's flow logs so that their records compare with the log's.
+    """
 def format_duration(ns: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     1500000 -> '1.5ms'
@@ -1765,6 +1941,10 @@ def interface_address_text(text: str) -> str:
     """
     str(Ipv4InterfaceAddress(text)) in one call: the loader checks and normalises one per interface.
     """
+def is_flow_log_file(path: str) -> bool:
+    """
+    Whether a file starts like a VPC Flow Log (gzip, or text starting with the header or '2 ').
+    """
 def parse_bandwidth(text: str) -> int:
     """
     '1Gbps' -> 1000000000 (bits per second)
@@ -1773,9 +1953,17 @@ def parse_duration(text: str) -> int:
     """
     '1.5ms' -> 1500000 (nanoseconds)
     """
+def parse_flow_log_line(line: str) -> FlowLogRecord:
+    """
+    One line of the default format; raises vpcsim.ParseError saying which field is wrong.
+    """
 def parse_tcp_flags(text: str) -> int:
     """
     'SA' or 'SYN,ACK' -> 0x12 (letters F S R P A U E C, '.' for ACK).
+    """
+def read_flow_log(path: str) -> FlowLogFile:
+    """
+    Reads a VPC Flow Logs file (plain or gzip, header optional).
     """
 def read_yaml(text: str, map_type: type, seq_type: type) -> typing.Any:
     """
