@@ -136,7 +136,9 @@ def replay_result(item: TrafficSpec, handle: Any) -> Dict[str, Any]:
         "capture": item.params["capture"],
         "outcome": outcome,
         "sent": summary["sent"],
+        "sent_unit": "packets",  # the capture's packets sent from the replay ports
         "received": summary["delivered"],
+        "received_unit": "packets",  # of those, the ones delivered at a port
         "rtt_ms": [],
         "errors": [{"from": None, "type": None, "code": None, "text": f"{e['file']}: byte {e['offset']}: {e['reason']}"}
                    for e in handle.errors()],
