@@ -1,8 +1,10 @@
 // VPC Flow Logs for Python: records as AWS writes them (io/flow_log_record.h), reading a log file
 // (io/flow_log_reader.h), and writing logs for a cloud's instances (cloud/flow_log_writer.h) through
 // Cloud.flow_logs(...). Thin: every decision is the C++ layer's.
+#include <functional>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "bindings.h"
@@ -65,6 +67,8 @@ void bind_flow_logs(py::module_& m) {
       .def("to_line", &io::FlowLogRecord::to_line, "The record as one line of the default format.")
       .def("__str__", &io::FlowLogRecord::to_line)
       .def("__eq__", [](const io::FlowLogRecord& a, const io::FlowLogRecord& b) { return a == b; })
+      // Equal records print the same line, so the line's hash keeps records usable in sets and dicts.
+      .def("__hash__", [](const io::FlowLogRecord& r) { return std::hash<std::string>{}(r.to_line()); })
       .def("__repr__", [](const io::FlowLogRecord& r) { return "<FlowLogRecord " + r.to_line() + ">"; });
   m.def("parse_flow_log_line",
         [](const std::string& line) {

@@ -92,3 +92,8 @@ def _markdown_tables(app: Any, what: str, name: str, obj: Any, options: Any, lin
 def setup(app: Any) -> None:
     app.connect("source-read", _repository_links)
     app.connect("autodoc-process-docstring", _markdown_tables)
+
+# A field typed `bytes` in a docstring is cross-referenced by name, and two bound classes have an
+# attribute called `bytes` (FlowLogRecord, LinkDirectionStats): Sphinx then warns that the reference
+# is ambiguous, although neither is meant. Only that class of reference warning is silenced.
+suppress_warnings = ["ref.python"]

@@ -1661,8 +1661,9 @@ class FlowLogRecord:
     """
     One VPC Flow Logs record in the default (version 2) format.
     """
-    __hash__: typing.ClassVar[None] = None
     def __eq__(self, other: object) -> bool:
+        ...
+    def __hash__(self) -> int:
         ...
     def __repr__(self) -> str:
         ...

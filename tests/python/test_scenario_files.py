@@ -116,7 +116,8 @@ def test_tshark_decodes_every_capture_cleanly(path: Path, tmp_path: Path, tshark
 TRAFFIC_KEYS = ["index", "id", "kind", "from", "to", "outcome", "sent", "sent_unit", "received", "received_unit", "rtt_ms",
                 "errors", "expect", "expect_met"]
 UNITS = {"ping": ("packets", "packets"), "udp": ("datagrams", "datagrams"), "tcp": ("bytes", "bytes"),
-         "traceroute": ("probes", "probes"), "udp listen": ("datagrams", "datagrams"), "tcp listen": ("replies", "bytes")}
+         "traceroute": ("probes", "probes"), "udp listen": ("datagrams", "datagrams"), "tcp listen": ("replies", "bytes"),
+         "replay": ("packets", "packets")}
 EXPLAIN_KEYS = ["from", "to", "proto", "port", "destination", "reachable", "code", "blocked_by", "blocked_kind",
                 "direction", "reason", "suggestion", "hops"]
 DROP_KEYS = ["at_ns", "node", "interface", "packet_id", "reason", "detail"]
@@ -155,7 +156,7 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         assert isinstance(item["sent"], int) and isinstance(item["received"], int)
         kind = f"{item.get('protocol', 'udp')} listen" if item["kind"] == "listen" else item["kind"]
         sent_unit, received_unit = UNITS[kind]
-        assert (item["sent_unit"], item["received_unit"]) == (sent_unit, "flows" if "flows" in item else received_unit)
+        assert (item["sent_unit"], item["received_unit"]) == (sent_unit, "flows" if item["kind"] == "udp" and "flows" in item else received_unit)
         assert all(isinstance(r, float) for r in item["rtt_ms"])
         for error in item["errors"]:
             assert list(error) == ["from", "type", "code", "text"]

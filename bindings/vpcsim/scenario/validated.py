@@ -61,7 +61,7 @@ class Scenario:
 
     @property
     def trace_packets(self) -> bool:
-        """Whether runs keep per-packet events (`trace: all`)."""
+        """Whether runs keep per-packet events (``trace: all``)."""
         return self.trace == "all"
 
     # -- building --------------------------------------------------------------------------------
