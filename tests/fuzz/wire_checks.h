@@ -1,13 +1,15 @@
-// libFuzzer target for the wire layer's parsers (not built by default; VPCSIM_FUZZ needs clang):
-//
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/wire_parse_fuzz.cpp
-//       libnet/wire/{checksum,ethernet,arp,ipv4,icmp,udp,tcp,mac_address,ipv4_address}.cpp  (one line)
-//
-// Each input is tried as a frame (Ethernet, then ARP or IPv4, then ICMP/UDP/TCP, quoted datagrams
-// inside ICMP errors included) and as each protocol on its own. Every accessor of every view that
-// parses is read (so ASan sees any out-of-bounds read), the mutable views' setters are exercised on
-// a copy and must keep a correct checksum correct (an incorrect one may stay incorrect), and every Repr that parses is emitted and parsed
-// back to the same value. A property violation traps.
+// Property checks of the wire layer's views and reprs, shared by the per-parser libFuzzer targets
+// (tests/fuzz/<protocol>_fuzz.cpp). Each check_<protocol>(bytes) parses the bytes as that protocol
+// and, when they parse:
+// - reads every accessor of the view (so ASan sees any out-of-bounds read);
+// - exercises the mutable view's setters on a copy, which must keep a correct checksum correct (an
+//   incorrect one may stay incorrect);
+// - emits every Repr that parses and parses it back to the same value.
+// A frame descends as a node would read it: Ethernet, then ARP or IPv4, then ICMP/UDP/TCP, and an
+// ICMP error's quoted datagram. A property violation traps, which libFuzzer reports as a crash.
+#pragma once
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -19,32 +21,44 @@
 #include "libnet/wire/icmp.h"
 #include "libnet/wire/ipv4.h"
 #include "libnet/wire/tcp.h"
+#include "libnet/wire/tcp_options.h"
 #include "libnet/wire/udp.h"
 
-namespace {
+namespace vpcsim::fuzz {
 
 using namespace vpcsim::wire;
 
-void check(bool ok) {
+inline void check(bool ok) {
   if (!ok) __builtin_trap();
 }
 
 // Sums the bytes of a span, so a read of each byte cannot be optimised away.
-std::uint32_t touch(std::span<const std::uint8_t> s) {
+inline std::uint32_t touch(std::span<const std::uint8_t> s) {
   std::uint32_t acc = 0;
   for (std::uint8_t b : s) acc += b;
   return acc;
 }
 
-volatile std::uint32_t g_sink;
+inline volatile std::uint32_t g_sink;
 
-void fuzz_tcp(std::span<const std::uint8_t> bytes, Ipv4Address src, Ipv4Address dst) {
+/// A TCP option list: what parses is emitted in Linux's layout and parses back to the same options.
+inline void check_tcp_options(std::span<const std::uint8_t> bytes) {
+  const TcpOptions options = TcpOptions::parse(bytes);
+  const std::size_t len = options.wire_len();
+  check(len % 4 == 0 && len <= 40);
+  std::vector<std::uint8_t> out(len);
+  check(options.emit(out) == len);
+  check(TcpOptions::parse(out) == options);
+}
+
+inline void check_tcp(std::span<const std::uint8_t> bytes, Ipv4Address src, Ipv4Address dst) {
   auto t = TcpView::parse(bytes);
   if (!t) return;
   g_sink = t->src_port() + t->dst_port() + t->seq() + t->ack() + t->flags() + t->window() + t->checksum() +
            t->urgent_ptr() + touch(t->options()) + touch(t->payload()) + t->mss().value_or(0) +
            (t->has_flag(kTcpSyn) ? 1 : 0);
   const bool valid = t->verify_checksum(src, dst);
+  check_tcp_options(t->options());
   std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
   auto m = TcpViewMut::parse(copy).value();
   m.set_src_port(static_cast<std::uint16_t>(m.dst_port() ^ 0x5a5a));
@@ -61,7 +75,7 @@ void fuzz_tcp(std::span<const std::uint8_t> bytes, Ipv4Address src, Ipv4Address 
   }
 }
 
-void fuzz_udp(std::span<const std::uint8_t> bytes, Ipv4Address src, Ipv4Address dst) {
+inline void check_udp(std::span<const std::uint8_t> bytes, Ipv4Address src, Ipv4Address dst) {
   auto u = UdpView::parse(bytes);
   if (!u) return;
   check(u->bytes().size() == u->len() && u->len() <= bytes.size());
@@ -81,9 +95,9 @@ void fuzz_udp(std::span<const std::uint8_t> bytes, Ipv4Address src, Ipv4Address 
   }
 }
 
-void fuzz_ipv4(std::span<const std::uint8_t> bytes, bool quoted, int depth);
+inline void check_ipv4(std::span<const std::uint8_t> bytes, bool quoted, int depth);
 
-void fuzz_icmp(std::span<const std::uint8_t> bytes, int depth) {
+inline void check_icmp(std::span<const std::uint8_t> bytes, int depth) {
   auto v = IcmpView::parse(bytes);
   if (!v) return;
   g_sink = v->type() + v->code() + v->checksum() + v->rest_of_header() + v->echo_id() + v->echo_seq() +
@@ -101,10 +115,10 @@ void fuzz_icmp(std::span<const std::uint8_t> bytes, int depth) {
     auto back = IcmpRepr::parse(IcmpView::parse(out).value());
     check(back.ok() && *back == *repr);
   }
-  if (v->is_error() && depth < 2) fuzz_ipv4(v->invoking_packet(), true, depth + 1);
+  if (v->is_error() && depth < 2) check_ipv4(v->invoking_packet(), true, depth + 1);
 }
 
-void fuzz_ipv4(std::span<const std::uint8_t> bytes, bool quoted, int depth) {
+inline void check_ipv4(std::span<const std::uint8_t> bytes, bool quoted, int depth) {
   auto ip = quoted ? Ipv4View::parse_quoted(bytes) : Ipv4View::parse(bytes);
   if (!ip) return;
   check(ip->header_len() >= 20 && ip->header_len() <= ip->bytes().size() && ip->bytes().size() <= bytes.size());
@@ -128,14 +142,14 @@ void fuzz_ipv4(std::span<const std::uint8_t> bytes, bool quoted, int depth) {
     check(back.ok() && *back == *repr);
   }
   switch (ip->protocol()) {
-    case kIpProtoIcmp: fuzz_icmp(ip->payload(), depth); break;
-    case kIpProtoUdp: fuzz_udp(ip->payload(), ip->src(), ip->dst()); break;
-    case kIpProtoTcp: fuzz_tcp(ip->payload(), ip->src(), ip->dst()); break;
+    case kIpProtoIcmp: check_icmp(ip->payload(), depth); break;
+    case kIpProtoUdp: check_udp(ip->payload(), ip->src(), ip->dst()); break;
+    case kIpProtoTcp: check_tcp(ip->payload(), ip->src(), ip->dst()); break;
     default: break;
   }
 }
 
-void fuzz_arp(std::span<const std::uint8_t> bytes) {
+inline void check_arp(std::span<const std::uint8_t> bytes) {
   auto a = ArpView::parse(bytes);
   if (!a) return;
   check(a->bytes().size() == kArpLen);
@@ -149,7 +163,7 @@ void fuzz_arp(std::span<const std::uint8_t> bytes) {
   }
 }
 
-void fuzz_ethernet(std::span<const std::uint8_t> bytes) {
+inline void check_ethernet(std::span<const std::uint8_t> bytes) {
   auto f = EthernetView::parse(bytes);
   if (!f) return;
   check(f->header_len() + f->payload().size() == bytes.size());
@@ -162,27 +176,20 @@ void fuzz_ethernet(std::span<const std::uint8_t> bytes) {
     check(std::ranges::equal(out, bytes.first(f->header_len())));
   }
   switch (f->ethertype()) {
-    case kEthertypeArp: fuzz_arp(f->payload()); break;
-    case kEthertypeIpv4: fuzz_ipv4(f->payload(), false, 0); break;
+    case kEthertypeArp: check_arp(f->payload()); break;
+    case kEthertypeIpv4: check_ipv4(f->payload(), false, 0); break;
     default: break;
   }
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // An exactly-sized heap copy: reads past the end are ASan errors, not reads of fuzzer internals.
-  const std::vector<std::uint8_t> buf(data, data + size);
-  const std::span<const std::uint8_t> bytes(buf);
-  fuzz_ethernet(bytes);
-  fuzz_arp(bytes);
-  fuzz_ipv4(bytes, false, 0);
-  fuzz_ipv4(bytes, true, 0);
-  fuzz_icmp(bytes, 0);
-  const Ipv4Address a = Ipv4Address::from_octets(10, 0, 0, 1);
-  const Ipv4Address b = Ipv4Address::from_octets(192, 0, 2, 77);
-  fuzz_udp(bytes, a, b);
-  fuzz_tcp(bytes, a, b);
-  g_sink = checksum_add(bytes);
-  return 0;
+/// An exactly-sized heap copy of a fuzzer input: reads past its end are ASan errors, not reads of
+/// the fuzzer's own buffers.
+inline std::vector<std::uint8_t> exact_copy(const std::uint8_t* data, std::size_t size) {
+  return std::vector<std::uint8_t>(data, data + size);
 }
+
+/// Addresses for the pseudo-header of a UDP or TCP segment tried on its own.
+inline const Ipv4Address kSrc = Ipv4Address::from_octets(10, 0, 0, 1);
+inline const Ipv4Address kDst = Ipv4Address::from_octets(192, 0, 2, 77);
+
+}  // namespace vpcsim::fuzz
