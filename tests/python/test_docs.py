@@ -32,9 +32,14 @@ def blocks(page: Path) -> List[Tuple[str, str, int]]:
 
 
 def env() -> Dict[str, str]:
+    """The environment of the commands the docs show: they import the same vpcsim as this test does
+    (the installed package in CI, the tree with its extension linked in when run from there), not
+    bindings/ unconditionally, which has no compiled extension in a fresh clone."""
+    import vpcsim
+
     environment = dict(os.environ)
-    bindings = str(ROOT / "bindings")
-    environment["PYTHONPATH"] = os.pathsep.join(p for p in (bindings, environment.get("PYTHONPATH")) if p)
+    package_parent = str(Path(vpcsim.__file__).resolve().parent.parent)
+    environment["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, environment.get("PYTHONPATH")) if p)
     return environment
 
 
