@@ -13,6 +13,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 
 import vpcsim  # noqa: E402
 from vpcsim import draw, scenario  # noqa: E402
+from vpcsim.draw.ladder import ladder_rows  # noqa: E402
 
 
 def _texts(fig: Any) -> List[str]:
@@ -117,6 +118,36 @@ def test_nat_rewrites_are_shown(home_nat: draw.Recording) -> None:
     assert "NAT dst 203.0.113.2:41000 -> 192.168.1.11:41000" in [f["nat"] for f in nat]
     fig = draw.ladder(home_nat, window=("100ms", "200ms"))
     assert "NAT src 192.168.1.11:41000 -> 203.0.113.2:41000" in _texts(fig)
+
+
+def test_nat_rewrite_is_written_at_the_node_that_rewrote(scenarios_dir: Path) -> None:
+    """db's ping through the NAT gateway and the internet gateway, with the columns notebook 06 uses:
+    the VPC router's arrows to the internet gateway cross the public subnet's and the NAT gateway's
+    columns. Each rewrite is written from the translator's column towards the receiver; written at
+    the middle of the arrow, it sat between public-a and nat-a, where nothing was rewritten."""
+    rec = draw.record(scenario.load(scenarios_dir / "public_private_vpc.yaml").build())
+    rec.run()
+    columns = ["db", "private-a", "main-router", "public-a", "nat-a", "igw-main", "internet", "internet-203-0-113", "ext"]
+    window = ("4s", "4.001s")
+    fig = draw.ladder(rec, window=window, nodes=columns)
+    col = {n: i for i, n in enumerate(columns)}
+    frames = [f for f in draw.frame_records(rec, window) if f["src_node"] in col and f["dst_node"] in col]
+    rows = ladder_rows(frames, [d for d in draw.drop_records(rec, window) if d["node"] in col])
+    nat_texts = [t for t in fig.axes[0].texts if t.get_text().startswith("NAT ")]
+    assert len(nat_texts) == sum(1 for f in frames if f["nat"]) >= 4
+    spans_columns = 0
+    for text in nat_texts:
+        x, y = text.get_position()
+        frame = rows[round(y - 0.08) - 1]["frame"]
+        assert text.get_text() == frame["nat"]
+        src, dst = col[frame["src_node"]], col[frame["dst_node"]]
+        assert frame["src_node"] in ("nat-a", "igw-main")
+        # The nearest column is the translator's, and the text runs towards the receiver.
+        assert min(col.values(), key=lambda c: abs(c - x)) == src and abs(x - src) < 0.1, (text.get_text(), x)
+        assert text.get_ha() == ("left" if dst > src else "right")
+        spans_columns += abs(dst - src) > 1
+    assert spans_columns >= 1  # igw-main to main-router crosses nat-a and public-a
+    rec.close()
 
 
 def test_frame_table_is_a_dataframe(home_nat: draw.Recording) -> None:

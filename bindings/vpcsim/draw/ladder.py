@@ -2,7 +2,7 @@
 per link, as Wireshark's flow graph draws a conversation.
 
 Each arrow is one row, labelled with what the frame is (ARP who-has/is-at, the ICMP message, UDP/TCP
-ports and flags); a frame a NAT rewrote carries what changed under it; a frame its receiver dropped
+ports and flags); a frame a NAT rewrote carries what changed under it, from the translator's end; a frame its receiver dropped
 ends in a red cross with the reason at the right. A dotted rule marks a pause (nothing on any link
 for a millisecond or more) and says how long it was. The rows come from :func:`frame_records`.
 
@@ -24,7 +24,7 @@ from vpcsim.draw.frames import MAX_FRAMES, Window, drop_records, frame_count, fr
 from vpcsim.draw.source import view
 from vpcsim.draw.topology_model import topology_model
 
-__all__ = ["human_duration", "ladder", "ladder_rows"]
+__all__ = ["human_duration", "ladder", "ladder_rows", "nat_anchor"]
 
 LABEL_LIMIT = 400  # more rows than this: arrows only (a label per row would not be readable)
 ROW_INCHES = 0.34
@@ -131,8 +131,9 @@ def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: 
         mid = (x0 + x1) / 2
         ax.text(mid, y - 0.09, f["label"], ha="center", va="bottom", fontsize=7.8, color=colour, zorder=3,
                 bbox={"boxstyle": "round,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-        if f["nat"]:
-            ax.text(mid, y + 0.08, f["nat"], ha="center", va="top", fontsize=7, color=PALETTE["nat"], style="italic",
+        if f["nat"]:  # at the translator's end of the arrow, not the middle: see nat_anchor
+            x, align = nat_anchor(x0, x1)
+            ax.text(x, y + 0.08, f["nat"], ha=align, va="top", fontsize=7, color=PALETTE["nat"], style="italic",
                     zorder=3)
         if f["dropped"]:
             _note(ax, last, y, f"dropped at {f['dst_node']}: {f['dropped']}" + (f" ({f['drop_detail']})" if f["drop_detail"] else ""))
@@ -150,6 +151,16 @@ def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: 
     if not show:
         ax.text(0.0, 0.0, f"{len(rows)} rows: labels are shown for at most {LABEL_LIMIT} (choose a window)",
                 fontsize=8, color="#555555", va="top", transform=ax.transAxes)
+
+
+def nat_anchor(x0: float, x1: float) -> Tuple[float, str]:
+    """Where a frame's NAT rewrite is written: from the column of the node that sent it (the one that
+    rewrote it) towards the receiver. In the middle of the arrow it sat over whatever columns the
+    arrow crosses (the VPC router to the internet gateway passes the public subnet and the NAT
+    gateway), so it read as a rewrite on a link where none happened."""
+    if x1 >= x0:
+        return x0 + 0.05, "left"
+    return x0 - 0.05, "right"
 
 
 def human_duration(ns: int) -> str:
