@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 
 from vpcsim._core import NatGateway, Replay
 from vpcsim.teach.exercise import Exercise, Verdict, as_address, register
-from vpcsim.teach.nat import _endpoint
+from vpcsim.teach.nat import as_endpoint
 
 
 def _flow(replay: Replay, flow: int) -> Dict[str, Any]:
@@ -87,8 +87,7 @@ class ServerSees(Exercise):
                 f"arrived)")
 
     def parse(self, answer: Any) -> str:
-        address, port = _endpoint(answer)
-        return f"{address}:{port}"
+        return as_endpoint(answer)
 
     def judge(self, answer: str) -> Verdict:
         if answer == self.expected():
