@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.path import Path as MplPath
 
-from vpcsim.draw.figure import KINDS, new_axes
+from vpcsim.draw.figure import KINDS, fitted, new_axes
 from vpcsim.draw.source import view
 from vpcsim.draw.topology_model import Group, TopologyModel, topology_model
 
@@ -291,7 +291,10 @@ def draw_model(model: TopologyModel, ax: Optional[Axes] = None, *, title: str = 
     width, height = max((x1 - x0) * inches_per_unit, 5.0), max((y1 - y0) * inches_per_unit, 3.2)
     grow_x, grow_y = width / inches_per_unit - (x1 - x0), height / inches_per_unit - (y1 - y0)
     x0, x1, y0, y1 = x0 - grow_x / 2, x1 + grow_x / 2, y0 - grow_y / 2, y1 + grow_y / 2
+    own = ax is None
     fig, ax = new_axes(ax, (width, height))
+    if own:
+        fitted(fig)
     font, scale = _fonts(inches_per_unit)
     show_labels = count <= DETAIL_LIMIT if labels is None else labels
     _draw_groups(ax, model, boxes, font)
