@@ -176,6 +176,19 @@ def test_topology_has_every_node_and_link(name: str, scenarios_dir: Path) -> Non
     _topology_check(run.network, fig, topology_model(run.network, run.cloud))
 
 
+def test_replay_ports_are_drawn_as_what_they_are(scenarios_dir: Path) -> None:
+    """A replay's ports only send what was captured: drawn and named as replay ports, not hosts."""
+    from vpcsim.draw.topology_model import topology_model
+
+    rec = draw.record(scenario.load(scenarios_dir / "home_capture_nat.yaml").build())
+    model = topology_model(rec.network)
+    assert {n: i.kind for n, i in model.nodes.items() if i.kind == "replay_port"} == {
+        "replay-whois-client": "replay_port", "replay-whois-server": "replay_port"}
+    legend = [t.get_text() for t in draw.topology(rec).axes[0].get_legend().get_texts()]
+    assert "replay port (a capture's side)" in legend and "host" not in legend
+    rec.close()
+
+
 def test_topology_groups_vpc_subnets_and_addresses(scenarios_dir: Path) -> None:
     from vpcsim.draw.topology_model import topology_model
 

@@ -101,12 +101,14 @@ def test_there_are_the_numbered_notebooks() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_and_shows_a_picture(path: Path) -> None:
+def test_notebook_runs_and_shows_a_picture_and_a_dataframe(path: Path) -> None:
     notebook = executed(path)
     errors = [o for o in outputs(notebook) if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
     pictures = [o for o in outputs(notebook) if "data" in o and "image/png" in o.data]
     assert pictures, f"{path.name} shows no picture"
+    frames = [o for o in outputs(notebook) if "data" in o and "dataframe" in o.data.get("text/html", "")]
+    assert frames, f"{path.name} shows no table as a pandas DataFrame"
     assert text(notebook), "a notebook that prints nothing shows nothing"
 
 

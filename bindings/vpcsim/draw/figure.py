@@ -46,6 +46,8 @@ KINDS: Dict[str, Kind] = {
     "nat": Kind("h", "#e6d5f5", "#6a3d9a", 560, "NAT router"),
     "nat_gateway": Kind("h", "#d9f2d0", "#2e7d32", 560, "NAT gateway"),
     "internet_gateway": Kind("D", "#d9f2d0", "#2e7d32", 460, "internet gateway"),
+    # Where a capture's packets go in (Network.replay): not a host, it only sends what was captured.
+    "replay_port": Kind("p", "#fff1c2", "#9a7400", 480, "replay port (a capture's side)"),
 }
 
 # Protocol colours, shared by the ladder and the report (ARP is the broadcast world, ICMP errors red).

@@ -66,6 +66,8 @@ class TopologyModel:
 
 
 def _kind(node: Any, internet: Set[str]) -> str:
+    if node.kind == "replay_port":
+        return "replay_port"
     if isinstance(node, _core.Switch):
         return "switch"
     if isinstance(node, _core.InternetGateway):
