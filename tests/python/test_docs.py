@@ -116,7 +116,7 @@ def test_site_builds_without_warnings(tmp_path: Path) -> None:
                 if ("WARNING" in l or "ERROR" in l) and not l.startswith("[IPKernelApp]")]
     assert done.returncode == 0 and not warnings, done.stderr[-4000:]
     for page in ("index", "getting-started", "course", "api", "cli", "python-api", "scenario-format",
-                 "architecture", "faithfulness", "performance", "notebooks/05_nat"):
+                 "architecture", "faithfulness", "performance", "notebooks/05_nat", "notebooks/07_replay_through_nat"):
         assert (out / f"{page}.html").is_file(), page
     api = (out / "api.html").read_text(encoding="utf-8")
     for name in ("vpcsim.Network.add_host", "vpcsim.Ipv4Prefix", "vpcsim.Cloud.explain", "vpcsim.teach.exercise",
