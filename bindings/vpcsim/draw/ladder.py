@@ -139,8 +139,8 @@ def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: 
                 parse_math=False)
         backgrounds.append((mid, y - 0.09, len(f["label"])))
         if f["nat"]:  # at the translator's end of the arrow, not the middle: see nat_anchor
-            x, align = nat_anchor(x0, x1)
-            ax.text(x, y + 0.08, f["nat"], ha=align, va="top", fontsize=7, color=PALETTE["nat"], style="italic",
+            at, align = nat_anchor(x0, x1)
+            ax.text(at, y + 0.08, f["nat"], ha=align, va="top", fontsize=7, color=PALETTE["nat"], style="italic",
                     zorder=3, parse_math=False)
         if f["dropped"]:
             _note(ax, last, y, f"dropped at {f['dst_node']}: {f['dropped']}" + (f" ({f['drop_detail']})" if f["drop_detail"] else ""))

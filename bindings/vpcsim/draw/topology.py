@@ -8,7 +8,7 @@ the internet outside.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
@@ -19,7 +19,7 @@ from matplotlib.path import Path as MplPath
 
 from vpcsim.draw.figure import KINDS, fitted, new_axes
 from vpcsim.draw.source import view
-from vpcsim.draw.topology_model import Group, TopologyModel, topology_model
+from vpcsim.draw.topology_model import Group, NodeInfo, TopologyModel, topology_model
 
 __all__ = ["GROUP_STYLES", "draw_model", "group_boxes", "layout_xy", "name_extents", "separate_groups", "topology"]
 
@@ -194,12 +194,12 @@ def _fonts(inches_per_unit: float) -> Tuple[float, float]:
     return max(4.0, 10.0 * shrink ** 0.5), max(0.15, shrink)
 
 
-def _name_text(info: Any) -> str:
+def _name_text(info: NodeInfo) -> str:
     return info.name + ("\n" + info.detail if info.detail else "")
 
 
 def _name_y(y: float, scale: float) -> float:
-    return y - 0.3 * min(1.0, scale ** 0.5) - 0.05
+    return float(y - 0.3 * min(1.0, scale ** 0.5) - 0.05)
 
 
 def name_extents(model: TopologyModel, xy: Dict[str, Tuple[float, float]], inches_per_unit: float) -> Dict[str, List[float]]:
@@ -217,12 +217,13 @@ def name_extents(model: TopologyModel, xy: Dict[str, Tuple[float, float]], inche
     return out
 
 
-def _nested(model: TopologyModel) -> Dict[str, set]:
+def _nested(model: TopologyModel) -> Dict[str, Set[str]]:
     """Each group's name -> the groups it is inside of (its parent chain)."""
     parent = {g.name: g.parent for g in model.groups}
-    out: Dict[str, set] = {}
+    out: Dict[str, Set[str]] = {}
     for g in model.groups:
-        chain, p = set(), g.parent
+        chain: Set[str] = set()
+        p = g.parent
         while p:
             chain.add(p)
             p = parent.get(p)
