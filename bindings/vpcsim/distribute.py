@@ -58,10 +58,10 @@ def _client(client: Any, workers: Optional[int]) -> Iterator[Any]:
             yield connected
         return
     n = local_workers() if workers is None else workers
-    # No dashboard (its port could clash with another cluster's on a shared machine); ports chosen
-    # by the system; the workers' own logs quiet unless something is wrong.
+    # Every port chosen by the system (the dashboard's too: 8787 may be another cluster's on a
+    # shared machine); the workers' own logs quiet unless something is wrong.
     cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call, unused-ignore]
-        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
     with cluster, distributed.Client(cluster) as local:  # type: ignore[no-untyped-call, unused-ignore]
         yield local
 
