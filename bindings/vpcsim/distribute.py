@@ -54,7 +54,13 @@ def _client(client: Any, workers: Optional[int]) -> Iterator[Any]:
         raise ConfigError("running on Dask needs dask.distributed (pip install dask distributed); "
                           "workers=0 runs in this process") from None
     if isinstance(client, str):
-        with distributed.Client(client, timeout="30s") as connected:  # type: ignore[no-untyped-call, unused-ignore]
+        try:
+            connected = distributed.Client(client, timeout="30s")  # type: ignore[no-untyped-call, unused-ignore]
+        except (OSError, ValueError) as error:  # refused, timed out, not an address
+            from vpcsim.errors import ConfigError
+
+            raise ConfigError(f"scheduler {client}: {error}") from None
+        with connected:
             yield connected
         return
     n = local_workers() if workers is None else workers

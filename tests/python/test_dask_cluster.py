@@ -155,3 +155,17 @@ def test_cli_starts_its_own_local_cluster(distributed: Any, tmp_path: Path) -> N
     local = pandas.read_parquet(tmp_path / "sweep.parquet").drop(columns="wall_s")
     here = vpcsim.sweep(str(PPV), str(grid), workers=0).drop(columns="wall_s")
     assert json.loads(local.to_json()) == json.loads(here.to_json())
+
+
+def test_benchmark_runs_at_a_tiny_size(distributed: Any) -> None:
+    script = REPO_ROOT / "benchmarks" / "python" / "bench_reach.py"
+    done = subprocess.run([sys.executable, str(script), "--instances", "20", "--subnets", "4", "--sources", "2",
+                           "--variants", "2", "--tasks", "10", "--workers", "0", "1", "--json"],
+                          capture_output=True, text=True, env=_env(), timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["what"], r.get("workers")) for r in rows] == [
+        ("block_build", None), ("reach", 0), ("sweep", 0), ("reach", 1), ("sweep", 1), ("task_overhead", None)]
+    # 2 sources x 21 other endpoints (19 instances, the bastion, 2 internet hosts; not itself) x 3 ports
+    assert {r["pairs"] for r in rows if r["what"] == "reach"} == {2 * 21 * 3}
+    assert rows[-1]["block_pairs_for_5pct"] > 0
