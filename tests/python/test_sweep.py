@@ -153,3 +153,17 @@ def test_cli_sweep_bad_grid_path_is_input_error(tmp_path: Path) -> None:
     status = cli.main(["sweep", str(PPV), "--grid", str(grid), "--workers", "0"], stdout=out, stderr=err)
     assert status == 2
     assert "grid.yaml:2:" in err.getvalue() and "has no 'public-b' under vpcs.main.subnets" in err.getvalue()
+
+
+def test_link_parameters_are_overrides_too() -> None:
+    import vpcsim
+
+    two = str(REPO_ROOT / "scenarios" / "two_subnets.yaml")
+    grid = {"set": {"links[0]": [{"a": "h1.eth0", "b": "r1.eth0", "delay": d} for d in ("1ms", "20ms")]}}
+    table = vpcsim.sweep(two, grid, workers=0)
+    pings = table[table["kind"] == "ping"]
+    slow, fast = pings[pings["variant"] == 1]["rtt_ms"].iloc[0], pings[pings["variant"] == 0]["rtt_ms"].iloc[0]
+    assert slow - fast >= 38  # 19 ms more each way across link 0 (the first ping also waits for ARP)
+    # links[0] is a [a, b] pair in this file: it has no `delay` to set on its own.
+    with pytest.raises(ScenarioError, match=r"links\[0\] in .* is a list, not a mapping: it has no 'delay'"):
+        vpcsim.sweep(two, {"set": {"links[0].delay": ["5ms"]}}, workers=0)
