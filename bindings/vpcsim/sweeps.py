@@ -151,10 +151,14 @@ def variants(scenario: Union[Paths, Sequence[Paths]], grid: Union[Paths, Dict[st
     out: List[Variant] = []
     for file in files:
         text = _read(file)
-        data = _parse_yaml(text, file)
+        try:
+            data = _parse_yaml(text, file)
+        except ScenarioError:
+            data = None  # not YAML: each of its variants is a row with the reader's error
         for name, fixed in g.named:
-            check(data, fixed, file)
-            check(data, [Override(p, None, at) for p, _, at in g.sets], file)
+            if data is not None:
+                check(data, fixed, file)
+                check(data, [Override(p, None, at) for p, _, at in g.sets], file)
             for combo in itertools.product(*[values for _, values, _ in g.sets]):
                 overrides = fixed + [Override(p, v, at) for (p, _, at), v in zip(g.sets, combo)]
                 label = " ".join([name] * bool(name) + [f"{p}={_shown(v)}" for (p, _, _), v in zip(g.sets, combo)])

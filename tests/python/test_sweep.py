@@ -129,6 +129,17 @@ def test_whole_scenario_files_are_variants_too() -> None:
     assert list(rows["outcome"]) == [t["outcome"] for t in alone.traffic]
 
 
+def test_a_file_that_is_not_yaml_is_a_row_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    import vpcsim
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("vpcs: [\n")
+    table = vpcsim.sweep([str(PPV), str(broken)], {"seeds": [1, 2]}, workers=0)
+    rows = table[table["scenario"] == str(broken)]
+    assert len(rows) == 2 and all(e.startswith(f"{broken}:") and "YAML syntax" in e for e in rows["error"])
+    assert len(table[table["scenario"] == str(PPV)]) == 2 * 11
+
+
 def test_cli_sweep_prints_variants_and_writes_the_table(tmp_path: Path) -> None:
     grid = tmp_path / "grid.yaml"
     grid.write_text(f"set:\n  {WEB_PORT}: [80, 8080]\n")
