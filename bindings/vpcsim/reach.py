@@ -1,5 +1,7 @@
 """Reachability matrices: every (source, destination, port) of a scenario's cloud answered by explain.
 
+For example::
+
     import vpcsim
     table = vpcsim.reachability("scenarios/public_private_vpc.yaml", "all", "all", "22,80,443/tcp",
                                 workers=2)      # a local Dask cluster; workers=0: this process

@@ -1,5 +1,7 @@
 """Sweeps: one scenario run many times over a grid of seeds, field overrides and whole files.
 
+For example::
+
     import vpcsim
     table = vpcsim.sweep("scenarios/public_private_vpc.yaml",
                          grid={"seeds": [1, 2],

@@ -1,5 +1,7 @@
 """reachability(): a reachability matrix (vpcsim.reach's table) as a heatmap grouped by subnet.
 
+For example::
+
     table = vpcsim.reachability("scenarios/public_private_vpc.yaml", workers=0)
     vpcsim.draw.save(vpcsim.draw.reachability(table), "out/reach")
 
