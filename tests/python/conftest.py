@@ -24,12 +24,30 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def build_dir() -> Path:
     """The C++ build directory the tests use (its test and benchmark programs): $VPCSIM_BUILD_DIR
     (relative to the repository when relative), else <repository>/build."""
-    return REPO_ROOT / os.environ.get("VPCSIM_BUILD_DIR", "build")  # an absolute setting replaces REPO_ROOT
+    return repository_setting("VPCSIM_BUILD_DIR", "build")
 
 
-# Real captures from other projects (tcpdump, libpcap, zeek, Wireshark, ...), kept in the repository
-# with their sources and licences (tests/data/pcaps/README.md).
-PCAP_CORPUS = REPO_ROOT / "tests" / "data" / "pcaps"
+def repository_setting(variable: str, default: str) -> Path:
+    """$`variable`, else `default`; a relative value is relative to the repository."""
+    return REPO_ROOT / (os.environ.get(variable) or default)  # an absolute value replaces REPO_ROOT
+
+
+# Real captures from other projects (tcpdump, libpcap, zeek, ...), kept in the repository with their
+# sources and licences (tests/data/pcaps/README.md): $VPCSIM_PCAPS. Wireshark's two GPL captures are not
+# in the repository; they are read from $VPCSIM_SHARED_PCAPS (default ../shared/pcaps). The C++ tests
+# use the same two settings (tests/cpp/support/sample_pcaps.h).
+PCAP_CORPUS = repository_setting("VPCSIM_PCAPS", "tests/data/pcaps")
+GPL_PCAPS = repository_setting("VPCSIM_SHARED_PCAPS", "../shared/pcaps")
+
+
+def sample_pcap(name: str) -> Path:
+    """Where sample capture `name` is: Wireshark's ("wireshark-*") in GPL_PCAPS, the others in PCAP_CORPUS.
+    A missing folder skips the test, or fails it under CI."""
+    folder, variable = (GPL_PCAPS, "VPCSIM_SHARED_PCAPS") if name.startswith("wireshark-") else \
+        (PCAP_CORPUS, "VPCSIM_PCAPS")
+    if not (folder / "MANIFEST.tsv").exists():
+        unavailable(f"sample captures not found at {folder} (set {variable})")
+    return folder / name
 
 
 def unavailable(what: str) -> NoReturn:
