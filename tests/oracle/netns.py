@@ -371,6 +371,8 @@ class NetnsLab:
                 self.sh("ip", "-n", self.ns(node.name), "route", "add", dest, "via", gw)
             for prefix in node.unreachable:
                 self.sh("ip", "-n", self.ns(node.name), "route", "add", "unreachable", prefix)
+            for prefix in node.blackhole:
+                self.sh("ip", "-n", self.ns(node.name), "route", "add", "blackhole", prefix)
             for iface, addr in node.extra_addrs:
                 self.sh("ip", "-n", self.ns(node.name), "addr", "add", addr, "dev", iface)
             for rule in node.nat_rules:
