@@ -159,12 +159,12 @@ inline Bytes ethernet(MacAddress dst, MacAddress src, std::uint16_t type, const 
 /// sends whatever bytes a test gives it.
 class Injector final : public link::FrameReceiver {
  public:
-  Injector(Network& net, MacAddress mac, Ipv4Address address)
+  Injector(Network& net, MacAddress own_mac, Ipv4Address own_address)
       : net_(net),
         node_(net.trace().register_node("inj")),
-        mac(mac),
-        address(address),
-        interface(net.context(), *this, net.trace().register_interface(node_, "eth0"), node_, "eth0", mac) {}
+        mac(own_mac),
+        address(own_address),
+        interface(net.context(), *this, net.trace().register_interface(node_, "eth0"), node_, "eth0", own_mac) {}
 
   void receive_frame(link::Interface&, wire::Frame frame) override {
     auto eth = wire::EthernetView::parse(frame.bytes());

@@ -34,7 +34,8 @@ void expect_checksums_right(std::vector<std::uint8_t>& frame) {
   const auto tcp = wire::TcpView::parse(ip->payload());
   ASSERT_TRUE(tcp);
   EXPECT_EQ(wire::checksum_finish(wire::checksum_add(
-                ip->payload(), wire::pseudo_header_sum(ip->src(), ip->dst(), wire::kIpProtoTcp, ip->payload().size()))),
+                ip->payload(), wire::pseudo_header_sum(ip->src(), ip->dst(), wire::kIpProtoTcp,
+                                                       static_cast<std::uint16_t>(ip->payload().size())))),
             0) << "TCP checksum";
 }
 
