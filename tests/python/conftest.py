@@ -11,7 +11,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, List, NoReturn, Sequence
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple
 
 import pytest
 
@@ -71,6 +71,42 @@ def scenarios_dir() -> Path:
 @pytest.fixture(scope="session")
 def test_data_dir() -> Path:
     return Path(__file__).resolve().parent / "data"
+
+
+# --- the small topologies the API tests build (as the C++ scenario tests and scenarios/ do) ----------
+
+
+def same_subnet(seed: int = 1) -> Tuple[Any, Any, Any, Any]:
+    """h1 10.0.1.10/24 and h2 10.0.1.20/24 on the switch sw1: (net, h1, h2, sw1)."""
+    import vpcsim
+
+    net = vpcsim.Network(seed=seed)
+    h1, h2 = net.add_host("h1"), net.add_host("h2")
+    sw1 = net.add_switch("sw1")
+    h1.add_interface("eth0", "10.0.1.10/24")
+    h2.add_interface("eth0", "10.0.1.20/24")
+    net.connect("h1.eth0", "sw1")
+    net.connect("h2.eth0", "sw1")
+    return net, h1, h2, sw1
+
+
+def two_subnets(seed: int = 1, delay: Optional[str] = None) -> Tuple[Any, Any, Any, Any]:
+    """h1 10.0.1.10/24 -- r1 -- h2 10.0.2.20/24, each host's gateway r1, links of `delay` if given:
+    (net, h1, r1, h2)."""
+    import vpcsim
+
+    net = vpcsim.Network(seed=seed)
+    h1, r1, h2 = net.add_host("h1"), net.add_router("r1"), net.add_host("h2")
+    h1.add_interface("eth0", "10.0.1.10/24")
+    h1.set_default_gateway("10.0.1.1")
+    r1.add_interface("eth0", "10.0.1.1/24")
+    r1.add_interface("eth1", "10.0.2.1/24")
+    h2.add_interface("eth0", "10.0.2.20/24")
+    h2.set_default_gateway("10.0.2.1")
+    link = {"delay": delay} if delay else {}
+    net.connect("h1.eth0", "r1.eth0", **link)
+    net.connect("r1.eth1", "h2.eth0", **link)
+    return net, h1, r1, h2
 
 
 # --- the command line ----------------------------------------------------------------------------
