@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, List
 
 ROOT = Path(__file__).resolve().parents[1]
-# An in-tree build (bash /work/wt-build.sh links _core into bindings/vpcsim) documents this checkout;
+# An in-tree build (one whose _core is linked into bindings/vpcsim) documents this checkout;
 # otherwise the installed vpcsim is documented.
 if list((ROOT / "bindings" / "vpcsim").glob("_core*.so")):
     sys.path.insert(0, str(ROOT / "bindings"))

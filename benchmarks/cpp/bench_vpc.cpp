@@ -199,17 +199,18 @@ double explain_micros(int runs) {
 }
 
 void print(const Result& r, const Options& o) {
-  const double pps = r.packets / r.wall;
+  const auto packets = static_cast<double>(r.packets);  // a count, for the rates below
+  const double pps = packets / r.wall;
   if (o.json)
     std::printf("{\"variant\": \"%s\", \"hosts\": %llu, \"rounds\": %llu, \"acl_rules\": %llu, \"wall_s\": %.6f, "
                 "\"cpu_s\": %.6f, \"forwarded\": %llu, \"forwarded_per_s\": %.0f, \"ns_per_forwarded\": %.1f, "
                 "\"replies\": %llu, \"expected\": %llu, \"drops\": %llu}\n",
                 r.variant, (unsigned long long)o.hosts, (unsigned long long)o.rounds, (unsigned long long)o.acl_rules,
-                r.wall, r.cpu, (unsigned long long)r.packets, pps, 1e9 * r.wall / r.packets,
+                r.wall, r.cpu, (unsigned long long)r.packets, pps, 1e9 * r.wall / packets,
                 (unsigned long long)r.replies, (unsigned long long)r.expected, (unsigned long long)r.drops);
   else
     std::printf("%-6s %8.3f s wall %8.3f s cpu  %10llu forwarded  %10.0f forwarded/s  %7.1f ns per forwarded packet\n",
-                r.variant, r.wall, r.cpu, (unsigned long long)r.packets, pps, 1e9 * r.wall / r.packets);
+                r.variant, r.wall, r.cpu, (unsigned long long)r.packets, pps, 1e9 * r.wall / packets);
 }
 
 bool check(const Result& r) {
@@ -256,6 +257,6 @@ int main(int argc, char** argv) {
     std::printf("{\"explain_median_us\": %.1f}\n", explain);
   else
     std::printf("vpc/plain wall per forwarded packet: %.2fx; explain (ext -> web tcp 80, fresh VPC): median %.1f us wall\n",
-                bench::ratio(vpc.wall / vpc.packets, plain.wall / plain.packets), explain);
+                bench::ratio(vpc.wall / static_cast<double>(vpc.packets), plain.wall / static_cast<double>(plain.packets)), explain);
   return check(vpc) && check(plain) ? 0 : 1;
 }

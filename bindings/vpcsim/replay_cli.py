@@ -8,12 +8,11 @@ The options follow tcpreplay/tcprewrite where they mean the same thing (docs/rep
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 from typing import IO, Any, Dict, List, Optional, Tuple
 
 from vpcsim import _core
-from vpcsim import flow_log_replay
+from vpcsim import flow_log_replay, progress
 from vpcsim import replay as replay_mod
 from vpcsim import scenario as scenario_mod
 from vpcsim.scenario.specs import _pcap_name
@@ -112,26 +111,18 @@ def _count_packets(capture: str) -> int:
 
 
 class _PacketBar:
-    """A progress bar by packets sent, on long replays only (after PROGRESS_DELAY seconds)."""
+    """Packets sent out of the capture's total, drawn by progress.Bar (only once the replay has taken
+    progress.DELAY seconds)."""
 
-    def __init__(self, stream: IO[str], total: int, show: bool, delay: float = 1.0, width: int = 30) -> None:
-        self.stream, self.total, self.show, self.delay, self.width = stream, total, show, delay, width
-        self.started = time.monotonic()
-        self.drawn = False
+    def __init__(self, stream: IO[str], total: int) -> None:
+        self.bar, self.total = progress.Bar(stream), total
 
     def __call__(self, sent: int) -> None:
-        elapsed = time.monotonic() - self.started
-        if not self.show or self.total <= 0 or elapsed < self.delay:
-            return
-        fraction = min(sent / self.total, 1.0)
-        filled = int(round(fraction * self.width))
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {sent}/{self.total} packets ({elapsed:.1f}s)")
-        self.stream.flush()
-        self.drawn = True
+        if self.total > 0:
+            self.bar.update(sent, self.total, f"{sent}/{self.total} packets")
 
     def finish(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
+        self.bar.finish()
 
 
 def replay_run(scenario_path: str, capture: str, options: Dict[str, Any], out: Optional[str], seed: Optional[int],
@@ -185,8 +176,8 @@ def _print_flows(flows: List[Dict[str, Any]], out: IO[str]) -> None:
 
 def cmd_replay(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     options = replay_options(args)
-    show = args.progress or (hasattr(err, "isatty") and err.isatty())
-    bar = _PacketBar(err, _count_packets(args.capture) * max(args.loop, 1), show) if show else None
+    show = progress.wanted(err, args.progress)
+    bar = _PacketBar(err, _count_packets(args.capture) * max(args.loop, 1)) if show else None
     run, handle = replay_run(args.into, args.capture, options, args.out, args.seed, bar)
     s = run.results["replay"]["summary"]
     out.write(f"{args.capture} into {args.into}: {s['packets']} packets, {s['sent']} sent, {s['delivered']} delivered, "

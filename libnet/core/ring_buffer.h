@@ -100,7 +100,7 @@ class RingBuffer {
       std::destroy_at(&old);
     }
     free_slots(std::exchange(slots_, slots));
-    log2_capacity_ = log2_capacity;
+    log2_capacity_ = log2_capacity & 0x1f;  // at most 27 (kMaxSize), so the 5-bit field holds it
     head_ = 0;
   }
   Slot* allocate_slots(std::size_t n) {

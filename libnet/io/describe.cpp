@@ -760,8 +760,8 @@ class Decoder {
 }  // namespace
 
 const std::string* Layer::field(std::string_view key) const {
-  for (const auto& [name, value] : fields)
-    if (name == key) return &value;
+  for (const auto& [field_name, value] : fields)
+    if (field_name == key) return &value;
   return nullptr;
 }
 

@@ -111,8 +111,9 @@ void ArpCache::probe(wire::Ipv4Address ip, Entry& entry) {
   wire::Ipv4Address sender;
   if (!entry.queue.empty()) {
     const wire::Frame& newest = entry.queue.back();
-    if (const auto ip = wire::Ipv4View::parse_quoted(wire::frame_l3_bytes(newest)); ip && owner_.is_local_address(ip->src()))
-      sender = ip->src();
+    if (const auto waiting = wire::Ipv4View::parse_quoted(wire::frame_l3_bytes(newest));
+        waiting && owner_.is_local_address(waiting->src()))
+      sender = waiting->src();
   }
   if (sender.is_unspecified()) sender = interface_.source_address_for(ip);
   const bool unicast = entry.probes < config_->ucast_probes;

@@ -2,8 +2,8 @@
 
     PYTHONPATH=bindings python3 tests/fuzz/seed_corpora.py [--pcaps DIR]
 
-Sources: the small third-party captures in ../shared/pcaps (tcpdump, libpcap, zeek, gopacket,
-PcapPlusPlus, joincap: see corpus/README.md; Wireshark's files are left out, being GPL), and the pcaps
+Sources: the small third-party captures in tests/data/pcaps, or $VPCSIM_PCAPS (tcpdump, libpcap, zeek,
+gopacket, PcapPlusPlus, joincap: see corpus/README.md; Wireshark's GPL files are not among them), and the pcaps
 vpcsim writes for the scenarios in scenarios/. Frames are read with vpcsim's own PcapReader; each
 Ethernet frame seeds ethernet_fuzz, its ARP or IPv4 payload arp_fuzz or ipv4_fuzz, and the IPv4
 payload icmp_fuzz, udp_fuzz or tcp_fuzz by protocol. Whole capture files (up to 8 KiB) seed
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import struct
 import subprocess
 import sys
@@ -63,8 +64,7 @@ def frames_of(path: Path) -> List[bytes]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default = REPO.parent / "shared" / "pcaps"
-    parser.add_argument("--pcaps", type=Path, default=default if default.is_dir() else Path("/work/shared/pcaps"))
+    parser.add_argument("--pcaps", type=Path, default=REPO / os.environ.get("VPCSIM_PCAPS", "tests/data/pcaps"))
     args = parser.parse_args()
 
     names = ["ethernet_fuzz", "arp_fuzz", "ipv4_fuzz", "icmp_fuzz", "udp_fuzz", "tcp_fuzz",

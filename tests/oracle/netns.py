@@ -3,6 +3,10 @@
     python3 tests/oracle/netns.py TOPOLOGY --out DIR      (TOPOLOGY from topologies.py, or `all`)
     python3 tests/oracle/netns.py --cleanup               (remove leftovers of dead runs)
 
+The foundation topologies (same_subnet, two_subnets, three_routers, no_route) are read from their
+scenario files through vpcsim's loader (topologies.py), so vpcsim must be importable: installed, or
+PYTHONPATH=bindings with the extension built.
+
 Needs root, iproute2 (`ip`, `bridge`), tcpdump, traceroute, iputils ping, ethtool and python3;
 topologies with iptables rules (NAT, the VPC) also need `iptables` (nft or legacy backend; the one
 used is recorded in meta.json).
@@ -371,6 +375,8 @@ class NetnsLab:
                 self.sh("ip", "-n", self.ns(node.name), "route", "add", dest, "via", gw)
             for prefix in node.unreachable:
                 self.sh("ip", "-n", self.ns(node.name), "route", "add", "unreachable", prefix)
+            for prefix in node.blackhole:
+                self.sh("ip", "-n", self.ns(node.name), "route", "add", "blackhole", prefix)
             for iface, addr in node.extra_addrs:
                 self.sh("ip", "-n", self.ns(node.name), "addr", "add", addr, "dev", iface)
             for rule in node.nat_rules:

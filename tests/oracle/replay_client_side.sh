@@ -8,7 +8,7 @@
 # a nat (10.0.2.2/24, 203.0.113.2/24, masquerade) and a host 203.0.113.1; compare with
 #   tests/oracle/normalize.py.
 set -e
-CAP=$(realpath "${1:-../shared/pcaps/tcpdump-whois.pcap}"); OUT=${2:-.}; cd "$OUT"
+CAP=$(realpath "${1:-$(dirname "$0")/../data/pcaps/tcpdump-whois.pcap}"); OUT=${2:-.}; cd "$OUT"
 P=vr$$
 cleanup() { for n in cli nat up; do ip netns del $P-$n 2>/dev/null || true; done; }
 trap cleanup EXIT

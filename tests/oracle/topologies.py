@@ -47,6 +47,8 @@ Everything here is data; nothing touches the system.  Conventions:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Node:
     ifaces: dict[str, str]
     routes: tuple[tuple[str, str], ...] = ()  # (destination, gateway), "default" allowed
     unreachable: tuple[str, ...] = ()  # prefixes with an `unreachable` route
+    blackhole: tuple[str, ...] = ()  # prefixes with a `blackhole` route
     nat_rules: tuple[str, ...] = ()  # `iptables -t nat` arguments, one rule per string (kind "nat")
     extra_addrs: tuple[tuple[str, str], ...] = ()  # (interface, "address/prefixlen") added after ifaces
     iptables_rules: tuple[str, ...] = ()  # iptables arguments (with -t TABLE), after nat_rules
@@ -134,107 +137,101 @@ class Topology:
         raise KeyError(f"topology {self.name}: no node {name!r}")
 
 
-SAME_SUBNET = Topology(
-    name="same_subnet",
-    description=(
-        "h1 and h2 on one /24 behind a learning bridge; h1 pings h2 three times. The window is long "
-        "enough to see h2's neighbour entry for h1 (STALE from the ARP request) go DELAY on the first "
-        "reply and PROBE 5 s later: a unicast ARP request."
-    ),
-    nodes=(
-        Node("h1", "host", {"eth0": "10.0.1.10/24"}),
-        Node("h2", "host", {"eth0": "10.0.1.20/24"}),
-        Node("sw1", "switch", {"p1": "", "p2": ""}),
-    ),
-    links=(Link("h1.eth0", "sw1.p1"), Link("h2.eth0", "sw1.p2")),
-    traffic=(Step(0.0, "h1", "ping", {"dst": "10.0.1.20", "count": 3, "interval_s": 1}),),
-    window_s=7.0,
-    captured=("h1-eth0", "h2-eth0"),
-    gtest_name="SameSubnet",
-)
+# --- topologies written once, as scenario files ---------------------------------------------------------
+#
+# A topology that scenarios/ also tells is read from its scenario file (the YAML that `vpcsim run` and
+# tests/python/test_scenario_files.py run, and whose pcaps that test holds byte for byte against the
+# C++ Oracle* test's): nodes, addresses, routes, links and traffic come from vpcsim's own loader
+# (PYTHONPATH=bindings); what only the kernel run needs (window, captured links, gtest name) is given
+# here. Only what these topologies use is translated (hosts, routers, switches, gateways, routes via a
+# gateway, `unreachable` and `blackhole` routes; ping, traceroute, UDP datagrams, a UDP listener);
+# anything else raises ValueError naming the file, rather than building another topology than it tells.
 
-TWO_SUBNETS = Topology(
-    name="two_subnets",
-    description=(
-        "h1 -- r1 -- h2 over two /24s. h1 pings h2, sends a UDP datagram to h2's echo server on "
-        "port 9000 (answered with 'pong') and one to closed port 9999 (ICMP port unreachable)."
-    ),
-    nodes=(
-        Node("h1", "host", {"eth0": "10.0.1.10/24"}, routes=(("default", "10.0.1.1"),)),
-        Node("r1", "router", {"eth0": "10.0.1.1/24", "eth1": "10.0.2.1/24"}),
-        Node("h2", "host", {"eth0": "10.0.2.20/24"}, routes=(("default", "10.0.2.1"),)),
-    ),
-    links=(Link("h1.eth0", "r1.eth0"), Link("r1.eth1", "h2.eth0")),
-    traffic=(
-        Step(-1.0, "h2", "udp_echo_server", {"port": 9000, "reply": "pong"}),
-        Step(0.0, "h1", "ping", {"dst": "10.0.2.20", "count": 1, "interval_s": 1}),
-        Step(1.0, "h1", "udp_send",
-             {"src_port": 5000, "dst": "10.0.2.20", "dst_port": 9000, "payload": "hi",
-              "reply_timeout_s": 0.5}),
-        Step(2.0, "h1", "udp_send",
-             {"src_port": 5001, "dst": "10.0.2.20", "dst_port": 9999, "payload": "hi",
-              "reply_timeout_s": 0.5}),
-    ),
-    window_s=4.0,
-    captured=("h1-eth0", "r1-eth0", "r1-eth1", "h2-eth0"),
-    gtest_name="TwoSubnets",
-)
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+_NS = 1_000_000_000
 
-THREE_ROUTERS = Topology(
-    name="three_routers",
-    description=(
-        "h1 -- r1 -- r2 -- r3 -- h2 with static routes; h1 traceroutes h2 (UDP probes from "
-        "destination port 33434 up, one probe at a time, three per hop)."
-    ),
-    nodes=(
-        Node("h1", "host", {"eth0": "10.0.1.10/24"}, routes=(("default", "10.0.1.1"),)),
-        Node("r1", "router", {"eth0": "10.0.1.1/24", "eth1": "10.0.12.1/24"},
-             routes=(("default", "10.0.12.2"),)),
-        Node("r2", "router", {"eth0": "10.0.12.2/24", "eth1": "10.0.23.2/24"},
-             routes=(("10.0.1.0/24", "10.0.12.1"), ("10.0.3.0/24", "10.0.23.3"))),
-        Node("r3", "router", {"eth0": "10.0.23.3/24", "eth1": "10.0.3.1/24"},
-             routes=(("default", "10.0.23.2"),)),
-        Node("h2", "host", {"eth0": "10.0.3.20/24"}, routes=(("default", "10.0.3.1"),)),
-    ),
-    links=(
-        Link("h1.eth0", "r1.eth0"),
-        Link("r1.eth1", "r2.eth0"),
-        Link("r2.eth1", "r3.eth0"),
-        Link("r3.eth1", "h2.eth0"),
-    ),
-    traffic=(
-        Step(0.0, "h1", "traceroute",
-             {"dst": "10.0.3.20", "probes_per_hop": 3, "wait_s": 1, "max_ttl": 8,
-              "sim_queries": 1}),
-    ),
-    window_s=4.0,
-    captured=("h1-eth0", "r1-eth0", "r1-eth1", "r2-eth0", "r2-eth1", "r3-eth0", "r3-eth1",
-              "h2-eth0"),
-    gtest_name="ThreeRouters",
-)
 
-NO_ROUTE = Topology(
-    name="no_route",
-    description=(
-        "h1 -- r1 -- h2; r1 has no default route and an `unreachable` route for 198.51.100.0/24. "
-        "h1 pings 203.0.113.9 (no route: ICMP net unreachable) and, at t=1 s, 198.51.100.7 "
-        "(unreachable route: ICMP host unreachable)."
-    ),
-    nodes=(
-        Node("h1", "host", {"eth0": "10.0.1.10/24"}, routes=(("default", "10.0.1.1"),)),
-        Node("r1", "router", {"eth0": "10.0.1.1/24", "eth1": "10.0.2.1/24"},
-             unreachable=("198.51.100.0/24",)),
-        Node("h2", "host", {"eth0": "10.0.2.20/24"}),
-    ),
-    links=(Link("h1.eth0", "r1.eth0"), Link("r1.eth1", "h2.eth0")),
-    traffic=(
-        Step(0.0, "h1", "ping", {"dst": "203.0.113.9", "count": 1, "interval_s": 1}),
-        Step(1.0, "h1", "ping", {"dst": "198.51.100.7", "count": 1, "interval_s": 1}),
-    ),
-    window_s=3.0,
-    captured=("h1-eth0", "r1-eth0"),
-    gtest_name="NoRoute",
-)
+def _seconds(ns: int) -> float:
+    return ns // _NS if ns % _NS == 0 else ns / _NS
+
+
+def from_scenario(file: str, *, name: str, window_s: float, captured: tuple[str, ...], gtest_name: str) -> Topology:
+    from vpcsim import scenario as loader  # imported here: the other topologies need no vpcsim
+
+    spec = loader.load(SCENARIOS / file)
+    where = f"scenarios/{file}"
+    ports: dict[str, list[str]] = {n: [] for n, node in spec.nodes.items() if node.kind == "switch"}
+    for link in spec.links:
+        for end in link.ends:
+            node, iface = end.split(".", 1)
+            if node in ports:
+                ports[node].append(iface)
+    nodes = tuple(_node(where, node, ports.get(name_, [])) for name_, node in spec.nodes.items())
+    addresses = {n.name: n.ifaces[next(iter(n.ifaces))].split("/")[0] for n in nodes if n.kind != "switch"}
+    return Topology(
+        name=name,
+        description=" ".join(spec.description.split()),
+        nodes=nodes,
+        links=tuple(Link(*link.ends) for link in spec.links),
+        traffic=tuple(_step(where, item, addresses) for item in spec.traffic),
+        window_s=window_s,
+        captured=captured,
+        gtest_name=gtest_name,
+    )
+
+
+def _node(where: str, node: Any, switch_ports: list[str]) -> Node:
+    if node.kind == "switch":
+        return Node(node.name, "switch", {port: "" for port in switch_ports})
+    if node.kind not in ("host", "router") or node.nat is not None:
+        raise ValueError(f"{where}: node {node.name} ({node.kind}) has no oracle translation")
+    routes: list[tuple[str, str]] = [("default", node.gateway)] if node.gateway else []
+    unreachable: list[str] = []
+    blackhole: list[str] = []
+    for route in node.routes:
+        if route.type == "gateway" and route.dev is None:
+            routes.append((route.to, route.via))
+        elif route.type in ("unreachable", "blackhole"):
+            (unreachable if route.type == "unreachable" else blackhole).append(route.to)
+        else:
+            raise ValueError(f"{where}: route {route.to} ({route.type}) of {node.name} has no oracle translation")
+    return Node(node.name, node.kind, {i.name: i.ip for i in node.interfaces}, routes=tuple(routes),
+                unreachable=tuple(unreachable), blackhole=tuple(blackhole))
+
+
+def _step(where: str, item: Any, addresses: dict[str, str]) -> Step:
+    p = item.params
+    dst = addresses.get(item.destination, item.destination)
+    at = float(item.start / _NS)
+    if item.kind == "ping" and p["ttl"] == 64 and p["size"] == 56:
+        return Step(at, item.node, "ping", {"dst": dst, "count": p["count"], "interval_s": _seconds(p["interval"])})
+    if item.kind == "traceroute" and p["first_ttl"] == 1:
+        return Step(at, item.node, "traceroute", {"dst": dst, "probes_per_hop": p["queries"], "wait_s": _seconds(p["wait"]),
+                                                  "max_ttl": p["max_hops"], "sim_queries": 1})
+    if item.kind == "udp" and p["count"] == 1 and p["flows"] == 0:
+        return Step(at, item.node, "udp_send", {"src_port": p["from_port"], "dst": dst, "dst_port": p["port"],
+                                                "payload": p["data"], "reply_timeout_s": 0.5})
+    if item.kind == "listen" and p["protocol"] == "udp" and item.start == 0:
+        return Step(-1.0, item.node, "udp_echo_server", {"port": p["port"], "reply": p["reply"]})
+    raise ValueError(f"{where}: traffic {item.id} ({item.kind}) has no oracle translation")
+
+
+# The window is long enough to see h2's neighbour entry for h1 (STALE from the ARP request) go DELAY on
+# the first reply and PROBE 5 s later: a unicast ARP request.
+SAME_SUBNET = from_scenario("same_subnet_arp.yaml", name="same_subnet", window_s=7.0,
+                            captured=("h1-eth0", "h2-eth0"), gtest_name="SameSubnet")
+
+TWO_SUBNETS = from_scenario("two_subnets.yaml", name="two_subnets", window_s=4.0,
+                            captured=("h1-eth0", "r1-eth0", "r1-eth1", "h2-eth0"), gtest_name="TwoSubnets")
+
+# traceroute -N 1: one probe at a time, as the simulator's traceroute sends them.
+THREE_ROUTERS = from_scenario("three_router_traceroute.yaml", name="three_routers", window_s=4.0,
+                              captured=("h1-eth0", "r1-eth0", "r1-eth1", "r2-eth0", "r2-eth1", "r3-eth0",
+                                        "r3-eth1", "h2-eth0"),
+                              gtest_name="ThreeRouters")
+
+NO_ROUTE = from_scenario("private_to_internet_no_nat.yaml", name="no_route", window_s=3.0,
+                         captured=("h1-eth0", "r1-eth0"), gtest_name="NoRoute")
 
 # The NAT topologies.  Public addresses come from the documentation ranges; outside hosts have no
 # route to the private ranges, so only a translation makes a reply reach an inside host.

@@ -11,7 +11,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, List, NoReturn, Sequence
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple
 
 import pytest
 
@@ -24,12 +24,30 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def build_dir() -> Path:
     """The C++ build directory the tests use (its test and benchmark programs): $VPCSIM_BUILD_DIR
     (relative to the repository when relative), else <repository>/build."""
-    return REPO_ROOT / os.environ.get("VPCSIM_BUILD_DIR", "build")  # an absolute setting replaces REPO_ROOT
+    return repository_setting("VPCSIM_BUILD_DIR", "build")
 
 
-# Real captures from other projects (tcpdump, libpcap, zeek, Wireshark, ...), kept in the repository
-# with their sources and licences (tests/data/pcaps/README.md).
-PCAP_CORPUS = REPO_ROOT / "tests" / "data" / "pcaps"
+def repository_setting(variable: str, default: str) -> Path:
+    """$`variable`, else `default`; a relative value is relative to the repository."""
+    return REPO_ROOT / (os.environ.get(variable) or default)  # an absolute value replaces REPO_ROOT
+
+
+# Real captures from other projects (tcpdump, libpcap, zeek, ...), kept in the repository with their
+# sources and licences (tests/data/pcaps/README.md): $VPCSIM_PCAPS. Wireshark's two GPL captures are not
+# in the repository; they are read from $VPCSIM_SHARED_PCAPS (default ../shared/pcaps). The C++ tests
+# use the same two settings (tests/cpp/support/sample_pcaps.h).
+PCAP_CORPUS = repository_setting("VPCSIM_PCAPS", "tests/data/pcaps")
+GPL_PCAPS = repository_setting("VPCSIM_SHARED_PCAPS", "../shared/pcaps")
+
+
+def sample_pcap(name: str) -> Path:
+    """Where sample capture `name` is: Wireshark's ("wireshark-*") in GPL_PCAPS, the others in PCAP_CORPUS.
+    A missing folder skips the test, or fails it under CI."""
+    folder, variable = (GPL_PCAPS, "VPCSIM_SHARED_PCAPS") if name.startswith("wireshark-") else \
+        (PCAP_CORPUS, "VPCSIM_PCAPS")
+    if not (folder / "MANIFEST.tsv").exists():
+        unavailable(f"sample captures not found at {folder} (set {variable})")
+    return folder / name
 
 
 def unavailable(what: str) -> NoReturn:
@@ -53,6 +71,42 @@ def scenarios_dir() -> Path:
 @pytest.fixture(scope="session")
 def test_data_dir() -> Path:
     return Path(__file__).resolve().parent / "data"
+
+
+# --- the small topologies the API tests build (as the C++ scenario tests and scenarios/ do) ----------
+
+
+def same_subnet(seed: int = 1) -> Tuple[Any, Any, Any, Any]:
+    """h1 10.0.1.10/24 and h2 10.0.1.20/24 on the switch sw1: (net, h1, h2, sw1)."""
+    import vpcsim
+
+    net = vpcsim.Network(seed=seed)
+    h1, h2 = net.add_host("h1"), net.add_host("h2")
+    sw1 = net.add_switch("sw1")
+    h1.add_interface("eth0", "10.0.1.10/24")
+    h2.add_interface("eth0", "10.0.1.20/24")
+    net.connect("h1.eth0", "sw1")
+    net.connect("h2.eth0", "sw1")
+    return net, h1, h2, sw1
+
+
+def two_subnets(seed: int = 1, delay: Optional[str] = None) -> Tuple[Any, Any, Any, Any]:
+    """h1 10.0.1.10/24 -- r1 -- h2 10.0.2.20/24, each host's gateway r1, links of `delay` if given:
+    (net, h1, r1, h2)."""
+    import vpcsim
+
+    net = vpcsim.Network(seed=seed)
+    h1, r1, h2 = net.add_host("h1"), net.add_router("r1"), net.add_host("h2")
+    h1.add_interface("eth0", "10.0.1.10/24")
+    h1.set_default_gateway("10.0.1.1")
+    r1.add_interface("eth0", "10.0.1.1/24")
+    r1.add_interface("eth1", "10.0.2.1/24")
+    h2.add_interface("eth0", "10.0.2.20/24")
+    h2.set_default_gateway("10.0.2.1")
+    link = {"delay": delay} if delay else {}
+    net.connect("h1.eth0", "r1.eth0", **link)
+    net.connect("r1.eth1", "h2.eth0", **link)
+    return net, h1, r1, h2
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -12,33 +12,10 @@ import pytest
 
 import vpcsim
 
+from conftest import same_subnet, two_subnets
+
 
 # --- topologies (the same as the C++ scenario tests) -------------------------------------------------
-
-
-def same_subnet(seed: int = 1):
-    net = vpcsim.Network(seed=seed)
-    h1, h2 = net.add_host("h1"), net.add_host("h2")
-    sw1 = net.add_switch("sw1")
-    h1.add_interface("eth0", "10.0.1.10/24")
-    h2.add_interface("eth0", "10.0.1.20/24")
-    net.connect("h1.eth0", "sw1")
-    net.connect("h2.eth0", "sw1")
-    return net, h1, h2, sw1
-
-
-def two_subnets():
-    net = vpcsim.Network(seed=1)
-    h1, r1, h2 = net.add_host("h1"), net.add_router("r1"), net.add_host("h2")
-    h1.add_interface("eth0", "10.0.1.10/24")
-    h1.set_default_gateway("10.0.1.1")
-    r1.add_interface("eth0", "10.0.1.1/24")
-    r1.add_interface("eth1", "10.0.2.1/24")
-    h2.add_interface("eth0", "10.0.2.20/24")
-    h2.set_default_gateway("10.0.2.1")
-    net.connect("h1.eth0", "r1.eth0")
-    net.connect("r1.eth1", "h2.eth0")
-    return net, h1, r1, h2
 
 
 def three_routers():

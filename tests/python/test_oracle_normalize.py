@@ -287,6 +287,7 @@ def no_route_h1_frames() -> list[bytes]:
     gw = bytes.fromhex("020000000011")
     req1 = ipv4("10.0.1.10", "203.0.113.9", 1, echo(True, 77, 1))
     req2 = ipv4("10.0.1.10", "198.51.100.7", 1, echo(True, 78, 1))
+    req3 = ipv4("10.0.1.10", "192.0.2.1", 1, echo(True, 79, 1))  # blackholed: no answer
     return [
         eth(BCAST, MAC_H1, 0x0806, arp(1, MAC_H1, "10.0.1.10", b"\0" * 6, "10.0.1.1")),
         eth(MAC_H1, gw, 0x0806, arp(2, gw, "10.0.1.1", MAC_H1, "10.0.1.10")),
@@ -296,6 +297,7 @@ def no_route_h1_frames() -> list[bytes]:
         eth(gw, MAC_H1, 0x0800, req2),
         eth(MAC_H1, gw, 0x0800, ipv4("10.0.1.1", "10.0.1.10", 1, icmp(3, 1, b"\0" * 4, req2),
                                       tos=0xC0, df=False)),
+        eth(gw, MAC_H1, 0x0800, req3),
     ]
 
 
@@ -355,7 +357,7 @@ def test_compare_cli_exit_codes(tmp_path, capsys):
     assert compare.main(["no_route", str(a), str(b)]) == 0
     write_pcap(b / "r1-eth0.pcap", no_route_h1_frames()[:4])
     assert compare.main(["no_route", str(a), str(b)]) == 1
-    assert "DIFFERENT (6 vs 4 frames)" in capsys.readouterr().out
+    assert "DIFFERENT (7 vs 4 frames)" in capsys.readouterr().out
     with pytest.raises(SystemExit) as e:
         compare.main(["no_such_topology", str(a), str(b)])
     assert e.value.code == 2

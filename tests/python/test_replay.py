@@ -18,16 +18,9 @@ import vpcsim
 from vpcsim import cli
 from vpcsim import replay as replay_mod
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from conftest import REPO_ROOT, sample_pcap
+
 SCENARIO = REPO_ROOT / "scenarios" / "home_capture_nat.yaml"
-
-
-def _pcaps() -> Path:
-    for candidate in (os.environ.get("VPCSIM_PCAPS"), REPO_ROOT.parent / "shared" / "pcaps",
-                      REPO_ROOT.parents[1] / "shared" / "pcaps", Path("/work/shared/pcaps")):
-        if candidate and Path(candidate, "MANIFEST.tsv").exists():
-            return Path(candidate)
-    pytest.fail("the shared captures (../shared/pcaps) are missing; set VPCSIM_PCAPS")
 
 
 WHOIS = "tcpdump-whois.pcap"
@@ -73,7 +66,7 @@ def nat_network() -> vpcsim.Network:
 
 def test_network_replay_through_masquerade_joins_both_directions() -> None:
     net = nat_network()
-    r = net.replay(str(_pcaps() / WHOIS), at="nat.eth0", server_at="nat.eth1")
+    r = net.replay(str(sample_pcap(WHOIS)), at="nat.eth0", server_at="nat.eth1")
     net.run()
     summary = r.summary()
     assert (summary["packets"], summary["sent"], summary["delivered"], summary["held"]) == (11, 11, 11, 0)
@@ -93,7 +86,7 @@ def test_network_replay_through_masquerade_joins_both_directions() -> None:
 def test_replay_tables_as_dataframes() -> None:
     pytest.importorskip("pandas")
     net = nat_network()
-    r = net.replay(str(_pcaps() / WHOIS), at="nat.eth0", server_at="nat.eth1", speed=10.0)
+    r = net.replay(str(sample_pcap(WHOIS)), at="nat.eth0", server_at="nat.eth1", speed=10.0)
     net.run()
     flows = r.flows()
     assert list(flows.columns) == list(replay_mod.FLOW_COLUMNS)
@@ -106,18 +99,18 @@ def test_replay_tables_as_dataframes() -> None:
 def test_replay_errors_name_the_field() -> None:
     net = nat_network()
     with pytest.raises(vpcsim.ConfigError, match="at: .*no interface .eth9."):
-        net.replay(str(_pcaps() / WHOIS), at="nat.eth9")
+        net.replay(str(sample_pcap(WHOIS)), at="nat.eth9")
     with pytest.raises(vpcsim.ConfigError, match="is a nat"):
-        net.replay(str(_pcaps() / WHOIS), at="nat")
+        net.replay(str(sample_pcap(WHOIS)), at="nat")
     with pytest.raises(vpcsim.ConfigError, match="at most one of"):
-        net.replay(str(_pcaps() / WHOIS), at="nat.eth0", pps=10.0, topspeed=True)
+        net.replay(str(sample_pcap(WHOIS)), at="nat.eth0", pps=10.0, topspeed=True)
     with pytest.raises(vpcsim.ConfigError, match="archaic pcap savefile"):
-        net.replay(str(_pcaps() / "libpcap-pcap-invalid-version-1.pcap"), at="nat.eth0")
+        net.replay(str(sample_pcap("libpcap-pcap-invalid-version-1.pcap")), at="nat.eth0")
 
 
 def test_pps_and_limit_are_exact_in_simulated_time() -> None:
     net = nat_network()
-    r = net.replay(str(_pcaps() / WHOIS), at="nat.eth0", server_at="nat.eth1", pps=1000.0, limit=4)
+    r = net.replay(str(sample_pcap(WHOIS)), at="nat.eth0", server_at="nat.eth1", pps=1000.0, limit=4)
     net.run()
     sent = [p["sent_ns"] for p in r.packet_records()]
     assert sent == [0, 1_000_000, 2_000_000, 3_000_000]  # the SYN-ACK waits for nothing: the SYN is out first
@@ -128,7 +121,7 @@ def test_pps_and_limit_are_exact_in_simulated_time() -> None:
 
 def test_cli_replay_through_nat_is_a_stream_wireshark_follows(tmp_path: Path, network_only: Path) -> None:
     tshark = _tshark()
-    status, out, err = main("replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan",
+    status, out, err = main("replay", sample_pcap(WHOIS), "--into", network_only, "--at", "home-lan",
                             "--server-at", "internet", "--out", tmp_path)
     assert status == 0, err
     assert "11 packets, 11 sent, 11 delivered, 0 dropped" in out
@@ -155,7 +148,7 @@ def test_cli_replay_through_nat_is_a_stream_wireshark_follows(tmp_path: Path, ne
 def test_cli_diff_names_the_flow_a_change_breaks(tmp_path: Path, network_only: Path) -> None:
     broken = tmp_path / "no-upstream.yaml"
     broken.write_text(network_only.read_text().replace("    gateway: 198.51.100.254", ""))
-    status, out, err = main("replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan",
+    status, out, err = main("replay", sample_pcap(WHOIS), "--into", network_only, "--at", "home-lan",
                             "--server-at", "internet", "--diff", broken, "--out", tmp_path / "out")
     assert status == 1, err
     assert "1 of 1 flows change" in out
@@ -166,7 +159,7 @@ def test_cli_diff_names_the_flow_a_change_breaks(tmp_path: Path, network_only: P
 
 
 def test_cli_replay_reports_a_file_cut_short_and_replays_what_came_before(network_only: Path) -> None:
-    status, out, _ = main("replay", _pcaps() / "joincap-unexpected_eof_on_second_packet.pcap", "--into", network_only,
+    status, out, _ = main("replay", sample_pcap("joincap-unexpected_eof_on_second_packet.pcap"), "--into", network_only,
                           "--at", "home-lan", "--verbatim")
     assert status == 0
     assert "1 packets, 1 sent" in out
@@ -174,7 +167,7 @@ def test_cli_replay_reports_a_file_cut_short_and_replays_what_came_before(networ
 
 
 def test_cli_replay_bad_attachment_is_invalid_input(network_only: Path) -> None:
-    status, _, err = main("replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-nat")
+    status, _, err = main("replay", sample_pcap(WHOIS), "--into", network_only, "--at", "home-nat")
     assert status == 2
     assert "home-nat" in err and "attach at one of its free interfaces" in err
 
@@ -188,7 +181,7 @@ def test_cli_what_if_in_a_vpc_names_the_security_group_that_blocks(tmp_path: Pat
     text = vpc.read_text()
     assert "{proto: tcp, port: 80, from: 0.0.0.0/0}" in text
     changed.write_text(text.replace("{proto: tcp, port: 80, from: 0.0.0.0/0}", "{proto: tcp, port: 443, from: 0.0.0.0/0}"))
-    status, out, err = main("replay", _pcaps() / WHOIS, "--into", vpc, "--at", "internet", "--split", "auto",
+    status, out, err = main("replay", sample_pcap(WHOIS), "--into", vpc, "--at", "internet", "--split", "auto",
                             "--endpoints", "203.0.113.77,198.51.100.10", "--portmap", "43=80", "--diff", changed)
     assert status == 1, err
     assert "6 sent, 0 delivered, 0 dropped, 0 held, 5 not sent" in out  # web's own stack answers
@@ -234,7 +227,7 @@ def test_scenario_replay_item_mistakes_name_the_line(item: str, message: str) ->
 
 
 def test_cli_replay_refuses_what_libpcap_cannot_read(network_only: Path, tmp_path: Path) -> None:
-    status, _, err = main("replay", _pcaps() / "libpcap-pcap-invalid-version-1.pcap", "--into", network_only,
+    status, _, err = main("replay", sample_pcap("libpcap-pcap-invalid-version-1.pcap"), "--into", network_only,
                           "--at", "home-lan")
     assert status == 2
     assert "libpcap-pcap-invalid-version-1.pcap" in err and "archaic pcap savefile format" in err
@@ -247,7 +240,7 @@ def test_cli_replay_through_an_aws_nat_gateway_is_consistent_outside(tmp_path: P
     side from the internet: out through nat-a and igw-main as the NAT gateway's Elastic IP."""
     tshark = _tshark()
     vpc = REPO_ROOT / "scenarios" / "public_private_vpc.yaml"
-    status, out, err = main("replay", _pcaps() / WHOIS, "--into", vpc, "--at", "private-a",
+    status, out, err = main("replay", sample_pcap(WHOIS), "--into", vpc, "--at", "private-a",
                             "--server-at", "internet", "--out", tmp_path)
     assert status == 0, err
     assert "11 packets, 11 sent, 11 delivered, 0 dropped" in out
@@ -264,6 +257,6 @@ def test_cli_replay_through_an_aws_nat_gateway_is_consistent_outside(tmp_path: P
 def test_replay_handle_keeps_its_network_alive() -> None:
     import gc
 
-    r = nat_network().replay(str(_pcaps() / WHOIS), at="nat.eth0", server_at="nat.eth1")
+    r = nat_network().replay(str(sample_pcap(WHOIS)), at="nat.eth0", server_at="nat.eth1")
     gc.collect()  # the Network has no other reference: the handle must keep it (and its frame pool)
     assert r.summary()["packets"] == 1  # read one ahead at start; nothing ran

@@ -11,7 +11,7 @@ import pytest
 import vpcsim
 from vpcsim import tables
 
-from conftest import unavailable
+from conftest import same_subnet as lan, unavailable
 
 try:
     import pandas as pd
@@ -22,17 +22,6 @@ except ImportError:  # pragma: no cover - exercised where pandas is absent
 def needs_pandas() -> None:
     if pd is None:
         unavailable("pandas is not installed (pip install vpcsim[pandas])")
-
-
-def lan():
-    net = vpcsim.Network(seed=1)
-    h1, h2 = net.add_host("h1"), net.add_host("h2")
-    sw = net.add_switch("sw1")
-    h1.add_interface("eth0", "10.0.1.10/24")
-    h2.add_interface("eth0", "10.0.1.20/24")
-    net.connect("h1.eth0", "sw1")
-    net.connect("h2.eth0", "sw1")
-    return net, h1, h2, sw
 
 
 def chain(routers=3):

@@ -12,21 +12,12 @@ import pytest
 import vpcsim
 from vpcsim import scenario
 
+from conftest import two_subnets as _two_subnets
+
 
 def two_subnets(seed: int = 1):
-    net = vpcsim.Network(seed)
-    h1 = net.add_host("h1")
-    r1 = net.add_router("r1")
-    h2 = net.add_host("h2")
-    h1.add_interface("eth0", "10.0.1.10/24")
-    h1.set_default_gateway("10.0.1.1")
-    r1.add_interface("eth0", "10.0.1.1/24")
-    r1.add_interface("eth1", "10.0.2.1/24")
-    h2.add_interface("eth0", "10.0.2.20/24")
-    h2.set_default_gateway("10.0.2.1")
-    net.connect("h1.eth0", "r1.eth0", delay="1ms")
-    net.connect("r1.eth1", "h2.eth0", delay="1ms")
-    return net, h1, r1, h2
+    """The two-subnet topology with 1 ms links, so that TCP's round trips take time."""
+    return _two_subnets(seed, delay="1ms")
 
 
 def test_client_and_server_exchange_through_a_router():

@@ -25,20 +25,8 @@ from vpcsim.scenario.cloud_specs import (
     SubnetSpec,
     VpcSpec,
 )
-from vpcsim.scenario.fields import (
-    _address,
-    _boolean,
-    _check_keys,
-    _integer,
-    _looks_like_address,
-    _mapping,
-    _parsed,
-    _sequence,
-    _suggest,
-    _text,
-    _type_name,
-    _unknown,
-)
+from vpcsim.scenario.fields import (_address, _boolean, _check_keys, _integer, _looks_like_address, _mapping, _parsed,
+    _sequence, _suggest, _text, _type_name, _unknown)
 from vpcsim.scenario.location import _At
 from vpcsim.scenario.yaml_lines import _Map, _Seq
 

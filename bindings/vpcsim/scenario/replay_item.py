@@ -2,7 +2,7 @@
 
     traffic:
       - id: whois
-        replay: ../../shared/pcaps/tcpdump-whois.pcap   # relative to the scenario file
+        replay: captures/tcpdump-whois.pcap   # relative to the scenario file
         attach: home-lan            # the client side: NODE.IFACE, a switch or a router
         server_attach: internet     # the server side (optional)
         at: 0s                      # when its first packet goes, as every traffic item

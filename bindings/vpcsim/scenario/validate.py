@@ -8,22 +8,8 @@ from vpcsim import _core
 from vpcsim.scenario.cloud_specs import CloudSpec, makes_node
 from vpcsim.scenario import flow_logs
 from vpcsim.scenario.cloud_validate import CloudValidator
-from vpcsim.scenario.fields import (
-    _address,
-    _bandwidth,
-    _boolean,
-    _check_keys,
-    _duration,
-    _integer,
-    _looks_like_address,
-    _mapping,
-    _parsed,
-    _sequence,
-    _suggest,
-    _text,
-    _type_name,
-    _unknown,
-)
+from vpcsim.scenario.fields import (_address, _bandwidth, _boolean, _check_keys, _duration, _integer,
+    _looks_like_address, _mapping, _parsed, _sequence, _suggest, _text, _type_name, _unknown)
 from vpcsim.scenario.location import _At
 from vpcsim.scenario.replay_item import REPLAY_KEYS, validate_replay
 from vpcsim.scenario.specs import (

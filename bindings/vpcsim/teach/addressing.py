@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim._core import Cloud, Ipv4Address, Ipv4Prefix, Network
-from vpcsim.teach.exercise import Exercise, Verdict, as_address, as_int, as_prefix, register
+from vpcsim.teach.exercise import Exercise, as_address, as_int, as_prefix, register
 
 
 def _mask_length(mask: Ipv4Address) -> int:
@@ -51,17 +51,14 @@ class Netmask(Exercise):
         return (f"A /{self.length} has {self.length} one-bits then {32 - self.length} zero-bits: "
                 f"{_bits(mask)} = {mask}")
 
-    def parse(self, answer: Any) -> Ipv4Address:
-        return as_address(answer)
+    parse = staticmethod(as_address)
 
-    def judge(self, answer: Ipv4Address) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: Ipv4Address) -> str:
         length = _mask_length(answer)
         if length < 0:
-            return self.wrong(f"{answer} ({_bits(answer)}) is not a netmask at all: a mask's one-bits "
-                              f"come first, without gaps. {self.why()}")
-        return self.wrong(f"{answer} is the mask of a /{length} ({length} one-bits). {self.why()}")
+            return (f"{answer} ({_bits(answer)}) is not a netmask at all: a mask's one-bits "
+                    f"come first, without gaps.")
+        return f"{answer} is the mask of a /{length} ({length} one-bits)."
 
 
 @register
@@ -89,20 +86,14 @@ class UsableHosts(Exercise):
                 f"({p.network}) names the network and the last ({p.broadcast}) is its broadcast, so "
                 f"hosts get {p.first_host} - {p.last_host}: {self.expected()}")
 
-    def parse(self, answer: Any) -> int:
-        return as_int(answer)
+    parse = staticmethod(as_int)
 
-    def judge(self, answer: int) -> Verdict:
-        p = self.prefix
-        if answer == self.expected():
-            return self.right()
-        if answer == p.num_addresses:
-            return self.wrong(f"{answer} counts every address, the network and broadcast addresses "
-                              f"too. {self.why()}")
-        if answer == p.num_addresses - 5:
-            return self.wrong(f"{answer} is what AWS leaves (it reserves 5 per subnet); an ordinary "
-                              f"network reserves 2. {self.why()}")
-        return self.wrong(self.why())
+    def mistake(self, answer: int) -> str:
+        if answer == self.prefix.num_addresses:
+            return f"{answer} counts every address, the network and broadcast addresses too."
+        if answer == self.prefix.num_addresses - 5:
+            return f"{answer} is what AWS leaves (it reserves 5 per subnet); an ordinary network reserves 2."
+        return ""
 
 
 @register
@@ -134,18 +125,15 @@ class WhichSubnet(Exercise):
                 f"start every {size} addresses, and {self.address} falls in the "
                 f"{_ordinal(self.parent.split(self.length).index(right) + 1)} of them")
 
-    def parse(self, answer: Any) -> Ipv4Prefix:
-        return as_prefix(answer)
+    parse = staticmethod(as_prefix)
 
-    def judge(self, answer: Ipv4Prefix) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: Ipv4Prefix) -> str:
         if answer.length != self.length:
-            return self.wrong(f"{answer} is a /{answer.length}; the question cuts {self.parent} into "
-                              f"/{self.length}s. {self.why()}")
+            return (f"{answer} is a /{answer.length}; the question cuts {self.parent} into "
+                    f"/{self.length}s.")
         if not self.parent.contains_prefix(answer):
-            return self.wrong(f"{answer} is not one of the subnets of {self.parent}. {self.why()}")
-        return self.wrong(f"{answer} runs from {answer.network} to {answer.broadcast}, so {self.address} is not in it. {self.why()}")
+            return f"{answer} is not one of the subnets of {self.parent}."
+        return f"{answer} runs from {answer.network} to {answer.broadcast}, so {self.address} is not in it."
 
 
 @register
@@ -185,15 +173,12 @@ class AwsFirstUsable(Exercise):
         kept = "; ".join(f"{a} {role}" for a, role in self.reserved()[:4])
         return f"AWS reserves the first four addresses ({kept}), so the first free one is {self.expected()}"
 
-    def parse(self, answer: Any) -> Ipv4Address:
-        return as_address(answer)
+    parse = staticmethod(as_address)
 
-    def judge(self, answer: Ipv4Address) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: Ipv4Address) -> str:
         if answer not in self.prefix:
-            return self.wrong(f"{answer} is not in {self.prefix} ({_span(self.prefix)}).")
+            return f"{answer} is not in {self.prefix} ({_span(self.prefix)})."
         role = self.subnet.reserved_role(answer)
         if role:
-            return self.wrong(f"{answer} is reserved by AWS: {role}. {self.why()}")
-        return self.wrong(f"{answer} is free for an instance, but it is not the first one. {self.why()}")
+            return f"{answer} is reserved by AWS: {role}."
+        return f"{answer} is free for an instance, but it is not the first one."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim._core import Cloud, CloudRoute, ExplainAnswer, RouteTable
-from vpcsim.teach.exercise import Exercise, Verdict, as_name, as_yes_no, register
+from vpcsim.teach.exercise import Exercise, as_name, as_yes_no, register
 
 
 class _Explained(Exercise):
@@ -44,11 +44,7 @@ class Reachable(_Explained):
     def expected(self) -> bool:
         return self.answer().reachable
 
-    def parse(self, answer: Any) -> bool:
-        return as_yes_no(answer)
-
-    def judge(self, answer: bool) -> Verdict:
-        return self.right() if answer == self.expected() else self.wrong(self.why())
+    parse = staticmethod(as_yes_no)
 
 
 @register
@@ -71,13 +67,10 @@ class BlockedBy(_Explained):
             return super().why()
         return f"{super().why()}. To change it: {a.suggestion}"
 
-    def parse(self, answer: Any) -> str:
-        return as_name(answer)
+    parse = staticmethod(as_name)
 
-    def judge(self, answer: str) -> Verdict:
-        if answer == self.expected():
-            return self.right()
-        return self.wrong(f"{answer} lets it through. {self.why()}")
+    def mistake(self, answer: str) -> str:
+        return f"{answer} lets it through."
 
 
 @register
@@ -109,8 +102,5 @@ class RouteTarget(Exercise):
         return (f"The most specific route of {self.table.name} that holds {self.destination} is "
                 f"{route.destination} -> {route.target} ({route.target_kind})")
 
-    def parse(self, answer: Any) -> str:
-        return as_name(answer)
+    parse = staticmethod(as_name)
 
-    def judge(self, answer: str) -> Verdict:
-        return self.right() if answer == self.expected() else self.wrong(self.why())

@@ -1,6 +1,7 @@
 """The shape every exercise shares: a question, an answer computed from vpcsim, and a verdict that
-says why. Subclasses implement ``expected()`` (the computed answer), ``judge(answer)`` (a verdict
-for a parsed answer) and may override ``parse`` (text to a value, or a reason it is not one)."""
+says why. Subclasses implement ``expected()`` (the computed answer) and ``why()`` (the reason it is
+right), and may override ``parse`` (text to a value, or a reason it is not one) and ``mistake`` (what
+is wrong with one wrong answer, said before the reason)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,17 @@ class Exercise:
         return answer
 
     def judge(self, answer: Any) -> Verdict:
-        raise NotImplementedError
+        """Right when the parsed answer is the expected one; otherwise "wrong, because": what is wrong
+        with this answer (``mistake``), then why the expected answer is right."""
+        if answer == self.expected():
+            return self.right()
+        mistake = self.mistake(answer)
+        return self.wrong(f"{mistake} {self.why()}" if mistake else self.why())
+
+    def mistake(self, answer: Any) -> str:
+        """What is wrong with a wrong answer, one or two sentences; "" when there is nothing to say
+        beyond why the expected answer is right."""
+        return ""
 
     def why(self) -> str:
         """The reason the expected answer is right (used by ``solution`` and right verdicts)."""

@@ -11,7 +11,6 @@ from vpcsim._core import Interface, Ipv4Address, IpNode, MacAddress, Network, Pc
 from vpcsim.teach.exercise import (
     Exercise,
     NotAnAnswer,
-    Verdict,
     as_choice,
     as_int,
     register,
@@ -115,14 +114,11 @@ class Flood(Exercise):
             raise NotAnAnswer(f"there is no host {_list(unknown)} here (hosts: {_list(sorted(self.pcaps))})")
         return names
 
-    def judge(self, answer: List[str]) -> Verdict:
-        right = self.expected()
-        if answer == right:
-            return self.right()
+    def mistake(self, answer: List[str]) -> str:
         if answer == [self.target_owner()]:
-            return self.wrong(f"Only the owner of {self.target} answers, but everyone hears the question. {self.why()}")
-        missing = [n for n in right if n not in answer]
-        return self.wrong(f"{_list(missing)} got it too. {self.why()}" if missing else self.why())
+            return f"Only the owner of {self.target} answers, but everyone hears the question."
+        missing = [n for n in self.expected() if n not in answer]
+        return f"{_list(missing)} got it too." if missing else ""
 
     def target_owner(self) -> Optional[str]:
         """The host that answered: the reply is unicast, so only its capture and the sender's hold it."""
@@ -158,19 +154,16 @@ class MacTable(Exercise):
                 f"{_list(self.expected())}, who sent frames; {_list(silent)} only received "
                 f"(the flooded request), so the switch still does not know their ports")
 
-    def parse(self, answer: Any) -> List[str]:
-        return _names(answer)
+    parse = staticmethod(_names)
 
-    def judge(self, answer: List[str]) -> Verdict:
+    def mistake(self, answer: List[str]) -> str:
         right = self.expected()
-        if answer == right:
-            return self.right()
         extra = [n for n in answer if n not in right]
         if extra:
             they = "they are" if len(extra) > 1 else "it is"
-            return self.wrong(f"{_list(extra)} never sent a frame, so {self.switch.name} cannot have "
-                              f"learnt where {they}. {self.why()}")
-        return self.wrong(self.why())
+            return (f"{_list(extra)} never sent a frame, so {self.switch.name} cannot have "
+                    f"learnt where {they}.")
+        return ""
 
 
 @register
@@ -198,15 +191,12 @@ class ArpRequests(Exercise):
                 f"the reply filled the cache and the later pings used it. That wait is why the first "
                 f"round trip is the longest (rtt {rtts} ms)")
 
-    def parse(self, answer: Any) -> int:
-        return as_int(answer)
+    parse = staticmethod(as_int)
 
-    def judge(self, answer: int) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: int) -> str:
         if answer == self.ping.sent:
-            return self.wrong(f"Not one per ping: the cache remembers the answer. {self.why()}")
-        return self.wrong(self.why())
+            return "Not one per ping: the cache remembers the answer."
+        return ""
 
 
 @register
@@ -251,16 +241,14 @@ class GatewayMac(Exercise):
         except Exception as error:  # ParseError or pybind11's TypeError
             raise NotAnAnswer(f"{answer!r} is not a MAC address ({error})") from None
 
-    def judge(self, answer: MacAddress) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: MacAddress) -> str:
         target = find_interface(self.net, self.destination)
         if target is not None and answer == target.mac:
-            return self.wrong(f"{answer} is {target.full_name}'s own MAC; {self.source.name} never "
-                              f"learns it (ARP only asks on its own link). {self.why()}")
+            return (f"{answer} is {target.full_name}'s own MAC; {self.source.name} never "
+                    f"learns it (ARP only asks on its own link).")
         if answer == MacAddress("ff:ff:ff:ff:ff:ff"):
-            return self.wrong(f"Broadcast is for the ARP request, not for the ping. {self.why()}")
-        return self.wrong(self.why())
+            return "Broadcast is for the ARP request, not for the ping."
+        return ""
 
 
 WRONG_MASK_CHOICES = {
@@ -327,7 +315,5 @@ class WrongMask(Exercise):
     def parse(self, answer: Any) -> str:
         return as_choice(answer, WRONG_MASK_CHOICES)
 
-    def judge(self, answer: str) -> Verdict:
-        if answer == self.expected():
-            return self.right()
-        return self.wrong(f"Not '{WRONG_MASK_CHOICES[answer]}'. {self.why()}")
+    def mistake(self, answer: str) -> str:
+        return f"Not '{WRONG_MASK_CHOICES[answer]}'."

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, List, Tuple
 
 from vpcsim._core import Ipv4Address, NatRouter, TcpClient, Translation
-from vpcsim.teach.exercise import Exercise, NotAnAnswer, Verdict, as_int, as_yes_no, register
+from vpcsim.teach.exercise import Exercise, NotAnAnswer, as_int, as_yes_no, register
 
 
 def translation_of(nat: NatRouter, source: str, source_port: int) -> Translation:
@@ -65,13 +65,11 @@ class OutsideSource(Exercise):
     def parse(self, answer: Any) -> str:
         return as_endpoint(answer)
 
-    def judge(self, answer: str) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: str) -> str:
         if answer == f"{self.source}:{self.source_port}":
-            return self.wrong(f"{self.source} is a private address: it never crosses the NAT, and the "
-                              f"internet could not route a reply to it. {self.why()}")
-        return self.wrong(self.why())
+            return (f"{self.source} is a private address: it never crosses the NAT, and the "
+                    f"internet could not route a reply to it.")
+        return ""
 
 
 @register
@@ -102,13 +100,7 @@ class Inbound(Exercise):
                 f"'{self.client.outcome}' ({self.client.error}); inbound packets with no mapping so "
                 f"far: {self.nat.nat_counters.unmapped_inbound}")
 
-    def parse(self, answer: Any) -> bool:
-        return as_yes_no(answer)
-
-    def judge(self, answer: bool) -> Verdict:
-        if answer == self.expected():
-            return self.right()
-        return self.wrong(self.why())
+    parse = staticmethod(as_yes_no)
 
 
 @register
@@ -148,10 +140,8 @@ class PortClash(Exercise):
             raise NotAnAnswer(f"give {len(self.sources)} ports, one per host")
         return ports
 
-    def judge(self, answer: List[int]) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: List[int]) -> str:
         if len(set(answer)) < len(answer):
-            return self.wrong(f"Two flows on one outside port to the same server could not be told apart "
-                              f"when the replies come back. {self.why()}")
-        return self.wrong(self.why())
+            return (f"Two flows on one outside port to the same server could not be told apart "
+                    f"when the replies come back.")
+        return ""

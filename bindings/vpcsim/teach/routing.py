@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from vpcsim._core import Ipv4Address, IpNode, Network, Route, Traceroute
-from vpcsim.teach.exercise import Exercise, NotAnAnswer, Verdict, as_address, as_name, as_prefix, register
+from vpcsim.teach.exercise import Exercise, NotAnAnswer, as_address, as_name, as_prefix, register
 
 
 def longest_match(node: IpNode, destination: Any) -> Optional[Route]:
@@ -53,15 +53,13 @@ class LongestPrefix(Exercise):
         text = str(answer).strip()
         return as_prefix("0.0.0.0/0" if text == "default" else text)
 
-    def judge(self, answer: Any) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: Any) -> str:
         if not any(r.destination == answer for r in self.node.routes()):
-            return self.wrong(f"{self.node.name} has no route {answer}. {self.why()}")
+            return f"{self.node.name} has no route {answer}."
         if not answer.contains(self.destination):
-            return self.wrong(f"{answer} does not hold {self.destination} "
-                              f"({answer.network} - {answer.broadcast}). {self.why()}")
-        return self.wrong(f"{answer} matches, but a longer prefix matches too. {self.why()}")
+            return (f"{answer} does not hold {self.destination} "
+                    f"({answer.network} - {answer.broadcast}).")
+        return f"{answer} matches, but a longer prefix matches too."
 
 
 @register
@@ -97,16 +95,13 @@ class TtlHop(Exercise):
                 f"and answers '{probe.text}' from the address of the interface the probe came in on: "
                 f"with TTL {self.ttl} that is {self.expected()}, hop {self.ttl}")
 
-    def parse(self, answer: Any) -> Ipv4Address:
-        return as_address(answer)
+    parse = staticmethod(as_address)
 
-    def judge(self, answer: Ipv4Address) -> Verdict:
-        if answer == self.expected():
-            return self.right()
+    def mistake(self, answer: Ipv4Address) -> str:
         for hop in self.traceroute.hops:
             if any(p.answered and str(p.source) == str(answer) for p in hop.probes):
-                return self.wrong(f"{answer} answers TTL {hop.ttl}, not {self.ttl}. {self.why()}")
-        return self.wrong(self.why())
+                return f"{answer} answers TTL {hop.ttl}, not {self.ttl}."
+        return ""
 
 
 @register
@@ -147,8 +142,6 @@ class MissingRoute(Exercise):
             raise NotAnAnswer(f"there is no node {name!r} here")
         return name
 
-    def judge(self, answer: str) -> Verdict:
-        if answer == self.expected():
-            return self.right()
-        return self.wrong(f"{answer} forwards it (it has a route). {self.why()}")
+    def mistake(self, answer: str) -> str:
+        return f"{answer} forwards it (it has a route)."
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -252,7 +253,7 @@ TEST_F(SwitchTest, FramesWithAnInvalidSourceMacAreDropped) {
 // The 802.1D reserved groups 01:80:c2:00:00:0X stay on their link (group_fwd_mask 0); only 00 (STP) is
 // forwarded while STP is off.
 TEST_F(SwitchTest, LinkLocalReservedGroupAddressesAreNotForwarded) {
-  for (std::uint8_t last : {0x01, 0x02, 0x03, 0x0e}) {
+  for (const std::uint8_t last : std::initializer_list<std::uint8_t>{0x01, 0x02, 0x03, 0x0e}) {
     s(0).send(MacAddress({0x01, 0x80, 0xc2, 0x00, 0x00, last}), last);
   }
   settle();

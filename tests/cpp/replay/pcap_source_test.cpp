@@ -1,11 +1,9 @@
-// Every capture in the shared sample set (../shared/pcaps, MANIFEST.tsv) through PcapSource and the
+// Every sample capture (MANIFEST.tsv, found by support/sample_pcaps.h) through PcapSource and the
 // engine: each replays its documented number of packets, or is refused with libpcap's reason; none
 // crashes or hangs. Cooked and raw-IP captures get an Ethernet header.
 #include "libnet/replay/pcap_source.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,30 +12,10 @@
 #include "libnet/replay/replay_engine.h"
 #include "libnet/wire/cooked_link.h"
 #include "libnet/wire/ethernet.h"
-#include "replay/pcaps_dir.h"
+#include "support/sample_pcaps.h"
 
 namespace vpcsim::replay {
 namespace {
-
-struct ManifestEntry {
-  std::string file;
-  std::uint64_t packets = 0;
-};
-
-std::vector<ManifestEntry> manifest() {
-  std::ifstream in(pcaps_dir() + "MANIFEST.tsv");
-  std::vector<ManifestEntry> entries;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    ManifestEntry entry;
-    std::string sha, linktype;
-    fields >> entry.file >> sha >> linktype >> entry.packets;
-    if (!entry.file.empty()) entries.push_back(entry);
-  }
-  return entries;
-}
 
 // What libpcap refuses outright, and why (the README's notes for test writers).
 const std::map<std::string, std::string> kRefused = {
@@ -46,11 +24,12 @@ const std::map<std::string, std::string> kRefused = {
 };
 
 TEST(PcapSource, EveryManifestCaptureReplaysItsPacketsOrIsRefused) {
-  const auto entries = manifest();
-  ASSERT_GE(entries.size(), 31u) << "no MANIFEST.tsv in " << pcaps_dir();
-  for (const ManifestEntry& entry : entries) {
+  VPCSIM_REQUIRE_SAMPLE_PCAPS();
+  const auto entries = testing::sample_manifest();
+  ASSERT_GE(entries.size(), 29u);
+  for (const testing::ManifestEntry& entry : entries) {
     SCOPED_TRACE(entry.file);
-    const std::string path = pcaps_dir() + entry.file;
+    const std::string& path = entry.path;
     if (auto refused = kRefused.find(entry.file); refused != kRefused.end()) {
       try {
         PcapSource source(path);
@@ -82,7 +61,7 @@ TEST(PcapSource, EveryManifestCaptureReplaysItsPacketsOrIsRefused) {
 }
 
 TEST(PcapSource, CutShortFileSaysWhereReadingStopped) {
-  PcapSource source(pcaps_dir() + "joincap-unexpected_eof_on_second_packet.pcap");
+  PcapSource source(testing::sample_pcap("joincap-unexpected_eof_on_second_packet.pcap"));
   ReplayPacket packet;
   ASSERT_TRUE(source.next(packet));
   EXPECT_EQ(packet.offset, 24u);  // right after the file header
@@ -94,7 +73,7 @@ TEST(PcapSource, CutShortFileSaysWhereReadingStopped) {
 }
 
 TEST(PcapSource, CookedAndRawCapturesGetTheDocumentedEthernetHeader) {
-  PcapSource sll(pcaps_dir() + "zeek-linuxsll-arp.pcap");
+  PcapSource sll(testing::sample_pcap("zeek-linuxsll-arp.pcap"));
   ReplayPacket packet;
   ASSERT_TRUE(sll.next(packet));
   auto eth = wire::EthernetView::parse(packet.bytes);
@@ -102,7 +81,7 @@ TEST(PcapSource, CookedAndRawCapturesGetTheDocumentedEthernetHeader) {
   EXPECT_EQ(eth->ethertype(), wire::kEthertypeArp);
   EXPECT_EQ(sll.errors().adapted, 1u);
 
-  PcapSource raw(pcaps_dir() + "tcpdump-LINKTYPE_RAW_ipv4.pcap");
+  PcapSource raw(testing::sample_pcap("tcpdump-LINKTYPE_RAW_ipv4.pcap"));
   ASSERT_TRUE(raw.next(packet));
   eth = wire::EthernetView::parse(packet.bytes);
   ASSERT_TRUE(eth);

@@ -7,13 +7,13 @@
 
 #include "libnet/core/error.h"
 #include "libnet/replay/pcap_source.h"
-#include "replay/pcaps_dir.h"
+#include "support/sample_pcaps.h"
 #include "support/frame_log.h"
 
 namespace vpcsim::replay {
 namespace {
 
-const std::string kPcaps = pcaps_dir();
+const std::string kPcaps = testing::sample_pcaps_dir();
 
 /// nat: eth0 10.0.2.2/24 inside (the VirtualBox NAT the whois client sat behind), eth1 203.0.113.2/24
 /// outside, default route via 203.0.113.1, masquerade out of eth1.

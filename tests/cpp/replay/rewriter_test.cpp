@@ -12,13 +12,13 @@
 #include "libnet/wire/ethernet.h"
 #include "libnet/wire/ipv4.h"
 #include "libnet/wire/tcp.h"
-#include "replay/pcaps_dir.h"
+#include "support/sample_pcaps.h"
 
 namespace vpcsim::replay {
 namespace {
 
 std::vector<std::uint8_t> whois_syn() {
-  io::PcapReader reader(pcaps_dir() + "tcpdump-whois.pcap");
+  io::PcapReader reader(testing::sample_pcap("tcpdump-whois.pcap"));
   return reader.next()->bytes;
 }
 
@@ -34,7 +34,8 @@ void expect_checksums_right(std::vector<std::uint8_t>& frame) {
   const auto tcp = wire::TcpView::parse(ip->payload());
   ASSERT_TRUE(tcp);
   EXPECT_EQ(wire::checksum_finish(wire::checksum_add(
-                ip->payload(), wire::pseudo_header_sum(ip->src(), ip->dst(), wire::kIpProtoTcp, ip->payload().size()))),
+                ip->payload(), wire::pseudo_header_sum(ip->src(), ip->dst(), wire::kIpProtoTcp,
+                                                       static_cast<std::uint16_t>(ip->payload().size())))),
             0) << "TCP checksum";
 }
 
@@ -93,7 +94,7 @@ std::vector<core::Time> send_times(TimingConfig timing) {
   ReplayConfig config;
   config.client.at = "r.eth0";
   config.timing = timing;
-  auto engine = replay(net, std::make_unique<PcapSource>(pcaps_dir() + "tcpdump-whois.pcap"), config);
+  auto engine = replay(net, std::make_unique<PcapSource>(testing::sample_pcap("tcpdump-whois.pcap")), config);
   net.run();
   std::vector<core::Time> times;
   for (const PacketFate& fate : engine->results().packets) times.push_back(fate.sent_at);

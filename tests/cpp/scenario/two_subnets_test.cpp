@@ -1,4 +1,6 @@
-// Two subnets joined by a router: ping, UDP to an open port and to a closed one, on every link.
+// Two subnets joined by a router: ping, UDP to an open port and to a closed one, on every link. The
+// topology is scenarios/two_subnets.yaml's (tests/oracle/topologies.py reads it from there;
+// tests/python/test_scenario_files.py holds the two byte for byte).
 #include <gtest/gtest.h>
 
 #include "libnet/node/network.h"
@@ -30,8 +32,8 @@ TEST(OracleTwoSubnets, PingAndUdpThroughOneRouter) {
 
   auto& responder = h2.add_application<node::UdpResponder>({9000, "pong"});
   auto& ping = h1.add_application<node::Ping>({Ipv4Address::parse("10.0.2.20"), 1, core::kSecond, 0, 56, 64});
-  auto& open = h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9000, 5000, "hi", core::kSecond, 1, core::kSecond});
-  auto& closed = h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9999, 5001, "hi", 2 * core::kSecond, 1, core::kSecond});
+  auto& open = h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9000, 40000, "hi", core::kSecond, 1, core::kSecond});
+  auto& closed = h1.add_application<node::UdpClient>({Ipv4Address::parse("10.0.2.20"), 9999, 40001, "hi", 2 * core::kSecond, 1, core::kSecond});
   net.run_until(4 * core::kSecond);
 
   EXPECT_EQ(h1_log.lines(), (std::vector<std::string>{
@@ -39,22 +41,22 @@ TEST(OracleTwoSubnets, PingAndUdpThroughOneRouter) {
       "ARP reply 10.0.1.1 is-at",
       "IPv4 10.0.1.10>10.0.2.20 ttl=64 tos=0x00 df=1 len=84 ICMP echo-request seq=1",
       "IPv4 10.0.2.20>10.0.1.10 ttl=63 tos=0x00 df=0 len=84 ICMP echo-reply seq=1",
-      "IPv4 10.0.1.10>10.0.2.20 ttl=64 tos=0x00 df=1 len=30 UDP 5000>9000 len=10",
-      "IPv4 10.0.2.20>10.0.1.10 ttl=63 tos=0x00 df=1 len=32 UDP 9000>5000 len=12",
-      "IPv4 10.0.1.10>10.0.2.20 ttl=64 tos=0x00 df=1 len=30 UDP 5001>9999 len=10",
+      "IPv4 10.0.1.10>10.0.2.20 ttl=64 tos=0x00 df=1 len=30 UDP 40000>9000 len=10",
+      "IPv4 10.0.2.20>10.0.1.10 ttl=63 tos=0x00 df=1 len=32 UDP 9000>40000 len=12",
+      "IPv4 10.0.1.10>10.0.2.20 ttl=64 tos=0x00 df=1 len=30 UDP 40001>9999 len=10",
       "IPv4 10.0.2.20>10.0.1.10 ttl=63 tos=0xc0 df=0 len=58 ICMP dest-unreachable code=3 "
-      "quoting[IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 5001>9999 len=10 (30 bytes)]",
+      "quoting[IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 40001>9999 len=10 (30 bytes)]",
   }));
   EXPECT_EQ(r1_eth1_log.lines(), (std::vector<std::string>{
       "ARP request bcast who-has 10.0.2.20 tell 10.0.2.1",
       "ARP reply 10.0.2.20 is-at",
       "IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=84 ICMP echo-request seq=1",
       "IPv4 10.0.2.20>10.0.1.10 ttl=64 tos=0x00 df=0 len=84 ICMP echo-reply seq=1",
-      "IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 5000>9000 len=10",
-      "IPv4 10.0.2.20>10.0.1.10 ttl=64 tos=0x00 df=1 len=32 UDP 9000>5000 len=12",
-      "IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 5001>9999 len=10",
+      "IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 40000>9000 len=10",
+      "IPv4 10.0.2.20>10.0.1.10 ttl=64 tos=0x00 df=1 len=32 UDP 9000>40000 len=12",
+      "IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 40001>9999 len=10",
       "IPv4 10.0.2.20>10.0.1.10 ttl=64 tos=0xc0 df=0 len=58 ICMP dest-unreachable code=3 "
-      "quoting[IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 5001>9999 len=10 (30 bytes)]",
+      "quoting[IPv4 10.0.1.10>10.0.2.20 ttl=63 tos=0x00 df=1 len=30 UDP 40001>9999 len=10 (30 bytes)]",
   }));
   EXPECT_EQ(ping.outcome(), node::Outcome::reply);
   EXPECT_EQ(open.outcome(), node::Outcome::reply);

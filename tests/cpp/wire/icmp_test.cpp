@@ -221,9 +221,9 @@ TEST(IcmpViewMutTest, SettersKeepTheChecksumCorrect) {
   std::vector<std::uint8_t> buf = bytes_of(icmp_of(kEchoRequestFrame));
   auto v = IcmpViewMut::parse(buf);
   ASSERT_TRUE(v.ok());
-  std::mt19937 rng(792);
+  std::mt19937 rng(792);  // 32-bit draws in a uint_fast32_t, hence the casts
   for (int i = 0; i < 2000; ++i) {
-    const std::uint32_t r = rng();
+    const auto r = static_cast<std::uint32_t>(rng());
     switch (rng() % 6) {
       case 0: v->set_echo_id(static_cast<std::uint16_t>(r)); break;
       case 1: v->set_echo_seq(static_cast<std::uint16_t>(r)); break;

@@ -253,18 +253,18 @@ TEST(TcpViewMutTest, NatRewriteKeepsBothChecksumsCorrect) {
 }
 
 TEST(TcpViewMutTest, SettersMatchRecomputationOnRandomSegments) {
-  std::mt19937 rng(9293);
+  std::mt19937 rng(9293);  // 32-bit draws in a uint_fast32_t, hence the casts
   for (int iter = 0; iter < 2000; ++iter) {
     const std::size_t hlen = 20 + 4 * (rng() % 11);
     std::vector<std::uint8_t> buf(hlen + rng() % 64);
     for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
     buf[12] = static_cast<std::uint8_t>((hlen / 4) << 4 | (buf[12] & 0x0f));
-    Ipv4Address src(rng());
-    const Ipv4Address dst(rng());
+    Ipv4Address src(static_cast<std::uint32_t>(rng()));
+    const Ipv4Address dst(static_cast<std::uint32_t>(rng()));
     auto t = TcpViewMut::parse(buf).value();
     t.fill_checksum(src, dst);
     for (int step = 0; step < 8; ++step) {
-      const std::uint32_t r = rng();
+      const auto r = static_cast<std::uint32_t>(rng());
       switch (rng() % 8) {
         case 0: t.set_src_port(static_cast<std::uint16_t>(r)); break;
         case 1: t.set_dst_port(static_cast<std::uint16_t>(r)); break;

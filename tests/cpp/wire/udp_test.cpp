@@ -241,12 +241,12 @@ TEST(UdpViewMutTest, SettersMatchRecomputationOnRandomDatagrams) {
     std::vector<std::uint8_t> buf(8 + rng() % 64);
     for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
     store_be16(buf.data() + 4, static_cast<std::uint16_t>(buf.size()));
-    Ipv4Address src(rng());
-    const Ipv4Address dst(rng());
+    Ipv4Address src(static_cast<std::uint32_t>(rng()));  // mt19937 draws 32 bits into a uint_fast32_t
+    const Ipv4Address dst(static_cast<std::uint32_t>(rng()));
     auto u = UdpViewMut::parse(buf).value();
     u.fill_checksum(src, dst);
     for (int step = 0; step < 6; ++step) {
-      const std::uint32_t r = rng();
+      const auto r = static_cast<std::uint32_t>(rng());
       switch (rng() % 3) {
         case 0: u.set_src_port(static_cast<std::uint16_t>(r)); break;
         case 1: u.set_dst_port(static_cast<std::uint16_t>(r)); break;
