@@ -931,7 +931,7 @@ class IpNode(Node):
     def ping(self, destination: Ipv4Address | str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> Ping:
         ...
     @typing.overload
-    def ping(self, destination: str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> ResolvingPing:
+    def ping(self, destination: str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> ResolvingPing:  # type: ignore[overload-cannot-match]
         ...
     def remove_route(self, to: Ipv4Prefix | str) -> bool:
         ...
@@ -951,7 +951,7 @@ class IpNode(Node):
     def tcp_connect(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> TcpClient:
         ...
     @typing.overload
-    def tcp_connect(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> ResolvingTcpClient:
+    def tcp_connect(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> ResolvingTcpClient:  # type: ignore[overload-cannot-match]
         ...
     def tcp_connections(self) -> list[TcpConnectionInfo]:
         """
@@ -963,7 +963,7 @@ class IpNode(Node):
     def traceroute(self, destination: Ipv4Address | str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> Traceroute:
         ...
     @typing.overload
-    def traceroute(self, destination: str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> ResolvingTraceroute:
+    def traceroute(self, destination: str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> ResolvingTraceroute:  # type: ignore[overload-cannot-match]
         ...
     @typing.overload
     def udp_flows(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
@@ -971,7 +971,7 @@ class IpNode(Node):
         `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
         """
     @typing.overload
-    def udp_flows(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> ResolvingUdpFlows:
+    def udp_flows(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> ResolvingUdpFlows:  # type: ignore[overload-cannot-match]
         """
         `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
         """
@@ -981,7 +981,7 @@ class IpNode(Node):
     def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
         ...
     @typing.overload
-    def udp_send(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> ResolvingUdpClient:
+    def udp_send(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> ResolvingUdpClient:  # type: ignore[overload-cannot-match]
         ...
     def udp_socket(self, port: typing.SupportsInt | typing.SupportsIndex = 0) -> UdpSocket:
         """
