@@ -399,10 +399,19 @@ def _unresolved_result(item: TrafficSpec, app: Any, lookup: Dict[str, Any]) -> D
     outcome = app.outcome
     result.update({"outcome": outcome, "sent": 0, "sent_unit": sent_unit, "received": 0,
                    "received_unit": received_unit, "rtt_ms": [],
-                   "errors": [{"from": lookup["server"], "type": None, "code": None, "text": str(app.lookup)}]})
+                   "errors": [{"from": lookup["server"], "type": None, "code": None, "text": _lookup_error(lookup)}]})
     result["expect"] = item.expect
     result["expect_met"] = None if item.expect is None else outcome == item.expect
     return result
+
+
+def _lookup_error(lookup: Dict[str, Any]) -> str:
+    """What the program would print (glibc's gai_strerror), with what the lookup saw."""
+    if lookup["status"] == "not_found":
+        return f"{lookup['name']}: Name or service not known ({lookup['rcode']})"
+    if lookup["status"] == "timeout":
+        return f"{lookup['name']}: Temporary failure in name resolution (no answer to {len(lookup['queries'])} queries)"
+    return f"{lookup['name']}: Temporary failure in name resolution ({lookup['rcode'] or 'no server reachable'})"
 
 
 def _add_explain_probes(result: Dict[str, Any], item: TrafficSpec, explained: List[Dict[str, Any]]) -> None:
