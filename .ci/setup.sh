@@ -31,11 +31,11 @@ pip_install() {
 }
 # Build tools for the extension, and what the tests use (pandas, mypy, matplotlib for vpcsim.draw,
 # selenium for the report's browser test, nbclient/ipykernel for the notebooks and sphinx/myst-nb for
-# the docs site are optional for users).
+# the docs site, dask/distributed/pyarrow for sweeps and reachability are optional for users).
 PY_PACKAGES=(scikit-build-core pybind11 pyyaml pytest pandas mypy pybind11-stubgen matplotlib selenium
-             nbclient ipykernel sphinx myst-nb)
+             nbclient ipykernel sphinx myst-nb dask distributed pyarrow)
 PY_MODULES=(scikit_build_core pybind11 yaml pytest pandas mypy pybind11_stubgen matplotlib selenium
-            nbclient ipykernel sphinx myst_nb)
+            nbclient ipykernel sphinx myst_nb dask distributed pyarrow)
 py_missing=()
 for i in "${!PY_MODULES[@]}"; do
   "$PYTHON" -c "import ${PY_MODULES[$i]}" 2>/dev/null || py_missing+=("${PY_PACKAGES[$i]}")

@@ -6,7 +6,8 @@ HTML report of the flagship scenario is.
              requests, 300 us apart), recorded with vpcsim.draw.record; the first --frames frames
              are drawn. `frames_s` is draw.frame_records (reading the four pcaps, pairing each
              link's frames, decoding each frame once); the time is draw.ladder plus rendering the
-             Figure to PNG in memory (matplotlib Agg): what a notebook cell showing it costs. Past
+             Figure to PNG in memory with draw.png_bytes (matplotlib Agg), as Jupyter does to show
+             it: what a notebook cell showing it costs. Past
              400 rows a ladder draws arrows without labels; "ladder (labelled)" times --labelled
              frames (300) with every label, the most a labelled ladder draws by default.
   topology   --nodes nodes: a core router, --switches switches on it, and hosts spread over the
@@ -25,7 +26,6 @@ arrow, every node drawn), so a fast wrong picture does not pass.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
 import sys
@@ -56,9 +56,8 @@ def timed(runs: int, action: Callable[[], Any]) -> Tuple[Dict[str, float], Any]:
 
 
 def render(fig: Any) -> int:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    return buffer.tell()
+    """The Figure as the PNG a notebook cell shows (draw.png_bytes, which Jupyter calls)."""
+    return len(draw.png_bytes(fig))
 
 
 def ladder_run(frames: int) -> Any:

@@ -102,10 +102,32 @@ from vpcsim._core import (
     parse_flow_log_line,
     read_flow_log,
 )
+from typing import Any, Optional
+
 from vpcsim.errors import ConfigError, Error, ParseError
 
 # Pure-Python companions; `tables` imports pandas only when a DataFrame is asked for.
 from vpcsim import craft, tables  # noqa: E402  (after _core, which they use)
+
+
+
+def sweep(scenario: Any, grid: Any = None, *, client: Any = None, workers: Optional[int] = None,
+          progress: Any = None) -> Any:
+    """Runs a scenario over a grid of seeds, overrides and files on Dask; a pandas DataFrame with a
+    row per variant and item (vpcsim.sweeps.sweep; docs/sweeps.md)."""
+    from vpcsim.sweeps import sweep as run
+
+    return run(scenario, grid, client=client, workers=workers, progress=progress)
+
+
+def reachability(scenario: Any, sources: str = "all", destinations: str = "all", ports: Any = "22,80,443/tcp",
+                 **options: Any) -> Any:
+    """The reachability matrix of a scenario file, every pair answered by explain, on Dask; a pandas
+    DataFrame with a row per pair (vpcsim.reach.reachability; docs/sweeps.md)."""
+    from vpcsim.reach import reachability as matrix
+
+    return matrix(scenario, sources, destinations, ports, **options)
+
 
 # Written once, in CMakeLists.txt's project(VERSION), and compiled into the extension.
 from vpcsim._core import __version__ as __version__  # noqa: E402
@@ -202,6 +224,8 @@ __all__ = [
     "parse_bandwidth",
     "parse_duration",
     "parse_flow_log_line",
+    "reachability",
     "read_flow_log",
+    "sweep",
     "tables",
 ]

@@ -6,6 +6,8 @@
     vpcsim explain FILE --from A --to B [--proto tcp|udp|icmp] [--port N] [--json]
     vpcsim subnet CIDR [--split N | --hosts N] [--aws]
     vpcsim decode FILE.pcap [--verbose]
+    vpcsim sweep SCENARIO --grid GRID [--scheduler ADDRESS] [--workers N] [--out DIR]   (sweep_cli)
+    vpcsim reach SCENARIO --from GROUP --to GROUP --ports 22,80,443/tcp [--diff OTHER]    (sweep_cli)
 
 Exit status: 0 on success; 1 when a run finishes but an expectation fails (for `explain`: when B
 is not reachable); 2 when the input is wrong (a scenario that does not validate, a file that is not a capture, a bad argument), with the
@@ -27,6 +29,7 @@ from vpcsim import progress as progress_mod
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
 from vpcsim import replay_cli
+from vpcsim import sweep_cli
 from vpcsim import tables as tables_mod
 
 __all__ = ["entry", "main"]
@@ -553,6 +556,7 @@ def _parser() -> argparse.ArgumentParser:
     subnet.set_defaults(handler=_cmd_subnet)
 
     replay_cli.add_parser(commands, _seed)
+    sweep_cli.add_parsers(commands)
 
     decode = commands.add_parser("decode", help="print the frames of a pcap or pcapng file",
                                  description="One line per frame (tcpdump-like); --verbose adds every layer's fields.")

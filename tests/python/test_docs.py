@@ -5,7 +5,9 @@ Python blocks of one page run in order in one namespace (a page is a story: a la
 an earlier one built), in a scratch directory that has the repository's scenarios/. A block that
 shows what mistakes look like says so in its info string (```python raises): each of its statements
 must raise one of vpcsim's errors. Shell lines run `vpcsim ...` as `python3 -m vpcsim ...` and must exit 0 or 1 (1:
-an expectation or explain answer came out negative, which some examples show); 2 is bad input."""
+an expectation or explain answer came out negative, which some examples show); 2 is bad input.
+The ```cpp blocks are compiled and run in scenario_tests (DocsSnippets.*, tests/cpp/docs_snippets.py);
+the notebook pages' {code-cell} blocks run when the site builds."""
 from __future__ import annotations
 
 import ast
@@ -114,7 +116,7 @@ def test_site_builds_without_warnings(tmp_path: Path) -> None:
                 if ("WARNING" in l or "ERROR" in l) and not l.startswith("[IPKernelApp]")]
     assert done.returncode == 0 and not warnings, done.stderr[-4000:]
     for page in ("index", "getting-started", "course", "api", "cli", "python-api", "scenario-format",
-                 "architecture", "faithfulness", "performance", "notebooks/05_nat"):
+                 "architecture", "faithfulness", "performance", "notebooks/05_nat", "notebooks/07_replay_through_nat"):
         assert (out / f"{page}.html").is_file(), page
     api = (out / "api.html").read_text(encoding="utf-8")
     for name in ("vpcsim.Network.add_host", "vpcsim.Ipv4Prefix", "vpcsim.Cloud.explain", "vpcsim.teach.exercise",
@@ -122,3 +124,28 @@ def test_site_builds_without_warnings(tmp_path: Path) -> None:
         assert f'id="{name}"' in api, name
     assert "usage: vpcsim run" in (out / "cli.html").read_text(encoding="utf-8")
     assert "<img" in (out / "notebooks" / "02_switch_and_arp.html").read_text(encoding="utf-8")
+
+
+# Scenario YAML (sweeps.md's blocks are sweep grids, another format, whose loader test_sweep.py tests).
+YAML_BLOCKS = [(page, code, line) for page in PAGES if page.name != "sweeps.md"
+               for info, code, line in blocks(page) if info.split()[:1] == ["yaml"]]
+
+
+def test_yaml_blocks_are_parts_of_a_scenario() -> None:
+    """A ```yaml block is a whole scenario (it has a name: it loads and builds) or a part of one
+    (its keys are top-level keys of the format, or, indented, entries of one such as more nodes)."""
+    import yaml
+
+    from vpcsim import scenario
+    from vpcsim.scenario.validate import _TOP_KEYS
+
+    assert YAML_BLOCKS
+    whole = 0
+    for page, code, line in YAML_BLOCKS:
+        where = f"{page.name}:{line}"
+        data = yaml.safe_load(code if not code.startswith(" ") else "nodes:\n" + code)
+        assert isinstance(data, dict) and set(data) <= set(_TOP_KEYS), where
+        if "name" in data:
+            scenario.loads(code, str(ROOT / "scenarios" / page.name)).build()
+            whole += 1
+    assert whole >= 1

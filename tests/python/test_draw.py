@@ -13,6 +13,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 
 import vpcsim  # noqa: E402
 from vpcsim import draw, scenario  # noqa: E402
+from vpcsim.draw.ladder import ladder_rows  # noqa: E402
 
 
 def _texts(fig: Any) -> List[str]:
@@ -119,6 +120,36 @@ def test_nat_rewrites_are_shown(home_nat: draw.Recording) -> None:
     assert "NAT src 192.168.1.11:41000 -> 203.0.113.2:41000" in _texts(fig)
 
 
+def test_nat_rewrite_is_written_at_the_node_that_rewrote(scenarios_dir: Path) -> None:
+    """db's ping through the NAT gateway and the internet gateway, with the columns notebook 06 uses:
+    the VPC router's arrows to the internet gateway cross the public subnet's and the NAT gateway's
+    columns. Each rewrite is written from the translator's column towards the receiver; written at
+    the middle of the arrow, it sat between public-a and nat-a, where nothing was rewritten."""
+    rec = draw.record(scenario.load(scenarios_dir / "public_private_vpc.yaml").build())
+    rec.run()
+    columns = ["db", "private-a", "main-router", "public-a", "nat-a", "igw-main", "internet", "internet-203-0-113", "ext"]
+    window = ("4s", "4.001s")
+    fig = draw.ladder(rec, window=window, nodes=columns)
+    col = {n: i for i, n in enumerate(columns)}
+    frames = [f for f in draw.frame_records(rec, window) if f["src_node"] in col and f["dst_node"] in col]
+    rows = ladder_rows(frames, [d for d in draw.drop_records(rec, window) if d["node"] in col])
+    nat_texts = [t for t in fig.axes[0].texts if t.get_text().startswith("NAT ")]
+    assert len(nat_texts) == sum(1 for f in frames if f["nat"]) >= 4
+    spans_columns = 0
+    for text in nat_texts:
+        x, y = text.get_position()
+        frame = rows[round(y - 0.08) - 1]["frame"]
+        assert text.get_text() == frame["nat"]
+        src, dst = col[frame["src_node"]], col[frame["dst_node"]]
+        assert frame["src_node"] in ("nat-a", "igw-main")
+        # The nearest column is the translator's, and the text runs towards the receiver.
+        assert min(col.values(), key=lambda c: abs(c - x)) == src and abs(x - src) < 0.1, (text.get_text(), x)
+        assert text.get_ha() == ("left" if dst > src else "right")
+        spans_columns += abs(dst - src) > 1
+    assert spans_columns >= 1  # igw-main to main-router crosses nat-a and public-a
+    rec.close()
+
+
 def test_frame_table_is_a_dataframe(home_nat: draw.Recording) -> None:
     pytest.importorskip("pandas")
     table = draw.frame_table(home_nat)
@@ -143,6 +174,19 @@ def test_topology_has_every_node_and_link(name: str, scenarios_dir: Path) -> Non
     run = scenario.load(scenarios_dir / f"{name}.yaml").build()
     fig = draw.topology(run)
     _topology_check(run.network, fig, topology_model(run.network, run.cloud))
+
+
+def test_replay_ports_are_drawn_as_what_they_are(scenarios_dir: Path) -> None:
+    """A replay's ports only send what was captured: drawn and named as replay ports, not hosts."""
+    from vpcsim.draw.topology_model import topology_model
+
+    rec = draw.record(scenario.load(scenarios_dir / "home_capture_nat.yaml").build())
+    model = topology_model(rec.network)
+    assert {n: i.kind for n, i in model.nodes.items() if i.kind == "replay_port"} == {
+        "replay-whois-client": "replay_port", "replay-whois-server": "replay_port"}
+    legend = [t.get_text() for t in draw.topology(rec).axes[0].get_legend().get_texts()]
+    assert "replay port (a capture's side)" in legend and "host" not in legend
+    rec.close()
 
 
 def test_topology_groups_vpc_subnets_and_addresses(scenarios_dir: Path) -> None:

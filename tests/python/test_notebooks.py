@@ -96,17 +96,19 @@ def text(notebook: Any) -> str:
 
 def test_there_are_the_numbered_notebooks() -> None:
     names = [p.stem for p in NOTEBOOKS]
-    assert [n[:2] for n in names][:6] == ["01", "02", "03", "04", "05", "06"], names
+    assert [n[:2] for n in names] == ["01", "02", "03", "04", "05", "06", "07"], names
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", n) for n in names), names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_and_shows_a_picture(path: Path) -> None:
+def test_notebook_runs_and_shows_a_picture_and_a_dataframe(path: Path) -> None:
     notebook = executed(path)
     errors = [o for o in outputs(notebook) if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
     pictures = [o for o in outputs(notebook) if "data" in o and "image/png" in o.data]
     assert pictures, f"{path.name} shows no picture"
+    frames = [o for o in outputs(notebook) if "data" in o and "dataframe" in o.data.get("text/html", "")]
+    assert frames, f"{path.name} shows no table as a pandas DataFrame"
     assert text(notebook), "a notebook that prints nothing shows nothing"
 
 
@@ -154,6 +156,10 @@ def test_the_stories_come_out_as_told() -> None:
     assert "251 usable addresses" in s["06"] and "ext got: b'hello from web'" in s["06"]
     assert "NO_ROUTE_TO_DESTINATION" in s["06"] and "False ENI_SG_RULES_MISMATCH web-sg" in s["06"]
     assert "06.blocked-by: web-sg" in s["06"]
+    # 07: the capture's 11 packets, both sides delivered through each NAT; tshark follows the WAN stream.
+    assert "07.client: 10.0.2.15" in s["07"] and "07.server-sees: 203.0.113.2:44188" in s["07"]
+    assert "07.aws-server-sees: 198.51.100.20:44188" in s["07"] and "to its own private address 10.0.1.4" in s["07"]
+    assert "Node 0: 203.0.113.2:44188" in s["07"] and "EXAMPLE.COM" in s["07"]  # tshark (CI installs it)
 
 
 

@@ -3,6 +3,7 @@ student can act on, for the usual wrong ones; the right answer follows the simul
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -318,3 +319,61 @@ def test_notebooks_use_only_registered_exercises() -> None:
 
     used = set(re.findall(r'teach\.exercise\(\\"([0-9a-z.-]+)\\"', text))
     assert used and used <= set(teach.exercises())
+
+
+# --- 07: a capture replayed through a NAT -------------------------------------------------------------
+
+WHOIS = Path(__file__).resolve().parents[2] / "scenarios" / "captures" / "tcpdump-whois.pcap"
+
+
+def _home_replay(wan: str = "203.0.113.2") -> Any:
+    """The whois capture's client on a LAN behind a masquerading NAT whose WAN address is `wan`."""
+    net = vpcsim.Network(seed=1)
+    net.add_switch("lan")
+    nat = net.add_nat("nat")
+    nat.add_interface("eth0", "10.0.2.2/24")
+    nat.add_interface("eth1", f"{wan}/24")
+    nat.set_default_gateway(wan.rsplit(".", 1)[0] + ".1")
+    nat.add_snat("10.0.2.0/24", out="eth1")
+    net.connect("nat.eth0", "lan")
+    replay = net.replay(str(WHOIS), at="lan", server_at="nat.eth1")
+    net.run()
+    return replay
+
+
+def test_replay_client_and_what_the_server_sees() -> None:
+    replay = _home_replay()
+    client = teach.exercise("07.client", replay=replay)
+    right(client.check("10.0.2.15"))
+    wrong(client.check("192.0.47.59"), "the server", "sent its first packet, the SYN")
+    wrong(client.check("10.0.2.2"), "neither end")
+    sees = teach.exercise("07.server-sees", replay=replay)
+    assert "10.0.2.15 sends from port 44188 to 192.0.47.59:43" in sees.question
+    right(sees.check("203.0.113.2:44188"))
+    wrong(sees.check("10.0.2.15:44188"), "private address")
+    wrong(sees.check("203.0.113.2"), "answer address:port")
+    # The answer is the replay's, not a stored one: another WAN address, another answer.
+    right(teach.exercise("07.server-sees", replay=_home_replay("198.51.100.7")).check("198.51.100.7:44188"))
+    with pytest.raises(ValueError, match="no flow 3"):
+        teach.exercise("07.client", replay=replay, flow=3).expected()
+
+
+def test_replay_through_an_aws_nat_gateway() -> None:
+    net = vpcsim.Network(seed=1)
+    cloud = vpcsim.Cloud(net)
+    vpc = cloud.add_vpc("main", "10.0.0.0/16")
+    pub, priv = vpc.add_subnet("public-a", "10.0.1.0/24"), vpc.add_subnet("private-a", "10.0.2.0/24")
+    public = vpc.add_route_table("public")
+    public.add_route("0.0.0.0/0", vpc.attach_internet_gateway("igw-main"))
+    pub.associate(public)
+    gateway = vpc.add_nat_gateway("nat-a", pub, public_ip="198.51.100.20")
+    private = vpc.add_route_table("private")
+    private.add_route("0.0.0.0/0", gateway)
+    priv.associate(private)
+    replay = net.replay(str(WHOIS), at="private-a", server_at="internet")
+    net.run()
+    ex = teach.exercise("07.aws-server-sees", replay=replay, nat_gateway=gateway)
+    right(ex.check("198.51.100.20:44188"))
+    wrong(ex.check(f"{gateway.private_ip}:44188"), "how the packets leave nat-a", "Elastic IP 198.51.100.20")
+    wrong(ex.check("10.0.2.15:44188"), "private address")
+    wrong(ex.check("203.0.113.9:44188"), "two translations")

@@ -7,6 +7,7 @@
     draw.ladder(rec, window=("0s", "1ms"))      # one arrow per frame per link, time flowing down
     draw.frame_records(rec)                     # the ladder's data: one dict per frame per link
     draw.save(draw.ladder(rec), "out/ladder")   # out/ladder.svg and out/ladder.png
+    draw.reachability(vpcsim.reachability("f.yaml", workers=0))   # a reachability matrix's heatmap
 
 Every picture takes a :class:`Recording` (see :func:`record`), a scenario ``Run`` (with ``pcaps=``
 the directory its pcaps went to) or a ``Network``, draws with matplotlib's object API (no pyplot
@@ -18,6 +19,7 @@ from vpcsim.draw.figure import png_bytes, save, show_inline
 from vpcsim.draw.frames import DROP_COLUMNS, FRAME_COLUMNS, drop_records, frame_count, frame_records, frame_table
 from vpcsim.draw.ladder import ladder
 from vpcsim.draw.outputs import record_scenario, write_diagrams
+from vpcsim.draw.reach_map import reachability
 from vpcsim.draw.recording import Recording, TableChange, record
 from vpcsim.draw.timelines import (
     arp_timeline,
@@ -47,6 +49,7 @@ __all__ = [
     "ladder",
     "mac_timeline",
     "nat_timeline",
+    "reachability",
     "record",
     "record_scenario",
     "png_bytes",

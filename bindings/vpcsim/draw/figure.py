@@ -46,6 +46,8 @@ KINDS: Dict[str, Kind] = {
     "nat": Kind("h", "#e6d5f5", "#6a3d9a", 560, "NAT router"),
     "nat_gateway": Kind("h", "#d9f2d0", "#2e7d32", 560, "NAT gateway"),
     "internet_gateway": Kind("D", "#d9f2d0", "#2e7d32", 460, "internet gateway"),
+    # Where a capture's packets go in (Network.replay): not a host, it only sends what was captured.
+    "replay_port": Kind("p", "#fff1c2", "#9a7400", 480, "replay port (a capture's side)"),
 }
 
 # Protocol colours, shared by the ladder and the report (ARP is the broadcast world, ICMP errors red).
@@ -95,10 +97,23 @@ def save(fig: Figure, path: PathLike, formats: Sequence[str] = ("svg", "png"), d
     return written
 
 
+FITTED = "_vpcsim_fitted"  # set on a Figure sized to hold exactly what it draws (see fitted())
+
+
+def fitted(fig: Figure) -> Figure:
+    """Marks `fig` as laid out to its own size (a ladder, a topology): png_bytes then renders it as
+    it is instead of measuring every text first to trim the margins (bbox_inches="tight" lays out
+    each label once more, a third of a labelled ladder's time)."""
+    setattr(fig, FITTED, True)
+    return fig
+
+
 def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
-    """The Figure as PNG bytes (what Jupyter shows)."""
+    """The Figure as PNG bytes (what Jupyter shows): trimmed to what it draws, unless it is
+    :func:`fitted` already."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    tight = None if getattr(fig, FITTED, False) else "tight"
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=tight, facecolor="white")
     return buffer.getvalue()
 
 

@@ -2,7 +2,7 @@
 per link, as Wireshark's flow graph draws a conversation.
 
 Each arrow is one row, labelled with what the frame is (ARP who-has/is-at, the ICMP message, UDP/TCP
-ports and flags); a frame a NAT rewrote carries what changed under it; a frame its receiver dropped
+ports and flags); a frame a NAT rewrote carries what changed under it, from the translator's end; a frame its receiver dropped
 ends in a red cross with the reason at the right. A dotted rule marks a pause (nothing on any link
 for a millisecond or more) and says how long it was. The rows come from :func:`frame_records`.
 
@@ -14,17 +14,17 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
 from vpcsim import _core
-from vpcsim.draw.figure import PALETTE, new_axes
+from vpcsim.draw.figure import PALETTE, fitted, new_axes
 from vpcsim.draw.frames import MAX_FRAMES, Window, drop_records, frame_count, frame_records
 from vpcsim.draw.source import view
 from vpcsim.draw.topology_model import topology_model
 
-__all__ = ["human_duration", "ladder", "ladder_rows"]
+__all__ = ["human_duration", "ladder", "ladder_rows", "nat_anchor"]
 
 LABEL_LIMIT = 400  # more rows than this: arrows only (a label per row would not be readable)
 ROW_INCHES = 0.34
@@ -32,6 +32,8 @@ COL_INCHES = 2.3
 MAX_INCHES = 60.0  # a labelled ladder stops growing here (a PNG this tall is 6,600 pixels)
 SHAPE_INCHES = 30.0  # an arrows-only ladder shows the run's shape: it need not be taller than this
 PAUSE_NS = 1_000_000  # a gap this long between frames gets a dotted rule
+LABEL_PT = 7.8  # an arrow's label
+CHAR_EM, LINE_EM = 0.6, 1.25  # DejaVu Sans: a character's mean width and a line's height, in ems
 
 
 def ladder_rows(frames: Sequence[Dict[str, Any]], drops: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -75,7 +77,10 @@ def ladder(source: Any, window: Window = None, *, nodes: Optional[Sequence[str]]
     width = 1.8 + COL_INCHES * max(len(columns) - 1, 1) + (3.6 if show else 0.6)
     height = min(tallest, 1.3 + row_in * max(len(rows), 1))
     # The column heads and the title sit above the rows, in a fixed band of the figure.
+    own = ax is None
     fig, ax = new_axes(ax, (width, height), (0.0, 0.15 / height, 1.0, 1 - 0.95 / height))
+    if own:
+        fitted(fig)
     name = title or (f"{v.name}: frames" if v.name else "frames")
     _draw(fig, ax, columns, col, rows, show, name)
     total = frame_count(v)
@@ -99,6 +104,7 @@ def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: 
     shafts: Dict[str, List[Tuple[Tuple[float, float], Tuple[float, float]]]] = {}
     heads: Dict[Tuple[str, str], Tuple[List[float], List[float]]] = {}
     crosses: Tuple[List[float], List[float]] = ([], [])
+    backgrounds: List[Tuple[float, float, int]] = []  # (centre, bottom, characters) of each label
     previous: Optional[int] = None
     for i, row in enumerate(rows, start=1):
         y = float(i)
@@ -126,14 +132,16 @@ def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: 
         if previous is not None and f["time_ns"] - previous >= PAUSE_NS:
             ax.plot([-0.6, last + 0.4], [y - 0.5, y - 0.5], color="#999999", linewidth=0.8, linestyle=":", zorder=0)
             ax.text(last + 0.45, y - 0.5, f"{human_duration(f['time_ns'] - previous)} later", fontsize=7.5,
-                    color="#777777", va="center", ha="left", style="italic")
+                    color="#777777", va="center", ha="left", style="italic", parse_math=False)
         previous = f["time_ns"]
         mid = (x0 + x1) / 2
-        ax.text(mid, y - 0.09, f["label"], ha="center", va="bottom", fontsize=7.8, color=colour, zorder=3,
-                bbox={"boxstyle": "round,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-        if f["nat"]:
-            ax.text(mid, y + 0.08, f["nat"], ha="center", va="top", fontsize=7, color=PALETTE["nat"], style="italic",
-                    zorder=3)
+        ax.text(mid, y - 0.09, f["label"], ha="center", va="bottom", fontsize=LABEL_PT, color=colour, zorder=3,
+                parse_math=False)
+        backgrounds.append((mid, y - 0.09, len(f["label"])))
+        if f["nat"]:  # at the translator's end of the arrow, not the middle: see nat_anchor
+            at, align = nat_anchor(x0, x1)
+            ax.text(at, y + 0.08, f["nat"], ha=align, va="top", fontsize=7, color=PALETTE["nat"], style="italic",
+                    zorder=3, parse_math=False)
         if f["dropped"]:
             _note(ax, last, y, f"dropped at {f['dst_node']}: {f['dropped']}" + (f" ({f['drop_detail']})" if f["drop_detail"] else ""))
         _time(ax, y, f["time_ns"])
@@ -145,11 +153,37 @@ def _draw(fig: Figure, ax: Axes, columns: List[str], col: Dict[str, int], rows: 
         ax.scatter(crosses[0], crosses[1], marker="X", s=90 if show else 20, c=PALETTE["drop"], zorder=4, linewidths=0)
     ax.set_xlim(-1.25, last + (2.3 if show else 0.4))
     ax.set_ylim(n + 0.8, 0.2)
+    if backgrounds:
+        ax.add_collection(_label_backgrounds(fig, ax, backgrounds))
     ax.axis("off")
     fig.text(0.005, 1 - 0.08 / fig.get_figheight(), title, ha="left", va="top", fontsize=12, fontweight="bold")
     if not show:
         ax.text(0.0, 0.0, f"{len(rows)} rows: labels are shown for at most {LABEL_LIMIT} (choose a window)",
                 fontsize=8, color="#555555", va="top", transform=ax.transAxes)
+
+
+def _label_backgrounds(fig: Figure, ax: Axes, labels: List[Tuple[float, float, int]]) -> PolyCollection:
+    """A white patch behind each arrow's label, so the lifelines it crosses do not run through the
+    text: one collection sized from the labels' lengths. (A bbox on each Text did the same at a
+    FancyBboxPatch per label, a fifth of a labelled ladder's time.)"""
+    width_in, height_in = ax.get_position().width * fig.get_figwidth(), ax.get_position().height * fig.get_figheight()
+    x0, x1 = ax.get_xlim()
+    y_bottom, y_top = ax.get_ylim()
+    char = CHAR_EM * LABEL_PT / 72.0 / width_in * (x1 - x0)  # a character's width in data units
+    tall = LINE_EM * LABEL_PT / 72.0 / height_in * (y_bottom - y_top)
+    boxes = [[(mid - (count * char) / 2, bottom), (mid + (count * char) / 2, bottom), (mid + (count * char) / 2, bottom - tall),
+              (mid - (count * char) / 2, bottom - tall)] for mid, bottom, count in labels]
+    return PolyCollection(boxes, facecolors="white", edgecolors="none", alpha=0.8, zorder=2.5)
+
+
+def nat_anchor(x0: float, x1: float) -> Tuple[float, str]:
+    """Where a frame's NAT rewrite is written: from the column of the node that sent it (the one that
+    rewrote it) towards the receiver. In the middle of the arrow it sat over whatever columns the
+    arrow crosses (the VPC router to the internet gateway passes the public subnet and the NAT
+    gateway), so it read as a rewrite on a link where none happened."""
+    if x1 >= x0:
+        return x0 + 0.05, "left"
+    return x0 - 0.05, "right"
 
 
 def human_duration(ns: int) -> str:
@@ -163,9 +197,9 @@ def human_duration(ns: int) -> str:
 
 def _time(ax: Axes, y: float, time_ns: int) -> None:
     ax.text(-0.62, y, _core.format_duration(time_ns), ha="right", va="center", fontsize=7.5, color="#555555",
-            family="monospace")
+            family="monospace", parse_math=False)
 
 
 def _note(ax: Axes, last: int, y: float, text: str) -> None:
     ax.text(last + 0.2, y, text, ha="left", va="center", fontsize=7.5, color=PALETTE["drop"], fontweight="bold",
-            zorder=4)
+            zorder=4, parse_math=False)

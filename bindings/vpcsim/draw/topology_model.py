@@ -66,6 +66,8 @@ class TopologyModel:
 
 
 def _kind(node: Any, internet: Set[str]) -> str:
+    if node.kind == "replay_port":
+        return "replay_port"
     if isinstance(node, _core.Switch):
         return "switch"
     if isinstance(node, _core.InternetGateway):
@@ -299,6 +301,41 @@ def topology_model(net: Any, cloud: Any = None) -> TopologyModel:
         root = _root(component, adjacency, [p for p in prefer if p in seen][:1] if cloud is not None else [], hub)
         row = _tidy(root, adjacency, rank, pos, order, row, kinds, ladder_order, group_of) + 0.6
         placed.update(component)
+    if cloud is not None:
+        _keep_internet_outside(pos, groups, adjacency)
     for name, (x, y) in pos.items():
         nodes[name].x, nodes[name].y = float(x), float(y)
     return TopologyModel(nodes, links, groups, order, ladder_order)
+
+
+def _keep_internet_outside(pos: Dict[str, Tuple[float, float]], groups: List[Group],
+                           adjacency: Dict[str, List[str]]) -> None:
+    """The tree grows rightwards, so a second internet host (hanging off the internet's router below
+    the path to the VPC) lands under the VPC, and the internet's box, which must hold it, covers the
+    VPC's corner. Such a branch is turned to grow leftwards instead: mirrored about the nearest
+    internet node on the near side of the gateways."""
+    internet = next((g for g in groups if g.kind == "internet"), None)
+    gates = [pos[b][0] for g in groups for b in g.boundary if b in pos]
+    if internet is None or not gates:
+        return
+    edge = min(gates)
+    members = set(internet.members)
+
+    def pivot(n: str) -> Optional[float]:
+        seen = {n}
+        at = n
+        while pos[at][0] >= edge:
+            back = [m for m in adjacency[at] if m in members and m not in seen and m in pos and pos[m][0] < pos[at][0]]
+            if not back:
+                return None
+            at = min(back, key=lambda m: pos[m][0])
+            seen.add(at)
+        return pos[at][0]
+
+    moved = {}
+    for n in internet.members:
+        if n in pos and pos[n][0] >= edge:
+            p = pivot(n)
+            if p is not None:
+                moved[n] = (2 * p - pos[n][0], pos[n][1])
+    pos.update(moved)

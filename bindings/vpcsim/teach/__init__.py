@@ -21,6 +21,6 @@ from __future__ import annotations
 from vpcsim.teach.exercise import Exercise, Verdict, exercise, exercises
 
 # Importing the notebooks' modules registers their exercises.
-from vpcsim.teach import addressing, lan, routing, nat, cloud  # noqa: F401,E402
+from vpcsim.teach import addressing, lan, routing, nat, cloud, replay  # noqa: F401,E402
 
 __all__ = ["Exercise", "Verdict", "exercise", "exercises"]

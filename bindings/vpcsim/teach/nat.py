@@ -29,6 +29,12 @@ def _endpoint(answer: Any) -> Tuple[Ipv4Address, int]:
         raise NotAnAnswer(f"{text!r} is not address:port, such as 192.0.2.1:5000") from None
 
 
+def as_endpoint(answer: Any) -> str:
+    """An answer read as "address:port" (normalised), for exercises about what a server sees."""
+    address, port = _endpoint(answer)
+    return f"{address}:{port}"
+
+
 @register
 class OutsideSource(Exercise):
     """The address:port a server sees for a masqueraded flow (``nat=``, ``source=``, ``source_port=``)."""
@@ -57,8 +63,7 @@ class OutsideSource(Exercise):
                 f"sends it back to {self.source}:{self.source_port}")
 
     def parse(self, answer: Any) -> str:
-        address, port = _endpoint(answer)
-        return f"{address}:{port}"
+        return as_endpoint(answer)
 
     def judge(self, answer: str) -> Verdict:
         if answer == self.expected():
