@@ -1,6 +1,7 @@
 #include <pybind11/functional.h>
 
 #include "bindings.h"
+#include "destination.h"
 #include "libnet/core/error.h"
 #include "libnet/node/network.h"
 #include "libnet/node/ping.h"
@@ -13,6 +14,10 @@
 #include "libnet/wire/frame_pool.h"
 
 namespace vpcsim::bindings {
+
+/// The lookup and Resolving classes (bind_dns.cpp), which the methods bound here return.
+void bind_dns_types(py::module_& m);
+
 namespace {
 
 constexpr auto kRef = py::return_value_policy::reference_internal;
@@ -43,6 +48,7 @@ void bind_node(py::module_& m) {
       .def_property_readonly("kind", [](const node::Application& a) { return std::string(a.kind()); })
       .def_property_readonly("outcome", [](const node::Application& a) { return std::string(node::to_string(a.outcome())); })
       .def("summary", &node::Application::summary);
+  bind_dns_types(m);
 
   py::class_<node::PingReply>(m, "PingReply")
       .def_readonly("seq", &node::PingReply::seq)
@@ -292,8 +298,8 @@ void bind_node(py::module_& m) {
                " forwarded=" + std::to_string(c.forwarded) + " originated=" + std::to_string(c.originated) +
                " icmp_errors_sent=" + std::to_string(c.icmp_errors_sent) + " dropped=" + std::to_string(c.dropped) + ">";
       });
-  py::class_<node::IpNode, node::Node>(m, "IpNode", "The IPv4 stack shared by hosts and routers.")
-      .def("add_interface",
+  py::class_<node::IpNode, node::Node> ip_node(m, "IpNode", "The IPv4 stack shared by hosts and routers.");
+  ip_node.def("add_interface",
            [](node::IpNode& n, std::string name, std::optional<Arg<wire::Ipv4InterfaceAddress>> ip,
               std::optional<Arg<wire::MacAddress>> mac) -> link::Interface& {
              return n.add_interface(std::move(name), ip ? std::optional(value_of(*ip)) : std::nullopt,
@@ -332,67 +338,94 @@ void bind_node(py::module_& m) {
       .def("arp_table", &node::IpNode::arp_table)
       .def_property("ip_forward", &node::IpNode::ip_forward, &node::IpNode::set_ip_forward)
       .def_property_readonly("primary_address", &node::IpNode::primary_address)
-      .def_property_readonly("ip_counters", &node::IpNode::ip_counters)
-      .def("ping",
-           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint32_t count, const py::object& interval,
-              const py::object& start, std::uint16_t data_len, std::uint8_t ttl) -> node::Ping& {
-             node::PingConfig c;
-             c.destination = value_of(destination);
-             c.count = count;
-             c.interval = to_time(interval, "interval");
-             c.start = to_time(start, "start");
-             c.data_len = data_len;
-             c.ttl = ttl;
-             return n.add_application<node::Ping>(c);
-           },
-           py::arg("destination"), py::arg("count") = 1, py::arg("interval") = "1s", py::arg("start") = 0,
-           py::arg("data_len") = 56, py::arg("ttl") = 64, kRef)
-      .def("traceroute",
-           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint8_t max_hops, std::uint32_t queries,
-              const py::object& wait, const py::object& start, std::uint8_t first_ttl) -> node::Traceroute& {
-             node::TracerouteConfig c;
-             c.destination = value_of(destination);
-             c.max_hops = max_hops;
-             c.queries = queries;
-             c.wait = to_time(wait, "wait");
-             c.start = to_time(start, "start");
-             c.first_ttl = first_ttl;
-             return n.add_application<node::Traceroute>(c);
-           },
-           py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
-           py::arg("start") = 0, py::arg("first_ttl") = 1, kRef)
-      .def("udp_flows",
-           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, std::uint32_t flows,
-              py::bytes data, const py::object& start, const py::object& gap) -> node::UdpFlows& {
-             node::UdpFlowsConfig c;
-             c.destination = value_of(destination);
-             c.dst_port = port;
-             c.flows = flows;
-             c.data = data;
-             c.start = to_time(start, "start");
-             c.gap = to_time(gap, "gap");
-             return n.add_application<node::UdpFlows>(c);
-           },
-           py::arg("destination"), py::arg("port"), py::arg("flows"), py::arg("data") = py::bytes(""),
-           py::arg("start") = 0, py::arg("gap") = "20us", kRef,
-           "`flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.")
-      .def("udp_send",
-           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
-              std::uint16_t source_port, const py::object& start, std::uint32_t count,
-              const py::object& interval) -> node::UdpClient& {
-             node::UdpClientConfig c;
-             c.destination = value_of(destination);
-             c.dst_port = port;
-             c.src_port = source_port;
-             c.data = data;
-             c.start = to_time(start, "start");
-             c.count = count;
-             c.interval = to_time(interval, "interval");
-             return n.add_application<node::UdpClient>(c);
-           },
-           py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
-           py::arg("start") = 0, py::arg("count") = 1, py::arg("interval") = "1s", kRef)
-      .def("udp_listen",
+      .def_property_readonly("ip_counters", &node::IpNode::ip_counters);
+  def_towards(ip_node, "ping",
+              [](auto dest) {
+                using Dest = typename decltype(dest)::type;
+                return [](node::IpNode& n, const Dest& destination, std::uint32_t count, const py::object& interval,
+                           const py::object& start, std::uint16_t data_len, std::uint8_t ttl) -> auto& {
+                  node::PingConfig c;
+                  c.count = count;
+                  c.interval = to_time(interval, "interval");
+                  c.start = to_time(start, "start");
+                  c.data_len = data_len;
+                  c.ttl = ttl;
+                  return start_app<node::Ping>(n, destination, c);
+                };
+              },
+              py::arg("destination"), py::arg("count") = 1, py::arg("interval") = "1s", py::arg("start") = 0,
+              py::arg("data_len") = 56, py::arg("ttl") = 64, kRef);
+
+  def_towards(ip_node, "traceroute",
+              [](auto dest) {
+                using Dest = typename decltype(dest)::type;
+                return [](node::IpNode& n, const Dest& destination, std::uint8_t max_hops, std::uint32_t queries,
+                           const py::object& wait, const py::object& start, std::uint8_t first_ttl) -> auto& {
+                  node::TracerouteConfig c;
+                  c.max_hops = max_hops;
+                  c.queries = queries;
+                  c.wait = to_time(wait, "wait");
+                  c.start = to_time(start, "start");
+                  c.first_ttl = first_ttl;
+                  return start_app<node::Traceroute>(n, destination, c);
+                };
+              },
+              py::arg("destination"), py::arg("max_hops") = 30, py::arg("queries") = 3, py::arg("wait") = "5s",
+              py::arg("start") = 0, py::arg("first_ttl") = 1, kRef);
+
+  def_towards(ip_node, "udp_flows",
+              [](auto dest) {
+                using Dest = typename decltype(dest)::type;
+                return [](node::IpNode& n, const Dest& destination, std::uint16_t port, std::uint32_t flows,
+                           py::bytes data, const py::object& start, const py::object& gap) -> auto& {
+                  node::UdpFlowsConfig c;
+                  c.dst_port = port;
+                  c.flows = flows;
+                  c.data = data;
+                  c.start = to_time(start, "start");
+                  c.gap = to_time(gap, "gap");
+                  return start_app<node::UdpFlows>(n, destination, c);
+                };
+              },
+              py::arg("destination"), py::arg("port"), py::arg("flows"), py::arg("data") = py::bytes(""),
+              py::arg("start") = 0, py::arg("gap") = "20us", kRef,
+              "`flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.");
+
+  def_towards(ip_node, "udp_send",
+              [](auto dest) {
+                using Dest = typename decltype(dest)::type;
+                return [](node::IpNode& n, const Dest& destination, std::uint16_t port, py::bytes data,
+                           std::uint16_t source_port, const py::object& start, std::uint32_t count,
+                           const py::object& interval) -> auto& {
+                  node::UdpClientConfig c;
+                  c.dst_port = port;
+                  c.src_port = source_port;
+                  c.data = data;
+                  c.start = to_time(start, "start");
+                  c.count = count;
+                  c.interval = to_time(interval, "interval");
+                  return start_app<node::UdpClient>(n, destination, c);
+                };
+              },
+              py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
+              py::arg("start") = 0, py::arg("count") = 1, py::arg("interval") = "1s", kRef);
+
+  def_towards(ip_node, "tcp_connect",
+              [](auto dest) {
+                using Dest = typename decltype(dest)::type;
+                return [](node::IpNode& n, const Dest& destination, std::uint16_t port, py::bytes data,
+                           std::uint16_t source_port, const py::object& start) -> auto& {
+                  node::TcpClientConfig c;
+                  c.dst_port = port;
+                  c.src_port = source_port;
+                  c.data = data;
+                  c.start = to_time(start, "start");
+                  return start_app<node::TcpClient>(n, destination, c);
+                };
+              },
+              py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
+              py::arg("start") = 0, kRef);
+  ip_node.def("udp_listen",
            [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::UdpResponder& {
              return n.add_application<node::UdpResponder>({port, reply});
            },
@@ -402,19 +435,6 @@ void bind_node(py::module_& m) {
           [](node::IpNode& n, std::uint16_t port) -> node::UdpSocket& { return n.add_application<node::UdpSocket>({port}); },
           py::arg("port") = 0, kRef,
            "A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).")
-      .def("tcp_connect",
-           [](node::IpNode& n, Arg<wire::Ipv4Address> destination, std::uint16_t port, py::bytes data,
-              std::uint16_t source_port, const py::object& start) -> node::TcpClient& {
-             node::TcpClientConfig c;
-             c.destination = value_of(destination);
-             c.dst_port = port;
-             c.src_port = source_port;
-             c.data = data;
-             c.start = to_time(start, "start");
-             return n.add_application<node::TcpClient>(c);
-           },
-           py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
-           py::arg("start") = 0, kRef)
       .def("tcp_listen",
            [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.add_application<node::TcpServer>({port, reply}); },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)

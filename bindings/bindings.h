@@ -22,6 +22,7 @@ void bind_trace(py::module_& m);
 void bind_link(py::module_& m);
 void bind_stack(py::module_& m);
 void bind_node(py::module_& m);
+void bind_dns(py::module_& m);
 void bind_nat(py::module_& m);
 void bind_cloud(py::module_& m);
 void bind_flow_logs(py::module_& m);

@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'DnsQuery', 'DnsServer', 'DnsServerLogEntry', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'LookupResult', 'MacAddress', 'MacTableEntry', 'NameLookup', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Resolving', 'ResolvingPing', 'ResolvingTcpClient', 'ResolvingTraceroute', 'ResolvingUdpClient', 'ResolvingUdpFlows', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'StubResolver', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'check_dns_name', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'parse_zone_record', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -363,6 +363,102 @@ class Application:
     @property
     def outcome(self) -> str:
         ...
+class DnsQuery:
+    """
+    One query a stub resolver sent, and what came of it.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def answered(self) -> bool:
+        ...
+    @property
+    def icmp_error(self) -> bool:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def rcode(self) -> typing.Any:
+        ...
+    @property
+    def sent_ms(self) -> float:
+        ...
+    @property
+    def server(self) -> Ipv4Address:
+        ...
+    @property
+    def source_port(self) -> int:
+        ...
+class LookupResult:
+    """
+    A name lookup: the hosts table, then DNS as glibc does it.
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def address(self) -> typing.Any:
+        ...
+    @property
+    def canonical_name(self) -> str:
+        ...
+    @property
+    def duration_ms(self) -> float:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def queries(self) -> list[DnsQuery]:
+        ...
+    @property
+    def rcode(self) -> typing.Any:
+        ...
+    @property
+    def server(self) -> typing.Any:
+        ...
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def status(self) -> str:
+        ...
+class Resolving(Application):
+    """
+    An application aimed at a name: the lookup, then (if it found an address) the application.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def app(self) -> Application:
+        """
+        The Ping, UdpClient, ... started with the address; None until then or if the name did not resolve.
+        """
+    @property
+    def lookup(self) -> LookupResult:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+class ResolvingPing(Resolving):
+    pass
+class ResolvingTraceroute(Resolving):
+    pass
+class ResolvingUdpClient(Resolving):
+    pass
+class ResolvingUdpFlows(Resolving):
+    pass
+class ResolvingTcpClient(Resolving):
+    pass
+class NameLookup(Resolving):
+    """
+    A lookup alone (getent hosts NAME).
+    """
 class PingReply:
     def __repr__(self) -> str:
         ...
@@ -809,6 +905,10 @@ class IpNode(Node):
         ...
     def add_blackhole_route(self, to: Ipv4Prefix | str) -> None:
         ...
+    def add_dns_server(self, zones: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, forwarders: collections.abc.Sequence[Ipv4Address | str] = [], port: typing.SupportsInt | typing.SupportsIndex = 53, forward_timeout: typing.Any = '2s') -> DnsServer:
+        """
+        A DNS server on UDP `port`: zones {origin: [zone-file lines]}, forwarding other names to `forwarders`.
+        """
     def add_interface(self, name: str, ip: Ipv4InterfaceAddress | str | None = None, mac: MacAddress | str | None = None) -> Interface:
         ...
     def add_prohibit_route(self, to: Ipv4Prefix | str) -> None:
@@ -823,15 +923,35 @@ class IpNode(Node):
         """
         Linux's tcp_syn_retries (6), tcp_synack_retries (5), tcp_retries2 (15), the initial RTO (1s) and TIME_WAIT (60s), for connections opened afterwards.
         """
+    def lookup(self, name: str, start: typing.Any = 0) -> NameLookup:
+        """
+        Looks `name` up at `start` with the node's resolver (getent hosts NAME).
+        """
+    @typing.overload
     def ping(self, destination: Ipv4Address | str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> Ping:
+        ...
+    @typing.overload
+    def ping(self, destination: str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> ResolvingPing:  # type: ignore[overload-cannot-match]
         ...
     def remove_route(self, to: Ipv4Prefix | str) -> bool:
         ...
+    def resolver(self) -> StubResolver:
+        """
+        The node's StubResolver, or None.
+        """
     def routes(self) -> list[Route]:
         ...
     def set_default_gateway(self, gateway: Ipv4Address | str) -> None:
         ...
+    def set_resolver(self, nameservers: collections.abc.Sequence[Ipv4Address | str] = [], search: collections.abc.Sequence[str] = [], hosts: collections.abc.Mapping[str, Ipv4Address | str] = {}, timeout: typing.SupportsInt | typing.SupportsIndex = 5, attempts: typing.SupportsInt | typing.SupportsIndex = 2, ndots: typing.SupportsInt | typing.SupportsIndex = 1) -> StubResolver:
+        """
+        The node's resolv.conf (nameservers, search, options timeout/attempts/ndots) and /etc/hosts.
+        """
+    @typing.overload
     def tcp_connect(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> TcpClient:
+        ...
+    @typing.overload
+    def tcp_connect(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> ResolvingTcpClient:  # type: ignore[overload-cannot-match]
         ...
     def tcp_connections(self) -> list[TcpConnectionInfo]:
         """
@@ -839,15 +959,29 @@ class IpNode(Node):
         """
     def tcp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> TcpServer:
         ...
+    @typing.overload
     def traceroute(self, destination: Ipv4Address | str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> Traceroute:
         ...
+    @typing.overload
+    def traceroute(self, destination: str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> ResolvingTraceroute:  # type: ignore[overload-cannot-match]
+        ...
+    @typing.overload
     def udp_flows(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
+        """
+        `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
+        """
+    @typing.overload
+    def udp_flows(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> ResolvingUdpFlows:  # type: ignore[overload-cannot-match]
         """
         `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
         """
     def udp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> UdpResponder:
         ...
+    @typing.overload
     def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
+        ...
+    @typing.overload
+    def udp_send(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> ResolvingUdpClient:  # type: ignore[overload-cannot-match]
         ...
     def udp_socket(self, port: typing.SupportsInt | typing.SupportsIndex = 0) -> UdpSocket:
         """
@@ -961,6 +1095,69 @@ class Network:
         ...
     @property
     def trace(self) -> TraceLog:
+        ...
+class StubResolver(Application):
+    """
+    A host's resolver: resolv.conf and /etc/hosts.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def lookups(self) -> list[LookupResult]:
+        ...
+    @property
+    def nameservers(self) -> list[Ipv4Address]:
+        ...
+    @property
+    def search(self) -> list[str]:
+        ...
+class DnsServerLogEntry:
+    """
+    A query a DNS server received and its answer.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def answer(self) -> str:
+        ...
+    @property
+    def at_ms(self) -> float:
+        ...
+    @property
+    def client(self) -> Ipv4Address:
+        ...
+    @property
+    def client_port(self) -> int:
+        ...
+    @property
+    def forwarded_to(self) -> typing.Any:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def rcode(self) -> typing.Any:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+class DnsServer(Application):
+    """
+    A DNS server: zones of A, CNAME, PTR; forwarders.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def forwarders(self) -> list[Ipv4Address]:
+        ...
+    @property
+    def log(self) -> list[DnsServerLogEntry]:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def queries(self) -> int:
         ...
 class FlowTuple:
     """
@@ -1896,6 +2093,10 @@ def capture(network: Network, endpoint: str, path: str) -> InterfaceCapture:
     """
     Captures the interface 'node.iface' of `network` to a nanosecond pcap at `path`.
     """
+def check_dns_name(name: str) -> None:
+    """
+    ParseError if `name` cannot be a DNS name (empty labels, labels over 63 bytes, over 255 in all).
+    """
 def connect_all(network: Network, items: list[tuple[str, str, int | None, int | None, int, str]]) -> list[tuple[str, str]]:
     """
     For each (a, b, delay ns or None, bandwidth bps or None, queue, medium): network.connect(a, b, ...). Returns the (a, b) full interface names of each link made (a switch's new port is sw.pN). A failure raises that call's error with .index, the item's position.
@@ -1961,6 +2162,10 @@ def parse_flow_log_line(line: str) -> FlowLogRecord:
 def parse_tcp_flags(text: str) -> int:
     """
     'SA' or 'SYN,ACK' -> 0x12 (letters F S R P A U E C, '.' for ACK).
+    """
+def parse_zone_record(line: str, origin: str) -> tuple[str, int, str, str]:
+    """
+    A zone-file line read in `origin`: (name, ttl, type, value), or ParseError quoting the line.
     """
 def read_flow_log(path: str) -> FlowLogFile:
     """

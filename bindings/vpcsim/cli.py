@@ -132,6 +132,8 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
         shown = [t for i, t in enumerate(traffic) if i < MAX_TRAFFIC_SHOWN or t["expect_met"] is False]
         for item in shown:
             to = item["to"] or ""
+            if item.get("name"):  # a destination given as a DNS name: the name, and what it resolved to
+                to = f"{item['name']} ({to})" if to else item["name"]
             if item["kind"] in ("udp", "tcp"):
                 to = f"{to}:{item['port']}"
             elif item["kind"] == "listen":

@@ -8,8 +8,10 @@
 
 namespace vpcsim::node {
 
-/// What became of a probe: answered, answered with an ICMP error, or nothing came back.
-enum class Outcome : std::uint8_t { pending, reply, unreachable, timeout };
+/// What became of a probe: answered, answered with an ICMP error, or nothing came back; or, for a
+/// probe to a name, that the name did not resolve: NXDOMAIN or no address (name_not_found), no DNS
+/// server answered (dns_timeout), or the servers answered SERVFAIL/REFUSED (dns_failure).
+enum class Outcome : std::uint8_t { pending, reply, unreachable, timeout, name_not_found, dns_timeout, dns_failure };
 std::string_view to_string(Outcome outcome);
 
 /// Every application type also has a `Config` (what it is made from) and a constructor

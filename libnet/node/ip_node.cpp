@@ -41,6 +41,9 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::reply: return "reply";
     case Outcome::unreachable: return "unreachable";
     case Outcome::timeout: return "timeout";
+    case Outcome::name_not_found: return "name_not_found";
+    case Outcome::dns_timeout: return "dns_timeout";
+    case Outcome::dns_failure: return "dns_failure";
   }
   return "unknown";
 }

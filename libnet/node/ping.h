@@ -53,7 +53,8 @@ class Ping final : public Application, public EchoHandler, public core::EventHan
   /// Local send failures ("connect: Network is unreachable"), by sequence number.
   const std::vector<std::pair<std::uint16_t, SendStatus>>& send_failures() const { return send_failures_; }
 
-  std::string_view kind() const override { return "ping"; }
+  static constexpr std::string_view kKind = "ping";
+  std::string_view kind() const override { return kKind; }
   std::string summary() const override;
   Outcome outcome() const override;
 

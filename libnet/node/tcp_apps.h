@@ -107,7 +107,8 @@ class TcpClient final : public Application, public TcpHandler, public core::Even
   /// "ESTABLISHED", "TIME_WAIT", "CLOSED", ... ("" before the start).
   std::string state() const;
 
-  std::string_view kind() const override { return "tcp"; }
+  static constexpr std::string_view kKind = "tcp";
+  std::string_view kind() const override { return kKind; }
   std::string summary() const override;
   Outcome outcome() const override;
 

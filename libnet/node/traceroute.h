@@ -58,7 +58,8 @@ class Traceroute final : public Application, public UdpHandler, public core::Eve
   /// No probe could leave the node (no route to the destination).
   bool send_failed() const { return send_failed_; }
 
-  std::string_view kind() const override { return "traceroute"; }
+  static constexpr std::string_view kKind = "traceroute";
+  std::string_view kind() const override { return kKind; }
   std::string summary() const override;
   Outcome outcome() const override;
 

@@ -77,7 +77,8 @@ class UdpClient final : public Application, public UdpHandler, public core::Even
   const std::vector<IcmpErrorReport>& errors() const { return results().errors; }
   const std::vector<SendStatus>& send_failures() const { return results().send_failures; }
 
-  std::string_view kind() const override { return "udp"; }
+  static constexpr std::string_view kKind = "udp";
+  std::string_view kind() const override { return kKind; }
   std::string summary() const override;
   Outcome outcome() const override;
 

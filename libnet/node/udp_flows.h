@@ -37,7 +37,8 @@ class UdpFlows final : public Application, public UdpHandler, public core::Event
   std::uint32_t answered() const { return answered_; }
   std::uint32_t errors() const { return errors_; }
 
-  std::string_view kind() const override { return "udp_flows"; }
+  static constexpr std::string_view kKind = "udp_flows";
+  std::string_view kind() const override { return kKind; }
   std::string summary() const override;
   /// reply when every flow was answered; timeout when some were not; unreachable when none was and an
   /// ICMP error came back.

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "fuzz" / "corpus"
 MAX_PER_TARGET = 60
 MAX_FILE = 8192
-SCENARIOS = ["public_private_vpc", "home_nat", "three_router_traceroute", "nat_port_clash", "docker_port_publish"]
+SCENARIOS = ["dns_names", "public_private_vpc", "home_nat", "three_router_traceroute", "nat_port_clash", "docker_port_publish"]
 
 
 def split_frame(frame: bytes, seeds: Dict[str, List[bytes]]) -> None:
@@ -50,6 +50,8 @@ def split_frame(frame: bytes, seeds: Dict[str, List[bytes]]) -> None:
         target = {1: "icmp_fuzz", 17: "udp_fuzz", 6: "tcp_fuzz"}.get(payload[9])
         if target and l4:
             seeds[target].append(l4)
+        if payload[9] == 17 and len(l4) > 8 and 53 in struct.unpack("!HH", l4[:4]):
+            seeds["dns_fuzz"].append(l4[8:])  # a DNS message, from or to port 53
 
 
 def frames_of(path: Path) -> List[bytes]:

@@ -126,7 +126,12 @@ TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivere
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
     keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
-    assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"])
+    by_name = any(n.dns_server is not None or n.resolver is not None for n in sc.nodes.values())
+    assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"]) + (["dns"] if by_name else [])
+    for node in results.get("dns", {}).values():
+        assert set(node) <= {"server_log", "lookups"}
+        for entry in node.get("server_log", []):
+            assert list(entry) == ["at_ms", "client", "name", "type", "rcode", "answer", "forwarded_to"]
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)
     assert isinstance(results["simulated_seconds"], float) and results["simulated_seconds"] >= 0
@@ -140,7 +145,8 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
     assert [t["index"] for t in results["traffic"]] == list(range(len(sc.traffic)))
     for item in results["traffic"]:
         assert set(TRAFFIC_KEYS) <= set(item)
-        extra = set(item) - set(TRAFFIC_KEYS)
+        extra = set(item) - set(TRAFFIC_KEYS) - {"name", "lookup"}  # a destination given as a DNS name
+        assert ("lookup" in item) == sc.traffic[item["index"]].by_name
         allowed_extra = {
             "ping": set(),
             "udp": {"port", "flows"} if "flows" in item else {"port", "from_port"},
@@ -149,9 +155,10 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
             "tcp": {"port", "from_port", "state", "error", "segments_sent", "segments_received", "retransmissions", "reply"},
             "replay": {"capture", "summary", "flows"},
         }
-        assert extra == allowed_extra[item["kind"]]
+        unresolved = item.get("lookup", {}).get("status", "found") != "found"  # nothing was sent
+        assert extra == ({"port"} & allowed_extra[item["kind"]] if unresolved else allowed_extra[item["kind"]])
         outcomes = ("delivered", "dropped", "blocked", "not_replayed") if item["kind"] == "replay" else \
-            ("reply", "unreachable", "timeout", "pending")
+            ("reply", "unreachable", "timeout", "pending", "name_not_found", "dns_timeout", "dns_failure")
         assert item["outcome"] in outcomes
         assert isinstance(item["sent"], int) and isinstance(item["received"], int)
         kind = f"{item.get('protocol', 'udp')} listen" if item["kind"] == "listen" else item["kind"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Un
 
 from vpcsim import _core
 from vpcsim.errors import ConfigError, ParseError
-from vpcsim.scenario import cloud_build, flow_logs
+from vpcsim.scenario import cloud_build, dns_items, flow_logs
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.fields import _looks_like_address, _suggest
 from vpcsim.scenario.location import _At
@@ -83,6 +83,10 @@ class _Builder:
                     self.guarded(route.at, partial(_add_route, ip_node, route))
             if node.nat is not None:
                 _add_nat_rules(self, made[node.name] if node.name in made else net.node(node.name), node.nat)
+            if node.dns_server is not None or node.resolver is not None:
+                ip_node = made[node.name] if node.name in made else net.node(node.name)
+                where = (node.dns_server or node.resolver).at
+                self.guarded(where, partial(dns_items.attach, ip_node, node.dns_server, node.resolver))
         try:
             ends = _core.connect_all(
                 net, [(link.a, link.b, link.delay, link.bandwidth, link.queue, link.medium) for link in sc.links])
@@ -111,7 +115,9 @@ class _Builder:
             address = None
             if item.destination is not None:
                 address = item.destination
-                if address in sc.cloud.endpoints:
+                if item.by_name:
+                    pass  # the sender's resolver looks it up when the item starts
+                elif address in sc.cloud.endpoints:
                     # Private from the same or a peered VPC, public from anywhere else.
                     address = str(cloud.address_of(address, item.node))
                 elif not _looks_like_address(address):

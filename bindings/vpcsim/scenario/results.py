@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional,
 
 from vpcsim import _core
 from vpcsim import tables as _tables
-from vpcsim.scenario import flow_logs
+from vpcsim.scenario import dns_items, flow_logs
 from vpcsim.scenario.cloud_build import explain_result
 from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
@@ -196,11 +196,22 @@ class Run:
             }
         if self.flow_logs is not None:
             results["flow_logs"] = flow_logs.results(self.flow_logs)
+        dns = dns_items.dns_tables(net, [n.name for n in self.scenario.nodes.values()
+                                         if n.dns_server is not None or n.resolver is not None])
+        if dns:
+            results["dns"] = dns
         return results
 
     def _traffic_result(self, item: TrafficSpec, app: Any, destination: Optional[str]) -> Dict[str, Any]:
         if item.kind == "replay":
             return replay_result(item, app)
+        lookup = None
+        if isinstance(app, _core.Resolving):
+            lookup = dns_items.lookup_record(app.lookup)
+            if app.app is None:  # the name did not resolve: nothing was sent
+                return _unresolved_result(item, app, lookup)
+            app = app.app
+            destination = lookup["address"]
         outcome = app.outcome
         result: Dict[str, Any] = {
             "index": item.index,
@@ -209,6 +220,9 @@ class Run:
             "from": item.node,
             "to": destination,
         }
+        if lookup is not None:
+            result["name"] = item.destination
+            result["lookup"] = lookup
         errors: List[Dict[str, Any]] = []
         hops: Optional[List[Dict[str, Any]]] = None
         rtts: List[float]
@@ -371,6 +385,33 @@ _UNITS = {
     "udp_listen": ("datagrams", "datagrams"),  # replies sent, datagrams received
     "tcp_listen": ("replies", "bytes"),  # one reply per connection, payload bytes received
 }
+
+
+def _unresolved_result(item: TrafficSpec, app: Any, lookup: Dict[str, Any]) -> Dict[str, Any]:
+    """A traffic item whose name did not resolve: the lookup's outcome, and the server that said so."""
+    sent_unit, received_unit = _UNITS[item.kind]
+    result: Dict[str, Any] = {
+        "index": item.index, "id": item.id, "kind": item.kind, "from": item.node, "to": None,
+        "name": item.destination, "lookup": lookup,
+    }
+    if "port" in item.params:
+        result["port"] = item.params["port"]
+    outcome = app.outcome
+    result.update({"outcome": outcome, "sent": 0, "sent_unit": sent_unit, "received": 0,
+                   "received_unit": received_unit, "rtt_ms": [],
+                   "errors": [{"from": lookup["server"], "type": None, "code": None, "text": _lookup_error(lookup)}]})
+    result["expect"] = item.expect
+    result["expect_met"] = None if item.expect is None else outcome == item.expect
+    return result
+
+
+def _lookup_error(lookup: Dict[str, Any]) -> str:
+    """What the program would print (glibc's gai_strerror), with what the lookup saw."""
+    if lookup["status"] == "not_found":
+        return f"{lookup['name']}: Name or service not known ({lookup['rcode']})"
+    if lookup["status"] == "timeout":
+        return f"{lookup['name']}: Temporary failure in name resolution (no answer to {len(lookup['queries'])} queries)"
+    return f"{lookup['name']}: Temporary failure in name resolution ({lookup['rcode'] or 'no server reachable'})"
 
 
 def _add_explain_probes(result: Dict[str, Any], item: TrafficSpec, explained: List[Dict[str, Any]]) -> None:

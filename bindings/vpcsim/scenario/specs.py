@@ -74,6 +74,8 @@ class NodeSpec:
     at: _At
     gateway_at: Optional[_At] = None
     nat: Optional[NatSpec] = None
+    dns_server: Any = None  # a dns_items.DnsServerSpec
+    resolver: Any = None  # a dns_items.ResolverSpec
 
     @property
     def is_ip(self) -> bool:
@@ -106,10 +108,11 @@ class TrafficSpec:
     node: str
     start: int
     expect: Optional[str]
-    destination: Optional[str]  # as written: an address or a node name
+    destination: Optional[str]  # as written: an address, a node name, or a DNS name (by_name)
     params: Dict[str, Any]
     at: _At
     destination_at: Optional[_At] = None
+    by_name: bool = False  # the sender has a resolver: the destination is looked up on the wire
 
 
 def _pcap_name(endpoint: str) -> str:

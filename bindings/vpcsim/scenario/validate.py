@@ -6,7 +6,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from vpcsim import _core
 from vpcsim.scenario.cloud_specs import CloudSpec, makes_node
-from vpcsim.scenario import flow_logs
+from vpcsim.scenario import dns_items, flow_logs
 from vpcsim.scenario.cloud_validate import CloudValidator
 from vpcsim.scenario.fields import (_address, _bandwidth, _boolean, _check_keys, _duration, _integer,
     _looks_like_address, _mapping, _parsed, _sequence, _suggest, _text, _type_name, _unknown)
@@ -28,7 +28,7 @@ from vpcsim.scenario.validated import TABLES_LEVELS, Scenario
 from vpcsim.scenario.yaml_lines import _Map, _Seq
 
 
-EXPECT_VALUES = ("reply", "unreachable", "timeout")
+EXPECT_VALUES = ("reply", "unreachable", "timeout", "name_not_found", "dns_timeout", "dns_failure")
 
 _MAX_U64 = 2**64 - 1
 
@@ -39,7 +39,7 @@ _TOP_KEYS = (
 )
 _TRACE_LEVELS = ("all", "drops", "none", "packets")  # `packets` is the old name of `all`
 _NODE_KINDS = ("host", "switch", "router", "nat")
-_IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
+_IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes", "dns_server", "resolver")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
 _NAT_KEYS = ("snat", "dnat", "one_to_one", "timeouts")
 _NAT_NODE_KEYS = _IP_NODE_KEYS + _NAT_KEYS
@@ -196,7 +196,12 @@ class _Validator:
             for index, rspec in enumerate(rdata):
                 routes.append(self.route(rat.item(rdata, index), rspec, [i.name for i in interfaces], name))
         nat = self.nat(at, data, [i.name for i in interfaces]) if kind == "nat" else None
-        return NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat)
+        spec = NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat)
+        if data.get("dns_server") is not None:
+            spec.dns_server = dns_items.validate_dns_server(at.key(data, "dns_server"), data["dns_server"])
+        if data.get("resolver") is not None:
+            spec.resolver = dns_items.validate_resolver(at.key(data, "resolver"), data["resolver"])
+        return spec
 
     # -- nat -------------------------------------------------------------------------------------
 
@@ -439,10 +444,12 @@ class _Validator:
 
     # -- traffic ---------------------------------------------------------------------------------
 
-    def destination(self, at: _At, value: Any, nodes: Dict[str, NodeSpec]) -> str:
+    def destination(self, at: _At, value: Any, nodes: Dict[str, NodeSpec], sender: str = "") -> str:
         text = _text(at, value)
         if _looks_like_address(text):
             return _address(at, text)
+        if sender in nodes and nodes[sender].resolver is not None:
+            return dns_items._name(at, text, "name")  # the sender looks it up on the wire
         if text in self.cloud.endpoints:
             return text  # its address depends on the sender (Cloud.address_of)
         if text not in nodes:
@@ -561,14 +568,14 @@ class _Validator:
         params: Dict[str, Any] = {}
         if kind == "ping":
             dest_at = at.key(data, "ping")
-            destination = self.destination(dest_at, data["ping"], nodes)
+            destination = self.destination(dest_at, data["ping"], nodes, node)
             params["count"] = self.opt_int(at, data, "count", 1, 1, 2**32 - 1)
             params["interval"] = self.opt_duration(at, data, "interval", 10**9, positive=False)
             params["ttl"] = self.opt_int(at, data, "ttl", 64, 1, 255)
             params["size"] = self.opt_int(at, data, "size", 56, 0, 65507)
         elif kind == "traceroute":
             dest_at = at.key(data, "traceroute")
-            destination = self.destination(dest_at, data["traceroute"], nodes)
+            destination = self.destination(dest_at, data["traceroute"], nodes, node)
             params["max_hops"] = self.opt_int(at, data, "max_hops", 30, 1, 255)
             params["queries"] = self.opt_int(at, data, "queries", 3, 1, 10)
             params["wait"] = self.opt_duration(at, data, "wait", 5 * 10**9, positive=True)
@@ -589,7 +596,7 @@ class _Validator:
                 raise dest_at.error(f"expected ADDRESS:PORT or NODE:PORT, such as 10.0.2.20:9000, got '{to_text}'")
             if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
                 raise dest_at.error(f"port '{port_text}' is not a number in 1..65535")
-            destination = self.destination(dest_at, host, nodes)
+            destination = self.destination(dest_at, host, nodes, node)
             params["port"] = int(port_text)
             params["from_port"] = self.opt_int(uat, udata, "from_port", 0, 1, 65535)
             params["data"] = ""
@@ -608,7 +615,8 @@ class _Validator:
                                 f"'{clash}' does not go with 'flows' (each flow is one datagram from its own port)")
                 elif udata.get("gap") is not None:
                     raise uat.key(udata, "gap").error("'gap' is the time between flows: it needs 'flows'")
-        return TrafficSpec(index, kind, item_id, node, start, expect, destination, params, at, dest_at)
+        by_name = node in nodes and nodes[node].resolver is not None and not _looks_like_address(destination)
+        return TrafficSpec(index, kind, item_id, node, start, expect, destination, params, at, dest_at, by_name)
 
     @staticmethod
     def opt_int(at: _At, data: _Map, key: str, default: int, low: int, high: int) -> int:
