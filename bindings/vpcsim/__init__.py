@@ -62,6 +62,7 @@ from vpcsim._core import (
     Route,
     RouteTable,
     Router,
+    RunStop,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
@@ -95,7 +96,7 @@ from vpcsim._core import (
     parse_flow_log_line,
     read_flow_log,
 )
-from vpcsim.errors import ConfigError, Error, ParseError
+from vpcsim.errors import ConfigError, Error, NetworkBusyError, ParseError, RunLimitWarning
 
 # Pure-Python companions; `tables` imports pandas only when a DataFrame is asked for.
 from vpcsim import craft, tables  # noqa: E402  (after _core, which they use)
@@ -141,6 +142,7 @@ __all__ = [
     "MacTableEntry",
     "NatCounters",
     "NatGateway",
+    "NetworkBusyError",
     "NatRouter",
     "NeighbourEntry",
     "Network",
@@ -156,6 +158,8 @@ __all__ = [
     "Route",
     "RouteTable",
     "Router",
+    "RunLimitWarning",
+    "RunStop",
     "SecurityGroup",
     "SecurityGroupRule",
     "Subnet",

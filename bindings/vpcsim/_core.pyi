@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'RunStop', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'YamlTooDeep', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -823,7 +823,7 @@ class IpNode(Node):
         """
         Linux's tcp_syn_retries (6), tcp_synack_retries (5), tcp_retries2 (15), the initial RTO (1s) and TIME_WAIT (60s), for connections opened afterwards.
         """
-    def ping(self, destination: Ipv4Address | str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> Ping:
+    def ping(self, destination: Ipv4Address | str, count: int = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: int = 56, ttl: int = 64) -> Ping:
         ...
     def remove_route(self, to: Ipv4Prefix | str) -> bool:
         ...
@@ -831,25 +831,25 @@ class IpNode(Node):
         ...
     def set_default_gateway(self, gateway: Ipv4Address | str) -> None:
         ...
-    def tcp_connect(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> TcpClient:
+    def tcp_connect(self, destination: Ipv4Address | str, port: int, data: bytes = b'', source_port: int = 0, start: typing.Any = 0) -> TcpClient:
         ...
     def tcp_connections(self) -> list[TcpConnectionInfo]:
         """
         The TCP connection table (ss -tan), by four-tuple; TIME_WAIT entries included.
         """
-    def tcp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> TcpServer:
+    def tcp_listen(self, port: int, reply: bytes = b'') -> TcpServer:
         ...
-    def traceroute(self, destination: Ipv4Address | str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> Traceroute:
+    def traceroute(self, destination: Ipv4Address | str, max_hops: int = 30, queries: int = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: int = 1) -> Traceroute:
         ...
-    def udp_flows(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
+    def udp_flows(self, destination: Ipv4Address | str, port: int, flows: int, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
         """
         `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
         """
-    def udp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> UdpResponder:
+    def udp_listen(self, port: int, reply: bytes = b'') -> UdpResponder:
         ...
-    def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
+    def udp_send(self, destination: Ipv4Address | str, port: int, data: bytes = b'', source_port: int = 0, start: typing.Any = 0, count: int = 1, interval: typing.Any = '1s') -> UdpClient:
         ...
-    def udp_socket(self, port: typing.SupportsInt | typing.SupportsIndex = 0) -> UdpSocket:
+    def udp_socket(self, port: int = 0) -> UdpSocket:
         """
         A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).
         """
@@ -896,11 +896,27 @@ class Switch(Node):
     @ageing_time_ns.setter
     def ageing_time_ns(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
+class RunStop:
+    """
+    Why a run stopped early: which limit (.limit) and why (.message).
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def limit(self) -> str:
+        """
+        'events', 'time', 'trace_bytes', 'frame_bytes' or 'bridge_hops' (set_limits' max_<limit>).
+        """
+    @property
+    def message(self) -> str:
+        ...
 class Network:
     """
     One simulation: its clock, RNG, nodes, links and trace.
     """
-    def __init__(self, seed: typing.SupportsInt | typing.SupportsIndex = 1, trace: str = 'all') -> None:
+    def __init__(self, seed: int = 1, trace: str = 'all') -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -914,7 +930,7 @@ class Network:
         ...
     def add_switch(self, name: str) -> Switch:
         ...
-    def connect(self, a: str, b: str, delay: typing.Any = None, bandwidth: typing.Any = None, queue: typing.SupportsInt | typing.SupportsIndex = 1000, medium: str = 'ethernet') -> Link:
+    def connect(self, a: str, b: str, delay: typing.Any = None, bandwidth: typing.Any = None, queue: int = 1000, medium: str = 'ethernet') -> Link:
         """
         Links two interfaces (or an interface and a switch). medium='veth' carries neighbour confirmations across, as a Linux veth pair does; 'ethernet' (the default) does not.
         """
@@ -936,10 +952,19 @@ class Network:
         """
     def run_for(self, duration: typing.Any) -> int:
         ...
+    def set_limits(self, *, max_events: typing.SupportsInt | typing.SupportsIndex = 0, max_time: typing.Any = None, max_trace_bytes: typing.SupportsInt | typing.SupportsIndex = 4294967296, max_frame_bytes: typing.SupportsInt | typing.SupportsIndex = 4294967296, max_bridge_hops: typing.SupportsInt | typing.SupportsIndex = 64) -> None:
+        """
+        What stops a run early (0 or None: no limit): events in all, simulated time, trace bytes (file and memory: 4 GiB), bytes of frames in flight (4 GiB), switches one frame may cross (64: a loop). A run a limit stopped returns normally, warns (vpcsim.RunLimitWarning) and sets stopped_by.
+        """
     @property
     def last_event_ns(self) -> int:
         """
         Time of the last event handled: when a run that went idle really ended.
+        """
+    @property
+    def limits(self) -> dict:
+        """
+        The limits set_limits() set, as a dict of its arguments (max_time in ns).
         """
     @property
     def links(self) -> list[Link]:
@@ -959,6 +984,11 @@ class Network:
     @property
     def seed(self) -> int:
         ...
+    @property
+    def stopped_by(self) -> RunStop | None:
+        """
+        Why the last run stopped before its end (a RunStop: .limit, .message), or None.
+        """
     @property
     def trace(self) -> TraceLog:
         ...
@@ -1838,6 +1868,8 @@ class PcapReader:
         ...
 class YamlFallback(Exception):
     pass
+class YamlTooDeep(Exception):
+    max_depth: typing.ClassVar[int] = 64
 class Replay:
     """
     A capture being replayed into a network (Network.replay); its tables once the network ran.

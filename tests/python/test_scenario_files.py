@@ -125,11 +125,12 @@ TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivere
 
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
-    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
+    keys = ["scenario", "seed", "simulated_seconds", "stopped", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
     assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"])
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)
     assert isinstance(results["simulated_seconds"], float) and results["simulated_seconds"] >= 0
+    assert results["stopped"] is None  # no limit stops a shipped scenario
     assert [e["index"] for e in results["explain"]] == list(range(len(sc.cloud.explain)))
     for item in results["explain"]:
         assert list(item) == ["index", "id", *EXPLAIN_KEYS, "expect", "expect_blocked_by", "expect_met"]
