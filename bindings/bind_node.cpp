@@ -1,5 +1,7 @@
 #include <pybind11/functional.h>
 
+#include <map>
+
 #include "bindings.h"
 #include "libnet/core/error.h"
 #include "libnet/node/network.h"
@@ -577,12 +579,12 @@ void bind_node(py::module_& m) {
            "A run a limit stopped returns normally, warns (vpcsim.RunLimitWarning) and sets stopped_by.")
       .def_property_readonly("limits", [](const node::Network& net) {
         const node::RunLimits& l = net.limits();
-        py::dict out;
-        out["max_events"] = l.max_events;
+        std::map<std::string, py::object> out;
+        out["max_events"] = py::cast(l.max_events);
         out["max_time"] = l.max_time == core::kTimeNever ? py::object(py::none()) : py::cast(l.max_time);
-        out["max_trace_bytes"] = l.max_trace_bytes;
-        out["max_frame_bytes"] = l.max_frame_bytes;
-        out["max_bridge_hops"] = l.max_bridge_hops;
+        out["max_trace_bytes"] = py::cast(l.max_trace_bytes);
+        out["max_frame_bytes"] = py::cast(l.max_frame_bytes);
+        out["max_bridge_hops"] = py::cast(l.max_bridge_hops);
         return out;
       }, "The limits set_limits() set, as a dict of its arguments (max_time in ns).")
       .def_property_readonly("stopped_by", [](const node::Network& net) -> std::optional<node::RunStop> {

@@ -962,7 +962,7 @@ class Network:
         Time of the last event handled: when a run that went idle really ended.
         """
     @property
-    def limits(self) -> dict:
+    def limits(self) -> dict[str, typing.Any]:
         """
         The limits set_limits() set, as a dict of its arguments (max_time in ns).
         """
