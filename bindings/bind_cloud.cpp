@@ -114,14 +114,38 @@ cloud::AclDirection acl_direction(const std::string& name) {
 using RouteTargetArg = std::variant<cloud::InternetGateway*, cloud::NatGateway*, cloud::Instance*, cloud::VpcPeering*,
                                     std::string>;
 
+/// Refuses a route target object of another VPC (or another Cloud's namesake): the route keeps its
+/// name, which would then mean this VPC's object of that name, or nothing.
+void check_target_vpc(const cloud::RouteTable& table, const cloud::Vpc& target_vpc, const std::string& target) {
+  if (&target_vpc == &table.vpc()) return;
+  const bool namesake = target_vpc.name() == table.vpc().name();
+  throw core::ConfigError(table.name(), "target",
+                          target + " belongs to VPC " + target_vpc.name() + (namesake ? " of another Cloud" : "") +
+                              ", not to VPC " + table.vpc().name() + " of route table " + table.name());
+}
+
 cloud::RouteTarget route_target(const cloud::RouteTable& table, const RouteTargetArg& target) {
-  if (auto* const* igw = std::get_if<cloud::InternetGateway*>(&target))
+  if (auto* const* igw = std::get_if<cloud::InternetGateway*>(&target)) {
+    check_target_vpc(table, (*igw)->vpc(), "internet gateway " + (*igw)->name());
     return {cloud::TargetKind::internet_gateway, (*igw)->name()};
-  if (auto* const* nat = std::get_if<cloud::NatGateway*>(&target)) return {cloud::TargetKind::nat_gateway, (*nat)->name()};
-  if (auto* const* instance = std::get_if<cloud::Instance*>(&target))
+  }
+  if (auto* const* nat = std::get_if<cloud::NatGateway*>(&target)) {
+    check_target_vpc(table, (*nat)->subnet().vpc(), "NAT gateway " + (*nat)->name());
+    return {cloud::TargetKind::nat_gateway, (*nat)->name()};
+  }
+  if (auto* const* instance = std::get_if<cloud::Instance*>(&target)) {
+    check_target_vpc(table, (*instance)->subnet().vpc(), "instance " + (*instance)->name());
     return {cloud::TargetKind::instance, (*instance)->name()};
-  if (auto* const* peering = std::get_if<cloud::VpcPeering*>(&target))
-    return {cloud::TargetKind::peering_connection, (*peering)->name()};
+  }
+  if (auto* const* peering = std::get_if<cloud::VpcPeering*>(&target)) {
+    const cloud::VpcPeering& p = **peering;
+    if (!p.joins(table.vpc()))
+      throw core::ConfigError(table.name(), "target",
+                              "peering connection " + p.name() + " joins VPCs " + p.requester().name() + " and " +
+                                  p.accepter().name() + (&p.requester().cloud() != &table.vpc().cloud() ? " of another Cloud" : "") +
+                                  ", not VPC " + table.vpc().name() + " of route table " + table.name());
+    return {cloud::TargetKind::peering_connection, p.name()};
+  }
   // A name: whatever the VPC has by that name. The kinds share one namespace of node names, except
   // peering connections, which are not nodes.
   const std::string& name = std::get<std::string>(target);
@@ -500,10 +524,20 @@ void bind_cloud(py::module_& m) {
              if (ip) options.ip = value_of(*ip);
              if (public_ip) options.public_ip = value_of(*public_ip);
              options.auto_public_ip = auto_public_ip;
-             for (const auto& g : security_groups)
-               options.security_groups.push_back(std::holds_alternative<std::string>(g)
-                                                     ? std::get<std::string>(g)
-                                                     : std::get<cloud::SecurityGroup*>(g)->name());
+             for (const auto& g : security_groups) {
+               if (std::holds_alternative<std::string>(g)) {
+                 options.security_groups.push_back(std::get<std::string>(g));
+                 continue;
+               }
+               const cloud::SecurityGroup& group = *std::get<cloud::SecurityGroup*>(g);
+               // By name below, so a group object of another VPC must not pass as this VPC's namesake.
+               if (group.owner() != &v)
+                 throw core::ConfigError(name, "security_groups",
+                                         "group " + group.name() + " belongs to VPC " + group.vpc() +
+                                             (group.vpc() == v.name() ? " of another Cloud" : "") + ", not to VPC " +
+                                             v.name());
+               options.security_groups.push_back(group.name());
+             }
              options.source_dest_check = source_dest_check;
              return v.add_instance(name, subnet, options);
            },
@@ -619,6 +653,7 @@ void bind_cloud(py::module_& m) {
               const py::object& window) {
              const core::Time w = to_time(window, "window");
              const cloud::ExplainQuery query{std::move(from), std::move(to), std::move(protocol), port};
+             RunScope busy(c.network());
              py::gil_scoped_release release;
              return c.explain(query, w);
            },

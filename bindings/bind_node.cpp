@@ -1,5 +1,7 @@
 #include <pybind11/functional.h>
 
+#include <map>
+
 #include "bindings.h"
 #include "destination.h"
 #include "libnet/core/error.h"
@@ -35,6 +37,31 @@ link::LinkConfig link_config(const py::object& delay, const py::object& bandwidt
 }
 
 double to_ms(core::Time t) { return static_cast<double>(t) / 1e6; }
+
+/// From Python a trace is bounded by default (C++'s RunLimits leaves it unbounded): a run of ten
+/// million pings with every packet kept in memory ended in std::bad_alloc.
+constexpr std::uint64_t kDefaultTraceLimit = 4ULL << 30;
+
+/// A run a limit stopped returns normally (its results are there to read), and says so in a warning
+/// that a script cannot miss: vpcsim.RunLimitWarning, the RunStop's message.
+void warn_if_stopped(const node::Network& net) {
+  if (!net.stopped_by()) return;
+  py::object category = py::module_::import("vpcsim.errors").attr("RunLimitWarning");
+  if (PyErr_WarnEx(category.ptr(), net.stopped_by()->message.c_str(), 2) != 0) throw py::error_already_set();
+}
+
+/// Runs `net` to `until` with the GIL released (other networks run in other threads meanwhile) and
+/// `net` marked busy (thread_guard.h); then warns if a limit stopped it.
+std::uint64_t run_released(node::Network& net, core::Time until) {
+  std::uint64_t handled = 0;
+  {
+    RunScope busy(net);
+    py::gil_scoped_release release;
+    handled = net.run_until(until);
+  }
+  warn_if_stopped(net);
+  return handled;
+}
 
 template <class App>
 void application_protocol(py::class_<App, node::Application>& c) {
@@ -342,14 +369,14 @@ void bind_node(py::module_& m) {
   def_towards(ip_node, "ping",
               [](auto dest) {
                 using Dest = typename decltype(dest)::type;
-                return [](node::IpNode& n, const Dest& destination, std::uint32_t count, const py::object& interval,
-                           const py::object& start, std::uint16_t data_len, std::uint8_t ttl) -> auto& {
+                return [](node::IpNode& n, const Dest& destination, const py::int_& count, const py::object& interval,
+                           const py::object& start, const py::int_& data_len, const py::int_& ttl) -> auto& {
                   node::PingConfig c;
-                  c.count = count;
+                  c.count = to_int<std::uint32_t>(count, "count", 1);
                   c.interval = to_time(interval, "interval");
                   c.start = to_time(start, "start");
-                  c.data_len = data_len;
-                  c.ttl = ttl;
+                  c.data_len = to_int<std::uint16_t>(data_len, "data_len");
+                  c.ttl = to_int<std::uint8_t>(ttl, "ttl", 1);
                   return start_app<node::Ping>(n, destination, c);
                 };
               },
@@ -359,14 +386,14 @@ void bind_node(py::module_& m) {
   def_towards(ip_node, "traceroute",
               [](auto dest) {
                 using Dest = typename decltype(dest)::type;
-                return [](node::IpNode& n, const Dest& destination, std::uint8_t max_hops, std::uint32_t queries,
-                           const py::object& wait, const py::object& start, std::uint8_t first_ttl) -> auto& {
+                return [](node::IpNode& n, const Dest& destination, const py::int_& max_hops, const py::int_& queries,
+                           const py::object& wait, const py::object& start, const py::int_& first_ttl) -> auto& {
                   node::TracerouteConfig c;
-                  c.max_hops = max_hops;
-                  c.queries = queries;
+                  c.max_hops = to_int<std::uint8_t>(max_hops, "max_hops", 1);
+                  c.queries = to_int<std::uint32_t>(queries, "queries", 1, 10);
                   c.wait = to_time(wait, "wait");
                   c.start = to_time(start, "start");
-                  c.first_ttl = first_ttl;
+                  c.first_ttl = to_int<std::uint8_t>(first_ttl, "first_ttl", 1);
                   return start_app<node::Traceroute>(n, destination, c);
                 };
               },
@@ -376,11 +403,11 @@ void bind_node(py::module_& m) {
   def_towards(ip_node, "udp_flows",
               [](auto dest) {
                 using Dest = typename decltype(dest)::type;
-                return [](node::IpNode& n, const Dest& destination, std::uint16_t port, std::uint32_t flows,
+                return [](node::IpNode& n, const Dest& destination, const py::int_& port, const py::int_& flows,
                            py::bytes data, const py::object& start, const py::object& gap) -> auto& {
                   node::UdpFlowsConfig c;
-                  c.dst_port = port;
-                  c.flows = flows;
+                  c.dst_port = to_int<std::uint16_t>(port, "port");
+                  c.flows = to_int<std::uint32_t>(flows, "flows");
                   c.data = data;
                   c.start = to_time(start, "start");
                   c.gap = to_time(gap, "gap");
@@ -394,15 +421,15 @@ void bind_node(py::module_& m) {
   def_towards(ip_node, "udp_send",
               [](auto dest) {
                 using Dest = typename decltype(dest)::type;
-                return [](node::IpNode& n, const Dest& destination, std::uint16_t port, py::bytes data,
-                           std::uint16_t source_port, const py::object& start, std::uint32_t count,
+                return [](node::IpNode& n, const Dest& destination, const py::int_& port, py::bytes data,
+                           const py::int_& source_port, const py::object& start, const py::int_& count,
                            const py::object& interval) -> auto& {
                   node::UdpClientConfig c;
-                  c.dst_port = port;
-                  c.src_port = source_port;
+                  c.dst_port = to_int<std::uint16_t>(port, "port");
+                  c.src_port = to_int<std::uint16_t>(source_port, "source_port");
                   c.data = data;
                   c.start = to_time(start, "start");
-                  c.count = count;
+                  c.count = to_int<std::uint32_t>(count, "count", 1);
                   c.interval = to_time(interval, "interval");
                   return start_app<node::UdpClient>(n, destination, c);
                 };
@@ -413,11 +440,11 @@ void bind_node(py::module_& m) {
   def_towards(ip_node, "tcp_connect",
               [](auto dest) {
                 using Dest = typename decltype(dest)::type;
-                return [](node::IpNode& n, const Dest& destination, std::uint16_t port, py::bytes data,
-                           std::uint16_t source_port, const py::object& start) -> auto& {
+                return [](node::IpNode& n, const Dest& destination, const py::int_& port, py::bytes data,
+                           const py::int_& source_port, const py::object& start) -> auto& {
                   node::TcpClientConfig c;
-                  c.dst_port = port;
-                  c.src_port = source_port;
+                  c.dst_port = to_int<std::uint16_t>(port, "port");
+                  c.src_port = to_int<std::uint16_t>(source_port, "source_port");
                   c.data = data;
                   c.start = to_time(start, "start");
                   return start_app<node::TcpClient>(n, destination, c);
@@ -426,17 +453,21 @@ void bind_node(py::module_& m) {
               py::arg("destination"), py::arg("port"), py::arg("data") = py::bytes(""), py::arg("source_port") = 0,
               py::arg("start") = 0, kRef);
   ip_node.def("udp_listen",
-           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::UdpResponder& {
-             return n.add_application<node::UdpResponder>({port, reply});
+           [](node::IpNode& n, const py::int_& port, py::bytes reply) -> node::UdpResponder& {
+             return n.add_application<node::UdpResponder>({to_int<std::uint16_t>(port, "port"), reply});
            },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
       .def(
           "udp_socket",
-          [](node::IpNode& n, std::uint16_t port) -> node::UdpSocket& { return n.add_application<node::UdpSocket>({port}); },
+          [](node::IpNode& n, const py::int_& port) -> node::UdpSocket& {
+            return n.add_application<node::UdpSocket>({to_int<std::uint16_t>(port, "port")});
+          },
           py::arg("port") = 0, kRef,
            "A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).")
       .def("tcp_listen",
-           [](node::IpNode& n, std::uint16_t port, py::bytes reply) -> node::TcpServer& { return n.add_application<node::TcpServer>({port, reply}); },
+           [](node::IpNode& n, const py::int_& port, py::bytes reply) -> node::TcpServer& {
+             return n.add_application<node::TcpServer>({to_int<std::uint16_t>(port, "port"), reply});
+           },
            py::arg("port"), py::arg("reply") = py::bytes(""), kRef)
       .def("tcp_connections",
            [](const node::IpNode& n) {
@@ -481,13 +512,24 @@ void bind_node(py::module_& m) {
       .def("mac_table", &node::Switch::mac_table)
       .def_property("ageing_time_ns", &node::Switch::ageing_time, &node::Switch::set_ageing_time);
 
+  py::class_<node::RunStop>(m, "RunStop", "Why a run stopped early: which limit (.limit) and why (.message).")
+      .def_readonly("limit", &node::RunStop::limit,
+                    "'events', 'time', 'trace_bytes', 'frame_bytes' or 'bridge_hops' (set_limits' max_<limit>).")
+      .def_readonly("message", &node::RunStop::message)
+      .def("__str__", [](const node::RunStop& s) { return s.message; })
+      .def("__repr__", [](const node::RunStop& s) { return "<RunStop " + s.limit + ": " + s.message + ">"; });
+
   py::class_<node::Network>(m, "Network", "One simulation: its clock, RNG, nodes, links and trace.")
-      .def(py::init([](std::uint64_t seed, const std::string& trace) {
+      .def(py::init([](const py::int_& seed_arg, const std::string& trace) {
+             const auto seed = to_int<std::uint64_t>(seed_arg, "seed");
              // What the trace keeps: "all" (every per-packet event: paths, learning) or "drops"
              // (drops and notable events only, for large runs). Writing it is trace.write_jsonl().
              if (trace != "all" && trace != "drops")
                throw core::ConfigError("Network", "trace", "'" + trace + "' is not a trace level (all, drops)");
              auto net = std::make_unique<node::Network>(seed);
+             node::RunLimits limits;
+             limits.max_trace_bytes = kDefaultTraceLimit;
+             net->set_limits(limits);
              net->trace().set_record_packets(trace == "all");
              net->trace().set_record_translations(true);
              return net;
@@ -504,8 +546,8 @@ void bind_node(py::module_& m) {
       .def("add_switch", &node::Network::add_switch, py::arg("name"), kRef)
       .def("connect",
            [](node::Network& net, std::string a, std::string b, const py::object& delay, const py::object& bandwidth,
-              std::uint32_t queue, const std::string& medium) -> link::Link& {
-             return net.connect(a, b, link_config(delay, bandwidth, queue, medium));
+              const py::int_& queue, const std::string& medium) -> link::Link& {
+             return net.connect(a, b, link_config(delay, bandwidth, to_int<std::uint32_t>(queue, "queue", 1), medium));
            },
            py::arg("a"), py::arg("b"), py::arg("delay") = py::none(), py::arg("bandwidth") = py::none(),
            py::arg("queue") = 1000, py::arg("medium") = "ethernet", kRef,
@@ -529,22 +571,45 @@ void bind_node(py::module_& m) {
                              kRef)
       .def("run",
            [](node::Network& net, const py::object& until) {
-             if (until.is_none()) {
-               py::gil_scoped_release release;
-               return net.run();
-             }
-             core::Time t = to_time(until, "until");
-             py::gil_scoped_release release;
-             return net.run_until(t);
+             return run_released(net, until.is_none() ? core::kTimeNever : to_time(until, "until"));
            },
            py::arg("until") = py::none(), "Runs until nothing is left to do, or up to `until` (absolute).")
       .def("run_for",
            [](node::Network& net, const py::object& duration) {
-             core::Time t = to_time(duration, "duration");
-             py::gil_scoped_release release;
-             return net.run_for(t);
+             const core::Time t = to_time(duration, "duration");
+             return run_released(net, t > core::kTimeNever - net.now() ? core::kTimeNever : net.now() + t);
            },
            py::arg("duration"))
+      .def("set_limits",
+           [](node::Network& net, std::uint64_t max_events, const py::object& max_time, std::uint64_t max_trace_bytes,
+              std::uint64_t max_frame_bytes, std::uint32_t max_bridge_hops) {
+             node::RunLimits limits;
+             limits.max_events = max_events;
+             limits.max_time = max_time.is_none() ? core::kTimeNever : to_time(max_time, "max_time");
+             limits.max_trace_bytes = max_trace_bytes;
+             limits.max_frame_bytes = max_frame_bytes;
+             limits.max_bridge_hops = max_bridge_hops;
+             net.set_limits(limits);
+           },
+           py::kw_only(), py::arg("max_events") = 0, py::arg("max_time") = py::none(), py::arg("max_trace_bytes") = kDefaultTraceLimit,
+           py::arg("max_frame_bytes") = node::RunLimits{}.max_frame_bytes,
+           py::arg("max_bridge_hops") = node::RunLimits{}.max_bridge_hops,
+           "What stops a run early (0 or None: no limit): events in all, simulated time, trace bytes "
+           "(file and memory: 4 GiB), bytes of frames in flight (4 GiB), switches one frame may cross (64: a loop). "
+           "A run a limit stopped returns normally, warns (vpcsim.RunLimitWarning) and sets stopped_by.")
+      .def_property_readonly("limits", [](const node::Network& net) {
+        const node::RunLimits& l = net.limits();
+        std::map<std::string, py::object> out;
+        out["max_events"] = py::cast(l.max_events);
+        out["max_time"] = l.max_time == core::kTimeNever ? py::object(py::none()) : py::cast(l.max_time);
+        out["max_trace_bytes"] = py::cast(l.max_trace_bytes);
+        out["max_frame_bytes"] = py::cast(l.max_frame_bytes);
+        out["max_bridge_hops"] = py::cast(l.max_bridge_hops);
+        return out;
+      }, "The limits set_limits() set, as a dict of its arguments (max_time in ns).")
+      .def_property_readonly("stopped_by", [](const node::Network& net) -> std::optional<node::RunStop> {
+        return net.stopped_by();
+      }, "Why the last run stopped before its end (a RunStop: .limit, .message), or None.")
       .def_property_readonly("pending_events", [](node::Network& net) { return net.simulation().pending_events(); })
       .def_property_readonly("next_event_ns", [](node::Network& net) { return net.simulation().next_event_time(); })
       .def_property_readonly("last_event_ns", [](node::Network& net) { return net.simulation().last_event_time(); },

@@ -32,6 +32,12 @@ namespace {
 
 /// The text is not for this reader: the full loader decides (and reports errors its way).
 struct Fallback {};
+/// Nesting deeper than kMaxDepth, at `line`: an error of the file, not a text for the full loader
+/// (PyYAML's scanner, like libyaml's, costs time quadratic in the depth of flow collections).
+struct TooDeep {
+  long line;
+};
+constexpr std::size_t kMaxDepth = 64;
 
 /// An owned reference to a Python object (the reader is raw C API: pybind11's wrappers per event
 /// would cost a good part of what it saves).
@@ -236,6 +242,7 @@ class Reader {
           open.lines = item_lines.get();
         }
         place(value.get(), line);
+        if (stack_.size() >= kMaxDepth) throw TooDeep{line};
         stack_.push_back(open);
         want_key_ = true;
         return true;
@@ -324,6 +331,8 @@ class Reader {
 
 void bind_yaml(py::module_& m) {
   static py::exception<Fallback> fallback(m, "YamlFallback");
+  static py::exception<TooDeep> too_deep(m, "YamlTooDeep");
+  too_deep.attr("max_depth") = kMaxDepth;
   m.def(
       "read_yaml",
       [](const py::str& text, const py::type& map_type, const py::type& seq_type) -> py::object {
@@ -340,6 +349,9 @@ void bind_yaml(py::module_& m) {
               reader.read(std::string_view(utf8, static_cast<std::size_t>(size))).release());
         } catch (const Fallback&) {
           PyErr_SetString(fallback.ptr(), "the full YAML loader reads this text");
+          throw py::error_already_set();
+        } catch (const TooDeep& deep) {
+          PyErr_SetObject(too_deep.ptr(), py::int_(deep.line).ptr());  // args[0]: the line
           throw py::error_already_set();
         }
       },

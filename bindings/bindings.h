@@ -5,11 +5,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <limits>
 #include <string>
 #include <variant>
 
 #include "libnet/core/error.h"
 #include "libnet/core/time.h"
+#include "thread_guard.h"
 
 namespace vpcsim::bindings {
 
@@ -46,7 +48,18 @@ T value_of(const Arg<T>& arg) {
 /// .object and .field, vpcsim.ParseError with .text, or vpcsim.Error).
 py::object python_error(const core::Error& e);
 
-/// A duration from Python: a string with a unit ("10us", "1.5s") or an int of nanoseconds.
+/// A duration, start or end from Python: a string with a unit ("10us", "1.5s") or an int of
+/// nanoseconds, >= 0 and below 2^63 (else ValueError naming `what`).
 core::Time to_time(const py::object& value, const char* what);
+
+/// An int argument in lo..hi (by default T's range), else ValueError naming the parameter and the
+/// range: pybind11's own conversion of an out-of-range int says only "incompatible function arguments".
+void check_int_range(const py::int_& value, const char* name, long long lo, unsigned long long hi);
+template <class T>
+T to_int(const py::int_& value, const char* name, long long lo = static_cast<long long>(std::numeric_limits<T>::min()),
+         unsigned long long hi = std::numeric_limits<T>::max()) {
+  check_int_range(value, name, lo, hi);
+  return value.cast<T>();
+}
 
 }  // namespace vpcsim::bindings

@@ -34,11 +34,26 @@ void bind_errors(py::module_&) {
 }
 
 core::Time to_time(const py::object& value, const char* what) {
-  if (py::isinstance<py::str>(value)) return core::parse_duration(value.cast<std::string>());
+  // Every duration, start and end the API takes is >= 0: a negative one was scheduled in the past.
+  if (py::isinstance<py::str>(value)) {
+    const core::Time t = core::parse_duration(value.cast<std::string>());
+    if (t < 0) throw py::value_error(std::string(what) + ": must not be negative, not " + value.cast<std::string>());
+    return t;
+  }
   if (py::isinstance<py::bool_>(value) || !py::isinstance<py::int_>(value))
     throw py::type_error(std::string(what) + ": expected a duration such as '10us' or an int of nanoseconds, got " +
                          py::repr(value).cast<std::string>());
+  check_int_range(value.cast<py::int_>(), what, 0, static_cast<unsigned long long>(std::numeric_limits<core::Time>::max()));
   return value.cast<core::Time>();
+}
+
+void check_int_range(const py::int_& value, const char* name, long long lo, unsigned long long hi) {
+  const int below = PyObject_RichCompareBool(value.ptr(), py::int_(lo).ptr(), Py_LT);
+  const int above = PyObject_RichCompareBool(value.ptr(), py::int_(hi).ptr(), Py_GT);
+  if (below < 0 || above < 0) throw py::error_already_set();
+  if (below != 0 || above != 0)
+    throw py::value_error(std::string(name) + ": " + py::str(value).cast<std::string>() + " is outside " +
+                          std::to_string(lo) + ".." + std::to_string(hi));
 }
 
 void bind_core(py::module_& m) {

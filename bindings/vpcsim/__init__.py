@@ -68,6 +68,7 @@ from vpcsim._core import (
     Route,
     RouteTable,
     Router,
+    RunStop,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
@@ -104,7 +105,7 @@ from vpcsim._core import (
 )
 from typing import Any, Optional
 
-from vpcsim.errors import ConfigError, Error, ParseError
+from vpcsim.errors import ConfigError, Error, NetworkBusyError, ParseError, RunLimitWarning
 
 # Pure-Python companions; `tables` imports pandas only when a DataFrame is asked for.
 from vpcsim import craft, tables  # noqa: E402  (after _core, which they use)
@@ -175,6 +176,7 @@ __all__ = [
     "NatCounters",
     "NatGateway",
     "NameLookup",
+    "NetworkBusyError",
     "NatRouter",
     "NeighbourEntry",
     "Network",
@@ -191,6 +193,8 @@ __all__ = [
     "Route",
     "RouteTable",
     "Router",
+    "RunLimitWarning",
+    "RunStop",
     "SecurityGroup",
     "SecurityGroupRule",
     "Subnet",

@@ -37,6 +37,13 @@ __all__ = ["entry", "main"]
 EXIT_OK = 0
 EXIT_EXPECT_FAILED = 1
 EXIT_INPUT = 2
+EXIT_LIMIT = 3  # a limit (--max-*) stopped the run before its end
+
+# The CLI's limits (Network.set_limits): generous for real scenarios, small enough that a storm or a
+# runaway sender stops long before the machine runs out of memory or disk.
+DEFAULT_MAX_TRACE_BYTES = 4 << 30
+DEFAULT_MAX_FRAME_BYTES = 4 << 30
+DEFAULT_MAX_BRIDGE_HOPS = 64
 
 MAX_DROPS_SHOWN = 20
 MAX_TRAFFIC_SHOWN = 50  # rows of the traffic table; failed expectations are always shown
@@ -280,7 +287,7 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         return _cmd_run_pictured(args, sc, until, out, err)
     has_end = until is not None or sc.until is not None
     bar = progress_mod.SimulatedTime(err) if show and has_end else None
-    levels = {"trace": args.trace, "tables": args.tables}
+    levels: Dict[str, Any] = {"trace": args.trace, "tables": args.tables, "limits": _limits(args)}
     if show and not has_end:
         with progress_mod.Status(err, "running until no event is left (no `until`, so no bar)"):
             run = sc.run(args.out, seed=args.seed, until=until, **levels)
@@ -291,7 +298,38 @@ def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             if bar is not None:
                 bar.finish()
     _print_summary(run, out, None if args.out is None else Path(args.out))
+    if run.stopped_by is not None:
+        out.flush()
+        err.write(f"run stopped by --max-{run.stopped_by.limit.replace('_', '-')}: {run.stopped_by.message}\n")
+        return EXIT_LIMIT
     return EXIT_OK if run.all_met else EXIT_EXPECT_FAILED
+
+
+def _limits(args: argparse.Namespace) -> Dict[str, Any]:
+    return {
+        "max_events": args.max_events,
+        "max_trace_bytes": args.max_trace_bytes,
+        "max_frame_bytes": args.max_frame_bytes,
+        "max_bridge_hops": args.max_bridge_hops,
+    }
+
+
+def _count_arg(text: str) -> int:
+    """A count or a size: 1000, 1e9, 4GiB, 512MiB, 64KiB (0: no limit)."""
+    units = {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
+    for unit, factor in units.items():
+        if text.endswith(unit):
+            number, scale = text[: -len(unit)], factor
+            break
+    else:
+        number, scale = text, 1
+    try:
+        value = float(number) if ("e" in number or "." in number) else int(number, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count or size (such as 1e9 or 4GiB)") from None
+    if not 0 <= value * scale < 2**64:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside 0..2^64-1")
+    return int(value * scale)
 
 
 def _cmd_validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -494,7 +532,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vpcsim",
         description="A deterministic network simulator whose packets are real Ethernet frames.",
-        epilog="Exit status: 0 ok, 1 an expectation failed, 2 invalid input.",
+        epilog="Exit status: 0 ok, 1 an expectation failed, 2 invalid input, 3 a limit stopped the run.",
     )
     parser.add_argument("--version", action="version", version=f"vpcsim {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -520,6 +558,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report", metavar="FILE",
                      help="write a self-contained HTML report of the run to FILE: topology, step-through of every "
                           "frame, ladder, outcomes, drops, explain, tables")
+    limits = run.add_argument_group("limits", "what stops a run early, with exit status 3 (0: no limit)")
+    limits.add_argument("--max-events", metavar="N", type=_count_arg, default=0,
+                        help="events the run may handle in all (default: no limit)")
+    limits.add_argument("--max-trace-bytes", metavar="SIZE", type=_count_arg, default=DEFAULT_MAX_TRACE_BYTES,
+                        help="size of the trace, written and in memory (default 4GiB)")
+    limits.add_argument("--max-frame-bytes", metavar="SIZE", type=_count_arg, default=DEFAULT_MAX_FRAME_BYTES,
+                        help="memory of frames in queues and on links (default 4GiB)")
+    limits.add_argument("--max-bridge-hops", metavar="N", type=_count_arg, default=DEFAULT_MAX_BRIDGE_HOPS,
+                        help="switches one frame may cross before the run stops as a loop (default 64)")
     run.set_defaults(handler=_cmd_run)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it",

@@ -26,3 +26,17 @@ class ParseError(Error, ValueError):
     """Text that does not parse as the value asked for. Has ``text``."""
 
     text: str = ""
+
+
+class NetworkBusyError(Error, RuntimeError):
+    """A Network (or something it made) was used from one thread while another thread runs it.
+
+    ``run()`` releases the GIL so that separate Networks simulate in parallel; one Network and its
+    nodes, applications, trace and cloud must be used by one thread at a time."""
+
+
+class RunLimitWarning(RuntimeWarning):
+    """A run stopped early by one of its limits (``Network.set_limits``, the CLI's ``--max-*``).
+
+    The run returned normally and what it recorded is kept; ``Network.stopped_by`` says which limit
+    and why (for a broadcast storm, the loop of switches)."""

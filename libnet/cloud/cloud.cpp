@@ -27,10 +27,14 @@ std::string segment_name(const char* prefix, std::uint32_t network) {
 
 }  // namespace
 
+namespace {
+const char kCloudKind = 0;  // its address tags the network's one Cloud
+}  // namespace
+
 Cloud& Cloud::attach(node::Network& network) {
   auto cloud = std::make_shared<Cloud>(network);
   Cloud& ref = *cloud;
-  network.keep(std::move(cloud));
+  network.keep_one(std::move(cloud), &kCloudKind, "cloud");
   return ref;
 }
 
@@ -178,6 +182,13 @@ ElasticIp& Cloud::allocate_elastic_ip(const std::string& name) {
 VpcPeering& Cloud::add_peering(const std::string& name, Vpc& requester, Vpc& accepter) {
   if (&requester == &accepter)
     throw core::ConfigError(name, "vpcs", "VPC " + requester.name() + " cannot be peered with itself");
+  // A VPC of another Cloud lives in another Network: a link between the two would outlive one of them.
+  for (const Vpc* v : {&requester, &accepter})
+    if (&v->cloud() != this)
+      throw core::ConfigError(name, "vpcs",
+                              "VPC " + v->name() + " belongs to another Cloud (another Network) than the one asked to "
+                                                   "peer it; peer VPCs of one Cloud (" + requester.name() + " and " +
+                                  accepter.name() + ")");
   if (requester.cidr().overlaps(accepter.cidr()))
     throw core::ConfigError(name, "vpcs",
                             "VPC " + requester.name() + " (" + requester.cidr().to_string() + ") and VPC " + accepter.name() +

@@ -63,7 +63,8 @@ class Cloud {
   /// The MTU through an internet gateway (and on the internet side).
   static constexpr std::uint32_t kInternetMtu = 1500;
 
-  /// A new Cloud owned by `network` (destroyed with it, after its nodes).
+  /// A new Cloud owned by `network` (destroyed with it, after its nodes). Throws core::ConfigError if
+  /// the network has one already.
   static Cloud& attach(node::Network& network);
   explicit Cloud(node::Network& network);
   Cloud(const Cloud&) = delete;

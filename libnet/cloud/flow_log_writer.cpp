@@ -9,6 +9,7 @@
 #include "libnet/cloud/instance.h"
 #include "libnet/cloud/packet_summary.h"
 #include "libnet/core/error.h"
+#include "libnet/core/output_file.h"
 #include "libnet/wire/ipv4.h"
 
 namespace vpcsim::cloud {
@@ -112,6 +113,9 @@ std::string FlowLogWriter::default_eni_id(const std::string& vpc, const std::str
 }
 
 EniFlowLog& FlowLogWriter::watch(Instance& instance, std::string eni_id) {
+  if (&instance.cloud() != cloud_)
+    throw core::ConfigError(instance.name(), "flow_logs",
+                            "instance " + instance.name() + " belongs to another Cloud (another Network) than these flow logs");
   if (instance.flow_log() != nullptr)
     throw core::ConfigError(instance.name(), "flow_logs", "the instance's interface is logged already");
   if (eni_id.empty()) eni_id = default_eni_id(instance.subnet().vpc().name(), instance.name());
@@ -161,9 +165,10 @@ std::vector<std::string> FlowLogWriter::write(const std::string& directory) cons
   std::vector<std::string> paths;
   for (const auto& log : logs_) {
     const std::string path = (std::filesystem::path(directory) / (log->eni_id() + ".log")).string();
-    std::ofstream out(path, std::ios::binary);
-    out << text(*log);
-    if (!out) throw core::ConfigError(path, "flow_logs", "cannot be written");
+    std::FILE* file = core::open_output(path, "flow_logs");  // never through a planted link
+    const std::string body = text(*log);
+    const bool written = std::fwrite(body.data(), 1, body.size(), file) == body.size();
+    if (std::fclose(file) != 0 || !written) throw core::ConfigError(path, "flow_logs", "cannot be written");
     paths.push_back(path);
   }
   return paths;

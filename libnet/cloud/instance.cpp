@@ -6,6 +6,7 @@
 #include "libnet/cloud/packet_summary.h"
 #include "libnet/cloud/subnet.h"
 #include "libnet/cloud/vpc.h"
+#include "libnet/core/error.h"
 #include "libnet/node/network.h"
 #include "libnet/stack/flow_tuple.h"
 #include "libnet/wire/tcp.h"
@@ -35,6 +36,13 @@ Instance::Instance(node::Network& network, std::uint32_t id, std::string name, S
     : Endpoint(network, id, std::move(name), subnet.vpc().cloud()), subnet_(&subnet) {}
 
 void Instance::add_security_group(SecurityGroup& group) {
+  // AWS: an instance's groups are its VPC's. A group of another VPC (or of another Cloud's namesake
+  // VPC, which may be freed first) is refused rather than kept by pointer.
+  if (group.owner() != &subnet().vpc())
+    throw core::ConfigError(name(), "security_groups",
+                            "group " + group.name() + " belongs to VPC " + group.vpc() +
+                                (group.vpc() == subnet().vpc().name() ? " of another Cloud" : "") + ", not to VPC " +
+                                subnet().vpc().name() + " of instance " + name());
   for (const SecurityGroup* g : groups_)
     if (g == &group) return;
   groups_.push_back(&group);

@@ -18,6 +18,8 @@
 
 namespace vpcsim::cloud {
 
+class Vpc;
+
 enum class AclDirection : std::uint8_t { inbound, outbound };
 const char* to_string(AclDirection direction);
 
@@ -49,6 +51,9 @@ class NetworkAcl {
 
   const std::string& name() const { return name_; }
   const std::string& vpc() const { return vpc_; }
+  /// The VPC object that made the ACL (null for one made on its own), as SecurityGroup::owner().
+  const Vpc* owner() const { return owner_; }
+  void set_owner(const Vpc* vpc) { owner_ = vpc; }
 
   /// Throws core::ConfigError naming the ACL and field for a number outside 1-32766, a number already
   /// used in that direction, or ports on a protocol without ports.
@@ -69,6 +74,7 @@ class NetworkAcl {
   std::string vpc_;
   std::vector<AclRule> inbound_;
   std::vector<AclRule> outbound_;
+  const Vpc* owner_ = nullptr;
 };
 
 }  // namespace vpcsim::cloud

@@ -40,7 +40,7 @@ SecurityGroup SecurityGroup::make_default(std::string name, std::string vpc) {
 }
 
 SecurityGroup::SecurityGroup(const SecurityGroup& other)
-    : name_(other.name_), vpc_(other.vpc_), ingress_(other.ingress_), egress_(other.egress_), members_(other.members_) {
+    : name_(other.name_), vpc_(other.vpc_), ingress_(other.ingress_), egress_(other.egress_), members_(other.members_), owner_(other.owner_) {
   rebind_self(&other);
 }
 
@@ -49,7 +49,8 @@ SecurityGroup::SecurityGroup(SecurityGroup&& other) noexcept
       vpc_(std::move(other.vpc_)),
       ingress_(std::move(other.ingress_)),
       egress_(std::move(other.egress_)),
-      members_(std::move(other.members_)) {
+      members_(std::move(other.members_)),
+      owner_(other.owner_) {
   rebind_self(&other);
 }
 
@@ -60,6 +61,7 @@ SecurityGroup& SecurityGroup::operator=(const SecurityGroup& other) {
     ingress_ = other.ingress_;
     egress_ = other.egress_;
     members_ = other.members_;
+    owner_ = other.owner_;
     rebind_self(&other);
   }
   return *this;
@@ -72,6 +74,7 @@ SecurityGroup& SecurityGroup::operator=(SecurityGroup&& other) noexcept {
     ingress_ = std::move(other.ingress_);
     egress_ = std::move(other.egress_);
     members_ = std::move(other.members_);
+    owner_ = other.owner_;
     rebind_self(&other);
   }
   return *this;
@@ -94,6 +97,12 @@ void SecurityGroup::check(const SgRule& rule, const char* field) const {
     throw core::ConfigError(name_, where, "needs exactly one peer: a cidr or a group");
   }
   rule.traffic.validate(name_, where);
+  // Same name, other object: a VPC of another Cloud (and Network), which the rule would outlive.
+  if (rule.group != nullptr && rule.group != this && rule.group->owner_ != owner_ && rule.group->vpc() == vpc_) {
+    throw core::ConfigError(name_, where,
+                            "group " + rule.group->name() + " is in VPC " + rule.group->vpc() +
+                                " of another Cloud, not in VPC " + vpc_ + " of this one");
+  }
   if (rule.group != nullptr && rule.group != this && rule.group->vpc() != vpc_) {
     std::string message = "group ";
     message += rule.group->name();

@@ -25,6 +25,7 @@
 namespace vpcsim::cloud {
 
 class SecurityGroup;
+class Vpc;
 
 enum class Direction : std::uint8_t { ingress, egress };
 const char* to_string(Direction direction);
@@ -58,6 +59,10 @@ class SecurityGroup {
 
   const std::string& name() const { return name_; }
   const std::string& vpc() const { return vpc_; }
+  /// The VPC object that made the group (null for one made on its own): what tells a group of this
+  /// Cloud from a namesake of another, whose pointer a rule or an instance must not keep.
+  const Vpc* owner() const { return owner_; }
+  void set_owner(const Vpc* vpc) { owner_ = vpc; }
 
   /// Throw core::ConfigError naming the group and field when the rule has neither or both of cidr and
   /// group, ports on a protocol without ports, a port range out of 0-65535 or reversed, or a group
@@ -89,6 +94,7 @@ class SecurityGroup {
   std::vector<SgRule> ingress_;
   std::vector<SgRule> egress_;
   std::vector<wire::Ipv4Address> members_;
+  const Vpc* owner_ = nullptr;
 };
 
 /// Which group's rule allowed a packet; both null when none did.

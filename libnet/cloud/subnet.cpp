@@ -25,9 +25,10 @@ NetworkAcl& Subnet::network_acl() const {
 }
 
 void Subnet::set_network_acl(NetworkAcl& acl) {
-  if (acl.vpc() != vpc_->name())
+  if (acl.owner() != vpc_)
     throw core::ConfigError(name_, "network_acl",
-                            "network ACL '" + acl.name() + "' belongs to VPC '" + acl.vpc() + "', not '" + vpc_->name() + "'");
+                            "network ACL '" + acl.name() + "' belongs to VPC '" + acl.vpc() + "'" +
+                                (acl.vpc() == vpc_->name() ? " of another Cloud" : "") + ", not '" + vpc_->name() + "'");
   network_acl_ = &acl;
 }
 

@@ -53,9 +53,11 @@ Vpc::Vpc(Cloud& cloud, std::string name, wire::Ipv4Prefix cidr) : cloud_(&cloud)
   router_ = &cloud.network().add_node<VpcRouter>(name_ + "-router", *this);
   route_tables_.push_back(std::make_unique<RouteTable>(*this, "main", true));
   network_acls_.push_back(std::make_unique<NetworkAcl>(NetworkAcl::make_default("default", name_)));
+  network_acls_.back()->set_owner(this);
   // The default group lets its members talk to each other; its rule names the group itself, so it is
   // made in place rather than copied.
   auto group = std::make_unique<SecurityGroup>("default", name_);
+  group->set_owner(this);
   SgRule from_members;
   from_members.group = group.get();
   from_members.description = "from members of the default group";
@@ -118,6 +120,7 @@ NetworkAcl& Vpc::add_network_acl(const std::string& name) {
   if (find_named(network_acls_, name))
     throw core::ConfigError(name_, "network_acls." + name, "a network ACL named '" + name + "' exists already");
   network_acls_.push_back(std::make_unique<NetworkAcl>(name, name_));
+  network_acls_.back()->set_owner(this);
   return *network_acls_.back();
 }
 
@@ -128,6 +131,7 @@ SecurityGroup& Vpc::add_security_group(const std::string& name) {
   if (find_named(security_groups_, name))
     throw core::ConfigError(name_, "security_groups." + name, "a security group named '" + name + "' exists already");
   security_groups_.push_back(std::make_unique<SecurityGroup>(name, name_));
+  security_groups_.back()->set_owner(this);
   return *security_groups_.back();
 }
 
@@ -261,6 +265,7 @@ Instance& Vpc::add_instance(const std::string& name, Subnet& subnet, const Insta
 void Vpc::terminate_instance(const std::string& name) {
   Instance* instance = find_instance(name);
   if (instance == nullptr) throw core::ConfigError(name_, "instances", "no instance named '" + name + "'");
+  if (!instance->alive()) throw core::ConfigError(name, "state", "instance " + name + " is terminated already");
   instance->terminate();
   // A terminated instance's address no longer matches rules that name its groups.
   for (SecurityGroup* group : instance->security_groups()) group->remove_member(instance->private_ip());

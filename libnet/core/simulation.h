@@ -34,10 +34,13 @@ class Simulation {
 
   /// Runs until no event is left or stop() is called. Returns the number of events handled.
   std::uint64_t run();
-  /// Runs every event due at or before `until`, then sets the clock to `until` (if it was not stopped).
-  std::uint64_t run_until(Time until);
+  /// Runs every event due at or before `until`, then sets the clock to `until` (if it was not stopped),
+  /// handling at most `max_events`: with events still due, it returns with the clock at the last one.
+  std::uint64_t run_until(Time until, std::uint64_t max_events = UINT64_MAX);
   /// Makes the current run()/run_until() return after the event being handled.
   void stop() { stopped_ = true; }
+  /// Whether the last run ended by stop().
+  bool stopped() const { return stopped_; }
 
   std::uint64_t events_handled() const { return events_handled_; }
   /// Time of the last event handled (0 before any): when a run that went idle really ended.

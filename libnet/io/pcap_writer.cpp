@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "libnet/core/error.h"
+#include "libnet/core/output_file.h"
 
 namespace vpcsim::io {
 
@@ -16,9 +17,18 @@ PcapWriter::PcapWriter(std::string path, core::Time epoch_offset_ns)
   if (path_.empty()) throw core::ConfigError("<empty path>", "pcap", "no file name given");
   pcap_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, static_cast<int>(kSnapLen), PCAP_TSTAMP_PRECISION_NANO);
   if (pcap_ == nullptr) throw core::ConfigError(path_, "pcap", "libpcap could not create a capture handle");
-  dumper_ = pcap_dump_open(pcap_, path_.c_str());
+  std::FILE* file = nullptr;
+  try {
+    file = core::open_output(path_, "pcap");  // never through a planted link (core/output_file.h)
+  } catch (...) {
+    pcap_close(pcap_);
+    pcap_ = nullptr;
+    throw;
+  }
+  dumper_ = pcap_dump_fopen(pcap_, file);
   if (dumper_ == nullptr) {
     std::string reason = std::string("cannot open for writing: ") + pcap_geterr(pcap_);
+    std::fclose(file);
     pcap_close(pcap_);
     pcap_ = nullptr;
     throw core::ConfigError(path_, "pcap", reason);

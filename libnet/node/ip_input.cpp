@@ -62,6 +62,7 @@ void IpNode::prefetch_receive(const link::Interface& interface, const wire::Fram
 }
 
 void IpNode::receive_frame(link::Interface& interface, wire::Frame frame) {
+  frame.meta().bridge_hops = 0;  // a routed frame starts a new bridged path (Network's max_bridge_hops)
   // Read through const: an ARP broadcast flooded to every host shares one copy of its bytes.
   auto eth = wire::EthernetView::parse(std::as_const(frame).bytes());
   if (!eth) {

@@ -1,6 +1,8 @@
 #include "libnet/node/network.h"
 
 #include "libnet/core/error.h"
+#include "libnet/core/names.h"
+#include "libnet/node/bridge_loop.h"
 
 #include <algorithm>
 
@@ -20,8 +22,11 @@ Network::~Network() {
 
 std::uint32_t Network::register_node(const std::string& name) {
   if (name.empty()) throw core::ConfigError("network", "nodes", "a node needs a name");
-  if (name.find_first_of(". /\\") != std::string::npos)
-    throw core::ConfigError(name, "name", "node names cannot contain '.', '/', '\\' or spaces");
+  if (name.find_first_of(". /\\") != std::string::npos || core::has_control_characters(name) ||
+      name.size() > core::kMaxNameLength)
+    throw core::ConfigError(core::printable(name), "name",
+                            "node names have 1-" + std::to_string(core::kMaxNameLength) +
+                                " characters, none of '.', '/', '\\', spaces or control characters");
   if (const Node* existing = find_node(name))
     throw core::ConfigError(name, "name", "a " + std::string(to_string(existing->kind())) + " named '" + name +
                                               "' already exists");
@@ -114,6 +119,89 @@ wire::MacAddress Network::allocate_mac() {
 void Network::claim_mac(wire::MacAddress mac, const std::string& owner) {
   if (!macs_.insert(mac.to_u64()))
     throw core::ConfigError(owner, "mac", mac.to_string() + " is already used by another interface");
+}
+
+}  // namespace vpcsim::node
+
+namespace vpcsim::node {
+
+void Network::keep_one(std::shared_ptr<void> object, const void* kind, const char* what) {
+  if (kept_one(kind) != nullptr)
+    throw core::ConfigError("Network", what, std::string("this network has a ") + what + " already (one per network)");
+  kept_by_kind_.emplace_back(kind, object.get());
+  keep(std::move(object));
+}
+
+void* Network::kept_one(const void* kind) const {
+  for (const auto& [k, object] : kept_by_kind_)
+    if (k == kind) return object;
+  return nullptr;
+}
+
+}  // namespace vpcsim::node
+
+namespace vpcsim::node {
+namespace {
+
+std::string mib(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+/// Whether an event is pending at or before `t`.
+bool due_by(const core::Simulation& sim, core::Time t) { return sim.pending_events() != 0 && sim.next_event_time() <= t; }
+
+}  // namespace
+
+std::uint64_t Network::run_until(core::Time until) {
+  stopped_by_.reset();
+  const core::Time end = std::min(until, limits_.max_time);
+  std::uint64_t total = 0;
+  for (;;) {
+    std::uint64_t slice = kLimitCheckEvents;
+    if (limits_.max_events != 0 && sim_.events_handled() >= limits_.max_events) {
+      if (due_by(sim_, end))
+        stop_for({"events", "stopped after " + std::to_string(sim_.events_handled()) + " events (max_events " +
+                                std::to_string(limits_.max_events) + ") at " + core::format_duration(now()) +
+                                ", with events still due"});
+      break;
+    }
+    if (limits_.max_events != 0) slice = std::min(slice, limits_.max_events - sim_.events_handled());
+    const std::uint64_t handled = sim_.run_until(end, slice);
+    total += handled;
+    if (sim_.stopped() || handled < slice) break;  // stopped (a limit, or the caller), or done
+    const std::uint64_t frames = pool_.bytes_in_use();
+    if (limits_.max_frame_bytes != 0 && frames > limits_.max_frame_bytes) {
+      stop_for({"frame_bytes", "frames in queues and on links hold " + mib(frames) + " (max_frame_bytes " +
+                                   mib(limits_.max_frame_bytes) + ") at " + core::format_duration(now()) +
+                                   ": something sends faster than the network drains"});
+      break;
+    }
+    const std::uint64_t trace = trace_.bytes();
+    if (limits_.max_trace_bytes != 0 && trace > limits_.max_trace_bytes) {
+      stop_for({"trace_bytes", "the trace reached " + mib(trace) + " (max_trace_bytes " +
+                                   mib(limits_.max_trace_bytes) + ") at " + core::format_duration(now()) +
+                                   "; trace 'drops' records far less"});
+      break;
+    }
+  }
+  // Stopped by max_time with events due before `until`: say so, the clock stays at max_time.
+  if (!stopped_by_ && end < until && due_by(sim_, until) && !sim_.stopped())
+    stop_for({"time", "reached max_time " + core::format_duration(end) + " with events still due"});
+  return total;
+}
+
+void Network::stop_for(RunStop stop) {
+  if (!stopped_by_) stopped_by_ = std::move(stop);
+  sim_.stop();
+}
+
+void Network::report_bridge_loop(const Switch& at) {
+  if (stopped_by_) return;
+  std::string loop;
+  for (const std::string& name : find_bridge_loop(*this, at)) loop += (loop.empty() ? "" : " -> ") + name;
+  stop_for({"bridge_hops", "a frame crossed " + std::to_string(limits_.max_bridge_hops) +
+                               " switches (max_bridge_hops) at " + core::format_duration(now()) +
+                               ": the switches loop (" + loop +
+                               ") and nothing blocks a port: a broadcast storm. Remove a link of the loop (vpcsim's "
+                               "switches do not run spanning tree)"});
 }
 
 }  // namespace vpcsim::node

@@ -13,8 +13,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "libnet/core/arena.h"
@@ -27,6 +29,7 @@
 #include "libnet/node/nat_router.h"
 #include "libnet/node/node.h"
 #include "libnet/node/router.h"
+#include "libnet/node/run_limits.h"
 #include "libnet/node/switch.h"
 #include "libnet/trace/trace_log.h"
 #include "libnet/wire/frame_pool.h"
@@ -70,12 +73,24 @@ class Network {
   const std::vector<core::Arena::Ptr<Node>>& nodes() const { return nodes_; }
   const std::vector<core::Arena::Ptr<link::Link>>& links() const { return links_; }
 
-  /// Runs until nothing is left to do; returns the number of events handled.
-  std::uint64_t run() { return sim_.run(); }
-  /// Runs up to and including simulated time `until` (absolute).
-  std::uint64_t run_until(core::Time until) { return sim_.run_until(until); }
+  /// Runs until nothing is left to do, or a limit stops it (stopped_by()); returns the number of
+  /// events handled.
+  std::uint64_t run() { return run_until(core::kTimeNever); }
+  /// Runs up to and including simulated time `until` (absolute), or until a limit stops it.
+  std::uint64_t run_until(core::Time until);
   /// Runs for `duration` more simulated time.
-  std::uint64_t run_for(core::Time duration) { return sim_.run_until(sim_.now() + duration); }
+  std::uint64_t run_for(core::Time duration) { return run_until(sim_.now() + duration); }
+
+  /// What bounds a run (node/run_limits.h); checked per slice of events, never per event.
+  const RunLimits& limits() const { return limits_; }
+  void set_limits(const RunLimits& limits) { limits_ = limits; }
+  /// Why the last run stopped before its end, or nullopt if it ran to its end.
+  const std::optional<RunStop>& stopped_by() const { return stopped_by_; }
+  /// Stops the run after the event being handled, for `stop` (the first reason given wins).
+  void stop_for(RunStop stop);
+  /// Called by a switch that got a frame past limits().max_bridge_hops: stops the run, naming the
+  /// loop of switches through `at`.
+  void report_bridge_loop(const Switch& at);
   core::Time now() const { return sim_.now(); }
   std::uint64_t seed() const { return sim_.seed(); }
 
@@ -93,6 +108,12 @@ class Network {
   /// Keeps `object` alive as long as the network, destroyed after its nodes and links: how a layer built
   /// on nodes (the cloud) belongs to the network whose nodes refer to it.
   void keep(std::shared_ptr<void> object) { kept_.push_back(std::move(object)); }
+  /// keep(), and remembers `object` as the one of its kind (`kind`: the address of a tag the layer
+  /// owns), so that a layer that allows one per network (the cloud) can find it. Throws
+  /// core::ConfigError if the network keeps one of that kind already.
+  void keep_one(std::shared_ptr<void> object, const void* kind, const char* what);
+  /// The object kept with keep_one(…, kind, …), or null.
+  void* kept_one(const void* kind) const;
 
   /// A locally administered unicast MAC drawn from the seed, unique in this network.
   wire::MacAddress allocate_mac();
@@ -117,6 +138,9 @@ class Network {
   std::vector<core::Arena::Ptr<link::Link>> links_;
   std::vector<core::Arena::Ptr<Node>> nodes_;
   std::vector<std::shared_ptr<void>> kept_;
+  std::vector<std::pair<const void*, void*>> kept_by_kind_;
+  RunLimits limits_;
+  std::optional<RunStop> stopped_by_;
 };
 
 }  // namespace vpcsim::node

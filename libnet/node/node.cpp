@@ -1,6 +1,7 @@
 #include "libnet/node/node.h"
 
 #include "libnet/core/error.h"
+#include "libnet/core/names.h"
 #include "libnet/node/network.h"
 
 namespace vpcsim::node {
@@ -55,8 +56,13 @@ std::uint32_t Node::index_of(const link::Interface& interface) const {
 }
 
 link::Interface& Node::create_interface(std::string name, std::optional<wire::MacAddress> mac) {
-  if (name.empty() || name.find('.') != std::string::npos || name.find(' ') != std::string::npos)
-    throw core::ConfigError(this->name(), "interfaces", "invalid interface name '" + name + "'");
+  // Linux's dev_valid_name refuses '/' and whitespace too; '/' would also make a capture's file name
+  // (<node>-<interface>.pcap) a path into a subfolder.
+  if (name.empty() || name.find_first_of(". /\\\t") != std::string::npos || core::has_control_characters(name) ||
+      name.size() > core::kMaxNameLength)
+    throw core::ConfigError(this->name(), "interfaces",
+                            "invalid interface name '" + core::printable(name) + "' (1-" + std::to_string(core::kMaxNameLength) +
+                                " characters, none of '.', '/', '\\', whitespace or control characters)");
   if (find_interface(name) != nullptr)
     throw core::ConfigError(this->name(), "interfaces", "an interface named '" + name + "' already exists");
   wire::MacAddress address;

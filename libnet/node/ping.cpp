@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "libnet/core/error.h"
 #include "libnet/node/ip_node.h"
 #include "libnet/node/network.h"
 #include "libnet/wire/icmp.h"
@@ -22,7 +23,21 @@ std::string icmp_error_text(std::uint8_t type, std::uint8_t code) {
   return "Dest Unreachable, Bad Code: " + std::to_string(code);
 }
 
-Ping::Ping(IpNode& node, PingConfig config) : node_(node), config_(config), id_(node.register_echo(*this)) {
+namespace {
+
+/// ping(8) refuses these too ("invalid argument"); before, count 0 reported a timeout and a negative
+/// interval or start was scheduled in the past.
+const PingConfig& checked(const PingConfig& c, const IpNode& node) {
+  if (c.count == 0) throw core::ConfigError(node.name(), "count", "0 is outside 1..4294967295");
+  if (c.interval < 0) throw core::ConfigError(node.name(), "interval", "must not be negative");
+  if (c.start < 0) throw core::ConfigError(node.name(), "start", "must not be negative");
+  return c;
+}
+
+}  // namespace
+
+Ping::Ping(IpNode& node, PingConfig config)
+    : node_(node), config_(checked(config, node)), id_(node.register_echo(*this)) {
   if (config_.count > 0) node_.network().simulation().schedule_at(config_.start, *this, 0);
 }
 

@@ -1,5 +1,7 @@
 #include "libnet/node/switch.h"
 
+#include "libnet/node/network.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -30,6 +32,14 @@ void Switch::receive_frame(link::Interface& ingress, wire::Frame frame) {
   if (frame.size() < wire::kEthernetHeaderLen) {
     context().trace.drop(context().now(), trace::DropReason::malformed, id(), ingress.id(), frame.meta().packet_id,
                          "frame of " + std::to_string(frame.size()) + " bytes is shorter than an Ethernet header");
+    return;
+  }
+  // A frame that crossed more switches than any real bridged network spans is going round a loop.
+  const std::uint32_t max_hops = network().limits().max_bridge_hops;
+  if (++frame.meta().bridge_hops > max_hops && max_hops != 0) [[unlikely]] {
+    context().trace.drop(context().now(), trace::DropReason::bridge_loop, id(), ingress.id(), frame.meta().packet_id,
+                         "the frame crossed " + std::to_string(max_hops) + " switches: a loop without spanning tree");
+    network().report_bridge_loop(*this);
     return;
   }
   const core::Time now = context().now();

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "libnet/core/error.h"
 #include "libnet/node/ip_node.h"
 #include "libnet/node/network.h"
 #include "libnet/wire/icmp.h"
@@ -13,8 +14,26 @@ constexpr std::uint32_t kProbeTimeout = 1;
 constexpr std::size_t kIpUdpHeaders = 28;
 }  // namespace
 
+namespace {
+
+/// traceroute(8)'s own checks ("first hop out of range", "max hops cannot be more than 255", ...);
+/// before, 0 hops or 0 queries reported `reply`.
+const TracerouteConfig& checked(const TracerouteConfig& c, const IpNode& node) {
+  if (c.max_hops == 0) throw core::ConfigError(node.name(), "max_hops", "0 is outside 1..255");
+  if (c.first_ttl == 0 || c.first_ttl > c.max_hops)
+    throw core::ConfigError(node.name(), "first_ttl",
+                            std::to_string(c.first_ttl) + " is outside 1..max_hops (" + std::to_string(c.max_hops) + ")");
+  if (c.queries == 0) throw core::ConfigError(node.name(), "queries", "0 is outside 1..10");
+  if (c.queries > 10) throw core::ConfigError(node.name(), "queries", std::to_string(c.queries) + " is outside 1..10");
+  if (c.wait <= 0) throw core::ConfigError(node.name(), "wait", "must be positive");
+  if (c.start < 0) throw core::ConfigError(node.name(), "start", "must not be negative");
+  return c;
+}
+
+}  // namespace
+
 Traceroute::Traceroute(IpNode& node, TracerouteConfig config)
-    : node_(node), config_(config), ttl_(config.first_ttl) {
+    : node_(node), config_(checked(config, node)), ttl_(config.first_ttl) {
   node_.network().simulation().schedule_at(config_.start, *this, kSendProbe);
 }
 

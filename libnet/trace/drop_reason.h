@@ -36,6 +36,7 @@ enum class DropReason : std::uint8_t {
   no_public_address,       ///< an internet gateway got a packet from an instance without a public address
   nat_gateway_refused,     ///< a NAT gateway refused a packet: inbound, to itself, or an expired connection
   vpc_router_refused,      ///< a packet addressed to the VPC router itself, which answers only ARP
+  bridge_loop,             ///< a frame crossed more switches than the network's max_bridge_hops: a loop
 };
 
 inline constexpr std::string_view to_string(DropReason reason) {
@@ -67,10 +68,11 @@ inline constexpr std::string_view to_string(DropReason reason) {
     case DropReason::no_public_address: return "no_public_address";
     case DropReason::nat_gateway_refused: return "nat_gateway_refused";
     case DropReason::vpc_router_refused: return "vpc_router_refused";
+    case DropReason::bridge_loop: return "bridge_loop";
   }
   return "unknown";
 }
 
-inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::vpc_router_refused) + 1;
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::bridge_loop) + 1;
 
 }  // namespace vpcsim::trace

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "libnet/core/error.h"
+#include "libnet/core/output_file.h"
 
 namespace vpcsim::trace {
 namespace {
@@ -105,8 +106,7 @@ void JsonlFormatter::append(const TraceLog& log, const TraceEvent& e, std::strin
   }
 }
 
-JsonlStream::JsonlStream(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "wb")) {
-  if (file_ == nullptr) throw core::ConfigError(path, "trace", std::string("cannot open for writing: ") + std::strerror(errno));
+JsonlStream::JsonlStream(const std::string& path) : path_(path), file_(core::open_output(path, "trace")) {
   buffer_.reserve(kBlockLen + 4096);
 }
 

@@ -53,6 +53,7 @@ class JsonlStream final : public TraceSink {
   bool is_open() const { return file_ != nullptr; }
   std::uint64_t lines() const { return lines_; }
   std::uint64_t bytes() const { return bytes_; }
+  std::uint64_t bytes_written() const override { return bytes_; }
 
  private:
   void flush_buffer();

@@ -34,6 +34,8 @@ class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void on_event(const TraceLog& log, const TraceEvent& event) = 0;
+  /// Bytes it wrote so far (a file's size), for the run's max_trace_bytes.
+  virtual std::uint64_t bytes_written() const { return 0; }
 };
 
 class TraceLog {
@@ -94,6 +96,11 @@ class TraceLog {
   /// Drops counted at a node for a reason (counted even when events are cleared).
   std::uint64_t drop_count(std::uint32_t node, DropReason reason) const;
   std::uint64_t total_drops() const { return total_drops_; }
+  /// What the trace takes: the bytes its sink wrote plus the events kept in memory (their fixed
+  /// part), for the run's max_trace_bytes.
+  std::uint64_t bytes() const {
+    return (sink_ != nullptr ? sink_->bytes_written() : 0) + events_.size() * sizeof(TraceEvent);
+  }
 
   /// "1.000250s r1 dropped no_route: no route to 203.0.113.9 (packet 7)"
   std::string to_string(const TraceEvent& event) const;

@@ -28,6 +28,9 @@ struct FrameMeta {
   /// neighbour's entry (ip_finish_output2 -> neigh_confirm). Set by a TCP socket whose ACKs made
   /// progress, or UDP's MSG_CONFIRM; cleared by a link whose medium does not carry it (link/link.h).
   bool confirm_neighbour = false;
+  /// Switches it crossed since an IP node last received it (in the padding: the meta stays 16 bytes).
+  /// A frame going round a loop of switches counts up without end (Network's max_bridge_hops).
+  std::uint16_t bridge_hops = 0;
 };
 
 class Frame {

@@ -42,6 +42,10 @@ class FramePool {
 
   std::size_t slabs_created() const { return small_.created + standard_.created + jumbo_.created; }
   std::size_t slabs_in_use() const { return small_.in_use + standard_.in_use + jumbo_.in_use; }
+  /// Bytes of the slabs frames hold now (in queues, on links, in flight).
+  std::size_t bytes_in_use() const {
+    return small_.in_use * kSmallSlab + standard_.in_use * kStandardSlab + jumbo_.in_use * kJumboSlab;
+  }
   std::size_t bytes_reserved() const {
     return small_.created * kSmallSlab + standard_.created * kStandardSlab + jumbo_.created * kJumboSlab;
   }

@@ -182,7 +182,7 @@ def test_run_into_an_out_that_is_a_file(tmp_path: Path) -> None:
     taken = tmp_path / "taken"
     taken.write_text("")
     status, _, err = main("run", SCENARIOS / "two_subnets.yaml", "--out", taken)
-    assert status == 2 and "File exists" in err and "Traceback" not in err
+    assert status == 2 and "exists and is not a directory" in err and "Traceback" not in err
 
 
 def test_run_of_a_missing_file() -> None:

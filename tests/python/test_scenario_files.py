@@ -125,7 +125,7 @@ TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivere
 
 
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
-    keys = ["scenario", "seed", "simulated_seconds", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
+    keys = ["scenario", "seed", "simulated_seconds", "stopped", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
     by_name = any(n.dns_server is not None or n.resolver is not None for n in sc.nodes.values())
     assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"]) + (["dns"] if by_name else [])
     for node in results.get("dns", {}).values():
@@ -135,6 +135,7 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)
     assert isinstance(results["simulated_seconds"], float) and results["simulated_seconds"] >= 0
+    assert results["stopped"] is None  # no limit stops a shipped scenario
     assert [e["index"] for e in results["explain"]] == list(range(len(sc.cloud.explain)))
     for item in results["explain"]:
         assert list(item) == ["index", "id", *EXPLAIN_KEYS, "expect", "expect_blocked_by", "expect_met"]

@@ -20,7 +20,7 @@ EXPECTED = {
     "bad_expect.yaml": "5: traffic[0].expect: unknown expectation 'replied' (did you mean 'reply'?)",
     "bad_interface_address.yaml": "6: nodes.h1.interfaces.eth0.ip: invalid IPv4 interface address '10.0.1.300/24': octet 300 is greater than 255",
     "bad_mac.yaml": "6: nodes.h1.interfaces.eth0.mac: invalid MAC address '02:00:00:00:01': expected 6 groups of two hex digits, found 5",
-    "bad_node_name.yaml": "3: nodes.'web server': web server: name: node names cannot contain '.', '/', '\\' or spaces",
+    "bad_node_name.yaml": "3: nodes.'web server': web server: name: node names have 1-255 characters, none of '.', '/', '\\', spaces or control characters",
     "bad_route_prefix.yaml": "8: nodes.h1.routes[0].to: invalid IPv4 prefix '10.9.0.1/16': host bits are set (the network is 10.9.0.0/16)",
     "capture_unknown_port.yaml": "9: capture[1]: unknown interface 'sw1.p3' (sw1 has p1, p2; a switch's ports are p1, p2, ... in link order)",
     "cloud_acl_duplicate_rule.yaml": "11: vpcs.main.network_acls.acl-a.inbound[1].rule: rule 100 is given twice in inbound (also vpcs.main.network_acls.acl-a.inbound[0], line 10)",
@@ -191,7 +191,8 @@ HOST = "name: t\nnodes:\n  h1: {kind: host, interfaces: {eth0: {ip: 10.0.1.10/24
         ("name: t\nnodes:\n  h1:\n    kind: host\n    interfaces: {eth0: 10.0.1.10/24}\n    gateway: 10.0.1.1\n    routes: [{to: default, via: 10.0.1.2}]\n",
          "inline.yaml:7: nodes.h1.routes[0]: h1: routes: a route to 0.0.0.0/0 already exists (default via 10.0.1.1 dev eth0)"),
         ("name: t\nnodes:\n  h1: {kind: host, interfaces: {a.b: 10.0.1.10/24}}\n",
-         "inline.yaml:3: nodes.h1.interfaces.'a.b': h1: interfaces: invalid interface name 'a.b'"),
+         "inline.yaml:3: nodes.h1.interfaces.'a.b': h1: interfaces: invalid interface name 'a.b' (1-255 characters, "
+         "none of '.', '/', '\\', whitespace or control characters)"),
         ("name: t\nnodes:\n  1: {kind: host}\n", "inline.yaml:3: nodes.1: a node name must be text, got a number (1)"),
     ],
 )

@@ -33,6 +33,7 @@ from typing import Any
 #   cloud_specs   the cloud layer's parts (CloudSpec, VpcSpec, ExplainSpec, ...)
 #   cloud_build   the cloud layer onto vpcsim.Cloud; explain's results
 #   flow_logs     the flow_logs section: validated, built onto the cloud, written
+#   out_dir       the output folder: checked, files written inside it only
 #   results       Run: running a built scenario, results.json and trace.jsonl
 #   build         _Builder: a Scenario onto a new Network
 #   validated     Scenario (build, run, summary)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Un
 
 from vpcsim import _core
 from vpcsim.errors import ConfigError, ParseError
-from vpcsim.scenario import cloud_build, dns_items, flow_logs
+from vpcsim.scenario import cloud_build, dns_items, flow_logs, out_dir
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.fields import _looks_like_address, _suggest
 from vpcsim.scenario.location import _At
@@ -100,7 +100,7 @@ class _Builder:
         captured, where = self.captured(net)
         captures = []
         if self.out is not None and captured:
-            self.out.mkdir(parents=True, exist_ok=True)
+            out_dir.prepare(self.out)
             for endpoint in captured:
                 path = str(self.out / _pcap_name(endpoint))
                 captures.append(self.guarded(where[endpoint], partial(_core.capture, net, endpoint, path)))

@@ -28,12 +28,24 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# A scenario of 20,000 hosts is about 2 MiB; larger input is refused before it is read whole (issue 20:
+# /dev/zero ended in MemoryError).
+MAX_FILE_BYTES = 64 << 20
+
+
 def loads(text: str, filename: str = "<string>") -> Scenario:
     """Validates a scenario given as YAML text (or as an already-parsed dict) and builds it once
     without running, so that every error is raised here."""
+    if isinstance(text, str) and len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(filename, None, "", f"larger than {MAX_FILE_BYTES >> 20} MiB: not a scenario")
     with _gc_paused():
-        data = text if isinstance(text, dict) else _parse_yaml(text, filename)
-        scenario = _Validator(data, filename).validate()
+        try:
+            data = text if isinstance(text, dict) else _parse_yaml(text, filename)
+            scenario = _Validator(data, filename).validate()
+        except RecursionError:  # a structure built from aliases, nested past what the checks walk
+            raise ScenarioError(filename, None, "", "nested too deep to check") from None
+        except MemoryError:
+            raise ScenarioError(filename, None, "", "too large to read into memory") from None
         # The simulator's own checks, reported at their field; the network is kept for the first run.
         scenario._validated = scenario.build()
     return scenario
@@ -43,12 +55,17 @@ def load(path: Union[str, "os.PathLike[str]"]) -> Scenario:
     """Reads and validates a scenario file. Raises ScenarioError (file:line: field: message)."""
     name = os.fspath(path)
     try:
-        with open(name, encoding="utf-8") as f:
-            text = f.read()
+        with open(name, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # never more: /dev/zero has no end
     except OSError as error:
         raise ScenarioError(name, None, "", f"cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(name, 1, "", "not a text file (a scenario is YAML in UTF-8)") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(name, None, "", f"larger than {MAX_FILE_BYTES >> 20} MiB: not a scenario")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ScenarioError(name, line, "", "not a text file (a scenario is YAML in UTF-8)") from None
     return loads(text, name)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from vpcsim import _core
+from vpcsim.errors import RunLimitWarning
 from vpcsim import tables as _tables
-from vpcsim.scenario import dns_items, flow_logs
+from vpcsim.scenario import dns_items, flow_logs, out_dir
 from vpcsim.scenario.cloud_build import explain_result
 from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
@@ -62,6 +64,7 @@ class Run:
         self.trace_level = scenario.trace  # all, drops or none (set_levels)
         self.tables_level = scenario.tables  # auto, all or summary
         self.trace_path: Optional[Path] = None  # where the trace is being (or was) streamed
+        self.stopped_by: Any = None  # the RunStop of a limit that ended the run early, once executed
 
     def set_levels(self, trace: str, tables: str) -> None:
         """What the trace keeps and writes, and how results.json shows tables (Scenario.run's levels)."""
@@ -73,8 +76,7 @@ class Run:
         """Streams the trace to OUT/trace.jsonl from now on, as the C++ layer records it (per-packet
         events are then written, not kept); at level `none`, removes a trace an earlier run left
         there, which would read as this run's."""
-        directory = Path(out)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = out_dir.prepare(out)
         path = directory / "trace.jsonl"
         if self.trace_level == "none":
             if path.is_file():
@@ -91,6 +93,26 @@ class Run:
         happens: the simulation stops between slices with nothing scheduled from outside."""
         net = self.network
         started = time.monotonic()
+        with warnings.catch_warnings():
+            # A limit's stop is reported by stopped_by (results.json's `stopped`, the CLI's message).
+            warnings.simplefilter("ignore", RunLimitWarning)
+            self._run_to(until, progress)
+        self.stopped_by = net.stopped_by
+        # Explain's probes go out once the traffic is done (or the run reached `until`), one by one;
+        # not after a limit stopped the run (a storm would stop them too).
+        self._traffic_drops = net.trace.total_drops
+        if self.stopped_by is None:
+            self.answers = [
+                self.cloud.explain(e.source, e.to, e.proto, e.port) for e in self.scenario.cloud.explain
+            ]
+        self.wall_seconds = time.monotonic() - started
+        for capture in self._captures:
+            capture.flush()
+        self._captures = []  # closes the files
+        self.results = self._collect()
+
+    def _run_to(self, until: Optional[int], progress: Optional[ProgressFn]) -> None:
+        net = self.network
         if until is None:
             net.run()
         elif progress is None:
@@ -103,22 +125,12 @@ class Run:
                 net.run(until=target)
                 spent = time.monotonic() - t0
                 progress(net.now_ns, until)
-                if target >= until:
+                if target >= until or net.stopped_by is not None:
                     break
                 if spent < 0.05:
                     step *= 2
                 elif spent > 0.2:
                     step = max(step // 2, 1)
-        # Explain's probes go out once the traffic is done (or the run reached `until`), one by one.
-        self._traffic_drops = net.trace.total_drops
-        self.answers = [
-            self.cloud.explain(e.source, e.to, e.proto, e.port) for e in self.scenario.cloud.explain
-        ]
-        self.wall_seconds = time.monotonic() - started
-        for capture in self._captures:
-            capture.flush()
-        self._captures = []  # closes the files
-        self.results = self._collect()
 
     # -- results -----------------------------------------------------------------------------------
 
@@ -178,6 +190,10 @@ class Run:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "simulated_seconds": net.now_ns / 1e9,
+            # Which limit ended the run early, and why (null: it ran to its end).
+            "stopped": None
+            if self.stopped_by is None
+            else {"limit": self.stopped_by.limit, "message": self.stopped_by.message},
             "traffic": traffic,
             "tables": tables,
             "tables_detail": detail,
@@ -352,11 +368,8 @@ class Run:
     def write(self, out: Union[str, "os.PathLike[str]"]) -> None:
         """Writes OUT/results.json and OUT/trace.jsonl, at the run's trace level (the pcaps were written
         during the run; a trace streamed there since open_trace is closed)."""
-        directory = Path(out)
-        directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / "results.json", "w", encoding="utf-8", newline="\n") as f:
-            json.dump(self.results, f, indent=2, ensure_ascii=False)
-            f.write("\n")
+        directory = out_dir.prepare(out)
+        out_dir.write_text(directory, "results.json", json.dumps(self.results, indent=2, ensure_ascii=False) + "\n")
         trace = self.network.trace
         if trace.streaming:
             trace.end_stream()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from vpcsim.scenario.record import field, record
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from vpcsim import _core
 from vpcsim.errors import ConfigError
+from vpcsim.scenario import out_dir
 from vpcsim.scenario.build import _Builder
 from vpcsim.scenario.cloud_specs import CloudSpec
 from vpcsim.scenario.location import _At
@@ -84,13 +85,17 @@ class Scenario:
         progress: Optional[ProgressFn] = None,
         trace: Optional[str] = None,
         tables: Optional[str] = None,
+        limits: Optional[Dict[str, Any]] = None,
     ) -> "Run":
         """Builds, runs and collects the results; with `out`, writes results.json, trace.jsonl and the
         pcaps into that directory. `seed` and `until` ('5s' or ns) override the file's, and so do
         `trace` (all, drops, none) and `tables` (auto, all, summary).
 
         `progress(now_ns, end_ns)` is called between slices of simulated time when there is an end
-        time (the file's or the argument's `until`); the results do not depend on it."""
+        time (the file's or the argument's `until`); the results do not depend on it.
+
+        `limits` are Network.set_limits' arguments (max_events, max_trace_bytes, ...); a run a limit
+        stopped has ``stopped_by`` set and results.json's ``stopped``."""
         trace_level = _level("trace", trace, TRACE_LEVELS, self.trace)
         tables_level = _level("tables", tables, TABLES_LEVELS, self.tables)
         until_ns = self.until
@@ -100,8 +105,12 @@ class Scenario:
             if isinstance(until, bool) or not isinstance(until, int) or until < 0:
                 raise TypeError(f"until: expected a duration such as '5s' or nanoseconds, got {until!r}")
             until_ns = until
+        if out is not None:
+            out_dir.prepare(out)  # a bad --out is refused before anything is built or written
         result = self.build(seed=seed, out=out)
         result.set_levels(trace_level, tables_level)
+        if limits is not None:
+            result.network.set_limits(**limits)
         if out is not None:
             result.open_trace(out)  # streamed as the run goes: no per-packet event is kept
         result.execute(until_ns, progress)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vpcsim import _core
+from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.yaml_lines import _Map, _Seq
 
 
@@ -22,6 +24,34 @@ class _Fallback(Exception):
     """The fast path does not handle this text: use the full loader."""
 
 
+# Deeper nesting is refused before either reader builds it (issue 20: 100,000 levels took 30-60 s,
+# both readers being quadratic in the depth of flow collections, then ended in RecursionError). A
+# scenario file needs about eight.
+MAX_DEPTH = 64
+
+
+def _flow_depth(text: str) -> "tuple[int, int]":
+    """The deepest nesting of flow brackets in `text` and the line where it is reached, counting
+    brackets inside quotes too (an over-estimate that only a file with 64 unclosed brackets in
+    strings would notice). Linear: only the brackets and newlines are looked at."""
+    depth = deepest = 0
+    line = deepest_line = 1
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+        else:
+            depth -= 1
+    return deepest, deepest_line
+
+
+_BRACKETS = re.compile(r"[\[\]{}\n]")
+
+
 def _parse_yaml_fast(text: str) -> Any:
     """The document as _Loader would build it, or _Fallback."""
     if not isinstance(text, str):
@@ -32,11 +62,21 @@ def _parse_yaml_fast(text: str) -> Any:
         raise _Fallback() from None
 
 
+def _too_deep(filename: str, line: int) -> ScenarioError:
+    return ScenarioError(filename, line, "", f"nested more than {MAX_DEPTH} levels deep (a scenario needs about 8)")
+
+
 def _parse_yaml(text: str, filename: str) -> Any:
     try:
         return _parse_yaml_fast(text)
     except _Fallback:
         pass
+    except _core.YamlTooDeep as error:
+        raise _too_deep(filename, error.args[0]) from None
     from vpcsim.scenario.yaml_full import _parse_yaml_full  # PyYAML, only when needed
 
+    if isinstance(text, str):
+        depth, line = _flow_depth(text)
+        if depth > MAX_DEPTH:
+            raise _too_deep(filename, line)
     return _parse_yaml_full(text, filename)

@@ -113,9 +113,15 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)  # type: ignore
 
 def _parse_yaml_full(text: str, filename: str) -> Any:
     """The document as PyYAML's full loader builds it; its errors as ScenarioError at their line."""
-    loader = _Loader(text, filename)
+    loader = None
     try:
+        loader = _Loader(text, filename)  # its reader refuses control characters here, at once
         return loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1 if isinstance(text, str) else 1
+        raise ScenarioError(filename, line, "", f"not YAML text: {error.reason} (character {error.character!r})") from None
+    except RecursionError:
+        raise ScenarioError(filename, None, "", "nested too deep for the YAML reader") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -126,4 +132,5 @@ def _parse_yaml_full(text: str, filename: str) -> Any:
     except yaml.YAMLError as error:
         raise ScenarioError(filename, 1, "", f"YAML: {error}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
