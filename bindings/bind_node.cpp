@@ -31,11 +31,6 @@ link::LinkConfig link_config(const py::object& delay, const py::object& bandwidt
 
 double to_ms(core::Time t) { return static_cast<double>(t) / 1e6; }
 
-template <class App>
-void application_protocol(py::class_<App, node::Application>& c) {
-  c.def("__repr__", [](const App& a) { return "<" + std::string(a.kind()) + ": " + a.summary() + ">"; });
-}
-
 }  // namespace
 
 void bind_node(py::module_& m) {

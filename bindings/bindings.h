@@ -10,6 +10,7 @@
 
 #include "libnet/core/error.h"
 #include "libnet/core/time.h"
+#include "libnet/node/application.h"
 
 namespace vpcsim::bindings {
 
@@ -30,6 +31,7 @@ void bind_craft(py::module_& m);
 void bind_yaml(py::module_& m);
 void bind_bulk(py::module_& m);
 void bind_replay(py::module_& m);
+void bind_http(py::module_& m);
 
 /// An address-like argument: the bound value type, or text to parse. Text that does not parse raises
 /// vpcsim.ParseError naming it (pybind11's implicit conversions would swallow that into a TypeError).
@@ -47,5 +49,11 @@ py::object python_error(const core::Error& e);
 
 /// A duration from Python: a string with a unit ("10us", "1.5s") or an int of nanoseconds.
 core::Time to_time(const py::object& value, const char* what);
+
+/// The repr every application shares: "<kind: summary>".
+template <class App>
+void application_protocol(py::class_<App, node::Application>& c) {
+  c.def("__repr__", [](const App& a) { return "<" + std::string(a.kind()) + ": " + a.summary() + ">"; });
+}
 
 }  // namespace vpcsim::bindings

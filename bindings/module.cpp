@@ -15,6 +15,7 @@ PYBIND11_MODULE(_core, m) {
   b::bind_link(m);
   b::bind_stack(m);
   b::bind_node(m);
+  b::bind_http(m);
   b::bind_nat(m);
   b::bind_cloud(m);
   b::bind_flow_logs(m);

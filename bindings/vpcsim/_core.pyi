@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'HttpClient', 'HttpExchange', 'HttpRoute', 'HttpServedRequest', 'HttpServer', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -823,6 +823,14 @@ class IpNode(Node):
         """
         Linux's tcp_syn_retries (6), tcp_synack_retries (5), tcp_retries2 (15), the initial RTO (1s) and TIME_WAIT (60s), for connections opened afterwards.
         """
+    def http_request(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex = 80, path: typing.Any = '/', host: str = '', method: str = 'GET', body: typing.Any = '', headers: typing.Any = None, count: typing.SupportsInt | typing.SupportsIndex = 1, keep_alive: bool = True, start: typing.Any = 0) -> HttpClient:
+        """
+        HTTP requests to destination:port: `path` (or each of a list of paths) `count` times, one after another, over keep-alive connections unless keep_alive=False. host='' sends the address as Host.
+        """
+    def http_server(self, port: typing.SupportsInt | typing.SupportsIndex = 80, routes: collections.abc.Sequence[HttpRoute] = []) -> HttpServer:
+        """
+        An HTTP/1.1 server on `port` answering from `routes` (HttpRoute; longest path prefix wins, 404 for none).
+        """
     def ping(self, destination: Ipv4Address | str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> Ping:
         ...
     def remove_route(self, to: Ipv4Prefix | str) -> bool:
@@ -962,6 +970,203 @@ class Network:
     @property
     def trace(self) -> TraceLog:
         ...
+class HttpRoute:
+    """
+    What an HttpServer answers for a path prefix.
+    """
+    def __init__(self, path: str = '/', status: typing.SupportsInt | typing.SupportsIndex = 200, body: typing.Any = '', headers: typing.Any = None, service_time: typing.Any = 0, method: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def body(self) -> bytes:
+        ...
+    @property
+    def headers(self) -> list:
+        ...
+    @property
+    def method(self) -> str:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def service_time_ns(self) -> int:
+        ...
+    @property
+    def status(self) -> int:
+        ...
+class HttpServedRequest:
+    """
+    A request an HttpServer answered.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def client(self) -> Ipv4Address:
+        ...
+    @property
+    def client_port(self) -> int:
+        ...
+    @property
+    def connection(self) -> int:
+        ...
+    @property
+    def host(self) -> str:
+        ...
+    @property
+    def method(self) -> str:
+        ...
+    @property
+    def status(self) -> int:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+    @property
+    def x_forwarded_for(self) -> str:
+        ...
+class HttpServer(Application):
+    """
+    An HTTP/1.1 server: routes by path prefix, keep-alive, many connections.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bad_requests(self) -> int:
+        ...
+    @property
+    def connections(self) -> int:
+        ...
+    @property
+    def log(self) -> list[HttpServedRequest]:
+        """
+        The first 10,000 requests answered.
+        """
+    @property
+    def open_connections(self) -> int:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def requests(self) -> int:
+        ...
+    @property
+    def responses(self) -> dict[int, int]:
+        """
+        Responses by status code.
+        """
+    @property
+    def route_hits(self) -> list[int]:
+        """
+        Requests per route, in route order.
+        """
+    @property
+    def routes(self) -> list[HttpRoute]:
+        ...
+    @property
+    def unrouted(self) -> int:
+        """
+        Requests no route matched (404).
+        """
+class HttpExchange:
+    """
+    One request of an HttpClient and its response.
+    """
+    def __repr__(self) -> str:
+        ...
+    def header(self, name: str) -> str | None:
+        """
+        The first response header of that name (any case), or None.
+        """
+    @property
+    def body(self) -> bytes:
+        ...
+    @property
+    def connection(self) -> int:
+        ...
+    @property
+    def headers(self) -> list:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def request(self) -> int:
+        ...
+    @property
+    def response_time_ms(self) -> float | None:
+        ...
+    @property
+    def sent_at_ns(self) -> int:
+        ...
+    @property
+    def source_port(self) -> int:
+        ...
+    @property
+    def status(self) -> int | None:
+        """
+        The response's status code, or None without a response.
+        """
+class HttpClient(Application):
+    """
+    Sends HTTP/1.1 requests one after another over keep-alive connections, as curl does.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def connections(self) -> int:
+        ...
+    @property
+    def destination(self) -> Ipv4Address:
+        ...
+    @property
+    def error(self) -> str | None:
+        """
+        Why a connection failed ('connection_refused', 'timed_out', ...), or None.
+        """
+    @property
+    def errors(self) -> list[IcmpErrorReport]:
+        """
+        ICMP errors about the connections' segments.
+        """
+    @property
+    def exchanges(self) -> list[HttpExchange]:
+        ...
+    @property
+    def host(self) -> str:
+        """
+        The Host header the requests carry.
+        """
+    @property
+    def keep_alive(self) -> bool:
+        ...
+    @property
+    def parse_error(self) -> str | None:
+        """
+        Why a response was not HTTP, or None.
+        """
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def requests(self) -> int:
+        ...
+    @property
+    def responses(self) -> int:
+        ...
+    @property
+    def send_failure(self) -> str | None:
+        ...
+    @property
+    def statuses(self) -> list[int]:
+        """
+        The status of each response received, in order.
+        """
 class FlowTuple:
     """
     A flow in one direction: protocol, addresses, ports (ICMP: echo id).

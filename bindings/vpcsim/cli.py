@@ -26,6 +26,7 @@ from vpcsim import _core
 from vpcsim import progress as progress_mod
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
+from vpcsim.scenario.http_results import http_detail
 from vpcsim import replay_cli
 from vpcsim import tables as tables_mod
 
@@ -69,6 +70,11 @@ def _traffic_detail(item: Dict[str, Any]) -> str:
             if path.get(hop["ttl"], "*") == "*":
                 path[hop["ttl"]] = hop["from"] or "*"
         return " > ".join(path.values())
+    if item["kind"] == "http" or (item["kind"] == "listen" and item.get("protocol") == "http"):
+        detail = http_detail(item)
+        if item["errors"]:
+            detail += f"; {item['errors'][0]['text']}"
+        return detail
     if item["errors"]:
         error = item["errors"][0]
         text = str(error["text"]) + (f" from {error['from']}" if error["from"] else "")
@@ -84,7 +90,7 @@ def _traffic_detail(item: Dict[str, Any]) -> str:
     return ""
 
 
-_SINGULAR = {"packets": "packet", "datagrams": "datagram", "bytes": "byte", "probes": "probe", "flows": "flow",
+_SINGULAR = {"requests": "request", "responses": "response", "packets": "packet", "datagrams": "datagram", "bytes": "byte", "probes": "probe", "flows": "flow",
              "replies": "reply"}
 
 
@@ -131,6 +137,8 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
             to = item["to"] or ""
             if item["kind"] in ("udp", "tcp"):
                 to = f"{to}:{item['port']}"
+            elif item["kind"] == "http":
+                to = f"{to}:{item['port']}{item['path']}"
             elif item["kind"] == "listen":
                 to = f"{item.get('protocol', 'udp')} {item['port']}"
             met = item["expect_met"]

@@ -61,7 +61,6 @@ void HttpClient::open() {
   }
   id_ = result.id;
   ++connections_;
-  answered_on_connection_ = 0;
   closing_ = false;
   awaiting_ = false;
   buffer_.clear();
@@ -112,7 +111,6 @@ bool HttpClient::take_response(bool at_eof) {
   e.body = std::move(parsed.message.body);
   e.response_time = node_.network().now() - e.sent_at;
   awaiting_ = false;
-  ++answered_on_connection_;
   return true;
 }
 
@@ -121,40 +119,54 @@ void HttpClient::finish(TcpSocketId id) {
   node_.tcp().close(id);
 }
 
+void HttpClient::after_response(TcpSocketId id) {
+  const bool more = next_ < config_.requests.size();
+  if (more && config_.keep_alive && !closing_) {
+    send_next(id);
+    return;
+  }
+  // This connection is done: close it (its TIME_WAIT is no reason to wait) and open the next one
+  // at once, as curl does.
+  finish(id);
+  id_.reset();
+  if (more)
+    node_.network().simulation().schedule_in(0, *this, 1);
+  else
+    done_ = true;
+}
+
 void HttpClient::on_tcp_established(IpNode&, TcpSocketId id) { send_next(id); }
 
 void HttpClient::on_tcp_data(IpNode&, TcpSocketId id, std::span<const std::uint8_t> data) {
+  if (id_ != id) return;  // an earlier connection, closing
   buffer_.append(data.begin(), data.end());
-  if (!take_response(false)) {
-    if (done_) finish(id);  // a response that is not HTTP
-    return;
+  if (take_response(false)) {
+    after_response(id);
+  } else if (done_) {
+    finish(id);  // a response that is not HTTP
+    id_.reset();
   }
-  if (next_ >= config_.requests.size() || !config_.keep_alive || closing_) {
-    finish(id);
-    return;
-  }
-  send_next(id);
 }
 
 void HttpClient::on_tcp_peer_closed(IpNode&, TcpSocketId id) {
-  take_response(true);
+  if (id_ != id) {
+    node_.tcp().close(id);
+    return;
+  }
+  if (take_response(true)) {
+    after_response(id);
+    return;
+  }
+  // The server closed without (finishing) an answer: stop here, as curl reports an empty reply.
   finish(id);
+  id_.reset();
+  done_ = true;
 }
 
-void HttpClient::on_tcp_closed(IpNode& node, TcpSocketId, stack::TcpError error) {
+void HttpClient::on_tcp_closed(IpNode&, TcpSocketId id, stack::TcpError error) {
+  if (id_ != id) return;  // a connection we had already finished with
   id_.reset();
-  if (error != stack::TcpError::none) {
-    error_ = error;
-    done_ = true;
-    return;
-  }
-  if (done_) return;
-  // The server closed with requests left: a new connection for them, as curl does, unless this
-  // one answered nothing (a server that closes at once would loop forever).
-  if (!awaiting_ && next_ < config_.requests.size() && answered_on_connection_ > 0) {
-    node.network().simulation().schedule_in(0, *this, 1);
-    return;
-  }
+  if (error != stack::TcpError::none) error_ = error;
   done_ = true;
 }
 

@@ -95,6 +95,8 @@ class HttpClient final : public Application, public TcpHandler, public core::Eve
   /// Parses what has arrived; true when a response completed.
   bool take_response(bool at_eof);
   void finish(TcpSocketId id);
+  /// A response completed on `id`: the next request on it, or a new connection, or done.
+  void after_response(TcpSocketId id);
 
   IpNode& node_;
   Config config_;
@@ -103,7 +105,6 @@ class HttpClient final : public Application, public TcpHandler, public core::Eve
   std::optional<TcpSocketId> id_;
   std::uint16_t src_port_ = 0;
   std::uint64_t connections_ = 0;
-  std::uint64_t answered_on_connection_ = 0;
   bool awaiting_ = false;  ///< a request is out, its response not complete
   bool closing_ = false;
   bool done_ = false;

@@ -11,8 +11,10 @@ std::span<const std::uint8_t> as_bytes(const std::string& text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
-// Whether `path` falls under the route prefix `prefix` (a whole segment or the whole prefix).
+// Whether `path` falls under the route prefix `prefix` (a whole segment or the whole prefix), or
+// is exactly `prefix` without its '=' (nginx's `location = /`).
 bool under(std::string_view path, std::string_view prefix) {
+  if (prefix.front() == '=') return path == prefix.substr(1);
   if (path.substr(0, prefix.size()) != prefix) return false;
   return path.size() == prefix.size() || prefix.back() == '/' || path[prefix.size()] == '/';
 }
@@ -39,8 +41,9 @@ HttpServer::HttpServer(IpNode& node, Config config) : node_(node), config_(std::
   for (std::size_t i = 0; i < config_.routes.size(); ++i) {
     const HttpRoute& r = config_.routes[i];
     const std::string field = "http route " + std::to_string(i + 1);
-    if (r.path.empty() || r.path.front() != '/')
-      throw core::ConfigError(node.name(), field, "path '" + r.path + "' must start with '/'");
+    const std::string_view path = !r.path.empty() && r.path.front() == '=' ? std::string_view(r.path).substr(1) : r.path;
+    if (path.empty() || path.front() != '/')
+      throw core::ConfigError(node.name(), field, "path '" + r.path + "' must start with '/' (or '=/' for an exact match)");
     if (r.status < 100 || r.status > 599)
       throw core::ConfigError(node.name(), field, "status " + std::to_string(r.status) + " is not in 100..599");
     if (r.service_time < 0) throw core::ConfigError(node.name(), field, "service time is negative");
@@ -58,6 +61,11 @@ const HttpRoute* HttpServer::route_for(const wire::HttpRequestRepr& request, std
     const HttpRoute& r = config_.routes[i];
     if (!r.method.empty() && r.method != request.method) continue;
     if (!under(path, r.path)) continue;
+    // An exact match wins outright; else the longest prefix (nginx's order).
+    if (r.path.front() == '=') {
+      index = i;
+      return &r;
+    }
     if (best == nullptr || r.path.size() > best->path.size()) {
       best = &r;
       index = i;

@@ -1,7 +1,8 @@
 // An HTTP/1.1 origin server over the node's TCP: it listens on a port, serves every connection it
 // accepts (keep-alive, several requests per connection, answered in order as RFC 9112 §9.3 requires),
 // and answers each request from the route whose path prefix is the longest match (as nginx's prefix
-// `location` blocks do), optionally after a service time. No route: 404. Bytes that are not HTTP:
+// `location` blocks do; "=/x" is an exact match, `location = /x`, which wins outright), optionally
+// after a service time. No route: 404. Bytes that are not HTTP:
 // 400 and the connection closes, as nginx does.
 //
 // What it writes: the status line, `Server: vpcsim`, `Content-Type` (text/plain unless the route
@@ -25,7 +26,7 @@
 namespace vpcsim::node {
 
 struct HttpRoute {
-  std::string path = "/";  ///< a path prefix: "/api" serves /api, /api/x and /api?q
+  std::string path = "/";  ///< a path prefix: "/api" serves /api, /api/x and /api?q; "=/" only "/"
   std::string method;      ///< "" for any method
   int status = 200;
   std::vector<wire::HttpHeader> headers;

@@ -198,11 +198,22 @@ def _add_route(node: Any, route: RouteSpec) -> None:
 def _start(node: Any, item: TrafficSpec, address: Optional[str]) -> Any:
     p = item.params
     if item.kind == "listen":
+        if p["protocol"] == "http":
+            routes = [
+                _core.HttpRoute(r["path"], r["status"], r["body"], r["headers"], r["service_time"], r["method"])
+                for r in p["routes"]
+            ]
+            return node.http_server(p["port"], routes)
         if p["protocol"] == "tcp":
             return node.tcp_listen(p["port"], reply=p["reply"].encode())
         return node.udp_listen(p["port"], reply=p["reply"].encode())
     if item.kind == "tcp":
         return node.tcp_connect(address, p["port"], data=p["data"].encode(), source_port=p["from_port"], start=item.start)
+    if item.kind == "http":
+        return node.http_request(
+            address, p["port"], path=p["path"], host=p["host"], method=p["method"], body=p["body"],
+            headers=p["headers"], count=p["count"], keep_alive=p["keep_alive"], start=item.start,
+        )
     if item.kind == "ping":
         return node.ping(address, count=p["count"], interval=p["interval"], start=item.start, data_len=p["size"], ttl=p["ttl"])
     if item.kind == "traceroute":

@@ -87,6 +87,8 @@ TEST_F(HttpTest, TheServerServesManyConnectionsNotOnce) {
   net.run();
   EXPECT_EQ(a.outcome(), Outcome::reply);
   EXPECT_EQ(a.connections(), 2u);  // keep-alive off: one connection per request
+  // ... the next opened at once, not after the first one's TIME_WAIT (60 s).
+  EXPECT_LT(a.exchanges()[1].sent_at, a.exchanges()[0].sent_at + 100 * kMillisecond);
   EXPECT_EQ(b.outcome(), Outcome::reply);
   EXPECT_EQ(later.outcome(), Outcome::reply);
   EXPECT_EQ(srv.connections(), 4u);
@@ -107,6 +109,24 @@ TEST_F(HttpTest, UnknownPathsAre404AndServiceTimeDelaysTheAnswer) {
   EXPECT_EQ(cl.exchanges()[1].status, 404);
   EXPECT_EQ(cl.exchanges()[2].status, 404);  // a prefix matches whole path segments
   EXPECT_EQ(srv.unrouted(), 2u);
+}
+
+TEST_F(HttpTest, AnExactRouteWinsOverPrefixesAndMatchesOnlyItself) {
+  HttpServerConfig c;
+  c.routes.push_back({"/", "", 200, {}, "prefix", 0});
+  c.routes.push_back({"=/", "", 200, {}, "exact", 0});
+  c.routes.push_back({"/x", "GET", 201, {}, "get", 0});
+  web.add_application<HttpServer>(c);
+  HttpClientConfig cc;
+  cc.destination = Ipv4Address::parse("10.0.1.20");
+  cc.requests = {{"GET", "/", {}, ""}, {"GET", "/other", {}, ""}, {"POST", "/x", {}, "b"}, {"GET", "/x/y", {}, ""}};
+  HttpClient& cl = h1.add_application<HttpClient>(cc);
+  net.run();
+  ASSERT_EQ(cl.responses(), 4u);
+  EXPECT_EQ(cl.exchanges()[0].body, "exact");
+  EXPECT_EQ(cl.exchanges()[1].body, "prefix");
+  EXPECT_EQ(cl.exchanges()[2].body, "prefix");  // the /x route is for GET only
+  EXPECT_EQ(cl.exchanges()[3].status, 201);
 }
 
 TEST_F(HttpTest, ServerConnectionCloseMakesTheClientReconnect) {
