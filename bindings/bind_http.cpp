@@ -29,9 +29,9 @@ std::vector<wire::HttpHeader> headers_of(const py::object& value) {
   return out;
 }
 
-py::list header_list(const std::vector<wire::HttpHeader>& headers) {
-  py::list out;
-  for (const auto& h : headers) out.append(py::make_tuple(h.name, h.value));
+std::vector<std::pair<std::string, std::string>> header_list(const std::vector<wire::HttpHeader>& headers) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& h : headers) out.emplace_back(h.name, h.value);
   return out;
 }
 

@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'HttpClient', 'HttpExchange', 'HttpRoute', 'HttpServedRequest', 'HttpServer', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'HttpClient', 'HttpExchange', 'HttpRoute', 'HttpServedRequest', 'HttpServer', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'LbFlowChoice', 'LbHealthChange', 'LbTargetStatus', 'Link', 'LinkDirectionStats', 'MacAddress', 'MacTableEntry', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'NetworkLoadBalancer', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -918,6 +918,10 @@ class Network:
         """
         A NAT box: a router that tracks connections and translates.
         """
+    def add_network_load_balancer(self, name: str) -> NetworkLoadBalancer:
+        """
+        A layer-4 load balancer node (NLB semantics): add interfaces, target groups, listeners.
+        """
     def add_router(self, name: str) -> Router:
         ...
     def add_switch(self, name: str) -> Switch:
@@ -982,7 +986,7 @@ class HttpRoute:
     def body(self) -> bytes:
         ...
     @property
-    def headers(self) -> list:
+    def headers(self) -> list[tuple[str, str]]:
         ...
     @property
     def method(self) -> str:
@@ -1090,7 +1094,7 @@ class HttpExchange:
     def connection(self) -> int:
         ...
     @property
-    def headers(self) -> list:
+    def headers(self) -> list[tuple[str, str]]:
         ...
     @property
     def reason(self) -> str:
@@ -1269,6 +1273,130 @@ class NatRouter(IpNode):
         ...
     @property
     def timeouts_ns(self) -> dict[str, int]:
+        ...
+class LbTargetStatus:
+    """
+    A target of a load balancer: its health and counters.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def address(self) -> Ipv4Address:
+        ...
+    @property
+    def checks_failed(self) -> int:
+        ...
+    @property
+    def checks_passed(self) -> int:
+        ...
+    @property
+    def flows(self) -> int:
+        """
+        New flows sent to the target.
+        """
+    @property
+    def group(self) -> str:
+        ...
+    @property
+    def health(self) -> str:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+class LbFlowChoice:
+    """
+    Which target a new flow went to.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def flow(self) -> FlowTuple:
+        ...
+    @property
+    def group(self) -> str:
+        ...
+    @property
+    def source_translated(self) -> bool:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+class LbHealthChange:
+    """
+    A target's health state changing.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def group(self) -> str:
+        ...
+    @property
+    def health(self) -> str:
+        ...
+    @property
+    def previous(self) -> str:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+class NetworkLoadBalancer(NatRouter):
+    """
+    A layer-4 load balancer with AWS Network Load Balancer semantics.
+    """
+    def add_listener(self, port: typing.SupportsInt | typing.SupportsIndex, target_group: str, protocol: str = 'tcp') -> None:
+        ...
+    def add_target_group(self, name: str, protocol: str = 'tcp', target_type: str = 'instance', targets: collections.abc.Sequence[typing.Any] = [], health_checks: bool = True, health_interval: typing.Any = '30s', health_timeout: typing.Any = '10s', healthy_threshold: typing.SupportsInt | typing.SupportsIndex = 5, unhealthy_threshold: typing.SupportsInt | typing.SupportsIndex = 2, health_port: typing.SupportsInt | typing.SupportsIndex = 0, deregistration_delay: typing.Any = '300s', connection_termination: bool = False, preserve_client_ip: bool | None = None) -> None:
+        """
+        A target group: targets as 'ADDRESS:PORT' or (address, port); AWS's NLB defaults otherwise.
+        """
+    def deregister_target(self, group: str, target: typing.Any) -> None:
+        """
+        No new flows at once; gone after the deregistration delay.
+        """
+    def deregister_target_at(self, group: str, target: typing.Any, at: typing.Any) -> None:
+        """
+        Deregisters at simulated time `at` ('40s' or ns).
+        """
+    def register_target(self, group: str, target: typing.Any) -> None:
+        ...
+    def target_health(self) -> list[LbTargetStatus]:
+        ...
+    @property
+    def flow_choices(self) -> list[LbFlowChoice]:
+        """
+        The first 100,000 flows' targets.
+        """
+    @property
+    def flows_without_target(self) -> int:
+        ...
+    @property
+    def health_changes(self) -> list[LbHealthChange]:
+        ...
+    @property
+    def listeners(self) -> list[tuple[str, int, str]]:
+        """
+        (protocol, port, target group) of each listener.
+        """
+    @property
+    def tcp_idle_timeout_ns(self) -> int:
+        ...
+    @tcp_idle_timeout_ns.setter
+    def tcp_idle_timeout_ns(self, arg1: typing.Any) -> None:
         ...
 class AwsSubnetRules:
     """

@@ -27,6 +27,7 @@ from vpcsim import progress as progress_mod
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
 from vpcsim.scenario.http_results import http_detail
+from vpcsim.scenario.lb_results import print_load_balancers
 from vpcsim import replay_cli
 from vpcsim import tables as tables_mod
 
@@ -166,6 +167,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
                 counts[key] = counts.get(key, 0) + 1
             by_outcome = ", ".join(f"{key} {count}" for key, count in sorted(counts.items()))
             out.write(f"  ... and {len(traffic) - len(shown)} more (all items by kind and outcome: {by_outcome})\n")
+    print_load_balancers(results.get("load_balancers", {}), out, _table)
     _print_drops("drops", results["drops"], out)
     explained = results["explain"]
     if explained:

@@ -12,6 +12,7 @@ from vpcsim.errors import ConfigError, ParseError
 from vpcsim.scenario import cloud_build, flow_logs
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.fields import _looks_like_address, _suggest
+from vpcsim.scenario.lb_items import build_nlb
 from vpcsim.scenario.location import _At
 from vpcsim.scenario.replay_item import start_replay
 from vpcsim.scenario.results import Run
@@ -39,7 +40,8 @@ class _Builder:
         sc = self.sc
         net = _core.Network(seed=self.seed)
         net.trace.record_packets = sc.trace == "all"  # Run.set_levels changes it for run(trace=...)
-        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat}
+        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat,
+               "nlb": net.add_network_load_balancer}
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.
         made: Dict[str, Any] = {}
@@ -83,6 +85,9 @@ class _Builder:
                     self.guarded(route.at, partial(_add_route, ip_node, route))
             if node.nat is not None:
                 _add_nat_rules(self, made[node.name] if node.name in made else net.node(node.name), node.nat)
+        for node in ip_nodes:  # after every node has its addresses: targets may name nodes
+            if node.lb is not None:
+                build_nlb(made[node.name], node.lb, self.guarded, partial(_address_of, net))
         try:
             ends = _core.connect_all(
                 net, [(link.a, link.b, link.delay, link.bandwidth, link.queue, link.medium) for link in sc.links])
@@ -180,6 +185,11 @@ def _bulk(call: Callable[[Any, List[Any]], None], net: Any, items: List[Any]) ->
     except (ConfigError, ParseError) as error:
         return error.index, error
     return None
+
+
+def _address_of(net: Any, host: str) -> str:
+    """An address as written, or a node's first address."""
+    return host if _looks_like_address(host) else str(net.node(host).primary_address)
 
 
 def _add_route(node: Any, route: RouteSpec) -> None:

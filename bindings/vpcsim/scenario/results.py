@@ -13,6 +13,7 @@ from vpcsim import tables as _tables
 from vpcsim.scenario import flow_logs
 from vpcsim.scenario.cloud_build import explain_result
 from vpcsim.scenario.http_results import http_client_result, http_server_result
+from vpcsim.scenario.lb_results import lb_result
 from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
 
@@ -195,6 +196,9 @@ class Run:
                 }
                 for vpc in self.cloud.vpcs
             }
+        balancers = {n.name: lb_result(n) for n in nodes if isinstance(n, _core.NetworkLoadBalancer)}
+        if balancers:
+            results["load_balancers"] = balancers
         if self.flow_logs is not None:
             results["flow_logs"] = flow_logs.results(self.flow_logs)
         return results

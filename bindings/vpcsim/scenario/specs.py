@@ -67,13 +67,14 @@ class NatSpec:
 @record
 class NodeSpec:
     name: str
-    kind: str  # host | router | switch | nat
+    kind: str  # host | router | switch | nat | nlb
     interfaces: List[InterfaceSpec]
     gateway: Optional[str]
     routes: List[RouteSpec]
     at: _At
     gateway_at: Optional[_At] = None
     nat: Optional[NatSpec] = None
+    lb: Optional[Dict[str, Any]] = None  # kind nlb: target groups and listeners (scenario/lb_items.py)
 
     @property
     def is_ip(self) -> bool:

@@ -25,6 +25,7 @@ from vpcsim.scenario.fields import (
     _unknown,
 )
 from vpcsim.scenario.http_items import http_request, http_routes
+from vpcsim.scenario.lb_items import NLB_KEYS, validate_nlb
 from vpcsim.scenario.location import _At
 from vpcsim.scenario.replay_item import REPLAY_KEYS, validate_replay
 from vpcsim.scenario.specs import (
@@ -53,7 +54,7 @@ _TOP_KEYS = (
     "capture", "trace", "tables", "flow_logs",
 )
 _TRACE_LEVELS = ("all", "drops", "none", "packets")  # `packets` is the old name of `all`
-_NODE_KINDS = ("host", "switch", "router", "nat")
+_NODE_KINDS = ("host", "switch", "router", "nat", "nlb")
 _IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
 _NAT_KEYS = ("snat", "dnat", "one_to_one", "timeouts")
@@ -88,6 +89,11 @@ _MAX_UDP_FLOWS = 60999 - 32768 + 1
 _UDP_KEYS = ("to", "from_port", "data", "count", "interval", "flows", "gap")
 _TCP_KEYS = ("to", "from_port", "data")
 _LISTEN_KEYS = ("udp", "tcp", "http", "reply", "routes")
+
+
+def _target_host(at: _At, host: str) -> str:
+    """A load balancer target's host: an address (checked) or a node name (resolved when built)."""
+    return _address(at, host) if _looks_like_address(host) else host
 
 
 class _Validator:
@@ -140,6 +146,10 @@ class _Validator:
             self.cloud.flow_logs = flow_logs.validate(self.top.key(data, "flow_logs"), data["flow_logs"], self.cloud)
         capture: List[str] = []
         capture_at: Dict[str, _At] = {}
+        balancer = next((n for n in nodes.values() if n.kind == "nlb"), None)
+        if balancer is not None and until is None:
+            raise balancer.at.error(f"{balancer.name} is a load balancer, whose health checks never stop: "
+                                    "give the scenario an 'until'")
         sc = Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at, cloud=self.cloud)
         if data.get("capture") is not None:
             self.capture(sc, self.top.key(data, "capture"), data["capture"], nodes, links)
@@ -190,6 +200,8 @@ class _Validator:
             return NodeSpec(name, kind, [], None, [], at)
         if kind == "nat":
             _check_keys(at, data, _NAT_NODE_KEYS)
+        elif kind == "nlb":
+            _check_keys(at, data, _IP_NODE_KEYS + NLB_KEYS, elsewhere=_NAT_ONLY)
         elif not data.keys() <= _IP_NODE_KEY_SET:
             _check_keys(at, data, _IP_NODE_KEYS, elsewhere=_NAT_ONLY)
         interfaces: List[InterfaceSpec] = []
@@ -212,7 +224,8 @@ class _Validator:
             for index, rspec in enumerate(rdata):
                 routes.append(self.route(rat.item(rdata, index), rspec, [i.name for i in interfaces], name))
         nat = self.nat(at, data, [i.name for i in interfaces]) if kind == "nat" else None
-        return NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat)
+        lb = validate_nlb(at, data, _target_host) if kind == "nlb" else None
+        return NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat, lb)
 
     # -- nat -------------------------------------------------------------------------------------
 
