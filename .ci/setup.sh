@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libtin
                  libyaml-dev  # the scenario loader's fast YAML reader in the Python extension (bindings/bind_yaml.cpp)
                  tshark tcpdump iproute2 iptables traceroute iputils-ping ethtool python3 python3-pip
                  dnsmasq-base  # the DNS oracle (tests/python/test_dns_oracle_dnsmasq.py)
+                 curl  # the HTTP oracle's real client (tests/python/test_http_oracle.py)
                  libns3-dev   # ns-3 3.37: the performance peer in benchmarks/ns3 (its smoke test builds it)
                  chromium chromium-driver)  # the HTML run report's browser test (tests/python/test_report.py)
 missing=()

@@ -63,11 +63,6 @@ std::uint64_t run_released(node::Network& net, core::Time until) {
   return handled;
 }
 
-template <class App>
-void application_protocol(py::class_<App, node::Application>& c) {
-  c.def("__repr__", [](const App& a) { return "<" + std::string(a.kind()) + ": " + a.summary() + ">"; });
-}
-
 }  // namespace
 
 void bind_node(py::module_& m) {

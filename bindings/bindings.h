@@ -12,6 +12,7 @@
 #include "libnet/core/error.h"
 #include "libnet/core/time.h"
 #include "thread_guard.h"
+#include "libnet/node/application.h"
 
 namespace vpcsim::bindings {
 
@@ -33,6 +34,7 @@ void bind_craft(py::module_& m);
 void bind_yaml(py::module_& m);
 void bind_bulk(py::module_& m);
 void bind_replay(py::module_& m);
+void bind_http(py::module_& m);
 
 /// An address-like argument: the bound value type, or text to parse. Text that does not parse raises
 /// vpcsim.ParseError naming it (pybind11's implicit conversions would swallow that into a TypeError).
@@ -60,6 +62,12 @@ T to_int(const py::int_& value, const char* name, long long lo = static_cast<lon
          unsigned long long hi = std::numeric_limits<T>::max()) {
   check_int_range(value, name, lo, hi);
   return value.cast<T>();
+}
+
+/// The repr every application shares: "<kind: summary>".
+template <class App>
+void application_protocol(py::class_<App, node::Application>& c) {
+  c.def("__repr__", [](const App& a) { return "<" + std::string(a.kind()) + ": " + a.summary() + ">"; });
 }
 
 }  // namespace vpcsim::bindings

@@ -2,6 +2,10 @@
 // it with an explicit __all__ and adds what is Pythonic (tables, the scenario loader, the CLI).
 #include "bindings.h"
 
+namespace vpcsim::bindings {
+void bind_lb(py::module_& m);  // bind_lb.cpp (declared here: bindings.h is included by every area)
+}
+
 PYBIND11_MODULE(_core, m) {
   namespace b = vpcsim::bindings;
   m.doc() = "vpcsim core: a deterministic network simulator whose packets are real Ethernet frames";
@@ -16,7 +20,9 @@ PYBIND11_MODULE(_core, m) {
   b::bind_stack(m);
   b::bind_node(m);
   b::bind_dns(m);
+  b::bind_http(m);
   b::bind_nat(m);
+  b::bind_lb(m);
   b::bind_cloud(m);
   b::bind_flow_logs(m);
   b::bind_io(m);

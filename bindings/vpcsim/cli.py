@@ -28,6 +28,8 @@ from vpcsim import _core
 from vpcsim import progress as progress_mod
 from vpcsim.errors import Error
 from vpcsim import scenario as scenario_mod
+from vpcsim.scenario.http_results import http_detail
+from vpcsim.scenario.lb_results import print_load_balancers
 from vpcsim import replay_cli
 from vpcsim import sweep_cli
 from vpcsim import tables as tables_mod
@@ -79,6 +81,11 @@ def _traffic_detail(item: Dict[str, Any]) -> str:
             if path.get(hop["ttl"], "*") == "*":
                 path[hop["ttl"]] = hop["from"] or "*"
         return " > ".join(path.values())
+    if item["kind"] == "http" or (item["kind"] == "listen" and item.get("protocol") == "http"):
+        detail = http_detail(item)
+        if item["errors"]:
+            detail += f"; {item['errors'][0]['text']}"
+        return detail
     if item["errors"]:
         error = item["errors"][0]
         text = str(error["text"]) + (f" from {error['from']}" if error["from"] else "")
@@ -94,7 +101,7 @@ def _traffic_detail(item: Dict[str, Any]) -> str:
     return ""
 
 
-_SINGULAR = {"packets": "packet", "datagrams": "datagram", "bytes": "byte", "probes": "probe", "flows": "flow",
+_SINGULAR = {"requests": "request", "responses": "response", "packets": "packet", "datagrams": "datagram", "bytes": "byte", "probes": "probe", "flows": "flow",
              "replies": "reply"}
 
 
@@ -143,6 +150,8 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
                 to = f"{item['name']} ({to})" if to else item["name"]
             if item["kind"] in ("udp", "tcp"):
                 to = f"{to}:{item['port']}"
+            elif item["kind"] == "http":
+                to = f"{to}:{item['port']}{item['path']}"
             elif item["kind"] == "listen":
                 to = f"{item.get('protocol', 'udp')} {item['port']}"
             met = item["expect_met"]
@@ -170,6 +179,7 @@ def _print_summary(run: scenario_mod.Run, out: IO[str], written: Optional[Path])
                 counts[key] = counts.get(key, 0) + 1
             by_outcome = ", ".join(f"{key} {count}" for key, count in sorted(counts.items()))
             out.write(f"  ... and {len(traffic) - len(shown)} more (all items by kind and outcome: {by_outcome})\n")
+    print_load_balancers(results.get("load_balancers", {}), out, _table)
     _print_drops("drops", results["drops"], out)
     explained = results["explain"]
     if explained:

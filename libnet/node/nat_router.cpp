@@ -153,7 +153,7 @@ bool NatRouter::apply(const wire::Ipv4ViewMut& ip, const FlowTuple& current, con
   return true;
 }
 
-bool NatRouter::destination_nat(const link::Interface& in, FlowTuple& tuple) {
+bool NatRouter::destination_nat(const link::Interface& in, FlowTuple& tuple, const wire::Ipv4View&) {
   for (const auto& rule : one_to_one_)
     if (tuple.dst == rule.public_address) {
       tuple.dst = rule.private_address;
@@ -236,7 +236,7 @@ bool NatRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   }
   FlowTuple translated = *tuple;
   const bool creates = starts_flow(ip);
-  if (creates && destination_nat(in, translated)) {
+  if (creates && destination_nat(in, translated, ip)) {
     stack::rewrite_packet(ip, translated, Manip::destination);
     ++nat_counters_.packets_translated;
   } else if (const bool local = is_local_address(tuple->dst); local || !creates) {

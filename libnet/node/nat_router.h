@@ -82,6 +82,12 @@ class NatRouter : public IpNode {
   /// after recording why.
   virtual bool untracked(link::Interface& in, const stack::FlowTuple& tuple, const wire::Ipv4View& ip, bool local,
                          std::uint64_t packet_id);
+  /// A new flow's destination (`tuple` as it arrived on `in`, `ip` its first packet), rewritten in
+  /// place: the `one_to_one` and `dnat` rules here; a load balancer chooses a target instead.
+  virtual bool destination_nat(const link::Interface& in, stack::FlowTuple& tuple, const wire::Ipv4View& ip);
+  /// A new flow's source on the way out of `out`, rewritten in place: `one_to_one` and `snat` here.
+  virtual bool source_nat(const link::Interface& out, wire::Ipv4Address next_hop, stack::FlowTuple& tuple,
+                          stack::PortRange& range) const;
   /// Where to search for a free port for `tuple` (the flow after source NAT): nullptr for Linux's
   /// bounded random search; a cursor for an exhaustive one (stack/nat_port_allocator.h).
   virtual std::uint32_t* port_cursor(const stack::FlowTuple& tuple) {
@@ -109,11 +115,6 @@ class NatRouter : public IpNode {
   /// from `current` (the tuple of the packet's direction as tracked). Returns whether it changed.
   bool apply(const wire::Ipv4ViewMut& ip, const stack::FlowTuple& current, const stack::FlowTuple& target,
              stack::Manip manip, bool error);
-  /// A new flow's destination, if a dnat or one_to_one rule applies to it on `in`.
-  bool destination_nat(const link::Interface& in, stack::FlowTuple& tuple);
-  /// A new flow's source, if an snat or one_to_one rule applies on the way out of `out`.
-  bool source_nat(const link::Interface& out, wire::Ipv4Address next_hop, stack::FlowTuple& tuple,
-                  stack::PortRange& range) const;
   void note_unmapped(const link::Interface& in, const stack::FlowTuple& tuple, std::uint64_t packet_id);
   bool finish_new_flow(link::Interface& out, wire::Ipv4Address next_hop, const wire::Ipv4ViewMut& ip,
                        std::uint64_t packet_id);

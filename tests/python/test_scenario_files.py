@@ -117,7 +117,7 @@ TRAFFIC_KEYS = ["index", "id", "kind", "from", "to", "outcome", "sent", "sent_un
                 "errors", "expect", "expect_met"]
 UNITS = {"ping": ("packets", "packets"), "udp": ("datagrams", "datagrams"), "tcp": ("bytes", "bytes"),
          "traceroute": ("probes", "probes"), "udp listen": ("datagrams", "datagrams"), "tcp listen": ("replies", "bytes"),
-         "replay": ("packets", "packets")}
+         "replay": ("packets", "packets"), "http": ("requests", "responses"), "http listen": ("responses", "requests")}
 EXPLAIN_KEYS = ["from", "to", "proto", "port", "destination", "reachable", "code", "blocked_by", "blocked_kind",
                 "direction", "reason", "suggestion", "hops"]
 DROP_KEYS = ["at_ns", "node", "interface", "packet_id", "reason", "detail"]
@@ -127,11 +127,18 @@ TRACE_KINDS = {"sent", "received", "forwarded", "switched", "flooded", "delivere
 def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None:
     keys = ["scenario", "seed", "simulated_seconds", "stopped", "traffic", "tables", "tables_detail", "drops", "explain", "explain_drops"]
     by_name = any(n.dns_server is not None or n.resolver is not None for n in sc.nodes.values())
-    assert list(results) == keys + ([] if sc.cloud.empty else ["vpcs"]) + (["dns"] if by_name else [])
+    balancers = [name for name, node in sc.nodes.items() if node.kind == "nlb"]
+    assert list(results) == (keys + ([] if sc.cloud.empty else ["vpcs"]) + (["load_balancers"] if balancers else [])
+                             + (["dns"] if by_name else []))
     for node in results.get("dns", {}).values():
         assert set(node) <= {"server_log", "lookups"}
         for entry in node.get("server_log", []):
             assert list(entry) == ["at_ms", "client", "name", "type", "rcode", "answer", "forwarded_to"]
+    for name in balancers:
+        lb = results["load_balancers"][name]
+        assert list(lb) == ["listeners", "targets", "flows", "flows_without_target", "health_changes", "flow_choices"]
+        assert sum(t["flows"] for t in lb["targets"]) == lb["flows"]
+        assert all(t["health"] in ("initial", "healthy", "unhealthy", "draining", "unused") for t in lb["targets"])
     assert results["scenario"] == sc.name
     assert isinstance(results["seed"], int)
     assert isinstance(results["simulated_seconds"], float) and results["simulated_seconds"] >= 0
@@ -151,7 +158,10 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         allowed_extra = {
             "ping": set(),
             "udp": {"port", "flows"} if "flows" in item else {"port", "from_port"},
-            "listen": {"port", "explain_probes", *({"protocol", "connections"} if item.get("protocol") == "tcp" else ())},
+            "listen": {"port", "explain_probes", *({"protocol", "connections"} if item.get("protocol") == "tcp" else ()),
+                       *({"protocol", "connections", "requests", "bad_requests", "statuses", "routes", "unrouted"}
+                         if item.get("protocol") == "http" else ())},
+            "http": {"port", "path", "host", "method", "connections", "statuses", "exchanges"},
             "traceroute": {"hops", "reached"},
             "tcp": {"port", "from_port", "state", "error", "segments_sent", "segments_received", "retransmissions", "reply"},
             "replay": {"capture", "summary", "flows"},
@@ -168,7 +178,10 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         assert all(isinstance(r, float) for r in item["rtt_ms"])
         for error in item["errors"]:
             assert list(error) == ["from", "type", "code", "text"]
-        assert item["expect_met"] == (None if item["expect"] is None else item["outcome"] == item["expect"])
+        if item["kind"] == "http" and (item["expect"] or "").isdigit():  # expect: 200, a status
+            assert item["expect_met"] == (item["outcome"] == "reply" and set(item["statuses"]) == {item["expect"]})
+        else:
+            assert item["expect_met"] == (None if item["expect"] is None else item["outcome"] == item["expect"])
         if item["kind"] == "listen":
             assert 0 <= item["explain_probes"] <= len(results["explain"])
         for hop in item.get("hops", []):
@@ -185,7 +198,7 @@ def check_results_schema(results: Dict[str, Any], sc: scenario.Scenario) -> None
         else:
             assert list(table) in (["arp", "routes", "translations"], ["arp", "routes"])
             if name in sc.nodes:
-                assert ("translations" in table) == (sc.nodes[name].kind == "nat")
+                assert ("translations" in table) == (sc.nodes[name].kind in ("nat", "nlb"))
             for entry in table.get("translations", []):
                 assert tuple(entry) == tables.NAT_TRANSLATIONS_COLUMNS
             for entry in table["arp"]:

@@ -12,6 +12,7 @@ from vpcsim.errors import ConfigError, ParseError
 from vpcsim.scenario import cloud_build, dns_items, flow_logs, out_dir
 from vpcsim.scenario.errors import ScenarioError
 from vpcsim.scenario.fields import _looks_like_address, _suggest
+from vpcsim.scenario.lb_items import build_nlb
 from vpcsim.scenario.location import _At
 from vpcsim.scenario.replay_item import start_replay
 from vpcsim.scenario.results import Run
@@ -39,7 +40,8 @@ class _Builder:
         sc = self.sc
         net = _core.Network(seed=self.seed)
         net.trace.record_packets = sc.trace == "all"  # Run.set_levels changes it for run(trace=...)
-        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat}
+        add = {"host": net.add_host, "router": net.add_router, "switch": net.add_switch, "nat": net.add_nat,
+               "nlb": net.add_network_load_balancer}
         # The hot loops call the simulator directly in a try block rather than through guarded():
         # with tens of thousands of nodes, a closure per call is a good part of the build.
         made: Dict[str, Any] = {}
@@ -87,6 +89,9 @@ class _Builder:
                 ip_node = made[node.name] if node.name in made else net.node(node.name)
                 where = (node.dns_server or node.resolver).at
                 self.guarded(where, partial(dns_items.attach, ip_node, node.dns_server, node.resolver))
+        for node in ip_nodes:  # after every node has its addresses: targets may name nodes
+            if node.lb is not None:
+                build_nlb(made[node.name], node.lb, self.guarded, partial(_address_of, net))
         try:
             ends = _core.connect_all(
                 net, [(link.a, link.b, link.delay, link.bandwidth, link.queue, link.medium) for link in sc.links])
@@ -188,6 +193,11 @@ def _bulk(call: Callable[[Any, List[Any]], None], net: Any, items: List[Any]) ->
     return None
 
 
+def _address_of(net: Any, host: str) -> str:
+    """An address as written, or a node's first address."""
+    return host if _looks_like_address(host) else str(net.node(host).primary_address)
+
+
 def _add_route(node: Any, route: RouteSpec) -> None:
     if route.type == "gateway":
         node.add_route(route.to, via=route.via)
@@ -204,11 +214,22 @@ def _add_route(node: Any, route: RouteSpec) -> None:
 def _start(node: Any, item: TrafficSpec, address: Optional[str]) -> Any:
     p = item.params
     if item.kind == "listen":
+        if p["protocol"] == "http":
+            routes = [
+                _core.HttpRoute(r["path"], r["status"], r["body"], r["headers"], r["service_time"], r["method"])
+                for r in p["routes"]
+            ]
+            return node.http_server(p["port"], routes)
         if p["protocol"] == "tcp":
             return node.tcp_listen(p["port"], reply=p["reply"].encode())
         return node.udp_listen(p["port"], reply=p["reply"].encode())
     if item.kind == "tcp":
         return node.tcp_connect(address, p["port"], data=p["data"].encode(), source_port=p["from_port"], start=item.start)
+    if item.kind == "http":
+        return node.http_request(
+            address, p["port"], path=p["path"], host=p["host"], method=p["method"], body=p["body"],
+            headers=p["headers"], count=p["count"], keep_alive=p["keep_alive"], start=item.start,
+        )
     if item.kind == "ping":
         return node.ping(address, count=p["count"], interval=p["interval"], start=item.start, data_len=p["size"], ttl=p["ttl"])
     if item.kind == "traceroute":

@@ -14,6 +14,8 @@ from vpcsim.errors import RunLimitWarning
 from vpcsim import tables as _tables
 from vpcsim.scenario import dns_items, flow_logs, out_dir
 from vpcsim.scenario.cloud_build import explain_result
+from vpcsim.scenario.http_results import http_client_result, http_server_result
+from vpcsim.scenario.lb_results import lb_result
 from vpcsim.scenario.replay_item import replay_result
 from vpcsim.scenario.specs import TrafficSpec, _pcap_name
 
@@ -210,6 +212,9 @@ class Run:
                 }
                 for vpc in self.cloud.vpcs
             }
+        balancers = {n.name: lb_result(n) for n in nodes if isinstance(n, _core.NetworkLoadBalancer)}
+        if balancers:
+            results["load_balancers"] = balancers
         if self.flow_logs is not None:
             results["flow_logs"] = flow_logs.results(self.flow_logs)
         dns = dns_items.dns_tables(net, [n.name for n in self.scenario.nodes.values()
@@ -242,7 +247,15 @@ class Run:
         errors: List[Dict[str, Any]] = []
         hops: Optional[List[Dict[str, Any]]] = None
         rtts: List[float]
-        if item.kind == "listen" and item.params["protocol"] == "tcp":
+        if item.kind == "listen" and item.params["protocol"] == "http":
+            result.update(http_server_result(app))
+            sent, received, rtts = sum(app.responses.values()), app.requests, []
+        elif item.kind == "http":
+            result.update(http_client_result(item, app))
+            sent, received = len(app.exchanges), app.responses
+            rtts = [e.response_time_ms for e in app.exchanges if e.response_time_ms is not None]
+            errors = tcp_errors(app, destination)
+        elif item.kind == "listen" and item.params["protocol"] == "tcp":
             result["protocol"] = "tcp"
             result["port"] = item.params["port"]
             result["connections"] = app.accepted
@@ -276,13 +289,7 @@ class Run:
             result["reply"] = app.reply.decode("utf-8", "replace")
             sent, received = app.bytes_sent, app.bytes_received
             rtts = [app.connect_time_ms] if app.connect_time_ms is not None else []
-            errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
-            if app.error == "connection_refused" and not errors:
-                errors.append({"from": destination, "type": None, "code": None, "text": "connection refused (RST)"})
-            elif app.error == "connection_reset" and not errors:
-                errors.append({"from": destination, "type": None, "code": None, "text": "connection reset (RST)"})
-            elif app.send_failure is not None:
-                errors.append({"from": None, "type": None, "code": None, "text": f"send failed: {app.send_failure}"})
+            errors = tcp_errors(app, destination)
         else:  # traceroute
             hops = []
             sent = received = 0
@@ -312,6 +319,9 @@ class Run:
             result["reached"] = app.reached
         result["expect"] = item.expect
         result["expect_met"] = None if item.expect is None else outcome == item.expect
+        if item.kind == "http" and item.expect is not None and item.expect.isdigit():
+            # expect: 200 — every request answered, each with that status.
+            result["expect_met"] = outcome == "reply" and all(s == int(item.expect) for s in app.statuses)
         return result
 
     def _names(self) -> Tuple[Callable[[int], Optional[str]], Callable[[int], Optional[str]]]:
@@ -397,6 +407,8 @@ _UNITS = {
     "traceroute": ("probes", "probes"),  # sent, answered
     "udp_listen": ("datagrams", "datagrams"),  # replies sent, datagrams received
     "tcp_listen": ("replies", "bytes"),  # one reply per connection, payload bytes received
+    "http": ("requests", "responses"),
+    "http_listen": ("responses", "requests"),
 }
 
 
@@ -427,6 +439,20 @@ def _lookup_error(lookup: Dict[str, Any]) -> str:
     return f"{lookup['name']}: Temporary failure in name resolution ({lookup['rcode'] or 'no server reachable'})"
 
 
+def tcp_errors(app: Any, destination: Optional[str]) -> List[Dict[str, Any]]:
+    """What ended a TCP client's (or HTTP client's) connection: ICMP errors, a RST, a send failure."""
+    errors = [_error(e.source, e.type, e.code, e.text) for e in app.errors]
+    if app.error == "connection_refused" and not errors:
+        errors.append({"from": destination, "type": None, "code": None, "text": "connection refused (RST)"})
+    elif app.error == "connection_reset" and not errors:
+        errors.append({"from": destination, "type": None, "code": None, "text": "connection reset (RST)"})
+    elif app.send_failure is not None:
+        errors.append({"from": None, "type": None, "code": None, "text": f"send failed: {app.send_failure}"})
+    if getattr(app, "parse_error", None) is not None:
+        errors.append({"from": destination, "type": None, "code": None, "text": f"response is not HTTP: {app.parse_error}"})
+    return errors
+
+
 def _add_explain_probes(result: Dict[str, Any], item: TrafficSpec, explained: List[Dict[str, Any]]) -> None:
     """Counts in a listener's result the explain probes delivered to it (to its node, protocol and
     port). A UDP probe is a datagram the listener counts (and answers) like any other. A TCP probe is a
@@ -436,7 +462,8 @@ def _add_explain_probes(result: Dict[str, Any], item: TrafficSpec, explained: Li
     probes = sum(
         1
         for e in explained
-        if e["proto"] == item.params["protocol"] and e["port"] == item.params["port"]
+        if e["proto"] == ("tcp" if item.params["protocol"] == "http" else item.params["protocol"])
+        and e["port"] == item.params["port"]
         and any(h["direction"] == "request" and h["action"] == "delivered" and h["component"] == item.node
                 for h in e["hops"])
     )

@@ -67,7 +67,7 @@ class NatSpec:
 @record
 class NodeSpec:
     name: str
-    kind: str  # host | router | switch | nat
+    kind: str  # host | router | switch | nat | nlb
     interfaces: List[InterfaceSpec]
     gateway: Optional[str]
     routes: List[RouteSpec]
@@ -76,6 +76,7 @@ class NodeSpec:
     nat: Optional[NatSpec] = None
     dns_server: Any = None  # a dns_items.DnsServerSpec
     resolver: Any = None  # a dns_items.ResolverSpec
+    lb: Optional[Dict[str, Any]] = None  # kind nlb: target groups and listeners (scenario/lb_items.py)
 
     @property
     def is_ip(self) -> bool:

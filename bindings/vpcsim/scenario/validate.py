@@ -10,6 +10,8 @@ from vpcsim.scenario import dns_items, flow_logs
 from vpcsim.scenario.cloud_validate import CloudValidator
 from vpcsim.scenario.fields import (_address, _bandwidth, _boolean, _check_keys, _duration, _integer,
     _looks_like_address, _mapping, _parsed, _sequence, _suggest, _text, _type_name, _unknown)
+from vpcsim.scenario.http_items import http_request, http_routes
+from vpcsim.scenario.lb_items import NLB_KEYS, validate_nlb
 from vpcsim.scenario.location import _At
 from vpcsim.scenario.replay_item import REPLAY_KEYS, validate_replay
 from vpcsim.scenario.specs import (
@@ -38,7 +40,7 @@ _TOP_KEYS = (
     "capture", "trace", "tables", "flow_logs",
 )
 _TRACE_LEVELS = ("all", "drops", "none", "packets")  # `packets` is the old name of `all`
-_NODE_KINDS = ("host", "switch", "router", "nat")
+_NODE_KINDS = ("host", "switch", "router", "nat", "nlb")
 _IP_NODE_KEYS = ("kind", "interfaces", "gateway", "routes", "dns_server", "resolver")
 _IP_NODE_KEY_SET = frozenset(_IP_NODE_KEYS)
 _NAT_KEYS = ("snat", "dnat", "one_to_one", "timeouts")
@@ -57,12 +59,13 @@ _ROUTE_KEYS = ("to", "via", "dev", "unreachable", "blackhole", "prohibit")
 _ROUTE_SPECIAL = ("unreachable", "blackhole", "prohibit")
 _LINK_KEYS = ("a", "b", "delay", "bandwidth", "queue", "medium")
 _LINK_MEDIA = ("ethernet", "veth")
-_TRAFFIC_KINDS = ("ping", "udp", "tcp", "traceroute", "listen", "replay")
+_TRAFFIC_KINDS = ("ping", "udp", "tcp", "http", "traceroute", "listen", "replay")
 _TRAFFIC_COMMON = ("id", "at", "from", "expect")
 _TRAFFIC_KEYS = {
     "ping": _TRAFFIC_COMMON + ("ping", "count", "interval", "ttl", "size"),
     "udp": _TRAFFIC_COMMON + ("udp",),
     "tcp": _TRAFFIC_COMMON + ("tcp",),
+    "http": _TRAFFIC_COMMON + ("http",),
     "traceroute": _TRAFFIC_COMMON + ("traceroute", "max_hops", "queries", "wait", "first_ttl"),
     "listen": ("id", "on", "listen", "expect"),
     "replay": REPLAY_KEYS,
@@ -71,7 +74,12 @@ _TRAFFIC_KEYS = {
 _MAX_UDP_FLOWS = 60999 - 32768 + 1
 _UDP_KEYS = ("to", "from_port", "data", "count", "interval", "flows", "gap")
 _TCP_KEYS = ("to", "from_port", "data")
-_LISTEN_KEYS = ("udp", "tcp", "reply")
+_LISTEN_KEYS = ("udp", "tcp", "http", "reply", "routes")
+
+
+def _target_host(at: _At, host: str) -> str:
+    """A load balancer target's host: an address (checked) or a node name (resolved when built)."""
+    return _address(at, host) if _looks_like_address(host) else host
 
 
 class _Validator:
@@ -124,6 +132,10 @@ class _Validator:
             self.cloud.flow_logs = flow_logs.validate(self.top.key(data, "flow_logs"), data["flow_logs"], self.cloud)
         capture: List[str] = []
         capture_at: Dict[str, _At] = {}
+        balancer = next((n for n in nodes.values() if n.kind == "nlb"), None)
+        if balancer is not None and until is None:
+            raise balancer.at.error(f"{balancer.name} is a load balancer, whose health checks never stop: "
+                                    "give the scenario an 'until'")
         sc = Scenario(name, description, seed, until, nodes, links, traffic, capture, self.file, capture_at, cloud=self.cloud)
         if data.get("capture") is not None:
             self.capture(sc, self.top.key(data, "capture"), data["capture"], nodes, links)
@@ -174,6 +186,8 @@ class _Validator:
             return NodeSpec(name, kind, [], None, [], at)
         if kind == "nat":
             _check_keys(at, data, _NAT_NODE_KEYS)
+        elif kind == "nlb":
+            _check_keys(at, data, _IP_NODE_KEYS + NLB_KEYS, elsewhere=_NAT_ONLY)
         elif not data.keys() <= _IP_NODE_KEY_SET:
             _check_keys(at, data, _IP_NODE_KEYS, elsewhere=_NAT_ONLY)
         interfaces: List[InterfaceSpec] = []
@@ -196,7 +210,8 @@ class _Validator:
             for index, rspec in enumerate(rdata):
                 routes.append(self.route(rat.item(rdata, index), rspec, [i.name for i in interfaces], name))
         nat = self.nat(at, data, [i.name for i in interfaces]) if kind == "nat" else None
-        spec = NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat)
+        lb = validate_nlb(at, data, _target_host) if kind == "nlb" else None
+        spec = NodeSpec(name, kind, interfaces, gateway, routes, at, gateway_at, nat, lb=lb)
         if data.get("dns_server") is not None:
             spec.dns_server = dns_items.validate_dns_server(at.key(data, "dns_server"), data["dns_server"])
         if data.get("resolver") is not None:
@@ -489,7 +504,8 @@ class _Validator:
                     raise iat.error(f"duplicate id '{spec.id}' (also {first.path}, line {first.line})")
                 ids[spec.id] = iat
             if spec.kind == "listen":
-                key = (spec.node, spec.params["protocol"], spec.params["port"])
+                protocol = "tcp" if spec.params["protocol"] == "http" else spec.params["protocol"]
+                key = (spec.node, protocol, spec.params["port"])
                 if key in listening:
                     first = listening[key]
                     raise iat.error(
@@ -503,10 +519,10 @@ class _Validator:
         data = _mapping(at, value, "a traffic item such as {from: h1, ping: 10.0.2.20}")
         kinds = [k for k in _TRAFFIC_KINDS if k in data]
         if not kinds:
-            raise at.error("a traffic item needs one of: ping, udp, tcp, traceroute, listen, replay")
+            raise at.error("a traffic item needs one of: ping, udp, tcp, http, traceroute, listen, replay")
         if len(kinds) > 1:
             raise at.error(
-                f"a traffic item is one of ping, udp, tcp, traceroute, listen, replay, not both '{kinds[0]}' and '{kinds[1]}'"
+                f"a traffic item is one of ping, udp, tcp, http, traceroute, listen, replay, not both '{kinds[0]}' and '{kinds[1]}'"
             )
         kind = kinds[0]
         allowed = _TRAFFIC_KEYS[kind]
@@ -533,9 +549,15 @@ class _Validator:
         expect = None
         if data.get("expect") is not None:
             expect_at = at.key(data, "expect")
-            expect = _text(expect_at, data["expect"])
+            raw = data["expect"]
+            if kind == "http" and isinstance(raw, int) and not isinstance(raw, bool):
+                raw = str(raw)  # expect: 200, an HTTP status
+            expect = _text(expect_at, raw)
             choices = ("reply", "timeout") if kind == "listen" else EXPECT_VALUES
-            if expect not in choices:
+            if kind == "http" and expect.isdigit():
+                if not 100 <= int(expect) <= 599:
+                    raise expect_at.error(f"an HTTP status is in 100..599, not {expect}")
+            elif expect not in choices:
                 if kind == "listen" and expect == "unreachable":
                     raise expect_at.error("a listener expects reply (something arrived) or timeout (nothing did)")
                 raise expect_at.error(_unknown("expectation", expect, choices))
@@ -547,16 +569,21 @@ class _Validator:
             lat = at.key(data, "listen")
             ldata = _mapping(lat, data["listen"], "a mapping such as {udp: 9000, reply: pong} or {tcp: 8080, reply: hello}")
             _check_keys(lat, ldata, _LISTEN_KEYS)
-            if "udp" in ldata and "tcp" in ldata:
-                raise lat.error("listen on one of udp or tcp, not both (use two listen items)")
-            if "udp" not in ldata and "tcp" not in ldata:
-                raise lat.error("missing 'udp' or 'tcp' (the port to listen on)")
-            protocol = "tcp" if "tcp" in ldata else "udp"
+            protocols = [p for p in ("udp", "tcp", "http") if p in ldata]
+            if len(protocols) > 1:
+                raise lat.error(f"listen on one of udp, tcp or http, not both {protocols[0]} and {protocols[1]} (use two listen items)")
+            if not protocols:
+                raise lat.error("missing 'udp', 'tcp' or 'http' (the port to listen on)")
+            protocol = protocols[0]
             port = _integer(lat.key(ldata, protocol), ldata[protocol], 1, 65535, f"a {protocol.upper()} port")
             reply = ""
             if ldata.get("reply") is not None:
                 reply = _text(lat.key(ldata, "reply"), ldata["reply"], empty_ok=True)
             listen = {"protocol": protocol, "port": port, "reply": reply}
+            if protocol == "http":
+                listen["routes"] = http_routes(lat, ldata, reply)
+            elif ldata.get("routes") is not None:
+                raise lat.key(ldata, "routes").error("'routes' is for an http listener, such as {http: 80, routes: [...]}")
             return TrafficSpec(index, kind, item_id, node, 0, expect, None, listen, at)
 
         if "from" not in data:
@@ -582,6 +609,8 @@ class _Validator:
             params["first_ttl"] = self.opt_int(at, data, "first_ttl", 1, 1, 255)
             if params["first_ttl"] > params["max_hops"]:
                 raise at.key(data, "first_ttl").error(f"first_ttl {params['first_ttl']} is above max_hops {params['max_hops']}")
+        elif kind == "http":
+            dest_at, destination, params = http_request(at.key(data, "http"), data["http"], self.destination, nodes)
         else:  # udp or tcp: {to: ADDRESS:PORT, ...}
             example = "{to: 10.0.2.20:9000, data: hi}" if kind == "udp" else "{to: 10.0.2.20:8080, data: 'GET /'}"
             uat = at.key(data, kind)
