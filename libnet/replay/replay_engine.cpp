@@ -417,7 +417,7 @@ void ReplayEngine::send_current() {
         if (t.protocol == wire::kIpProtoTcp && !config_.verbatim && port_for(responder) == nullptr &&
             port_for(flow.opener) != nullptr) {
           flow.peer = static_cast<std::uint32_t>(peers_.size());
-          peers_.emplace_back();
+          peers_.emplace_back().closes_after_peer = source_->rebuilt();
         }
       }
       if (config_.record_packets) {
@@ -536,13 +536,20 @@ void ReplayEngine::release_for_peer(std::uint32_t flow_id) {
   std::vector<TcpPeer::Held> held = std::move(peer.held);
   peer.held.clear();
   for (TcpPeer::Held& h : held) {
-    --held_;
     const auto eth = wire::EthernetViewMut::parse(h.frame.bytes());
+    std::optional<wire::TcpViewMut> tcp;
     if (const auto ip = wire::Ipv4ViewMut::parse(eth->payload())) {
-      if (const auto tcp = wire::TcpViewMut::parse(ip->payload())) peer.fix_ack(*tcp);
+      if (const auto parsed = wire::TcpViewMut::parse(ip->payload())) tcp = *parsed;
     }
+    if (!peer.held.empty() || (tcp && peer.must_wait(tcp->flags()))) {  // still waiting (a FIN for the peer's)
+      peer.held.push_back(std::move(h));
+      continue;
+    }
+    --held_;
+    if (tcp) peer.fix_ack(*tcp);
     transmit(*port_for(flow.opener), std::move(h.frame), h.seq);
   }
+  if (!peer.held.empty()) network_.simulation().schedule_in(TcpPeer::kHandshakeWait, *this, kHandshakeEvent, flow_id);
 }
 
 std::uint32_t ReplayEngine::flow_sent_as(const stack::FlowTuple& tuple) const {

@@ -27,13 +27,19 @@ bool TcpPeer::learn(const wire::TcpView& tcp) {
     next = end;
     return true;
   }
-  if (learned && (flags & wire::kTcpRst) == 0 && after(end, next)) next = end;
+  if (!learned || (flags & wire::kTcpRst) != 0) return false;
+  if (after(end, next)) next = end;
+  if ((flags & wire::kTcpFin) != 0 && !peer_fin) {
+    peer_fin = true;
+    return closes_after_peer;
+  }
   return false;
 }
 
 bool TcpPeer::must_wait(std::uint8_t flags) const {
-  if (replayed || learned || waited || !syn_sent) return false;
-  return (flags & (wire::kTcpSyn | wire::kTcpAck)) != wire::kTcpSyn;  // a SYN retransmission goes
+  if (replayed || waited) return false;
+  if (!learned) return syn_sent && (flags & (wire::kTcpSyn | wire::kTcpAck)) != wire::kTcpSyn;  // SYNs go
+  return closes_after_peer && (flags & wire::kTcpFin) != 0 && !peer_fin;
 }
 
 void TcpPeer::fix_ack(const wire::TcpViewMut& tcp) const {

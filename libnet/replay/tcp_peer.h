@@ -9,6 +9,10 @@
 // ISN), never beyond what the peer has actually sent (what the captured server sent and the simulated
 // one did not is not acknowledged); with no captured ISN (a flow log), exactly what the peer sent.
 // Segments after the SYN wait for the SYN-ACK (ReplayEngine holds them, kHandshakeWait at most).
+// Rebuilt segments (a flow log's: `closes_after_peer`) carry no timing of their own relative to the
+// peer, so their FIN also waits for the peer's FIN and acknowledges it: the conversation closes
+// cleanly on both ends with exactly the logged number of client packets, instead of the server
+// retransmitting its unacknowledged FIN for minutes.
 // SACK blocks and timestamp echoes are left as captured (Linux ignores SACK blocks outside its
 // window and does not check TSecr).
 #pragma once
@@ -33,8 +37,10 @@ struct TcpPeer {
   };
 
   bool replayed = false;           ///< the captured peer's own packets are replayed too: no real peer
+  bool closes_after_peer = false;  ///< the replayed FIN waits for the peer's (rebuilt sources)
   bool syn_sent = false;           ///< the replayed side sent the flow's SYN
-  bool waited = false;             ///< gave up waiting for the SYN-ACK: segments go as captured
+  bool waited = false;             ///< gave up waiting (kHandshakeWait): segments go as they are
+  bool peer_fin = false;           ///< the real peer sent its FIN
   bool captured_isn_known = false;
   std::uint32_t captured_isn = 0;  ///< the captured peer's ISN (its SYN-ACK in the capture)
   bool learned = false;            ///< the real peer's SYN-ACK was absorbed
@@ -44,7 +50,8 @@ struct TcpPeer {
 
   /// A captured segment of the peer (replayed or not): its SYN-ACK gives the captured ISN.
   void note_captured(const wire::TcpView& tcp);
-  /// A segment the real peer sent. Returns true when it is the SYN-ACK that teaches the ISN.
+  /// A segment the real peer sent. Returns true when it is what held segments wait for: the SYN-ACK
+  /// that teaches the ISN, or the peer's FIN.
   bool learn(const wire::TcpView& tcp);
   /// Whether a replayed segment must wait for the SYN-ACK before it can be sent.
   bool must_wait(std::uint8_t flags) const;
