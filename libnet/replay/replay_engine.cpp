@@ -18,7 +18,7 @@ namespace vpcsim::replay {
 namespace {
 
 constexpr std::uint32_t kSendEvent = 0;
-constexpr std::uint32_t kHandshakeEvent = 1;  ///< arg: a flow whose segments waited for a SYN-ACK
+constexpr std::uint32_t kHandshakeEvent = 1;  ///< the earliest of waits_ is due
 /// Packets sent in one event at most when several are due at once: keeps a flood of equal-time
 /// packets from holding the scheduler (they still go at the same simulated time).
 constexpr int kBatch = 64;
@@ -206,11 +206,7 @@ bool ReplayEngine::read_next() {
 }
 
 void ReplayEngine::handle_event(const core::Event& event) {
-  if (event.kind == kHandshakeEvent) {
-    const auto flow_id = static_cast<std::uint32_t>(event.arg);
-    peers_[flows_[flow_id].peer].waited = true;
-    return release_for_peer(flow_id);
-  }
+  if (event.kind == kHandshakeEvent) return end_waits();
   for (int sent = 0; sent < kBatch; ++sent) {
     send_current();
     if (!read_next()) {
@@ -520,7 +516,7 @@ bool ReplayEngine::prepare_for_peer(Flow& flow, std::uint32_t flow_id, const wir
   const std::uint8_t flags = tcp->flags();
   if ((flags & (wire::kTcpSyn | wire::kTcpAck)) == wire::kTcpSyn) peer.syn_sent = true;
   if (peer.must_wait(flags)) {
-    if (peer.held.empty()) network_.simulation().schedule_in(TcpPeer::kHandshakeWait, *this, kHandshakeEvent, flow_id);
+    if (peer.held.empty()) wait_for_peer(flow_id);
     ++held_;
     if (config_.record_packets) packets_[seq].outcome = PacketOutcome::held;
     peer.held.push_back(TcpPeer::Held{std::move(frame), seq});
@@ -549,7 +545,36 @@ void ReplayEngine::release_for_peer(std::uint32_t flow_id) {
     if (tcp) peer.fix_ack(*tcp);
     transmit(*port_for(flow.opener), std::move(h.frame), h.seq);
   }
-  if (!peer.held.empty()) network_.simulation().schedule_in(TcpPeer::kHandshakeWait, *this, kHandshakeEvent, flow_id);
+  if (!peer.held.empty()) wait_for_peer(flow_id);
+}
+
+void ReplayEngine::wait_for_peer(std::uint32_t flow_id) {
+  // Every wait is as long, so deadlines come in order: one queue and one pending event for all flows
+  // (an event per flow made the scheduler's heap as deep as the number of flows).
+  const core::Time until = network_.now() + TcpPeer::kHandshakeWait;
+  peers_[flows_[flow_id].peer].wait_until = until;
+  waits_.emplace_back(until, flow_id);
+  if (!wait_armed_) {
+    wait_armed_ = true;
+    network_.simulation().schedule_at(until, *this, kHandshakeEvent);
+  }
+}
+
+void ReplayEngine::end_waits() {
+  wait_armed_ = false;
+  const core::Time now = network_.now();
+  while (!waits_.empty() && waits_.front().first <= now) {
+    const auto [until, flow_id] = waits_.front();
+    waits_.pop_front();
+    TcpPeer& peer = peers_[flows_[flow_id].peer];
+    if (peer.wait_until != until || peer.held.empty()) continue;  // released since, or waiting anew
+    peer.waited = true;
+    release_for_peer(flow_id);
+  }
+  if (!waits_.empty() && !wait_armed_) {
+    wait_armed_ = true;
+    network_.simulation().schedule_at(waits_.front().first, *this, kHandshakeEvent);
+  }
 }
 
 std::uint32_t ReplayEngine::flow_sent_as(const stack::FlowTuple& tuple) const {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,6 +116,9 @@ class ReplayEngine final : public core::EventHandler {
                         std::uint64_t seq);
   /// Sends a flow's segments that waited for its peer's SYN-ACK (acks fixed if it came).
   void release_for_peer(std::uint32_t flow_id);
+  /// Starts TcpPeer::kHandshakeWait for a flow's held segments; end_waits() sends those still held.
+  void wait_for_peer(std::uint32_t flow_id);
+  void end_waits();
   /// A frame a port absorbed that the replay did not send: a real stack's answer to one of its flows
   /// (TCP: teaches the flow's TcpPeer), or an ICMP error quoting one of them.
   void absorb_foreign(wire::Frame& frame);
@@ -174,6 +178,8 @@ class ReplayEngine final : public core::EventHandler {
   void index_flow(const FlowKey& key, std::uint32_t flow);
   std::vector<Flow> flows_;
   std::vector<TcpPeer> peers_;
+  std::deque<std::pair<core::Time, std::uint32_t>> waits_;  ///< (deadline, flow), in deadline order
+  bool wait_armed_ = false;
   /// Flows by the hash of the opener's tuple as it was sent (after rewriting): what answers and ICMP
   /// errors from the topology are matched against (a colliding hash keeps the first flow).
   core::FlatHashMap<std::uint64_t, std::uint32_t> sent_index_;

@@ -46,7 +46,8 @@ struct TcpPeer {
   bool learned = false;            ///< the real peer's SYN-ACK was absorbed
   std::uint32_t isn = 0;           ///< the real peer's ISN
   std::uint32_t next = 0;          ///< the real peer's highest sequence number sent, plus one
-  std::vector<Held> held;          ///< replayed segments waiting for the SYN-ACK
+  std::vector<Held> held;          ///< replayed segments waiting for the SYN-ACK (or the peer's FIN)
+  core::Time wait_until = 0;       ///< when the current wait ends
 
   /// A captured segment of the peer (replayed or not): its SYN-ACK gives the captured ISN.
   void note_captured(const wire::TcpView& tcp);
