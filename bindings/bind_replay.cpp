@@ -39,6 +39,10 @@ Record flow_record(const FlowRecord& f) {
   d["delivered_to_server"] = f.delivered_to_server;
   d["delivered_to_client"] = f.delivered_to_client;
   d["dropped"] = f.dropped;
+  d["answers"] = f.answers;
+  d["resets"] = f.resets;
+  d["icmp_errors"] = f.icmp_errors;
+  d["icmp_error"] = f.icmp_error;
   d["outcome"] = std::string(to_string(f.outcome));
   d["code"] = f.code;
   d["reason"] = f.drop_reason == trace::DropReason::none ? std::string() : std::string(trace::to_string(f.drop_reason));

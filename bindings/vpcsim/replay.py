@@ -19,7 +19,8 @@ FLOW_COLUMNS = (
     "protocol", "client", "client_port", "server", "server_port",
     "translated_client", "translated_client_port", "translated_server", "translated_server_port",
     "packets_to_server", "bytes_to_server", "packets_to_client", "bytes_to_client",
-    "delivered_to_server", "delivered_to_client", "dropped", "outcome", "code", "reason", "component", "rule",
+    "delivered_to_server", "delivered_to_client", "dropped", "answers", "resets", "icmp_errors", "icmp_error",
+    "outcome", "code", "reason", "component", "rule",
     "first_sent_ns", "last_sent_ns",
 )
 PACKET_COLUMNS = (

@@ -228,7 +228,12 @@ bool NatRouter::prerouting(link::Interface& in, wire::Frame& frame) {
   if (!tuple) return true;
   const std::uint8_t flags = tcp_flags_of(ip);
   if (const auto match = conntrack_.find(*tuple)) {
-    conntrack_.update(match->entry, match->direction, flags);
+    if (!conntrack_.update(match->entry, match->direction, flags)) {
+      // Invalid for the state table (an ACK after an unanswered SYN, ...): Linux takes the packet's
+      // conntrack away, so NAT leaves it as it is and it goes on untranslated (or to the box).
+      ++nat_counters_.invalid;
+      return untracked(in, *tuple, ip, is_local_address(tuple->dst), frame.meta().packet_id);
+    }
     const stack::ConnEntry& e = conntrack_.entry(match->entry);
     flight_ = InFlight{true, false, false, match->entry, match->direction, {}, {}, flags};
     apply(ip, *tuple, target_of(e.original, e.reply, match->direction), Manip::destination, false);

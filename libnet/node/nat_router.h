@@ -4,6 +4,9 @@
 // leaves (POSTROUTING), and every later packet of the flow — replies, and ICMP errors about it —
 // translated from its conntrack entry alone.
 //
+// A TCP segment of a tracked flow that the kernel's state table calls invalid (sIV: an ACK or FIN
+// while the flow waits for its SYN-ACK, ...) loses its conntrack as in Linux and is not translated.
+//
 // Where it differs from Linux, on purpose (docs/faithfulness.md): the box's own flows (pings from it,
 // packets to it) are not tracked; a TCP flow starts an entry only with a SYN (nf_conntrack_tcp_loose=1
 // would pick up a flow mid-stream). Port allocation is Linux's bounded search
@@ -31,6 +34,7 @@ struct NatCounters {
   std::uint64_t packets_translated = 0;  ///< packets rewritten (both directions, ICMP errors included)
   std::uint64_t port_exhausted = 0;      ///< new flows dropped because no outside port was free
   std::uint64_t unmapped_inbound = 0;    ///< packets for an outside address that matched no mapping
+  std::uint64_t invalid = 0;             ///< TCP segments the state table calls invalid: not translated
 };
 
 /// One conntrack entry as people read it (conntrack -L): `original` as the first packet arrived,

@@ -30,10 +30,7 @@ TcpServer::TcpServer(IpNode& node, std::uint16_t port, std::string reply)
 
 TcpServer::~TcpServer() = default;
 
-TcpServer::Session* TcpServer::session(TcpSocketId id) {
-  auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](const Session& s) { return s.id == id; });
-  return it == sessions_.end() ? nullptr : &*it;
-}
+TcpServer::Session* TcpServer::session(TcpSocketId id) { return sessions_.find(id); }
 
 void TcpServer::on_tcp_established(IpNode&, TcpSocketId id) {
   ++accepted_;
@@ -42,13 +39,13 @@ void TcpServer::on_tcp_established(IpNode&, TcpSocketId id) {
     request = requests_.size();
     requests_.emplace_back();
   }
-  sessions_.push_back(Session{id, request});
+  *sessions_.try_emplace(id).first = Session{request, false};
 }
 
-void TcpServer::answer(IpNode& node, Session& session) {
-  session.answered = true;
-  if (!reply_.empty() && node.tcp().send(session.id, as_bytes(reply_))) ++replied_;
-  node.tcp().close(session.id);
+void TcpServer::answer(IpNode& node, TcpSocketId id, Session& session) {
+  session.answered = true;  // (send and close may end the session: `session` is not used after them)
+  if (!reply_.empty() && node.tcp().send(id, as_bytes(reply_))) ++replied_;
+  node.tcp().close(id);
 }
 
 void TcpServer::on_tcp_data(IpNode& node, TcpSocketId id, std::span<const std::uint8_t> data) {
@@ -56,17 +53,17 @@ void TcpServer::on_tcp_data(IpNode& node, TcpSocketId id, std::span<const std::u
   Session* s = session(id);
   if (s == nullptr) return;
   if (s->request < requests_.size()) requests_[s->request].append(data.begin(), data.end());
-  if (!s->answered) answer(node, *s);
+  if (!s->answered) answer(node, id, *s);
 }
 
 void TcpServer::on_tcp_peer_closed(IpNode& node, TcpSocketId id) {
-  if (Session* s = session(id); s != nullptr && !s->answered) answer(node, *s);
+  if (Session* s = session(id); s != nullptr && !s->answered) answer(node, id, *s);
 }
 
 void TcpServer::on_tcp_closed(IpNode&, TcpSocketId id, stack::TcpError error) {
   ++closed_;
   if (error != stack::TcpError::none) ++failed_;
-  std::erase_if(sessions_, [&](const Session& s) { return s.id == id; });
+  sessions_.erase(id);
 }
 
 std::string TcpServer::summary() const {

@@ -1,5 +1,7 @@
 #include "libnet/node/tcp_sockets.h"
 
+#include <algorithm>
+
 #include "libnet/core/error.h"
 #include "libnet/node/ip_node.h"
 #include "libnet/node/network.h"
@@ -92,6 +94,7 @@ std::vector<TcpSocketInfo> TcpSockets::table() const {
     rows.push_back(TcpSocketInfo{id, endpoints, c.state(), c.snd_una(), c.snd_nxt(), c.rcv_nxt(), c.send_queue_len(),
                                  c.timer_at()});
   }
+  std::sort(rows.begin(), rows.end(), [](const TcpSocketInfo& a, const TcpSocketInfo& b) { return a.endpoints < b.endpoints; });
   return rows;
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "libnet/core/event.h"
@@ -125,7 +126,17 @@ class TcpSockets final : public stack::TcpConnectionOwner, public core::EventHan
   std::vector<Slot> slots_;
   std::vector<TcpSocketId> free_;
   std::vector<TcpSocketId> closed_;  ///< slots to free when depth_ returns to 0
-  std::map<stack::TcpEndpoints, TcpSocketId> by_endpoints_;
+  struct EndpointsHash {
+    std::size_t operator()(const stack::TcpEndpoints& e) const {
+      std::uint64_t x = (std::uint64_t{e.local.to_u32()} << 32 | e.remote.to_u32()) ^
+                        (std::uint64_t{e.local_port} << 16 | e.remote_port) * 0x9e3779b97f4a7c15ull;
+      x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ull;
+      return static_cast<std::size_t>(x ^ (x >> 29));
+    }
+  };
+  /// Hashed: a server with thousands of connections (a replayed flow log) looks one up per segment.
+  /// table() sorts, so what people read keeps its order.
+  std::unordered_map<stack::TcpEndpoints, TcpSocketId, EndpointsHash> by_endpoints_;
   std::map<std::uint16_t, TcpHandler*> listeners_;
   std::uint64_t next_timer_token_ = 0;
   std::uint32_t depth_ = 0;

@@ -68,6 +68,7 @@ class FlowLogSource final : public ReplaySource {
   void rewind() override;
   const ReplayErrors& errors() const override { return errors_; }
   std::string name() const override { return name_; }
+  bool rebuilt() const override { return true; }
 
   /// Unix seconds at timestamp 0.
   std::int64_t epoch() const { return epoch_; }

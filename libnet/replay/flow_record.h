@@ -59,6 +59,16 @@ struct FlowRecord {
   std::uint64_t delivered_to_server = 0;  ///< of those, packets that arrived
   std::uint64_t delivered_to_client = 0;
   std::uint64_t dropped = 0;              ///< packets dropped on the way (either direction)
+  /// Packets the topology itself sent back for the flow and a replay port absorbed: a simulated
+  /// server's TCP segments when only the client side is replayed (ReplayEngine learns its sequence
+  /// numbers, tcp_peer.h), of which `resets` were RSTs.
+  std::uint64_t answers = 0;
+  std::uint64_t resets = 0;
+  /// ICMP errors quoting one of the flow's packets that reached a replay port (port or host
+  /// unreachable, time exceeded, fragmentation needed), and the first one ("port unreachable from
+  /// 10.0.1.10").
+  std::uint64_t icmp_errors = 0;
+  std::string icmp_error;
   core::Time first_sent = 0;  ///< simulated time of the first and last replayed packet
   core::Time last_sent = 0;
   FlowOutcome outcome = FlowOutcome::not_replayed;

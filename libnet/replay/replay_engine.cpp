@@ -6,8 +6,10 @@
 
 #include "libnet/core/error.h"
 #include "libnet/node/ip_node.h"
+#include "libnet/stack/icmp_errors.h"
 #include "libnet/stack/nat_rewrite.h"
 #include "libnet/wire/ethernet.h"
+#include "libnet/wire/icmp.h"
 #include "libnet/wire/ipv4.h"
 #include "libnet/wire/tcp.h"
 
@@ -16,6 +18,7 @@ namespace vpcsim::replay {
 namespace {
 
 constexpr std::uint32_t kSendEvent = 0;
+constexpr std::uint32_t kHandshakeEvent = 1;  ///< the earliest of waits_ is due
 /// Packets sent in one event at most when several are due at once: keeps a flood of equal-time
 /// packets from holding the scheduler (they still go at the same simulated time).
 constexpr int kBatch = 64;
@@ -203,7 +206,7 @@ bool ReplayEngine::read_next() {
 }
 
 void ReplayEngine::handle_event(const core::Event& event) {
-  (void)event;
+  if (event.kind == kHandshakeEvent) return end_waits();
   for (int sent = 0; sent < kBatch; ++sent) {
     send_current();
     if (!read_next()) {
@@ -283,6 +286,21 @@ void ReplayEngine::transmit(ReplayPort& port, wire::Frame frame, std::uint64_t s
     (to_server ? record.bytes_to_server : record.bytes_to_client) += frame.size();
     if (record.first_sent == 0 && record.packets_to_server + record.packets_to_client == 1) record.first_sent = now;
     record.last_sent = now;
+    if (to_server && !f.sent_indexed) {
+      // How the opener's packets leave: answers and ICMP errors from the topology name this tuple.
+      const auto eth = wire::EthernetView::parse(std::as_const(frame).bytes());
+      std::optional<wire::Ipv4View> ip;
+      if (eth && eth->ethertype() == wire::kEthertypeIpv4) {
+        if (const auto parsed = wire::Ipv4View::parse(eth->payload())) ip = *parsed;
+      }
+      if (ip) {
+        const auto tuple = stack::flow_tuple_of(*ip);
+        f.sent_as = tuple ? *tuple : stack::FlowTuple{ip->src(), ip->dst(), 0, 0, ip->protocol()};
+        f.sent_indexed = true;
+        auto [slot, inserted] = sent_index_.try_emplace(f.sent_as.hash());
+        if (inserted) *slot = flow;  // a colliding hash keeps the first flow
+      }
+    }
   }
   if (config_.record_packets) {
     packets_[seq].sent_at = now;
@@ -389,6 +407,13 @@ void ReplayEngine::send_current() {
         // reaches that router: the destination of a flow's first packet is the other side's.
         if (ReplayPort* receiver = port_for(opposite); receiver != nullptr && receiver->has_router()) {
           receiver->announce(rewriter_.map(ip->dst()));
+        }        // Only one side of a TCP flow replayed: the other is a real stack, whose sequence numbers
+        // the replayed side must learn and acknowledge (tcp_peer.h).
+        const Side responder = flow.opener == Side::client ? Side::server : Side::client;
+        if (t.protocol == wire::kIpProtoTcp && !config_.verbatim && port_for(responder) == nullptr &&
+            port_for(flow.opener) != nullptr) {
+          flow.peer = static_cast<std::uint32_t>(peers_.size());
+          peers_.emplace_back().closes_after_peer = source_->rebuilt();
         }
       }
       if (config_.record_packets) {
@@ -396,10 +421,20 @@ void ReplayEngine::send_current() {
         packets_[seq].side = side;
       }
       frame.meta().packet_id = encode(side, flow_id, seq);
+      if (flow.peer != kNoPeer && !from_opener) {
+        TcpPeer& peer = peers_[flow.peer];
+        if (port_for(side) != nullptr && !peer.replayed) {
+          peer.replayed = true;  // one port replays both directions (no split): no real peer to learn
+          release_for_peer(flow_id);
+        } else if (ip->protocol() == wire::kIpProtoTcp && ip->frag_offset() == 0) {
+          if (const auto tcp = wire::TcpView::parse(std::as_const(*ip).payload())) peer.note_captured(*tcp);
+        }
+      }
       if (port_for(side) == nullptr) return not_sent(seq, flow_id, kNoAttachment);
       if (!rewriter_.is_identity() && !rewriter_.apply(eth->payload(), side)) {
         return not_sent(seq, flow_id, kOverMtu);
       }
+      if (flow.peer != kNoPeer && from_opener && !prepare_for_peer(flow, flow_id, *ip, frame, seq)) return;
       // A packet from the side that did not open the flow goes in at the other port than the
       // opener's: it must wait until the opener's packet came out there, and take its translation.
       const Side other = flow.opener == Side::client ? Side::server : Side::client;
@@ -430,6 +465,7 @@ void ReplayEngine::absorb(ReplayPort& port, wire::Frame frame) {
   const std::uint64_t id = frame.meta().packet_id;
   if (!is_ours(id)) {
     ++absorbed_other_;
+    absorb_foreign(frame);
     return;
   }
   const Side side = (id >> 62) & 1 ? Side::server : Side::client;
@@ -469,6 +505,111 @@ void ReplayEngine::absorb(ReplayPort& port, wire::Frame frame) {
     --held_;
     translate_and_send(f, std::move(h.frame), h.seq);
   }
+}
+
+bool ReplayEngine::prepare_for_peer(Flow& flow, std::uint32_t flow_id, const wire::Ipv4ViewMut& ip,
+                                    wire::Frame& frame, std::uint64_t seq) {
+  if (ip.protocol() != wire::kIpProtoTcp || ip.frag_offset() != 0) return true;
+  const auto tcp = wire::TcpViewMut::parse(ip.payload());
+  if (!tcp) return true;
+  TcpPeer& peer = peers_[flow.peer];
+  const std::uint8_t flags = tcp->flags();
+  if ((flags & (wire::kTcpSyn | wire::kTcpAck)) == wire::kTcpSyn) peer.syn_sent = true;
+  if (peer.must_wait(flags)) {
+    if (peer.held.empty()) wait_for_peer(flow_id);
+    ++held_;
+    if (config_.record_packets) packets_[seq].outcome = PacketOutcome::held;
+    peer.held.push_back(TcpPeer::Held{std::move(frame), seq});
+    return false;
+  }
+  peer.fix_ack(*tcp);
+  return true;
+}
+
+void ReplayEngine::release_for_peer(std::uint32_t flow_id) {
+  Flow& flow = flows_[flow_id];
+  TcpPeer& peer = peers_[flow.peer];
+  std::vector<TcpPeer::Held> held = std::move(peer.held);
+  peer.held.clear();
+  for (TcpPeer::Held& h : held) {
+    const auto eth = wire::EthernetViewMut::parse(h.frame.bytes());
+    std::optional<wire::TcpViewMut> tcp;
+    if (const auto ip = wire::Ipv4ViewMut::parse(eth->payload())) {
+      if (const auto parsed = wire::TcpViewMut::parse(ip->payload())) tcp = *parsed;
+    }
+    if (!peer.held.empty() || (tcp && peer.must_wait(tcp->flags()))) {  // still waiting (a FIN for the peer's)
+      peer.held.push_back(std::move(h));
+      continue;
+    }
+    --held_;
+    if (tcp) peer.fix_ack(*tcp);
+    transmit(*port_for(flow.opener), std::move(h.frame), h.seq);
+  }
+  if (!peer.held.empty()) wait_for_peer(flow_id);
+}
+
+void ReplayEngine::wait_for_peer(std::uint32_t flow_id) {
+  // Every wait is as long, so deadlines come in order: one queue and one pending event for all flows
+  // (an event per flow made the scheduler's heap as deep as the number of flows).
+  const core::Time until = network_.now() + TcpPeer::kHandshakeWait;
+  peers_[flows_[flow_id].peer].wait_until = until;
+  waits_.emplace_back(until, flow_id);
+  if (!wait_armed_) {
+    wait_armed_ = true;
+    network_.simulation().schedule_at(until, *this, kHandshakeEvent);
+  }
+}
+
+void ReplayEngine::end_waits() {
+  wait_armed_ = false;
+  const core::Time now = network_.now();
+  while (!waits_.empty() && waits_.front().first <= now) {
+    const auto [until, flow_id] = waits_.front();
+    waits_.pop_front();
+    TcpPeer& peer = peers_[flows_[flow_id].peer];
+    if (peer.wait_until != until || peer.held.empty()) continue;  // released since, or waiting anew
+    peer.waited = true;
+    release_for_peer(flow_id);
+  }
+  if (!waits_.empty() && !wait_armed_) {
+    wait_armed_ = true;
+    network_.simulation().schedule_at(waits_.front().first, *this, kHandshakeEvent);
+  }
+}
+
+std::uint32_t ReplayEngine::flow_sent_as(const stack::FlowTuple& tuple) const {
+  const std::uint32_t* found = sent_index_.find(tuple.hash());
+  return found != nullptr && flows_[*found].sent_as == tuple ? *found : kNoFlow;
+}
+
+void ReplayEngine::absorb_foreign(wire::Frame& frame) {
+  const auto eth = wire::EthernetView::parse(std::as_const(frame).bytes());
+  if (!eth || eth->ethertype() != wire::kEthertypeIpv4 || sent_index_.empty()) return;
+  const auto ip = wire::Ipv4View::parse(eth->payload());
+  if (!ip) return;
+  if (const auto quoted = stack::quoted_flow_tuple_of(*ip)) {
+    // An ICMP error about a packet the replay sent: the quote is that packet as it left (a NAT on
+    // the way back restored it).
+    const std::uint32_t flow_id = flow_sent_as(*quoted);
+    if (flow_id == kNoFlow) return;
+    FlowRecord& record = flows_[flow_id].record;
+    if (record.icmp_errors++ == 0) {
+      const auto icmp = wire::IcmpView::parse(ip->payload());
+      record.icmp_error = stack::describe_icmp_error(icmp->type(), icmp->code()) + " from " + ip->src().to_string();
+    }
+    return;
+  }
+  const auto tuple = stack::flow_tuple_of(*ip);
+  if (!tuple) return;
+  const std::uint32_t flow_id = flow_sent_as(tuple->inverse());
+  if (flow_id == kNoFlow) return;
+  Flow& flow = flows_[flow_id];
+  ++flow.record.answers;
+  if (tuple->protocol != wire::kIpProtoTcp) return;
+  const auto tcp = wire::TcpView::parse(ip->payload());
+  if (!tcp) return;
+  if ((tcp->flags() & wire::kTcpRst) != 0) ++flow.record.resets;
+  if (flow.peer != kNoPeer && peers_[flow.peer].learn(*tcp)) release_for_peer(flow_id);
 }
 
 std::shared_ptr<ReplayEngine> replay(node::Network& network, std::unique_ptr<ReplaySource> source,

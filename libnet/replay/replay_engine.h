@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include "libnet/replay/replay_results.h"
 #include "libnet/replay/replay_source.h"
 #include "libnet/replay/rewriter.h"
+#include "libnet/replay/tcp_peer.h"
 #include "libnet/stack/flow_tuple.h"
 
 namespace vpcsim::replay {
@@ -74,6 +76,9 @@ class ReplayEngine final : public core::EventHandler {
     std::vector<Held> held;
     FlowRecord record;  ///< counters; outcome and drop filled by results()
     std::uint64_t not_sent = 0;
+    std::uint32_t peer = kNoPeer;  ///< index in peers_: a TCP flow whose other side is a real stack
+    bool sent_indexed = false;     ///< the opener's first sent tuple is in sent_index_
+    stack::FlowTuple sent_as;      ///< ... that tuple
   };
   struct PacketState {
     std::uint64_t record = 0;
@@ -105,11 +110,26 @@ class ReplayEngine final : public core::EventHandler {
   void translate_and_send(Flow& flow, wire::Frame frame, std::uint64_t seq);
   void transmit(ReplayPort& port, wire::Frame frame, std::uint64_t seq);
   void not_sent(std::uint64_t seq, std::uint32_t flow, NotSent why);
+  /// A TCP segment of a flow with a real peer, from the replayed side: held until the peer's
+  /// SYN-ACK, or sent with its ack number in the peer's space. Returns false if it was held.
+  bool prepare_for_peer(Flow& flow, std::uint32_t flow_id, const wire::Ipv4ViewMut& ip, wire::Frame& frame,
+                        std::uint64_t seq);
+  /// Sends a flow's segments that waited for its peer's SYN-ACK (acks fixed if it came).
+  void release_for_peer(std::uint32_t flow_id);
+  /// Starts TcpPeer::kHandshakeWait for a flow's held segments; end_waits() sends those still held.
+  void wait_for_peer(std::uint32_t flow_id);
+  void end_waits();
+  /// A frame a port absorbed that the replay did not send: a real stack's answer to one of its flows
+  /// (TCP: teaches the flow's TcpPeer), or an ICMP error quoting one of them.
+  void absorb_foreign(wire::Frame& frame);
+  /// The flow whose opener sent `tuple` (as it left its port), or kNoFlow.
+  std::uint32_t flow_sent_as(const stack::FlowTuple& tuple) const;
 
   // 1 | side | engine (4 bits) | flow (26 bits) | position (32 bits): two replays in one network
   // (a scenario's and the command line's) tell their packets apart.
   static constexpr std::uint64_t kTag = 1ULL << 63;
   static constexpr std::uint32_t kNoFlow = 0x03ffffff;
+  static constexpr std::uint32_t kNoPeer = 0xffffffff;
   std::uint64_t encode(Side side, std::uint32_t flow, std::uint64_t seq) const {
     return kTag | (side == Side::server ? 1ULL << 62 : 0) | (std::uint64_t{engine_index_} << 58) |
            (std::uint64_t{flow & kNoFlow} << 32) | (seq & 0xffffffffULL);
@@ -157,6 +177,12 @@ class ReplayEngine final : public core::EventHandler {
   std::uint32_t find_flow(const FlowKey& key) const;
   void index_flow(const FlowKey& key, std::uint32_t flow);
   std::vector<Flow> flows_;
+  std::vector<TcpPeer> peers_;
+  std::deque<std::pair<core::Time, std::uint32_t>> waits_;  ///< (deadline, flow), in deadline order
+  bool wait_armed_ = false;
+  /// Flows by the hash of the opener's tuple as it was sent (after rewriting): what answers and ICMP
+  /// errors from the topology are matched against (a colliding hash keeps the first flow).
+  core::FlatHashMap<std::uint64_t, std::uint32_t> sent_index_;
   std::vector<PacketState> packets_;  ///< by seq, when record_packets
   std::uint64_t sent_ = 0;
   std::uint64_t delivered_ = 0;

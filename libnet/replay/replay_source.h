@@ -71,6 +71,9 @@ class ReplaySource {
   virtual const ReplayErrors& errors() const = 0;
   /// The path or a name, for reports ("capture.pcap", "flowlogs.gz").
   virtual std::string name() const = 0;
+  /// Whether the packets are rebuilt (a flow log's) rather than captured: their TCP segments carry
+  /// no timing relative to the peer's, so the engine closes them after the peer (tcp_peer.h).
+  virtual bool rebuilt() const { return false; }
 };
 
 }  // namespace vpcsim::replay

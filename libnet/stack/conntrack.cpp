@@ -11,16 +11,18 @@ namespace vpcsim::stack {
 namespace {
 
 using S = TcpTrackState;
-constexpr S kInvalid = S::none;  // "sIV"/"sIG" in Linux's table: keep the state, do not refresh
+// Linux's sIV ("invalid": the packet loses its conntrack, so NAT leaves it alone) and sIG ("ignore":
+// it keeps its conntrack and is translated, but changes nothing). Neither refreshes the timeout.
+constexpr S kInvalid = static_cast<S>(0xff);
+constexpr S kIgnore = static_cast<S>(0xfe);
 constexpr std::size_t kStates = 10;
 
 // Linux's tcp_conntracks[direction][flag class][state] (nf_conntrack_proto_tcp.c), states in the order
 // none, syn_sent, syn_recv, established, fin_wait, close_wait, last_ack, time_wait, close, syn_sent2.
-// kInvalid marks both "invalid" and "ignore": the packet changes nothing.
 enum FlagClass { kSyn, kSynAck, kFin, kAck, kRst, kFlagClasses };
 constexpr std::array<std::array<std::array<S, kStates>, kFlagClasses>, 2> kTcpTransitions{{
     {{  // original direction
-        {S::syn_sent, S::syn_sent, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, S::syn_sent, S::syn_sent, S::syn_sent2},
+        {S::syn_sent, S::syn_sent, kIgnore, kIgnore, kIgnore, kIgnore, kIgnore, S::syn_sent, S::syn_sent, S::syn_sent2},
         {kInvalid, kInvalid, S::syn_recv, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, S::syn_recv},
         {kInvalid, kInvalid, S::fin_wait, S::fin_wait, S::last_ack, S::last_ack, S::last_ack, S::time_wait, S::close, kInvalid},
         {S::established, kInvalid, S::established, S::established, S::close_wait, S::close_wait, S::time_wait, S::time_wait, S::close, kInvalid},
@@ -28,9 +30,9 @@ constexpr std::array<std::array<std::array<S, kStates>, kFlagClasses>, 2> kTcpTr
     }},
     {{  // reply direction
         {kInvalid, S::syn_sent2, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, S::syn_sent, kInvalid, S::syn_sent2},
-        {kInvalid, S::syn_recv, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, kInvalid, S::syn_recv},
+        {kInvalid, S::syn_recv, kIgnore, kIgnore, kIgnore, kIgnore, kIgnore, kIgnore, kIgnore, S::syn_recv},
         {kInvalid, kInvalid, S::fin_wait, S::fin_wait, S::last_ack, S::last_ack, S::last_ack, S::time_wait, S::close, kInvalid},
-        {kInvalid, kInvalid, S::syn_recv, S::established, S::close_wait, S::close_wait, S::time_wait, S::time_wait, S::close, kInvalid},
+        {kInvalid, kIgnore, S::syn_recv, S::established, S::close_wait, S::close_wait, S::time_wait, S::time_wait, S::close, kIgnore},
         {kInvalid, S::close, S::close, S::close, S::close, S::close, S::close, S::close, S::close, S::close},
     }},
 }};
@@ -146,11 +148,11 @@ std::uint32_t ConnTrack::insert(const FlowTuple& original, const FlowTuple& repl
   return index;
 }
 
-void ConnTrack::update(std::uint32_t index, FlowDirection direction, std::uint8_t tcp_flags) {
-  advance(entries_[index], direction, tcp_flags);
+bool ConnTrack::update(std::uint32_t index, FlowDirection direction, std::uint8_t tcp_flags) {
+  return advance(entries_[index], direction, tcp_flags);
 }
 
-void ConnTrack::advance(ConnEntry& e, FlowDirection direction, std::uint8_t tcp_flags) {
+bool ConnTrack::advance(ConnEntry& e, FlowDirection direction, std::uint8_t tcp_flags) {
   const core::Time now = sim_.now();
   if (direction == FlowDirection::reply) e.seen_reply = true;
   core::Time timeout = 0;
@@ -167,7 +169,8 @@ void ConnTrack::advance(ConnEntry& e, FlowDirection direction, std::uint8_t tcp_
     case wire::kIpProtoTcp: {
       const S next = kTcpTransitions[static_cast<std::size_t>(direction)][flag_class(tcp_flags)]
                                     [static_cast<std::size_t>(e.tcp)];
-      if (next == kInvalid) return;  // Linux: invalid or ignored, the timeout is not refreshed
+      if (next == kInvalid) return false;  // Linux: the timeout is not refreshed, the packet is untracked
+      if (next == kIgnore) return true;    // ... not refreshed, but the packet stays tracked
       if (e.tcp == S::syn_recv && next == S::established) e.assured = true;
       e.tcp = next;
       timeout = timeouts_.for_tcp(next);
@@ -176,6 +179,7 @@ void ConnTrack::advance(ConnEntry& e, FlowDirection direction, std::uint8_t tcp_
     default: timeout = timeouts_.icmp; break;
   }
   set_expiry(static_cast<std::uint32_t>(&e - entries_.data()), now + timeout);
+  return true;
 }
 
 void ConnTrack::set_expiry(std::uint32_t index, core::Time expires) {

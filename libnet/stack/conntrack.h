@@ -105,7 +105,10 @@ class ConnTrack final : public core::EventHandler {
   /// `tcp_flags` (TCP) as update() would.
   std::uint32_t insert(const FlowTuple& original, const FlowTuple& reply, std::uint8_t tcp_flags = 0);
   /// A packet of `entry` travelling in `direction`: advances the state and refreshes the timeout.
-  void update(std::uint32_t entry, FlowDirection direction, std::uint8_t tcp_flags = 0);
+  /// Returns false for a TCP segment Linux's state table calls invalid (sIV: an ACK or FIN before
+  /// the SYN-ACK, a SYN-ACK from the client, ...): it changes nothing and, as in Linux, loses its
+  /// conntrack, so NAT does not translate it.
+  bool update(std::uint32_t entry, FlowDirection direction, std::uint8_t tcp_flags = 0);
   /// Removes an entry now (conntrack -D).
   void remove(std::uint32_t entry);
   /// Called with each entry as it goes (expiry or remove), for owners that count entries by some key.
@@ -142,7 +145,7 @@ class ConnTrack final : public core::EventHandler {
   void index_insert(std::uint32_t value);
   void index_erase(const FlowTuple& tuple);
   void grow();
-  void advance(ConnEntry& e, FlowDirection direction, std::uint8_t tcp_flags);
+  bool advance(ConnEntry& e, FlowDirection direction, std::uint8_t tcp_flags);
   void set_expiry(std::uint32_t index, core::Time expires);
 
   core::Simulation& sim_;

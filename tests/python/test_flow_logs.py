@@ -144,6 +144,19 @@ def test_cli_what_if_replays_week_log_before_and_after(tmp_path: Path) -> None:
     assert any(l.split()[3] == "203.0.113.21" and l.endswith("REJECT OK") for l in client_lines(after, clients))
 
 
+def test_what_if_tcp_flows_complete_without_resets(tmp_path: Path) -> None:
+    """The rebuilt client segments cannot know web's ISN: the replay port learns it from the SYN-ACK
+    and acknowledges in web's sequence space, so web takes every byte and answers no RST."""
+    status, out, err = main("replay", WHATIF / "week.log", "--into", WHATIF / "before.yaml", "--at", "internet-203-0-113",
+                            "--out", tmp_path)
+    assert (status, err) == (0, ""), out
+    flows = json.loads((tmp_path / "results.json").read_text())["replay"]["flows"]
+    http = [f for f in flows if f["protocol"] == "tcp" and f["outcome"] == "delivered"]
+    assert len(http) == 2
+    for f in http:
+        assert f["answers"] > 0 and f["resets"] == 0, f
+
+
 def test_cli_replay_of_a_flow_log_reports_bad_lines(tmp_path: Path) -> None:
     log = tmp_path / "some.log"
     week = (WHATIF / "week.log").read_text().splitlines()

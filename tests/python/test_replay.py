@@ -260,3 +260,26 @@ def test_replay_handle_keeps_its_network_alive() -> None:
     r = nat_network().replay(str(sample_pcap(WHOIS)), at="nat.eth0", server_at="nat.eth1")
     gc.collect()  # the Network has no other reference: the handle must keep it (and its frame pool)
     assert r.summary()["packets"] == 1  # read one ahead at start; nothing ran
+
+
+# --- One side replayed into a real simulated stack --------------------------------------------------
+
+
+def test_client_side_only_into_a_simulated_server_completes_without_resets() -> None:
+    """The whois capture's client side (split auto, no server attachment) through the masquerading
+    NAT to a simulated whois server: the replay port learns the server's ISN from its SYN-ACK and
+    acknowledges in its sequence space, so the server takes the query and nobody sends an RST."""
+    net = nat_network()
+    server = net.add_host("whois")
+    server.add_interface("eth0", "192.0.47.59/24")
+    server.set_default_gateway("192.0.47.1")
+    nat = net.node("nat")
+    nat.add_interface("eth2", "192.0.47.1/24")
+    net.connect("nat.eth2", "whois.eth0")
+    app = server.tcp_listen(43, b"Domain Name: TCPDUMP.ORG\r\n")
+    r = net.replay(str(_pcaps() / WHOIS), at="nat.eth0", split="auto")
+    net.run()
+    [flow] = r.flow_records()
+    assert (flow["packets_to_server"], flow["packets_to_client"]) == (6, 0)
+    assert flow["answers"] > 0 and flow["resets"] == 0, flow
+    assert (app.accepted, app.bytes_received, app.failed) == (1, 13, 0)  # "tcpdump.org\r\n"

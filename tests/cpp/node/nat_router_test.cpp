@@ -222,6 +222,32 @@ TEST_F(NatTest, ForwardedFlowsWithoutRulesAreTrackedButNotTranslated) {
   EXPECT_EQ(nat.nat_counters().flows_translated, 0u);
 }
 
+TEST_F(NatTest, AnAckAfterAnUnansweredSynIsInvalidAndLeavesUntranslated) {
+  // Linux's tcp_conntracks: in SYN_SENT an ACK from the client is sIV ("we haven't seen a SYN/ACK
+  // yet"): the segment loses its conntrack and MASQUERADE leaves it as it is. 198.51.100.77 is routed
+  // via r2, which has no route there: the SYN goes unanswered.
+  masquerade();
+  testing::FrameLog out(nat.interface("eth1"));
+  net.run_for(kSecond);
+  wire::TcpRepr syn;
+  syn.src_port = 40000;
+  syn.dst_port = 80;
+  syn.seq = 1000;
+  syn.flags = wire::kTcpSyn;
+  syn.window = 1000;
+  h1.send_tcp(ip("10.0.0.10"), ip("198.51.100.77"), syn);
+  net.run_for(kSecond);
+  wire::TcpRepr ack = syn;
+  ack.seq = 1001;
+  ack.ack = 5000;
+  ack.flags = wire::kTcpAck;
+  h1.send_tcp(ip("10.0.0.10"), ip("198.51.100.77"), ack);
+  net.run_for(kSecond);
+  EXPECT_TRUE(contains(out.lines(), "IPv4 203.0.113.1>198.51.100.77")) << joined(out.lines());  // the SYN
+  EXPECT_TRUE(contains(out.lines(), "IPv4 10.0.0.10>198.51.100.77")) << joined(out.lines());   // the ACK
+  EXPECT_EQ(nat.nat_counters().invalid, 1u);
+}
+
 TEST_F(NatTest, BadRulesAreConfigErrorsNamingTheField) {
   EXPECT_THROW(nat.add_snat(stack::SnatRule{wire::Ipv4Prefix::parse("10.0.0.0/24"), "eth9", {}, {}}), core::ConfigError);
   EXPECT_THROW(nat.add_snat(stack::SnatRule{wire::Ipv4Prefix::parse("10.0.0.0/24"), "eth1", {}, {3000, 2000}}),
