@@ -219,7 +219,15 @@ def _parse_yaml(text: str, filename: str) -> Any:
         return _parse_yaml_fast(text)
     except _Fallback:
         pass
-    loader = _Loader(text, filename)
+    try:
+        loader = _Loader(text, filename)
+    except yaml.reader.ReaderError as error:
+        # PyYAML checks a whole str for characters YAML forbids (NUL, most control characters) before
+        # parsing; it reports an offset, not a line (found by tests/fuzz/scenario_fuzz.py).
+        line = text.count("\n", 0, error.position) + 1
+        raise ScenarioError(
+            filename, line, "", f"YAML: character #x{error.character:04x} is not allowed in a YAML file"
+        ) from None
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
