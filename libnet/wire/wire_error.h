@@ -53,8 +53,17 @@ class Parsed {
   Parsed(T value) : value_(std::move(value)) {}                   // NOLINT(google-explicit-constructor)
   Parsed(WireError error) : error_(error) {}                      // NOLINT(google-explicit-constructor)
   /// Builds the T in place: no copy of a struct just written field by field (a store-forwarding stall).
+  /// An aggregate T is built with parentheses (C++20, P0960); a compiler without them (clang < 16,
+  /// which the fuzz build uses) gets braces and one move instead.
   template <class... Args>
-  explicit Parsed(std::in_place_t, Args&&... args) : value_(std::in_place, std::forward<Args>(args)...) {}
+  explicit Parsed(std::in_place_t, Args&&... args)
+#if defined(__cpp_aggregate_paren_init) && __cpp_aggregate_paren_init >= 201902L
+      : value_(std::in_place, std::forward<Args>(args)...) {
+  }
+#else
+      : value_(T{std::forward<Args>(args)...}) {
+  }
+#endif
 
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
