@@ -6,7 +6,8 @@
 #   bash .ci/setup.sh perf   test's packages and ns-3, the peer of the performance comparison (.ci/perf)
 #
 # Adding a package: append it to the list of the purpose that needs it, below. Python packages are
-# written "pip-name:import-name" (the import tells whether it is there already).
+# written "pip-name:import-name" (the import tells whether it is there already; "pip-name:" for one
+# that cannot be imported, such as type stubs, is looked up by its distribution name).
 # Idempotent: what is installed is not installed again. PYTHON picks the interpreter (python3), e.g. a
 # virtualenv's; pip installs into it (with --break-system-packages for Debian's own python3).
 set -euo pipefail
@@ -27,10 +28,14 @@ TEST_DEBIAN=(libgtest-dev libgmock-dev
              tshark tcpdump                       # captures must decode cleanly (tests/cpp, tests/python)
              iproute2 iptables traceroute iputils-ping ethtool  # the Linux oracle (tests/oracle)
              clang-14 libclang-rt-14-dev          # ASan + UBSan + libFuzzer build (build-asan/)
-             patchelf python3-venv)               # auditwheel repair; the wheel's fresh venv
+             patchelf python3-venv                # auditwheel repair; the wheel's fresh venv
+             chromium chromium-driver)            # the HTML run report's browser test (test_report.py)
 TEST_PYTHON=(pytest:pytest
              pandas:pandas                        # vpcsim.tables
              mypy:mypy pybind11-stubgen:pybind11_stubgen  # the committed _core.pyi (test_stubs.py)
+             matplotlib:matplotlib                # vpcsim.draw (test_draw.py, notebooks)
+             selenium:selenium                    # the report's browser test (test_report.py)
+             types-PyYAML:                        # PyYAML's stubs for mypy --strict (test_types.py)
              auditwheel:auditwheel                # the portable wheel
              atheris:atheris)                     # the Python fuzz targets (tests/fuzz/*_fuzz.py)
 
@@ -63,7 +68,12 @@ fi
 source .ci/lib.sh
 py_missing=()
 for entry in "${python[@]}"; do
-  "$PYTHON" -c "import ${entry#*:}" 2>/dev/null || py_missing+=("${entry%%:*}")
+  name=${entry%%:*} module=${entry#*:}
+  if [ -n "$module" ]; then
+    "$PYTHON" -c "import $module" 2>/dev/null || py_missing+=("$name")
+  else
+    "$PYTHON" -c "import importlib.metadata as m; m.version('$name')" 2>/dev/null || py_missing+=("$name")
+  fi
 done
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "setup: pip install ${py_missing[*]}"

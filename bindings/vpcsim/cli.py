@@ -1,6 +1,6 @@
 """The `vpcsim` command line (also `python -m vpcsim`).
 
-    vpcsim run FILE [--out DIR] [--until T] [--seed N] [--progress]
+    vpcsim run FILE [--out DIR] [--until T] [--seed N] [--progress] [--diagram DIR] [--report FILE.html]
     vpcsim validate FILE
     vpcsim explain FILE --from A --to B [--proto tcp|udp|icmp] [--port N] [--json]
     vpcsim subnet CIDR [--split N | --hosts N] [--aws]
@@ -14,12 +14,13 @@ message on stderr and no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, Dict, List, Optional, Sequence
+from typing import IO, Any, Dict, Iterator, List, Optional, Sequence
 
 from vpcsim import _core
 from vpcsim.errors import Error
@@ -229,9 +230,53 @@ def _blocker(answer: Dict[str, Any]) -> str:
     return f"{str(answer['blocked_kind']).replace('_', ' ')} {answer['blocked_by']}"
 
 
+def _pictures_module(flag: str) -> Any:
+    """vpcsim.draw, imported only when a picture is asked for (it needs matplotlib)."""
+    try:
+        from vpcsim import draw
+    except ImportError as error:
+        raise _InputError(f"{flag} draws with matplotlib, which is not installed: pip install matplotlib ({error})") from None
+    return draw
+
+
+@contextlib.contextmanager
+def _writing(flag: str) -> Iterator[None]:
+    """A file that cannot be written is the user's path to fix, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise _InputError(f"{flag}: cannot write {error.filename or ''}: {error.strerror or error}") from None
+
+
+def _cmd_run_pictured(args: argparse.Namespace, sc: Any, until: Optional[int], out: IO[str], err: IO[str]) -> int:
+    """`run` with --diagram and/or --report: the run is recorded (every interface captured, the
+    tables read at each event time) so that the pictures and the report can show every frame."""
+    draw = _pictures_module("--diagram" if args.diagram else "--report")
+    with _Heartbeat(err):
+        rec = draw.record_scenario(sc, args.out, seed=args.seed, until=until)
+    run = rec.run_of
+    _print_summary(run, out, None if args.out is None else Path(args.out))
+    try:
+        if args.diagram:
+            with _writing("--diagram"):
+                files = draw.write_diagrams(rec, args.diagram)
+            out.write(f"diagrams: {', '.join(str(f) for f in files if f.suffix == '.svg')} (and .png)\n")
+        if args.report:
+            from vpcsim import report
+
+            with _writing("--report"):
+                page = report.write(rec, args.report)
+            out.write(f"report: {page} ({page.stat().st_size / 1e6:.2f} MB)\n")
+    finally:
+        rec.close()
+    return EXIT_OK if run.all_met else EXIT_EXPECT_FAILED
+
+
 def _cmd_run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     until = _parse_until(args.until)
     sc = scenario_mod.load(args.file)
+    if args.diagram or args.report:
+        return _cmd_run_pictured(args, sc, until, out, err)
     show = args.progress or (hasattr(err, "isatty") and err.isatty())
     has_end = until is not None or sc.until is not None
     progress = _Progress(err) if show and has_end else None
@@ -468,6 +513,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", metavar="N", type=_seed, help="random seed (overrides the file's)")
     run.add_argument("--progress", action="store_true",
                      help="draw a progress bar on stderr even when it is not a terminal")
+    run.add_argument("--diagram", metavar="DIR",
+                     help="draw the topology, the ladder of every frame and the tables over time into DIR (SVG and PNG)")
+    run.add_argument("--report", metavar="FILE",
+                     help="write a self-contained HTML report of the run to FILE: topology, step-through of every "
+                          "frame, ladder, outcomes, drops, explain, tables")
     run.set_defaults(handler=_cmd_run)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it",

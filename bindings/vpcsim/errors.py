@@ -7,7 +7,12 @@ a ParseError quotes the text that did not parse.
 
 
 class Error(Exception):
-    """Base class of every error vpcsim raises on purpose."""
+    """Base class of every error vpcsim raises on purpose.
+
+    A bulk call (``add_nodes``, ``add_interfaces``, ``set_default_gateways``, ``connect_all``) that
+    fails on one of its items raises that item's error with ``index``, its position in the list."""
+
+    index: int  # set only by the bulk calls
 
 
 class ConfigError(Error, ValueError):

@@ -1,20 +1,37 @@
-"""Shared fixtures for the Python tests: where things are, the command line, tshark, and a
+"""Shared fixtures for the Python tests: where things are, what a test needs, the command line, tshark, and a
 one-line summary of an Ethernet frame in the format of the C++ tests' FrameLog
 (tests/cpp/support/frame_log.h), so Python tests can compare links with the C++ expectations."""
 
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import struct
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, List, Sequence
+from typing import Callable, List, NoReturn, Sequence
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Under CI (CI=true) .ci/setup.sh has installed every tool and built every program the tests use.
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def build_dir() -> Path:
+    """The C++ build directory the tests use: $VPCSIM_BUILD_DIR, else <repository>/build."""
+    return Path(os.environ.get("VPCSIM_BUILD_DIR") or REPO_ROOT / "build")
+
+
+def unavailable(what: str) -> NoReturn:
+    """Skips a test whose tool, program or data is missing, saying which (`what`, with how to get
+    it); under CI fails instead, since there a missing tool is a broken setup that a skip would hide."""
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true: every test must run)", pytrace=False)
+    pytest.skip(what)
 
 
 @pytest.fixture(scope="session")

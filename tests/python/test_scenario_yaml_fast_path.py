@@ -11,6 +11,7 @@ from typing import Any, List, Optional
 import pytest
 
 from vpcsim import scenario as sc
+from vpcsim.scenario import yaml_fast
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -137,7 +138,7 @@ def test_texts_handed_to_the_full_loader_give_its_result_or_its_message(name: st
     def refuse(_text: str) -> Any:
         raise sc._Fallback()
 
-    monkeypatch.setattr(sc, "_parse_yaml_fast", refuse)
+    monkeypatch.setattr(yaml_fast, "_parse_yaml_fast", refuse)  # where _parse_yaml looks it up
     only_full_loader = outcome()
     if isinstance(only_full_loader, str):
         assert through_fast_path == only_full_loader

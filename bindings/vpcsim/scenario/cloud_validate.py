@@ -4,20 +4,28 @@
 Validation here checks what the YAML alone can tell (keys, types, addresses, names that refer to
 each other: a subnet's route table, a route's target, a rule's peer group, an instance's groups);
 building hands each object to ``vpcsim.Cloud`` and reports the simulator's own checks (overlapping
-blocks, reserved addresses, routes AWS refuses) at the field that caused them.
-"""
+blocks, reserved addresses, routes AWS refuses) at the field that caused them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from vpcsim import _core
-from vpcsim.errors import ConfigError, ParseError
-from vpcsim.scenario import (
-    _At,
-    _Map,
+from vpcsim.scenario.cloud_specs import (
+    CloudSpec,
+    ExplainSpec,
+    InstanceSpec,
+    InternetHostSpec,
+    NatGatewaySpec,
+    NetworkAclSpec,
+    PeeringSpec,
+    RouteSpec,
+    RuleSpec,
+    SecurityGroupSpec,
+    SubnetSpec,
+    VpcSpec,
+)
+from vpcsim.scenario.fields import (
     _address,
     _boolean,
     _check_keys,
@@ -31,8 +39,9 @@ from vpcsim.scenario import (
     _type_name,
     _unknown,
 )
+from vpcsim.scenario.location import _At
+from vpcsim.scenario.yaml_lines import _Map
 
-__all__ = ["CloudSpec", "EXPLAIN_EXPECT_VALUES"]
 
 EXPLAIN_EXPECT_VALUES = ("reachable", "unreachable")
 EXPLAIN_PROTOCOLS = ("tcp", "udp", "icmp")
@@ -58,158 +67,6 @@ _INTERNET_KEYS = ("hosts",)
 _HOST_KEYS = ("ip",)
 _EXPLAIN_KEYS = ("id", "from", "to", "proto", "port", "expect", "blocked_by")
 _PROTOCOLS = ("all", "tcp", "udp", "icmp")
-
-
-# --- the validated description ---------------------------------------------------------------------
-
-
-@dataclass
-class SubnetSpec:
-    name: str
-    cidr: str
-    route_table: Optional[str]
-    network_acl: Optional[str]
-    at: _At
-    fields: Dict[str, _At]
-
-
-@dataclass
-class RouteSpec:
-    to: str
-    target: str
-    at: _At
-    fields: Dict[str, _At]
-
-
-@dataclass
-class RuleSpec:
-    """A security-group or network-ACL rule, in the terms of the bindings' add_* calls."""
-
-    proto: str
-    ports: Optional[str]
-    cidr: Optional[str]
-    group: Optional[str]  # security groups: the peer group
-    icmp_type: Optional[int]
-    icmp_code: Optional[int]
-    at: _At
-    number: int = 0  # network ACLs
-    action: str = "allow"  # network ACLs
-    description: str = ""
-
-
-@dataclass
-class SecurityGroupSpec:
-    name: str
-    ingress: Optional[List[RuleSpec]]  # None: as AWS creates the group
-    egress: Optional[List[RuleSpec]]
-    at: _At
-
-
-@dataclass
-class NetworkAclSpec:
-    name: str
-    inbound: Optional[List[RuleSpec]]  # None: as AWS creates the ACL
-    outbound: Optional[List[RuleSpec]]
-    at: _At
-
-
-@dataclass
-class NatGatewaySpec:
-    name: str
-    subnet: str
-    public_ip: Optional[str]
-    at: _At
-    fields: Dict[str, _At]
-
-
-@dataclass
-class InstanceSpec:
-    name: str
-    subnet: str
-    ip: Optional[str]
-    public_ip: Optional[str]
-    auto_public_ip: bool
-    security_groups: List[str]
-    source_dest_check: bool
-    at: _At
-    fields: Dict[str, _At]
-
-
-@dataclass
-class VpcSpec:
-    name: str
-    cidr: str
-    subnets: Dict[str, SubnetSpec]
-    internet_gateway: Optional[str]
-    nat_gateways: Dict[str, NatGatewaySpec]
-    route_tables: Dict[str, List[RouteSpec]]
-    route_table_at: Dict[str, _At]
-    security_groups: Dict[str, SecurityGroupSpec]
-    network_acls: Dict[str, NetworkAclSpec]
-    instances: Dict[str, InstanceSpec]
-    at: _At
-    fields: Dict[str, _At]
-
-
-@dataclass
-class PeeringSpec:
-    name: str
-    vpcs: Tuple[str, str]
-    at: _At
-
-
-@dataclass
-class InternetHostSpec:
-    name: str
-    ip: str
-    at: _At
-
-
-@dataclass
-class ExplainSpec:
-    index: int
-    id: Optional[str]
-    source: str
-    to: str
-    proto: str
-    port: int
-    expect: Optional[str]
-    blocked_by: Optional[str]
-    at: _At
-    fields: Dict[str, _At]
-
-
-@dataclass
-class CloudSpec:
-    vpcs: Dict[str, VpcSpec] = field(default_factory=dict)
-    peerings: Dict[str, PeeringSpec] = field(default_factory=dict)
-    hosts: Dict[str, InternetHostSpec] = field(default_factory=dict)
-    explain: List[ExplainSpec] = field(default_factory=list)
-    # Names the traffic and explain items may use: node name -> what it is ("instance",
-    # "internet host", "NAT gateway").
-    endpoints: Dict[str, str] = field(default_factory=dict)
-    # Every node the cloud will make by a name the file gives, with where it is given.
-    names: Dict[str, _At] = field(default_factory=dict)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.vpcs or self.hosts)
-
-    def senders(self) -> List[str]:
-        return [name for name, kind in self.endpoints.items() if kind != "NAT gateway"]
-
-    def components(self) -> List[str]:
-        """The names explain's `blocked_by` can take."""
-        names = ["internet"] + list(self.endpoints) + list(self.peerings)
-        for vpc in self.vpcs.values():
-            names += [f"{vpc.name}-router", "main", "default"]
-            names += list(vpc.route_tables) + list(vpc.security_groups) + list(vpc.network_acls)
-            if vpc.internet_gateway is not None:
-                names.append(vpc.internet_gateway)
-        return list(dict.fromkeys(names))
-
-
-# --- validation ----------------------------------------------------------------------------------------
 
 
 def _items(at: _At, data: _Map, key: str, what: str) -> List[Tuple[str, _At, Any]]:
@@ -594,125 +451,3 @@ class CloudValidator:
                     raise bat.error("blocked_by names what stops the probe: it does not go with expect: reachable")
             items.append(ExplainSpec(index, item_id, source, to, proto, port, expect, blocked_by, iat, fields))
         return items
-
-
-# --- building ------------------------------------------------------------------------------------------
-
-
-def _guard(at: _At, fields: Dict[str, _At], action: Callable[[], Any]) -> Any:
-    """Runs a simulator call; its ConfigError is reported at the YAML field it names (else at `at`)."""
-    try:
-        return action()
-    except (ConfigError, ParseError) as error:
-        where = fields.get(getattr(error, "field", ""), at)
-        raise where.error(str(error)) from None
-
-
-def build(net: Any, spec: CloudSpec) -> Any:
-    """Makes the cloud the spec describes on `net`; returns the vpcsim.Cloud (None when there is none)."""
-    if spec.empty:
-        return None
-    cloud = _core.Cloud(net)
-    vpcs = {v.name: _build_vpc(cloud, v) for v in spec.vpcs.values()}
-    for p in spec.peerings.values():
-        _guard(p.at, {}, partial(cloud.add_peering, p.name, vpcs[p.vpcs[0]], vpcs[p.vpcs[1]]))
-    # Routes last: their targets (gateways, instances, peering connections) exist now.
-    for v in spec.vpcs.values():
-        for name, routes in v.route_tables.items():
-            table = vpcs[v.name].route_table(name)
-            for r in routes:
-                _guard(r.at, r.fields, partial(table.add_route, r.to, r.target))
-    for h in spec.hosts.values():
-        _guard(h.at, {}, partial(cloud.add_internet_host, h.name, h.ip))
-    return cloud
-
-
-def _build_vpc(cloud: Any, v: VpcSpec) -> Any:
-    vpc = _guard(v.at, v.fields, partial(cloud.add_vpc, v.name, v.cidr))
-    tables = {"main": vpc.main_route_table}
-    for name, at in v.route_table_at.items():
-        if name != "main":
-            tables[name] = _guard(at, {}, partial(vpc.add_route_table, name))
-    groups = {"default": vpc.default_security_group}
-    for g in v.security_groups.values():
-        if g.name != "default":
-            groups[g.name] = _guard(g.at, {}, partial(vpc.add_security_group, g.name))
-    for g in v.security_groups.values():
-        for direction, rules in (("ingress", g.ingress), ("egress", g.egress)):
-            if rules is None:
-                continue  # as AWS made it
-            getattr(groups[g.name], f"clear_{direction}")()  # a list given replaces what AWS made
-            add = getattr(groups[g.name], f"add_{direction}")
-            for rule in rules:
-                peer = None if rule.group is None else groups[rule.group]
-                _guard(rule.at, {}, partial(add, rule.proto, rule.ports, cidr=rule.cidr, group=peer,
-                                            description=rule.description, **_icmp(rule)))
-    acls = {"default": vpc.default_network_acl}
-    for a in v.network_acls.values():
-        if a.name not in acls:
-            acls[a.name] = _guard(a.at, {}, partial(vpc.add_network_acl, a.name))
-        acl = acls[a.name]
-        for direction, acl_rules in (("inbound", a.inbound), ("outbound", a.outbound)):
-            if acl_rules is None:
-                continue
-            for old in acl.rules(direction):  # a list given replaces what AWS made (the default's rule 100)
-                acl.remove_rule(direction, old.number)
-            for r in acl_rules:
-                _guard(r.at, {}, partial(acl.add_rule, direction, r.number, r.proto, r.ports, r.cidr, r.action, **_icmp(r)))
-    subnets = {}
-    for s in v.subnets.values():
-        subnet = subnets[s.name] = _guard(s.at, s.fields, partial(vpc.add_subnet, s.name, s.cidr))
-        if s.route_table is not None:
-            _guard(s.fields["route_table"], {}, partial(subnet.associate, tables[s.route_table]))
-        if s.network_acl is not None:
-            _guard(s.fields["network_acl"], {}, partial(subnet.set_network_acl, acls[s.network_acl]))
-    if v.internet_gateway is not None:
-        _guard(v.fields["internet_gateway"], {}, partial(vpc.attach_internet_gateway, v.internet_gateway))
-    for n in v.nat_gateways.values():
-        _guard(n.at, n.fields, partial(vpc.add_nat_gateway, n.name, subnets[n.subnet], n.public_ip))
-    for i in v.instances.values():
-        instance = _guard(i.at, i.fields, partial(
-            vpc.add_instance, i.name, subnets[i.subnet], ip=i.ip, public_ip=i.public_ip,
-            auto_public_ip=i.auto_public_ip, security_groups=i.security_groups, source_dest_check=i.source_dest_check))
-        if not i.source_dest_check:
-            instance.ip_forward = True  # what turning the check off is for: a NAT instance, an appliance
-    return vpc
-
-
-def _icmp(rule: RuleSpec) -> Dict[str, Optional[int]]:
-    if rule.icmp_type is None and rule.icmp_code is None:
-        return {}
-    return {"icmp_type": rule.icmp_type, "icmp_code": rule.icmp_code}
-
-
-def explain_result(item: ExplainSpec, answer: Any) -> Dict[str, Any]:
-    """One explain item's entry in results.json: its question, the answer and the expectation."""
-    from vpcsim import tables
-
-    record = tables.explain_record(answer)
-    result: Dict[str, Any] = {"index": item.index, "id": item.id}
-    result.update(record)
-    result["expect"] = item.expect
-    result["expect_blocked_by"] = item.blocked_by
-    result["expect_met"] = expect_met(item, answer)
-    return result
-
-
-def expect_met(item: ExplainSpec, answer: Any) -> Optional[bool]:
-    if item.expect is None and item.blocked_by is None:
-        return None
-    met = True
-    if item.expect is not None:
-        met = answer.reachable == (item.expect == "reachable")
-    if item.blocked_by is not None:
-        # A security group's block names every group of the instance ("web-sg, admin-sg").
-        met = met and not answer.reachable and item.blocked_by in (answer.blocked_by or "").split(", ")
-    return met
-
-
-def makes_node(spec: CloudSpec, name: str) -> bool:
-    """Whether building `spec` makes a node named `name` (the internet's only when there is one)."""
-    if name in spec.names:
-        return True
-    uses_internet = bool(spec.hosts) or any(v.internet_gateway for v in spec.vpcs.values())
-    return uses_internet and (name == "internet" or name.startswith("internet-"))
