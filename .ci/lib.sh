@@ -1,5 +1,7 @@
 # Shared by the .ci scripts (sourced from the repository's root).
 PYTHON=${PYTHON:-python3}
+# Commands pip installs for $PYTHON (the `vpcsim` console script) come first on PATH.
+PATH="$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}
 
 # pip install into $PYTHON's environment. Debian's own python3 is "externally managed" (PEP 668) and
