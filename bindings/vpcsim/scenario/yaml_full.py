@@ -113,7 +113,15 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)  # type: ignore
 
 def _parse_yaml_full(text: str, filename: str) -> Any:
     """The document as PyYAML's full loader builds it; its errors as ScenarioError at their line."""
-    loader = _Loader(text, filename)
+    try:
+        loader = _Loader(text, filename)
+    except yaml.reader.ReaderError as error:
+        # PyYAML checks a whole str for characters YAML forbids (NUL, most control characters) before
+        # parsing; it reports an offset, not a line (found by tests/fuzz/scenario_fuzz.py).
+        line = text.count("\n", 0, error.position) + 1
+        raise ScenarioError(
+            filename, line, "", f"YAML: character #x{error.character:04x} is not allowed in a YAML file"
+        ) from None
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
