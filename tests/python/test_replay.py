@@ -15,7 +15,7 @@ from typing import List, Tuple
 import pytest
 
 import vpcsim
-from vpcsim import cli
+from vpcsim import cli, progress
 from vpcsim import replay as replay_mod
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -267,3 +267,18 @@ def test_replay_handle_keeps_its_network_alive() -> None:
     r = nat_network().replay(str(_pcaps() / WHOIS), at="nat.eth0", server_at="nat.eth1")
     gc.collect()  # the Network has no other reference: the handle must keep it (and its frame pool)
     assert r.summary()["packets"] == 1  # read one ahead at start; nothing ran
+
+
+def test_cli_replay_draws_progress_as_run_does(monkeypatch: pytest.MonkeyPatch, network_only: Path) -> None:
+    # vpcsim.progress, as `run --progress`: a status line while loading, a bar of packets sent, a status
+    # line while the rest runs; drawn at once here (DELAY 0), on a long replay after a second.
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    args = ["replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan", "--server-at", "internet"]
+    status, out, err = main(*args, "--progress")
+    assert status == 0, err
+    assert f"loading {network_only} and {_pcaps() / WHOIS}... (" in err
+    assert "] 100.0%  11 of 11 packets sent  (" in err
+    assert "replayed; running until no event is left... (" in err and err.endswith("\n")
+    assert "11 packets, 11 sent" in out and "packets sent" not in out  # progress on stderr only
+    status, _, err = main(*args)  # not a terminal, no --progress: nothing drawn
+    assert (status, err) == (0, "")
