@@ -13,5 +13,6 @@ managed = os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-
 sys.exit(0 if managed and sys.prefix == sys.base_prefix else 1)'; then
     flags=(--break-system-packages)
   fi
-  "$PYTHON" -m pip install -q ${flags[@]+"${flags[@]}"} "$@"
+  # (As root, which a fresh machine's CI is, pip warns about it on every call: not news here.)
+  PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install -q ${flags[@]+"${flags[@]}"} "$@"
 }
