@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import build_dir, unavailable
 
 BUILD_DIR = build_dir()
