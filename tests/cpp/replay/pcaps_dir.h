@@ -14,11 +14,7 @@ inline std::string pcaps_dir() {
     const std::string dir = std::string(VPCSIM_SOURCE_DIR) + relative;
     if (std::filesystem::is_directory(dir)) return dir + "/";
   }
-  // Built with append, not `std::string(...) + "..."`: GCC 12 at -O2 flags the latter inside libstdc++
-  // (-Warray-bounds false positive, GCC bug 105651), an error in CI's Release build.
-  std::string fallback = VPCSIM_SOURCE_DIR;
-  fallback.append("/../shared/pcaps/");
-  return fallback;
+  return std::string(VPCSIM_SOURCE_DIR) + "/../shared/pcaps/";
 }
 
 }  // namespace vpcsim::replay
