@@ -22,7 +22,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any, Dict, Iterator, List, Optional, Sequence
+from typing import IO, Any, ContextManager, Dict, Iterator, List, Optional, Sequence
 
 from vpcsim import _core
 from vpcsim import progress as progress_mod
@@ -231,14 +231,9 @@ def _blocker(answer: Dict[str, Any]) -> str:
     return f"{str(answer['blocked_kind']).replace('_', ' ')} {answer['blocked_by']}"
 
 
-@contextlib.contextmanager
-def _status(err: IO[str], show: bool, label: str) -> Iterator[None]:
+def _status(err: IO[str], show: bool, label: str) -> ContextManager[Any]:
     """A status line on `err` while the body runs, once it has taken a second (when `show`)."""
-    if not show:
-        yield
-        return
-    with progress_mod.Status(err, label):
-        yield
+    return progress_mod.status(err, show, label)
 
 
 def _load(args: argparse.Namespace, err: IO[str], show: bool) -> scenario_mod.Scenario:

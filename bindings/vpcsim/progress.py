@@ -16,11 +16,12 @@ or when the user asked (`--progress`). Nothing here changes what the work does o
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from typing import IO, Any, Optional
+from typing import IO, Any, ContextManager, Optional
 
-__all__ = ["DELAY", "Bar", "SimulatedTime", "Status", "wanted"]
+__all__ = ["DELAY", "Bar", "SimulatedTime", "Status", "status", "wanted"]
 
 DELAY = 1.0  # seconds of wall time before anything is drawn
 
@@ -34,6 +35,11 @@ def wanted(stream: IO[str], force: bool = False) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # a closed stream
         return False
+
+
+def status(stream: IO[str], show: bool, label: str) -> ContextManager[Any]:
+    """A ``Status`` line on `stream` while the body runs when `show`, else nothing drawn."""
+    return Status(stream, label) if show else contextlib.nullcontext()
 
 
 class Bar:
@@ -123,7 +129,8 @@ class Status:
     def __exit__(self, *exc: Any) -> None:
         self._done.set()
         self._thread.join()
-        if self.drawn:
+        # Work that took the delay ends with its line even if the thread had no turn to draw it yet.
+        if self.drawn or time.monotonic() - self.started >= self.delay:
             self._draw()  # the final elapsed time
             self.stream.write("\n")
             self.stream.flush()

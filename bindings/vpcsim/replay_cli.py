@@ -8,11 +8,13 @@ The options follow tcpreplay/tcprewrite where they mean the same thing (docs/rep
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import IO, Any, Dict, List, Optional, Tuple
 
 from vpcsim import _core
-from vpcsim import flow_log_replay, progress
+from vpcsim import flow_log_replay
+from vpcsim import progress as progress_mod
 from vpcsim import replay as replay_mod
 from vpcsim import scenario as scenario_mod
 from vpcsim.scenario.specs import _pcap_name
@@ -104,35 +106,49 @@ def replay_options(args: argparse.Namespace) -> Dict[str, Any]:
 
 
 def _count_packets(capture: str) -> int:
+    """The packets of a pcap or pcapng capture; 0 when unknown (a flow log, or a file the replay itself
+    reports as broken)."""
     try:
         return len(_core.PcapReader(capture).read_all())
     except Exception:  # the replay itself reports the file's problem
         return 0
 
 
-class _PacketBar:
-    """Packets sent out of the capture's total, drawn by progress.Bar (only once the replay has taken
-    progress.DELAY seconds)."""
-
-    def __init__(self, stream: IO[str], total: int) -> None:
-        self.bar, self.total = progress.Bar(stream), total
-
-    def __call__(self, sent: int) -> None:
-        if self.total > 0:
-            self.bar.update(sent, self.total, f"{sent}/{self.total} packets")
-
-    def finish(self) -> None:
-        self.bar.finish()
+def _send_with_progress(net: Any, handle: Any, stream: IO[str], total: int) -> None:
+    """Runs the network until the replay has taken every packet of its source, drawing progress on
+    `stream` (vpcsim.progress, after its delay): a bar by packets sent when the total is known, else a
+    status line with the count (a flow log, whose packets are made from its records as it goes)."""
+    if total > 0:
+        bar = progress_mod.Bar(stream)
+        try:
+            while not handle.source_done:
+                net.run(until=net.now_ns + _SLICE_NS)
+                sent = handle.summary()["sent"]
+                bar.update(sent, total, f"{sent:,} of {total:,} packets sent")
+        finally:
+            bar.finish()
+        return
+    with progress_mod.Status(stream, "replaying") as status:
+        while not handle.source_done:
+            net.run(until=net.now_ns + _SLICE_NS)
+            status.phase(f"{handle.summary()['sent']:,} packets sent")
 
 
 def replay_run(scenario_path: str, capture: str, options: Dict[str, Any], out: Optional[str], seed: Optional[int],
-               bar: Optional[_PacketBar] = None) -> Tuple[Any, Any]:
+               progress: Optional[IO[str]] = None) -> Tuple[Any, Any]:
     """Builds the scenario, replays the capture into it, runs until nothing is left, and returns the
-    scenario Run (results with a `replay` section) and the Replay handle."""
-    sc = scenario_mod.load(scenario_path)
-    run = sc.build(seed=seed, out=out)
-    net = run.network
-    handle = net.replay(capture, **flow_log_replay.adapt(run, capture, options))
+    scenario Run (results with a `replay` section) and the Replay handle. With `progress` (a stream),
+    each phase draws its progress there as `vpcsim run --progress` does."""
+    show = progress is not None
+    stream = progress if progress is not None else sys.stderr
+    with progress_mod.status(stream, show, f"loading {scenario_path} and {capture}"):
+        sc = scenario_mod.load(scenario_path)
+        run = sc.build(seed=seed, out=out)
+        net = run.network
+        handle = net.replay(capture, **flow_log_replay.adapt(run, capture, options))
+        total = _count_packets(capture) * max(options.get("loop") or 1, 1) if show else 0
+        if options.get("limit"):
+            total = min(total, options["limit"])
     ports = [handle.client_port] + ([handle.server_port] if handle.server_port else [])
     if out is not None:
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -140,12 +156,10 @@ def replay_run(scenario_path: str, capture: str, options: Dict[str, Any], out: O
             endpoint = f"{port}.eth0"
             run._captures.append(_core.capture(net, endpoint, str(Path(out) / _pcap_name(endpoint))))
             run.captured.append(endpoint)
-    if bar is not None:
-        while not handle.source_done:
-            net.run(until=net.now_ns + _SLICE_NS)
-            bar(handle.summary()["sent"])
-        bar.finish()
-    run.execute(None)
+    if progress is not None:
+        _send_with_progress(net, handle, progress, total)
+    with progress_mod.status(stream, show, "replayed; running until no event is left"):
+        run.execute(None)
     run.results["replay"] = {
         "capture": capture,
         "ports": ports,
@@ -176,9 +190,8 @@ def _print_flows(flows: List[Dict[str, Any]], out: IO[str]) -> None:
 
 def cmd_replay(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     options = replay_options(args)
-    show = progress.wanted(err, args.progress)
-    bar = _PacketBar(err, _count_packets(args.capture) * max(args.loop, 1)) if show else None
-    run, handle = replay_run(args.into, args.capture, options, args.out, args.seed, bar)
+    progress = err if progress_mod.wanted(err, args.progress) else None
+    run, handle = replay_run(args.into, args.capture, options, args.out, args.seed, progress)
     s = run.results["replay"]["summary"]
     out.write(f"{args.capture} into {args.into}: {s['packets']} packets, {s['sent']} sent, {s['delivered']} delivered, "
               f"{s['dropped']} dropped, {s['held']} held, {s['not_sent']} not sent; {s['flows']} flows; "
@@ -191,7 +204,7 @@ def cmd_replay(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.diff is None:
         return 0
     other_out = None if args.out is None else str(Path(args.out) / "diff")
-    other, _ = replay_run(args.diff, args.capture, options, other_out, args.seed)
+    other, _ = replay_run(args.diff, args.capture, options, other_out, args.seed, progress)
     changed = replay_mod.diff_records(run.results["replay"]["flows"], other.results["replay"]["flows"])
     out.write(f"diff {args.into} -> {args.diff}: {len(changed)} of {s['flows']} flows change\n")
     for row in changed:

@@ -7,7 +7,9 @@ gopacket, PcapPlusPlus, joincap: see corpus/README.md; Wireshark's GPL files are
 vpcsim writes for the scenarios in scenarios/. Frames are read with vpcsim's own PcapReader; each
 Ethernet frame seeds ethernet_fuzz, its ARP or IPv4 payload arp_fuzz or ipv4_fuzz, and the IPv4
 payload icmp_fuzz, udp_fuzz or tcp_fuzz by protocol. Whole capture files (up to 8 KiB) seed
-pcap_reader_fuzz, scenario files scenario_fuzz. Files are named by their SHA-1, so a rerun adds only
+pcap_reader_fuzz, scenario files scenario_fuzz. replay_pipeline_fuzz gets runs of our own frames in its
+input format (an options byte, then records of a 2-byte length and a frame), flow_log_fuzz the VPC Flow
+Logs of scenarios/ (whole files and single records under the header). Files are named by their SHA-1, so a rerun adds only
 what is new; each target keeps at most MAX_PER_TARGET seeds, spread evenly over the sizes found.
 """
 
@@ -54,6 +56,29 @@ def split_frame(frame: bytes, seeds: Dict[str, List[bytes]]) -> None:
             seeds["dns_fuzz"].append(l4[8:])  # a DNS message, from or to port 53
 
 
+REPLAY_OPTIONS = [0x00, 0x04, 0x08, 0x0C, 0x10, 0x20, 0x40, 0x80, 0x2C]  # split modes, verbatim, rewrite, TTL, loop
+
+
+def replay_seeds(frames: List[bytes]) -> List[bytes]:
+    """replay_pipeline_fuzz inputs (tests/fuzz/replay_pipeline_fuzz.cpp): an options byte, then records."""
+    seeds = []
+    for index, options in enumerate(REPLAY_OPTIONS):
+        run = frames[index * 6:index * 6 + 12] or frames[:12]
+        seeds.append(bytes([options]) + b"".join(struct.pack("!H", len(f)) + f for f in run))
+    return seeds
+
+
+def flow_log_seeds() -> List[bytes]:
+    """flow_log_fuzz inputs: each flow log of scenarios/ whole, and each of its records under its header."""
+    seeds = []
+    for path in sorted((REPO / "scenarios").rglob("*.log")):
+        text = path.read_bytes()
+        seeds.append(text)
+        header, *records = text.splitlines(keepends=True)
+        seeds.extend(header + record for record in records)
+    return seeds
+
+
 def frames_of(path: Path) -> List[bytes]:
     try:
         reader = vpcsim.PcapReader(str(path))
@@ -67,10 +92,11 @@ def frames_of(path: Path) -> List[bytes]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pcaps", type=Path, default=REPO / os.environ.get("VPCSIM_PCAPS", "tests/data/pcaps"))
+    parser.add_argument("--only", nargs="+", metavar="TARGET", help="write these targets' corpora only")
     args = parser.parse_args()
 
     names = ["ethernet_fuzz", "arp_fuzz", "ipv4_fuzz", "icmp_fuzz", "udp_fuzz", "tcp_fuzz",
-             "pcap_reader_fuzz", "scenario_fuzz"]
+             "pcap_reader_fuzz", "scenario_fuzz", "replay_pipeline_fuzz", "flow_log_fuzz"]
     seeds: Dict[str, List[bytes]] = {name: [] for name in names}
     captures = sorted(p for p in args.pcaps.glob("*.pcap*") if not p.name.startswith("wireshark-"))
     with tempfile.TemporaryDirectory() as out:
@@ -84,11 +110,16 @@ def main() -> int:
         for path in captures + ours[:4]:
             if path.stat().st_size <= MAX_FILE:
                 seeds["pcap_reader_fuzz"].append(path.read_bytes())
+        for path in ours[:6]:
+            seeds["replay_pipeline_fuzz"].extend(replay_seeds(frames_of(path)))
+    seeds["flow_log_fuzz"].extend(flow_log_seeds())
     for path in sorted((REPO / "scenarios").glob("*.yaml")) + sorted((REPO / "tests/python/data").rglob("*.yaml")):
         if path.stat().st_size <= MAX_FILE:
             seeds["scenario_fuzz"].append(path.read_bytes())
 
     for name, items in seeds.items():
+        if args.only and name not in args.only:
+            continue
         folder = CORPUS / name
         folder.mkdir(parents=True, exist_ok=True)
         unique = {hashlib.sha1(item).hexdigest(): item for item in items}

@@ -13,7 +13,7 @@ from typing import List, Tuple
 import pytest
 
 import vpcsim
-from vpcsim import cli, scenario
+from vpcsim import cli, progress, scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WHATIF = REPO_ROOT / "scenarios" / "flow_log_whatif"
@@ -164,3 +164,16 @@ def test_cli_replay_of_a_flow_log_reports_bad_lines(tmp_path: Path) -> None:
     status, out, _ = main("replay", log, "--into", WHATIF / "before.yaml", "--at", "internet-203-0-113")
     assert status == 0
     assert "line 4: srcaddr 'not-an-address' is not an IPv4 address" in out
+
+
+def test_replaying_a_flow_log_draws_its_packet_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A flow log's packets are made from its records as they are read: a status line with the count
+    # (vpcsim.progress), not a bar, and the --diff replay draws the same.
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    status, out, err = main("replay", WHATIF / "week.log", "--into", WHATIF / "before.yaml", "--at",
+                            "internet-203-0-113", "--diff", WHATIF / "after.yaml", "--progress")
+    assert status == 1, out
+    before, after = err.index(f"\rloading {WHATIF / 'before.yaml'} and "), err.index(f"\rloading {WHATIF / 'after.yaml'} and ")
+    assert "\rreplaying: " in err[before:after] and "\rreplaying: " in err[after:]  # both replays
+    assert " packets sent... (" in err
+    assert "%" not in err  # no bar: the total is not known in advance

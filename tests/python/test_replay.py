@@ -15,7 +15,7 @@ from typing import List, Tuple
 import pytest
 
 import vpcsim
-from vpcsim import cli
+from vpcsim import cli, progress
 from vpcsim import replay as replay_mod
 
 from conftest import REPO_ROOT, sample_pcap
@@ -283,3 +283,18 @@ def test_client_side_only_into_a_simulated_server_completes_without_resets() -> 
     assert (flow["packets_to_server"], flow["packets_to_client"]) == (6, 0)
     assert flow["answers"] > 0 and flow["resets"] == 0, flow
     assert (app.accepted, app.bytes_received, app.failed) == (1, 13, 0)  # "tcpdump.org\r\n"
+
+
+def test_cli_replay_draws_progress_as_run_does(monkeypatch: pytest.MonkeyPatch, network_only: Path) -> None:
+    # vpcsim.progress, as `run --progress`: a status line while loading, a bar of packets sent, a status
+    # line while the rest runs; drawn at once here (DELAY 0), on a long replay after a second.
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    args = ["replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan", "--server-at", "internet"]
+    status, out, err = main(*args, "--progress")
+    assert status == 0, err
+    assert f"loading {network_only} and {_pcaps() / WHOIS}... (" in err
+    assert "] 100.0%  11 of 11 packets sent  (" in err
+    assert "replayed; running until no event is left... (" in err and err.endswith("\n")
+    assert "11 packets, 11 sent" in out and "packets sent" not in out  # progress on stderr only
+    status, _, err = main(*args)  # not a terminal, no --progress: nothing drawn
+    assert (status, err) == (0, "")

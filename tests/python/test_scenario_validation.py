@@ -117,6 +117,16 @@ def test_an_unreadable_file_names_itself(tmp_path: Path) -> None:
         scenario.load(binary)
 
 
+def test_a_character_yaml_forbids_names_its_line() -> None:
+    # Found by tests/fuzz/scenario_fuzz.py: PyYAML's ReaderError (NUL and most control characters)
+    # escaped the loader as a traceback; it is a ScenarioError at the character's line.
+    with pytest.raises(ScenarioError) as caught:
+        scenario.loads("name: t\nnodes:\n  \0 h1: {kind: host}\n", "nul.yaml")
+    assert str(caught.value) == "nul.yaml:3: YAML: character #x0000 is not allowed in a YAML file"
+    with pytest.raises(ScenarioError, match=r"^bell\.yaml:1: YAML: character #x0007 "):
+        scenario.loads("name: \a\n", "bell.yaml")
+
+
 def load_text(text: str) -> scenario.Scenario:
     return scenario.loads(text, "inline.yaml")
 
