@@ -6,7 +6,7 @@ vpcsim core: a deterministic network simulator whose packets are real Ethernet f
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'DnsQuery', 'DnsServer', 'DnsServerLogEntry', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'Link', 'LinkDirectionStats', 'LookupResult', 'MacAddress', 'MacTableEntry', 'NameLookup', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Resolving', 'ResolvingPing', 'ResolvingTcpClient', 'ResolvingTraceroute', 'ResolvingUdpClient', 'ResolvingUdpFlows', 'Route', 'RouteTable', 'Router', 'SecurityGroup', 'SecurityGroupRule', 'StubResolver', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'check_dns_name', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'parse_zone_record', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
+__all__: list[str] = ['AWS_MAX_PREFIX_LENGTH', 'AWS_MIN_PREFIX_LENGTH', 'Application', 'AwsSubnetRules', 'Cloud', 'CloudRoute', 'DnsQuery', 'DnsServer', 'DnsServerLogEntry', 'ElasticIp', 'Endpoint', 'EniFlowLog', 'ExplainAnswer', 'ExplainHop', 'ExplainQuery', 'FlowLogFile', 'FlowLogRecord', 'FlowLogWriter', 'FlowTuple', 'Host', 'HttpClient', 'HttpExchange', 'HttpRoute', 'HttpServedRequest', 'HttpServer', 'IcmpErrorReport', 'Instance', 'Interface', 'InterfaceCapture', 'InterfaceCounters', 'InternetGateway', 'IpCounters', 'IpNode', 'Ipv4Address', 'Ipv4InterfaceAddress', 'Ipv4Prefix', 'Layer', 'LbFlowChoice', 'LbHealthChange', 'LbTargetStatus', 'Link', 'LinkDirectionStats', 'LookupResult', 'MacAddress', 'MacTableEntry', 'NameLookup', 'NatCounters', 'NatGateway', 'NatRouter', 'NeighbourEntry', 'Network', 'NetworkAcl', 'NetworkAclRule', 'NetworkLoadBalancer', 'Node', 'PcapReader', 'PcapRecord', 'Ping', 'PingError', 'PingReply', 'Replay', 'Resolving', 'ResolvingPing', 'ResolvingTcpClient', 'ResolvingTraceroute', 'ResolvingUdpClient', 'ResolvingUdpFlows', 'Route', 'RouteTable', 'Router', 'RunStop', 'SecurityGroup', 'SecurityGroupRule', 'StubResolver', 'Subnet', 'Switch', 'TcpClient', 'TcpConnectionInfo', 'TcpServer', 'TraceEvent', 'TraceLog', 'Traceroute', 'TracerouteHop', 'TracerouteProbe', 'Translation', 'UdpClient', 'UdpDatagram', 'UdpFlows', 'UdpResponder', 'UdpSocket', 'Vpc', 'VpcPeering', 'VpcRouter', 'YamlFallback', 'YamlTooDeep', 'add_interfaces', 'add_nodes', 'aws_subnet_rules', 'capture', 'check_dns_name', 'connect_all', 'craft_arp_reply', 'craft_arp_request', 'craft_icmp_echo', 'craft_tcp', 'craft_udp', 'decode', 'describe', 'flow_log_epoch', 'format_duration', 'format_layers', 'interface_address_text', 'is_flow_log_file', 'parse_bandwidth', 'parse_duration', 'parse_flow_log_line', 'parse_tcp_flags', 'parse_zone_record', 'read_flow_log', 'read_yaml', 'set_default_gateways', 'tcp_flags_to_string']
 class MacAddress:
     """
     A 48-bit Ethernet address.
@@ -923,15 +923,23 @@ class IpNode(Node):
         """
         Linux's tcp_syn_retries (6), tcp_synack_retries (5), tcp_retries2 (15), the initial RTO (1s) and TIME_WAIT (60s), for connections opened afterwards.
         """
+    def http_request(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex = 80, path: typing.Any = '/', host: str = '', method: str = 'GET', body: typing.Any = '', headers: typing.Any = None, count: typing.SupportsInt | typing.SupportsIndex = 1, keep_alive: bool = True, start: typing.Any = 0) -> HttpClient:
+        """
+        HTTP requests to destination:port: `path` (or each of a list of paths) `count` times, one after another, over keep-alive connections unless keep_alive=False. host='' sends the address as Host.
+        """
+    def http_server(self, port: typing.SupportsInt | typing.SupportsIndex = 80, routes: collections.abc.Sequence[HttpRoute] = []) -> HttpServer:
+        """
+        An HTTP/1.1 server on `port` answering from `routes` (HttpRoute; longest path prefix wins, 404 for none).
+        """
     def lookup(self, name: str, start: typing.Any = 0) -> NameLookup:
         """
         Looks `name` up at `start` with the node's resolver (getent hosts NAME).
         """
     @typing.overload
-    def ping(self, destination: Ipv4Address | str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> Ping:
+    def ping(self, destination: Ipv4Address | str, count: int = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: int = 56, ttl: int = 64) -> Ping:
         ...
     @typing.overload
-    def ping(self, destination: str, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: typing.SupportsInt | typing.SupportsIndex = 56, ttl: typing.SupportsInt | typing.SupportsIndex = 64) -> ResolvingPing:  # type: ignore[overload-cannot-match]
+    def ping(self, destination: str, count: int = 1, interval: typing.Any = '1s', start: typing.Any = 0, data_len: int = 56, ttl: int = 64) -> ResolvingPing:  # type: ignore[overload-cannot-match]
         ...
     def remove_route(self, to: Ipv4Prefix | str) -> bool:
         ...
@@ -948,42 +956,42 @@ class IpNode(Node):
         The node's resolv.conf (nameservers, search, options timeout/attempts/ndots) and /etc/hosts.
         """
     @typing.overload
-    def tcp_connect(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> TcpClient:
+    def tcp_connect(self, destination: Ipv4Address | str, port: int, data: bytes = b'', source_port: int = 0, start: typing.Any = 0) -> TcpClient:
         ...
     @typing.overload
-    def tcp_connect(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0) -> ResolvingTcpClient:  # type: ignore[overload-cannot-match]
+    def tcp_connect(self, destination: str, port: int, data: bytes = b'', source_port: int = 0, start: typing.Any = 0) -> ResolvingTcpClient:  # type: ignore[overload-cannot-match]
         ...
     def tcp_connections(self) -> list[TcpConnectionInfo]:
         """
         The TCP connection table (ss -tan), by four-tuple; TIME_WAIT entries included.
         """
-    def tcp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> TcpServer:
+    def tcp_listen(self, port: int, reply: bytes = b'') -> TcpServer:
         ...
     @typing.overload
-    def traceroute(self, destination: Ipv4Address | str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> Traceroute:
+    def traceroute(self, destination: Ipv4Address | str, max_hops: int = 30, queries: int = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: int = 1) -> Traceroute:
         ...
     @typing.overload
-    def traceroute(self, destination: str, max_hops: typing.SupportsInt | typing.SupportsIndex = 30, queries: typing.SupportsInt | typing.SupportsIndex = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: typing.SupportsInt | typing.SupportsIndex = 1) -> ResolvingTraceroute:  # type: ignore[overload-cannot-match]
+    def traceroute(self, destination: str, max_hops: int = 30, queries: int = 3, wait: typing.Any = '5s', start: typing.Any = 0, first_ttl: int = 1) -> ResolvingTraceroute:  # type: ignore[overload-cannot-match]
         ...
     @typing.overload
-    def udp_flows(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
+    def udp_flows(self, destination: Ipv4Address | str, port: int, flows: int, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> UdpFlows:
         """
         `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
         """
     @typing.overload
-    def udp_flows(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, flows: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> ResolvingUdpFlows:  # type: ignore[overload-cannot-match]
+    def udp_flows(self, destination: str, port: int, flows: int, data: bytes = b'', start: typing.Any = 0, gap: typing.Any = '20us') -> ResolvingUdpFlows:  # type: ignore[overload-cannot-match]
         """
         `flows` datagrams to destination:port, each from its own ephemeral port: a new flow each.
         """
-    def udp_listen(self, port: typing.SupportsInt | typing.SupportsIndex, reply: bytes = b'') -> UdpResponder:
+    def udp_listen(self, port: int, reply: bytes = b'') -> UdpResponder:
         ...
     @typing.overload
-    def udp_send(self, destination: Ipv4Address | str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> UdpClient:
+    def udp_send(self, destination: Ipv4Address | str, port: int, data: bytes = b'', source_port: int = 0, start: typing.Any = 0, count: int = 1, interval: typing.Any = '1s') -> UdpClient:
         ...
     @typing.overload
-    def udp_send(self, destination: str, port: typing.SupportsInt | typing.SupportsIndex, data: bytes = b'', source_port: typing.SupportsInt | typing.SupportsIndex = 0, start: typing.Any = 0, count: typing.SupportsInt | typing.SupportsIndex = 1, interval: typing.Any = '1s') -> ResolvingUdpClient:  # type: ignore[overload-cannot-match]
+    def udp_send(self, destination: str, port: int, data: bytes = b'', source_port: int = 0, start: typing.Any = 0, count: int = 1, interval: typing.Any = '1s') -> ResolvingUdpClient:  # type: ignore[overload-cannot-match]
         ...
-    def udp_socket(self, port: typing.SupportsInt | typing.SupportsIndex = 0) -> UdpSocket:
+    def udp_socket(self, port: int = 0) -> UdpSocket:
         """
         A UDP socket bound to `port` (0: a free ephemeral port, 32768-60999).
         """
@@ -1030,11 +1038,27 @@ class Switch(Node):
     @ageing_time_ns.setter
     def ageing_time_ns(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
+class RunStop:
+    """
+    Why a run stopped early: which limit (.limit) and why (.message).
+    """
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def limit(self) -> str:
+        """
+        'events', 'time', 'trace_bytes', 'frame_bytes' or 'bridge_hops' (set_limits' max_<limit>).
+        """
+    @property
+    def message(self) -> str:
+        ...
 class Network:
     """
     One simulation: its clock, RNG, nodes, links and trace.
     """
-    def __init__(self, seed: typing.SupportsInt | typing.SupportsIndex = 1, trace: str = 'all') -> None:
+    def __init__(self, seed: int = 1, trace: str = 'all') -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1044,11 +1068,15 @@ class Network:
         """
         A NAT box: a router that tracks connections and translates.
         """
+    def add_network_load_balancer(self, name: str) -> NetworkLoadBalancer:
+        """
+        A layer-4 load balancer node (NLB semantics): add interfaces, target groups, listeners.
+        """
     def add_router(self, name: str) -> Router:
         ...
     def add_switch(self, name: str) -> Switch:
         ...
-    def connect(self, a: str, b: str, delay: typing.Any = None, bandwidth: typing.Any = None, queue: typing.SupportsInt | typing.SupportsIndex = 1000, medium: str = 'ethernet') -> Link:
+    def connect(self, a: str, b: str, delay: typing.Any = None, bandwidth: typing.Any = None, queue: int = 1000, medium: str = 'ethernet') -> Link:
         """
         Links two interfaces (or an interface and a switch). medium='veth' carries neighbour confirmations across, as a Linux veth pair does; 'ethernet' (the default) does not.
         """
@@ -1070,10 +1098,19 @@ class Network:
         """
     def run_for(self, duration: typing.Any) -> int:
         ...
+    def set_limits(self, *, max_events: typing.SupportsInt | typing.SupportsIndex = 0, max_time: typing.Any = None, max_trace_bytes: typing.SupportsInt | typing.SupportsIndex = 4294967296, max_frame_bytes: typing.SupportsInt | typing.SupportsIndex = 4294967296, max_bridge_hops: typing.SupportsInt | typing.SupportsIndex = 64) -> None:
+        """
+        What stops a run early (0 or None: no limit): events in all, simulated time, trace bytes (file and memory: 4 GiB), bytes of frames in flight (4 GiB), switches one frame may cross (64: a loop). A run a limit stopped returns normally, warns (vpcsim.RunLimitWarning) and sets stopped_by.
+        """
     @property
     def last_event_ns(self) -> int:
         """
         Time of the last event handled: when a run that went idle really ended.
+        """
+    @property
+    def limits(self) -> dict[str, typing.Any]:
+        """
+        The limits set_limits() set, as a dict of its arguments (max_time in ns).
         """
     @property
     def links(self) -> list[Link]:
@@ -1093,6 +1130,11 @@ class Network:
     @property
     def seed(self) -> int:
         ...
+    @property
+    def stopped_by(self) -> RunStop | None:
+        """
+        Why the last run stopped before its end (a RunStop: .limit, .message), or None.
+        """
     @property
     def trace(self) -> TraceLog:
         ...
@@ -1159,6 +1201,203 @@ class DnsServer(Application):
     @property
     def queries(self) -> int:
         ...
+class HttpRoute:
+    """
+    What an HttpServer answers for a path prefix.
+    """
+    def __init__(self, path: str = '/', status: typing.SupportsInt | typing.SupportsIndex = 200, body: typing.Any = '', headers: typing.Any = None, service_time: typing.Any = 0, method: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def body(self) -> bytes:
+        ...
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        ...
+    @property
+    def method(self) -> str:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def service_time_ns(self) -> int:
+        ...
+    @property
+    def status(self) -> int:
+        ...
+class HttpServedRequest:
+    """
+    A request an HttpServer answered.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def client(self) -> Ipv4Address:
+        ...
+    @property
+    def client_port(self) -> int:
+        ...
+    @property
+    def connection(self) -> int:
+        ...
+    @property
+    def host(self) -> str:
+        ...
+    @property
+    def method(self) -> str:
+        ...
+    @property
+    def status(self) -> int:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+    @property
+    def x_forwarded_for(self) -> str:
+        ...
+class HttpServer(Application):
+    """
+    An HTTP/1.1 server: routes by path prefix, keep-alive, many connections.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bad_requests(self) -> int:
+        ...
+    @property
+    def connections(self) -> int:
+        ...
+    @property
+    def log(self) -> list[HttpServedRequest]:
+        """
+        The first 10,000 requests answered.
+        """
+    @property
+    def open_connections(self) -> int:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def requests(self) -> int:
+        ...
+    @property
+    def responses(self) -> dict[int, int]:
+        """
+        Responses by status code.
+        """
+    @property
+    def route_hits(self) -> list[int]:
+        """
+        Requests per route, in route order.
+        """
+    @property
+    def routes(self) -> list[HttpRoute]:
+        ...
+    @property
+    def unrouted(self) -> int:
+        """
+        Requests no route matched (404).
+        """
+class HttpExchange:
+    """
+    One request of an HttpClient and its response.
+    """
+    def __repr__(self) -> str:
+        ...
+    def header(self, name: str) -> str | None:
+        """
+        The first response header of that name (any case), or None.
+        """
+    @property
+    def body(self) -> bytes:
+        ...
+    @property
+    def connection(self) -> int:
+        ...
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def request(self) -> int:
+        ...
+    @property
+    def response_time_ms(self) -> float | None:
+        ...
+    @property
+    def sent_at_ns(self) -> int:
+        ...
+    @property
+    def source_port(self) -> int:
+        ...
+    @property
+    def status(self) -> int | None:
+        """
+        The response's status code, or None without a response.
+        """
+class HttpClient(Application):
+    """
+    Sends HTTP/1.1 requests one after another over keep-alive connections, as curl does.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def connections(self) -> int:
+        ...
+    @property
+    def destination(self) -> Ipv4Address:
+        ...
+    @property
+    def error(self) -> str | None:
+        """
+        Why a connection failed ('connection_refused', 'timed_out', ...), or None.
+        """
+    @property
+    def errors(self) -> list[IcmpErrorReport]:
+        """
+        ICMP errors about the connections' segments.
+        """
+    @property
+    def exchanges(self) -> list[HttpExchange]:
+        ...
+    @property
+    def host(self) -> str:
+        """
+        The Host header the requests carry.
+        """
+    @property
+    def keep_alive(self) -> bool:
+        ...
+    @property
+    def parse_error(self) -> str | None:
+        """
+        Why a response was not HTTP, or None.
+        """
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def requests(self) -> int:
+        ...
+    @property
+    def responses(self) -> int:
+        ...
+    @property
+    def send_failure(self) -> str | None:
+        ...
+    @property
+    def statuses(self) -> list[int]:
+        """
+        The status of each response received, in order.
+        """
 class FlowTuple:
     """
     A flow in one direction: protocol, addresses, ports (ICMP: echo id).
@@ -1261,6 +1500,130 @@ class NatRouter(IpNode):
         ...
     @property
     def timeouts_ns(self) -> dict[str, int]:
+        ...
+class LbTargetStatus:
+    """
+    A target of a load balancer: its health and counters.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def address(self) -> Ipv4Address:
+        ...
+    @property
+    def checks_failed(self) -> int:
+        ...
+    @property
+    def checks_passed(self) -> int:
+        ...
+    @property
+    def flows(self) -> int:
+        """
+        New flows sent to the target.
+        """
+    @property
+    def group(self) -> str:
+        ...
+    @property
+    def health(self) -> str:
+        ...
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+class LbFlowChoice:
+    """
+    Which target a new flow went to.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def flow(self) -> FlowTuple:
+        ...
+    @property
+    def group(self) -> str:
+        ...
+    @property
+    def source_translated(self) -> bool:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+class LbHealthChange:
+    """
+    A target's health state changing.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ns(self) -> int:
+        ...
+    @property
+    def group(self) -> str:
+        ...
+    @property
+    def health(self) -> str:
+        ...
+    @property
+    def previous(self) -> str:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def target(self) -> str:
+        ...
+class NetworkLoadBalancer(NatRouter):
+    """
+    A layer-4 load balancer with AWS Network Load Balancer semantics.
+    """
+    def add_listener(self, port: typing.SupportsInt | typing.SupportsIndex, target_group: str, protocol: str = 'tcp') -> None:
+        ...
+    def add_target_group(self, name: str, protocol: str = 'tcp', target_type: str = 'instance', targets: collections.abc.Sequence[typing.Any] = [], health_checks: bool = True, health_interval: typing.Any = '30s', health_timeout: typing.Any = '10s', healthy_threshold: typing.SupportsInt | typing.SupportsIndex = 5, unhealthy_threshold: typing.SupportsInt | typing.SupportsIndex = 2, health_port: typing.SupportsInt | typing.SupportsIndex = 0, deregistration_delay: typing.Any = '300s', connection_termination: bool = False, preserve_client_ip: bool | None = None) -> None:
+        """
+        A target group: targets as 'ADDRESS:PORT' or (address, port); AWS's NLB defaults otherwise.
+        """
+    def deregister_target(self, group: str, target: typing.Any) -> None:
+        """
+        No new flows at once; gone after the deregistration delay.
+        """
+    def deregister_target_at(self, group: str, target: typing.Any, at: typing.Any) -> None:
+        """
+        Deregisters at simulated time `at` ('40s' or ns).
+        """
+    def register_target(self, group: str, target: typing.Any) -> None:
+        ...
+    def target_health(self) -> list[LbTargetStatus]:
+        ...
+    @property
+    def flow_choices(self) -> list[LbFlowChoice]:
+        """
+        The first 100,000 flows' targets.
+        """
+    @property
+    def flows_without_target(self) -> int:
+        ...
+    @property
+    def health_changes(self) -> list[LbHealthChange]:
+        ...
+    @property
+    def listeners(self) -> list[tuple[str, int, str]]:
+        """
+        (protocol, port, target group) of each listener.
+        """
+    @property
+    def tcp_idle_timeout_ns(self) -> int:
+        ...
+    @tcp_idle_timeout_ns.setter
+    def tcp_idle_timeout_ns(self, arg1: typing.Any) -> None:
         ...
 class AwsSubnetRules:
     """
@@ -2035,6 +2398,8 @@ class PcapReader:
         ...
 class YamlFallback(Exception):
     pass
+class YamlTooDeep(Exception):
+    max_depth: typing.ClassVar[int] = 64
 class Replay:
     """
     A capture being replayed into a network (Network.replay); its tables once the network ran.
