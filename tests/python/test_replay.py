@@ -277,7 +277,7 @@ def test_client_side_only_into_a_simulated_server_completes_without_resets() -> 
     nat.add_interface("eth2", "192.0.47.1/24")
     net.connect("nat.eth2", "whois.eth0")
     app = server.tcp_listen(43, b"Domain Name: TCPDUMP.ORG\r\n")
-    r = net.replay(str(_pcaps() / WHOIS), at="nat.eth0", split="auto")
+    r = net.replay(str(sample_pcap(WHOIS)), at="nat.eth0", split="auto")
     net.run()
     [flow] = r.flow_records()
     assert (flow["packets_to_server"], flow["packets_to_client"]) == (6, 0)
@@ -289,10 +289,10 @@ def test_cli_replay_draws_progress_as_run_does(monkeypatch: pytest.MonkeyPatch, 
     # vpcsim.progress, as `run --progress`: a status line while loading, a bar of packets sent, a status
     # line while the rest runs; drawn at once here (DELAY 0), on a long replay after a second.
     monkeypatch.setattr(progress, "DELAY", 0.0)
-    args = ["replay", _pcaps() / WHOIS, "--into", network_only, "--at", "home-lan", "--server-at", "internet"]
+    args = ["replay", sample_pcap(WHOIS), "--into", network_only, "--at", "home-lan", "--server-at", "internet"]
     status, out, err = main(*args, "--progress")
     assert status == 0, err
-    assert f"loading {network_only} and {_pcaps() / WHOIS}... (" in err
+    assert f"loading {network_only} and {sample_pcap(WHOIS)}... (" in err
     assert "] 100.0%  11 of 11 packets sent  (" in err
     assert "replayed; running until no event is left... (" in err and err.endswith("\n")
     assert "11 packets, 11 sent" in out and "packets sent" not in out  # progress on stderr only
