@@ -237,7 +237,10 @@ void NetworkLoadBalancer::deregister_target_at(const std::string& name_of_group,
 }
 
 void NetworkLoadBalancer::run_scheduled(std::size_t index) {
-  const auto& [name_of_group, target] = scheduled_[index];
+  // Named copies, not a structured binding: clang 14 cannot capture a binding in the lambda below.
+  const auto& scheduled = scheduled_[index];
+  const auto& name_of_group = scheduled.first;
+  const auto& target = scheduled.second;
   Group& g = group(name_of_group, "target");
   auto it = std::find_if(g.members.begin(), g.members.end(), [&](const Member& m) { return m.target == target; });
   if (it != g.members.end() && it->health != TargetHealth::draining && it->health != TargetHealth::unused)
