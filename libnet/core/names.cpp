@@ -14,8 +14,12 @@ bool has_control_characters(std::string_view name) {
 
 std::string printable(std::string_view name) {
   constexpr std::size_t kShown = 64;
+  // Cut at a character boundary: a UTF-8 sequence split in two would make the message undecodable
+  // (Python's str of the error failed; found by tests/fuzz/scenario_fuzz.py).
+  std::size_t shown = std::min(name.size(), kShown);
+  while (shown > 0 && shown < name.size() && (static_cast<unsigned char>(name[shown]) & 0xC0) == 0x80) --shown;
   std::string out;
-  for (std::size_t i = 0; i < name.size() && i < kShown; ++i) {
+  for (std::size_t i = 0; i < shown; ++i) {
     const auto u = static_cast<unsigned char>(name[i]);
     if (u < 0x20 || u == 0x7f) {
       char escaped[5];
@@ -25,7 +29,7 @@ std::string printable(std::string_view name) {
       out += name[i];
     }
   }
-  if (name.size() > kShown) out += "... (" + std::to_string(name.size()) + " characters)";
+  if (shown < name.size()) out += "... (" + std::to_string(name.size()) + " bytes)";
   return out;
 }
 

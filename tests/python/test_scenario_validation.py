@@ -309,3 +309,12 @@ def test_a_scenario_runs_more_than_once() -> None:
     first, second = sc.run(), sc.run()
     assert first.results == second.results and first.all_met
     assert first.network is not second.network
+
+
+def test_a_long_non_ascii_node_name_is_a_scenario_error() -> None:
+    # Found by tests/fuzz/scenario_fuzz.py: the C++ error cut the name inside a UTF-8 character, and
+    # turning the message into a Python str raised UnicodeDecodeError instead of the ScenarioError.
+    name = "\ufffd" * 95
+    text = f"name: t\nnodes:\n  {name}:\n    kind: host\n"
+    with pytest.raises(ScenarioError, match=r"^long\.yaml:\d+: .*\(285 bytes\)"):
+        scenario.loads(text, "long.yaml")
